@@ -1,0 +1,144 @@
+"""The local mirror of what the LMS knows: courses, people, enrolments, line items, results.
+
+Results are evidence: a change is kept as a new ResultRevision, nothing is overwritten
+without its previous content surviving, and nothing is deleted when a learner leaves.
+"""
+
+from django.db import models
+
+from lti_tool.models import Platform
+
+
+class Course(models.Model):
+    platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="courses")
+    deployment_id = models.CharField(max_length=255, blank=True)
+    context_id = models.CharField(max_length=255)
+    title = models.CharField(max_length=500, blank=True)
+    label = models.CharField(max_length=255, blank=True)
+    # Service endpoints and scopes from the latest verified launch (never from a request).
+    lineitems_url = models.URLField(max_length=1000, blank=True)
+    ags_scopes = models.JSONField(default=list, blank=True)
+    memberships_url = models.URLField(max_length=1000, blank=True)
+    concluded = models.BooleanField(default=False)
+    concluded_at = models.DateTimeField(null=True, blank=True)
+    end_date = models.DateTimeField(null=True, blank=True)
+    sync_enabled = models.BooleanField(default=True)
+    last_launch_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "context_id"], name="uniq_course_context")
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.context_id
+
+
+class Learner(models.Model):
+    """A person on a platform (learners and staff alike), identified by the LTI `sub`."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="people")
+    sub = models.CharField(max_length=255)
+    name = models.CharField(max_length=500, blank=True)
+    given_name = models.CharField(max_length=255, blank=True)
+    family_name = models.CharField(max_length=255, blank=True)
+    email = models.EmailField(max_length=320, blank=True)
+    lis_person_sourcedid = models.CharField(max_length=255, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["platform", "sub"], name="uniq_learner_sub")]
+
+    def __str__(self) -> str:
+        return self.name or self.sub
+
+
+class Enrolment(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrolments")
+    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="enrolments")
+    roles = models.JSONField(default=list, blank=True)
+    active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["course", "learner"], name="uniq_enrolment")]
+
+
+class LineItem(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="line_items")
+    url = models.URLField(max_length=1000, help_text="The line item's id: its URL in the LMS.")
+    label = models.CharField(max_length=500, blank=True)
+    score_maximum = models.FloatField(default=100)
+    resource_id = models.CharField(max_length=255, blank=True)
+    tag = models.CharField(max_length=255, blank=True)
+    resource_link_id = models.CharField(max_length=255, blank=True)
+    created_by_tool = models.BooleanField(default=False)
+    deleted_in_lms = models.BooleanField(default=False)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["course", "url"], name="uniq_lineitem_url")]
+        indexes = [models.Index(fields=["course", "tag"])]
+
+    def __str__(self) -> str:
+        return self.label or self.url
+
+
+class Result(models.Model):
+    """The current state of one learner's result on one line item, as last fetched."""
+
+    line_item = models.ForeignKey(LineItem, on_delete=models.CASCADE, related_name="results")
+    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="results")
+    score = models.FloatField(null=True, blank=True)
+    maximum = models.FloatField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    lms_timestamp = models.DateTimeField(null=True, blank=True)
+    raw = models.JSONField(default=dict)
+    content_hash = models.CharField(max_length=64)
+    fetched_at = models.DateTimeField()
+    revision = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["line_item", "learner"], name="uniq_result")]
+
+
+class ResultRevision(models.Model):
+    """Append-only history of every content a result has had."""
+
+    result = models.ForeignKey(Result, on_delete=models.PROTECT, related_name="revisions")
+    number = models.PositiveIntegerField()
+    score = models.FloatField(null=True, blank=True)
+    maximum = models.FloatField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    lms_timestamp = models.DateTimeField(null=True, blank=True)
+    raw = models.JSONField(default=dict)
+    content_hash = models.CharField(max_length=64)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["result", "number"], name="uniq_result_revision")
+        ]
+
+
+class SyncRun(models.Model):
+    class Outcome(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        CONCLUDED = "concluded", "Course concluded"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sync_runs")
+    trigger = models.CharField(max_length=30, default="periodic")
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    pages = models.PositiveIntegerField(default=0)
+    new_results = models.PositiveIntegerField(default=0)
+    changed_results = models.PositiveIntegerField(default=0)
+    unchanged_results = models.PositiveIntegerField(default=0)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.RUNNING)
+    error = models.TextField(blank=True, help_text="Shown to the instructor, in plain words.")
+
+    class Meta:
+        indexes = [models.Index(fields=["course", "-started_at"])]

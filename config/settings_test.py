@@ -1,0 +1,17 @@
+"""Test settings: the sandbox LMS is on; services come from the environment like anywhere else."""
+
+import os
+
+os.environ.setdefault("LMS_SANDBOX", "1")
+
+from .settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if not REDIS_URL:  # noqa: F405
+    # One test process: a per-process cache keeps tests independent of a cache table.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Tests run tasks in-process unless the `celery_worker` fixture starts a real worker;
+# a worker process itself (CELERY_WORKER=1) must of course consume from the broker.
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_WORKER") != "1"

@@ -1,0 +1,19 @@
+"""Top-level URLs. Each app owns its prefixes (listed in the README)."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from .health import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("lti/", include("lti_tool.urls")),
+    path("", include("credentials.urls")),
+    path("", include("rubrics.urls")),
+    path("", include("assessments.urls")),
+    path("", include("awarding.urls")),
+]
+if settings.LMS_SANDBOX:
+    urlpatterns.append(path("sandbox/", include("lms_sandbox.urls")))

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LtiToolConfig(AppConfig):
+    verbose_name = "LTI tool"
+    name = "lti_tool"
+    default_auto_field = "django.db.models.BigAutoField"

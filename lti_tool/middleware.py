@@ -1,0 +1,34 @@
+"""Attach the launch (or the null launch) to each request; allow framing by platforms only."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from .launch_context import NO_LAUNCH, load_launch
+
+
+class LaunchMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = (
+            request.headers.get("X-Launch-Token")
+            or request.GET.get("lt")
+            or (request.POST.get("lt") if request.method == "POST" else None)
+        )
+        request.lti_launch = load_launch(token) if token else NO_LAUNCH
+        return self.get_response(request)
+
+
+class FrameAncestorsMiddleware:
+    """CSP frame-ancestors: only registered platforms may frame the tool's pages."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = "frame-ancestors 'self'"
+        return response

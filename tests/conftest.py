@@ -1,0 +1,164 @@
+"""Shared fixtures: real services when configured, a real Celery worker, real Chromium.
+
+A test that needs PostgreSQL, Redis, a Celery worker or Chromium is skipped when the
+service is absent, unless REQUIRE_SERVICES=1 (CI), where it fails instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _missing(what: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{what} is required (REQUIRE_SERVICES=1) but not available")
+    pytest.skip(f"{what} not available")
+
+
+def _redis_ok() -> bool:
+    if not settings.REDIS_URL:
+        return False
+    try:
+        import redis
+
+        redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1).ping()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _service_markers(request: pytest.FixtureRequest) -> None:
+    if request.node.get_closest_marker("postgres") and (
+        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql"
+    ):
+        _missing("PostgreSQL (DATABASE_URL)")
+    if request.node.get_closest_marker("redis") and not _redis_ok():
+        _missing("Redis (REDIS_URL)")
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def celery_worker(transactional_db, live_server):
+    """A real `celery worker` process on the test database, with tasks no longer eager.
+
+    Needs PostgreSQL and Redis: the worker is another process and must see committed data.
+    """
+    from django.db import connection
+
+    from config.celery import app
+
+    if connection.vendor != "postgresql" or not _redis_ok():
+        _missing("PostgreSQL + Redis for a Celery worker")
+    db = settings.DATABASES["default"]
+    url = (
+        f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT'] or 5432}"
+        f"/{db['NAME']}"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "REDIS_URL": settings.REDIS_URL,
+        "LMS_SANDBOX": "1",
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
+        "CELERY_WORKER": "1",
+        "PUBLIC_BASE_URL": live_server.url,
+    }
+    # Drop stale messages from earlier runs so the worker only sees this test's tasks.
+    import redis
+
+    redis.Redis.from_url(settings.REDIS_URL).delete(settings.CELERY_TASK_DEFAULT_QUEUE)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            settings.CELERY_TASK_DEFAULT_QUEUE,
+            "-c",
+            "2",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    old = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                if app.control.ping(timeout=0.5):
+                    break
+            except Exception:
+                pass
+            if proc.poll() is not None:
+                pytest.fail("celery worker exited at start")
+        yield proc
+    finally:
+        app.conf.task_always_eager = old
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        _missing("Chromium (apt-get install chromium)")
+    return path
+
+
+@pytest.fixture
+def browser_page(chromium_path, live_server):
+    """A Playwright page in Debian's headless Chromium (never a downloaded browser)."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=chromium_path,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        page = browser.new_page()
+        try:
+            yield page
+        finally:
+            browser.close()
