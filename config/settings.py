@@ -24,6 +24,12 @@ KEY_ENCRYPTION_KEY = env_str("KEY_ENCRYPTION_KEY", "ZGV2LW9ubHkta2V5LWVuY3J5cHRp
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver", "[::1]"])
 LMS_SANDBOX = env_bool("LMS_SANDBOX", False)
 HTTPS = PUBLIC_BASE_URL.startswith("https://")
+_DEV_KEK = "ZGV2LW9ubHkta2V5LWVuY3J5cHRpb24ta2V5LTMyYiE="
+if HTTPS and not DEBUG and (SECRET_KEY == _DEV_SECRET or KEY_ENCRYPTION_KEY == _DEV_KEK):
+    # A public deployment with the development secrets would sign and encrypt with known keys.
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("Set SECRET_KEY and KEY_ENCRYPTION_KEY for a public deployment.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -152,6 +158,9 @@ if HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# The LMS frames the tool, so X-Frame-Options cannot be used; CSP frame-ancestors, listing the
+# registered platforms only, does that job (lti_tool.middleware.FrameAncestorsMiddleware).
+SILENCED_SYSTEM_CHECKS = ["security.W002"]
 SECURE_REFERRER_POLICY = "same-origin"
 
 LOGGING = {
