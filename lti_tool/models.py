@@ -1,5 +1,7 @@
 """Registrations: the LMS platforms this tool trusts, and their deployments."""
 
+from urllib.parse import urlsplit
+
 from django.db import models
 
 
@@ -29,6 +31,14 @@ class Platform(models.Model):
     needs_attention = models.CharField(
         max_length=500, blank=True, help_text="Why an administrator must look at this registration."
     )
+    service_hosts = models.TextField(
+        blank=True,
+        help_text=(
+            "Hosts (one per line, e.g. school.instructure.com) that may serve AGS/NRPS and "
+            "tokens besides the issuer's, login and token URLs' hosts. Canvas serves services "
+            "from each school's own host."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -40,6 +50,22 @@ class Platform(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.issuer}, {self.client_id})"
+
+    def allowed_service_hosts(self) -> frozenset[str]:
+        """Hosts (lower case, with port if any) the platform's services may live on."""
+        hosts = {h.strip().lower() for h in self.service_hosts.split() if h.strip()}
+        for url in (self.issuer, self.auth_token_url, self.auth_login_url, self.key_set_url):
+            netloc = urlsplit(url or "").netloc.lower()
+            if netloc:
+                hosts.add(netloc)
+        return frozenset(hosts)
+
+    def service_url_allowed(self, url: str) -> bool:
+        """True when a service URL (from a launch or a `next` link) is on one of our hosts."""
+        parts = urlsplit(url or "")
+        if parts.scheme not in ("https", "http") or not parts.netloc:
+            return False
+        return parts.netloc.lower() in self.allowed_service_hosts()
 
 
 class Deployment(models.Model):
@@ -57,3 +83,33 @@ class Deployment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.platform.name} / {self.deployment_id}"
+
+
+class ToolKey(models.Model):
+    """One RSA key pair of the tool (LTI signs with RS256).
+
+    The private key is stored encrypted (config.encryption). A key is published in the JWKS
+    from creation, signs only from `activate_after` (so platforms that cache our JWKS see it
+    before it is used), and stays published until `retire_after` (the grace period for
+    platforms still verifying what it signed). Logic lives in `lti_tool.keys`.
+    """
+
+    kid = models.CharField(max_length=64, unique=True)
+    private_key_encrypted = models.TextField()
+    public_jwk = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    activate_after = models.DateTimeField(help_text="Signs from this moment on.")
+    retire_after = models.DateTimeField(
+        null=True, blank=True, help_text="Leaves the published JWKS at this moment."
+    )
+
+    class Meta:
+        ordering = ["-activate_after", "-id"]
+
+    def __str__(self) -> str:
+        return f"tool key {self.kid}"
+
+    def private_key(self):  # -> rsa.RSAPrivateKey
+        from .keys import load_private_key
+
+        return load_private_key(self)

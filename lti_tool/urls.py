@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_keys
 
 app_name = "lti_tool"
-urlpatterns: list = []
+urlpatterns = [
+    path("jwks.json", views_keys.jwks, name="jwks"),
+]
