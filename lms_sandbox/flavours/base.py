@@ -1,0 +1,145 @@
+"""What every flavour provides; shared claim pieces live here too."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.http import HttpResponse, JsonResponse
+
+from ..models import (
+    SandboxCourse,
+    SandboxLineItem,
+    SandboxPlatform,
+    SandboxResourceLink,
+    SandboxUser,
+)
+
+LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+LIS2 = "http://purl.imsglobal.org/vocab/lis/v2/"
+MEMBERSHIP = LIS2 + "membership#"
+
+MT_LINEITEMS = "application/vnd.ims.lis.v2.lineitemcontainer+json"
+MT_LINEITEM = "application/vnd.ims.lis.v2.lineitem+json"
+MT_RESULTS = "application/vnd.ims.lis.v2.resultcontainer+json"
+MT_SCORE = "application/vnd.ims.lis.v1.score+json"
+MT_MEMBERSHIPS = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
+
+
+@dataclass(frozen=True)
+class LaunchInput:
+    """Everything an id_token is built from (plain data the views gather)."""
+
+    platform: SandboxPlatform
+    user: SandboxUser
+    course: SandboxCourse
+    role: str  # instructor | ta | learner | admin
+    resource_link: SandboxResourceLink | None
+    line_items: tuple[SandboxLineItem, ...]  # the resource link's line items
+    message_type: str
+    target_link_uri: str
+    nonce: str
+    iat: int
+    deep_link_return_url: str = ""
+
+
+class Flavour:
+    name = ""
+    id_token_lifetime = 60
+    login_method = "post"
+
+    # -- URLs -------------------------------------------------------------------
+    def auth_url(self, p: SandboxPlatform) -> str:
+        raise NotImplementedError
+
+    def token_url(self, p: SandboxPlatform) -> str:
+        raise NotImplementedError
+
+    def jwks_url(self, p: SandboxPlatform) -> str:
+        raise NotImplementedError
+
+    def lineitems_url(self, course: SandboxCourse, query: dict | None = None) -> str:
+        raise NotImplementedError
+
+    def lineitem_url(self, li: SandboxLineItem, suffix: str = "", query: dict | None = None) -> str:
+        raise NotImplementedError
+
+    def memberships_url(self, course: SandboxCourse) -> str:
+        raise NotImplementedError
+
+    def deep_link_return_url(self, course: SandboxCourse, state: str) -> str:
+        raise NotImplementedError
+
+    def openid_configuration_url(self, p: SandboxPlatform) -> str:
+        raise NotImplementedError
+
+    def registration_url(self, p: SandboxPlatform) -> str:
+        raise NotImplementedError
+
+    # -- launch -------------------------------------------------------------------
+    def login_initiation_fields(self, *, launch, hint_value: str) -> dict:
+        raise NotImplementedError
+
+    def id_token_claims(self, li: LaunchInput) -> dict:
+        raise NotImplementedError
+
+    def launch_form_fields(self, *, id_token: str, state: str) -> dict:
+        return self.wrap_form_fields({"id_token": id_token, "state": state})
+
+    def wrap_form_fields(self, fields: dict) -> dict:
+        """Extra fields the LMS's own form framework adds to every form it posts."""
+        return fields
+
+    # -- services -------------------------------------------------------------------
+    def error(self, request, status: int, message: str, *, kind: str = "") -> HttpResponse:
+        raise NotImplementedError
+
+    def token_response(self, body: dict, status: int = 200) -> HttpResponse:
+        return JsonResponse(body, status=status)
+
+    def hint_value(self, platform: SandboxPlatform, raw: str) -> str | None:
+        """The pending-launch id inside an lti_message_hint, or None when it is not ours."""
+        raise NotImplementedError
+
+    def login_hint_for(self, user: SandboxUser) -> str:
+        return user.sub
+
+    def check_accept(self, request, media_type: str) -> HttpResponse | None:
+        """None when the request's Accept is acceptable, else the error response."""
+        return None
+
+    def score_result(self, result, li: SandboxLineItem) -> dict:
+        raise NotImplementedError
+
+
+def json_response(data, *, media_type: str, status: int = 200) -> HttpResponse:
+    return HttpResponse(
+        json.dumps(data), status=status, content_type=f"{media_type}; charset=utf-8"
+    )
+
+
+def with_query(url: str, query: dict | None) -> str:
+    if not query:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}{urlencode(query)}"
+
+
+def name_claims(user: SandboxUser) -> dict:
+    return {
+        "given_name": user.given_name,
+        "family_name": user.family_name,
+        "name": user.name,
+        "email": user.email,
+    }
+
+
+def ags_claim(li: LaunchInput, *, flavour: Flavour) -> dict | None:
+    scopes = [s for s in li.platform.granted_scopes if "/lti-ags/" in s]
+    if not scopes:
+        return None
+    claim = {"scope": scopes, "lineitems": flavour.lineitems_url(li.course)}
+    # Moodle drops the `lineitem` claim once a link has more than one line item.
+    if len(li.line_items) == 1:
+        claim["lineitem"] = flavour.lineitem_url(li.line_items[0])
+    return claim

@@ -1,0 +1,273 @@
+"""Canvas's shapes (rebuilt from its source): one issuer for every school, services on the
+school host, 1 h id_tokens with azp, the Rails form extras, page/per_page `Link` headers,
+the `{"errors": {...}}` envelope and plain-text throttling."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from urllib.parse import urlencode
+
+import jwt
+from django.conf import settings
+from django.http import HttpResponse
+
+from ..models import SandboxCourse, SandboxLineItem, SandboxPlatform
+from .base import (
+    LIS2,
+    LTI,
+    MEMBERSHIP,
+    Flavour,
+    LaunchInput,
+    ags_claim,
+    name_claims,
+    with_query,
+)
+
+_ROLES = {
+    "instructor": [LIS2 + "institution/person#Instructor", MEMBERSHIP + "Instructor"],
+    "ta": [MEMBERSHIP + "Instructor", MEMBERSHIP + "Instructor#TeachingAssistant"],
+    "learner": [LIS2 + "institution/person#Student", MEMBERSHIP + "Learner"],
+    # An account admin launching from a course has no membership role at all.
+    "admin": [LIS2 + "institution/person#Administrator"],
+}
+NRPS_ROLE = {
+    "instructor": [MEMBERSHIP + "Instructor"],
+    "ta": [MEMBERSHIP + "Instructor", MEMBERSHIP + "Instructor#TeachingAssistant"],
+    "learner": [MEMBERSHIP + "Learner"],
+}
+_ENROLMENT_NAME = {
+    "instructor": "TeacherEnrollment",
+    "ta": "TaEnrollment",
+    "learner": "StudentEnrollment",
+    "admin": "",
+}
+
+
+def hint_secret(p: SandboxPlatform) -> str:
+    return hashlib.sha256(f"{settings.SECRET_KEY}:sandbox-hint:{p.slug}".encode()).hexdigest()
+
+
+class CanvasFlavour(Flavour):
+    name = "canvas"
+    id_token_lifetime = 3600
+    login_method = "post"
+
+    def auth_url(self, p: SandboxPlatform) -> str:
+        return f"{p.root}/api/lti/authorize_redirect"
+
+    def token_url(self, p: SandboxPlatform) -> str:
+        return f"{p.root}/login/oauth2/token"
+
+    def jwks_url(self, p: SandboxPlatform) -> str:
+        return f"{p.root}/api/lti/security/jwks"
+
+    def lineitems_url(self, course: SandboxCourse, query: dict | None = None) -> str:
+        return with_query(f"{course.platform.root}/api/lti/courses/{course.pk}/line_items", query)
+
+    def lineitem_url(self, li: SandboxLineItem, suffix: str = "", query: dict | None = None) -> str:
+        root = li.course.platform.root
+        return with_query(
+            f"{root}/api/lti/courses/{li.course_id}/line_items/{li.pk}{suffix}", query
+        )
+
+    def memberships_url(self, course: SandboxCourse) -> str:
+        return f"{course.platform.root}/api/lti/courses/{course.pk}/names_and_roles"
+
+    def deep_link_return_url(self, course: SandboxCourse, state: str) -> str:
+        # Canvas's own state rides in an HS256 `data` JWT the tool must post back unchanged.
+        data = jwt.encode(
+            {"nonce": state, "modal": True, "placement": "link_selection"},
+            hint_secret(course.platform),
+            algorithm="HS256",
+        )
+        return f"{course.platform.root}/courses/{course.pk}/deep_linking_response?data={data}"
+
+    def openid_configuration_url(self, p: SandboxPlatform) -> str:
+        return f"{p.root}/api/lti/security/openid-configuration"
+
+    def registration_url(self, p: SandboxPlatform) -> str:
+        return f"{p.root}/api/lti/registrations"
+
+    def login_initiation_fields(self, *, launch, hint_value: str) -> dict:
+        p = launch.platform
+        host = p.root.split("://", 1)[-1]
+        hint = jwt.encode(
+            {
+                "verifier": hint_value,
+                "canvas_domain": host,
+                "context_type": "Course",
+                "context_id": launch.course.pk,
+                "canvas_locale": "en",
+                "include_storage_target": True,
+                "exp": int(launch.created_at.timestamp()) + 300,
+            },
+            hint_secret(p),
+            algorithm="HS256",
+        )
+        return {
+            "iss": p.issuer,
+            "login_hint": launch.user.legacy_id,
+            "client_id": p.client_id,
+            "lti_deployment_id": p.deployment_id,
+            "target_link_uri": launch.target_link_uri,
+            "lti_message_hint": hint,
+            "canvas_environment": "prod",
+            "canvas_region": "not_configured",
+            "lti_storage_target": "post_message_forwarding",
+        }
+
+    def hint_value(self, platform: SandboxPlatform, raw: str) -> str | None:
+        try:
+            data = jwt.decode(raw, hint_secret(platform), algorithms=["HS256"])
+        except jwt.PyJWTError:
+            return None
+        verifier = data.get("verifier")
+        return verifier if isinstance(verifier, str) else None
+
+    def login_hint_for(self, user) -> str:
+        return user.legacy_id
+
+    def launch_form_fields(self, *, id_token: str, state: str) -> dict:
+        fields = {"id_token": id_token, "state": state}
+        return {**self.wrap_form_fields(fields), "lti_storage_target": "post_message_forwarding"}
+
+    def wrap_form_fields(self, fields: dict) -> dict:
+        # Rails adds these to every form; the tool must ignore them.
+        token = hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
+        return {"utf8": "\u2713", "authenticity_token": token, **fields}
+
+    def id_token_claims(self, li: LaunchInput) -> dict:
+        p, user, course = li.platform, li.user, li.course
+        assignment = li.resource_link is not None and li.message_type == "LtiResourceLinkRequest"
+        claims = {
+            LTI + "message_type": li.message_type,
+            LTI + "version": "1.3.0",
+        }
+        if li.message_type == "LtiResourceLinkRequest":
+            if assignment:
+                rl = {
+                    "id": li.resource_link.link_id,
+                    "description": li.resource_link.description or None,
+                    "title": li.resource_link.title,
+                }
+            else:  # course_navigation: one link per course, id = the context id
+                rl = {"id": course.context_id, "description": None, "title": course.title}
+            claims[LTI + "resource_link"] = rl
+        claims.update(
+            {
+                "aud": p.client_id,
+                "azp": p.client_id,
+                LTI + "deployment_id": p.deployment_id,
+                "exp": li.iat + self.id_token_lifetime,
+                "iat": li.iat,
+                "iss": p.issuer,
+                "nonce": li.nonce,
+                "sub": user.sub,
+                LTI + "target_link_uri": li.target_link_uri,
+                "picture": f"{p.root}/images/messages/avatar-50.png",
+            }
+        )
+        claims.update(name_claims(user))
+        claims[LTI + "lis"] = {
+            # Canvas sends the unexpanded variable when the user has no SIS id.
+            "person_sourcedid": user.sourcedid or "$Person.sourcedId",
+            "course_offering_sourcedid": course.sourcedid or "$CourseOffering.sourcedId",
+        }
+        claims[LTI + "context"] = {
+            "id": course.context_id,
+            "label": course.label,
+            "title": course.title,
+            "type": ["http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"],
+        }
+        claims[LTI + "tool_platform"] = {
+            "guid": f"{hashlib.sha256(p.slug.encode()).hexdigest()[:40]}:canvas-lms",
+            "name": p.name,
+            "version": "cloud",
+            "product_family_code": "canvas",
+        }
+        claims[LTI + "launch_presentation"] = {
+            "document_target": "iframe",
+            "return_url": (
+                f"{p.root}/courses/{course.pk}/external_content/success/external_tool_redirect"
+            ),
+            "locale": "en",
+            "height": 800,
+            "width": 1000,
+        }
+        claims["locale"] = "en"
+        claims[LTI + "roles"] = sorted(_ROLES[li.role] + [LIS2 + "system/person#User"])
+        custom = {
+            "canvas_course_id": str(course.pk),
+            "canvas_user_id": str(user.pk),
+            "canvas_api_domain": p.root.split("://", 1)[-1].split("/", 1)[0],
+            "membership_roles": _ENROLMENT_NAME[li.role],
+            "sis_user_id": user.sourcedid or "$Canvas.user.sisSourceId",
+            "term_end_at": "$Canvas.term.endAt",
+        }
+        if li.resource_link:
+            custom.update(li.resource_link.custom)
+        claims[LTI + "custom"] = custom
+        ags = ags_claim(li, flavour=self)
+        if ags:
+            if not assignment:
+                ags.pop("lineitem", None)  # only assignment launches carry `lineitem`
+            claims["https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"] = ags
+        if any("/lti-nrps/" in s for s in p.granted_scopes):
+            claims["https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"] = {
+                "context_memberships_url": self.memberships_url(course),
+                "service_versions": ["2.0"],
+            }
+        claims[LTI + "lti11_legacy_user_id"] = user.legacy_id
+        claims[LTI + "lti1p1"] = {"user_id": user.legacy_id}
+        if li.message_type == "LtiDeepLinkingRequest":
+            claims["https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"] = {
+                "deep_link_return_url": li.deep_link_return_url,
+                "accept_types": ["ltiResourceLink"],
+                "accept_presentation_document_targets": ["iframe", "window"],
+                "accept_media_types": "application/vnd.ims.lti.v1.ltilink",
+                "accept_multiple": True,
+                "accept_lineitem": True,
+                "auto_create": True,
+                "title": p.tool_name,
+            }
+            claims["https://www.instructure.com/placement"] = "link_selection"
+        else:
+            claims["https://www.instructure.com/placement"] = (
+                None if assignment else "course_navigation"
+            )
+        return claims
+
+    # -- services -------------------------------------------------------------------
+    def error(self, request, status: int, message: str, *, kind: str = "") -> HttpResponse:
+        kind = kind or {
+            400: "bad_request",
+            401: "unauthorized",
+            404: "not_found",
+            412: "precondition_failed",
+            422: "unprocessable_entity",
+        }.get(status, "error")
+        body = {"errors": {"type": kind, "message": message}}
+        return HttpResponse(
+            json.dumps(body), status=status, content_type="application/json; charset=utf-8"
+        )
+
+    def collection_links(
+        self, *, base: str, params: dict, limit: int, offset: int, total: int
+    ) -> str:
+        """current, next, prev, first, last — joined by "," with no space (lib/api.rb)."""
+        pages = max(1, -(-total // limit))
+        current = offset // limit + 1
+
+        def url(page: int) -> str:
+            q = dict(sorted({**params, "page": page, "per_page": limit}.items()))
+            return f"<{base}?{urlencode(q)}>"
+
+        parts = [f'{url(current)}; rel="current"']
+        if current < pages:
+            parts.append(f'{url(current + 1)}; rel="next"')
+        if current > 1:
+            parts.append(f'{url(current - 1)}; rel="prev"')
+        parts.append(f'{url(1)}; rel="first"')
+        parts.append(f'{url(pages)}; rel="last"')
+        return ",".join(parts)

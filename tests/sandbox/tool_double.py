@@ -1,0 +1,79 @@
+"""A minimal LTI tool used only by the sandbox's own tests (the real tool is lti_tool).
+
+It plays the tool's side of the OIDC flow just far enough to exercise the platform:
+login initiation -> auth request (auto-submitted GET form) -> id_token, verified against
+the platform's JWKS fetched over HTTP; the launch answers the verified claims as JSON.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+import jwt
+import requests
+from django.core.cache import cache
+from django.http import HttpResponse, JsonResponse
+from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+
+from lti_tool.models import Platform
+
+
+@csrf_exempt
+def login(request):
+    data = request.POST if request.method == "POST" else request.GET
+    platform = Platform.objects.get(issuer=data["iss"], client_id=data["client_id"])
+    state, nonce = secrets.token_urlsafe(12), secrets.token_urlsafe(12)
+    cache.set(f"double-state:{state}", {"nonce": nonce, "platform": platform.pk}, 300)
+    redirect_uri = request.build_absolute_uri("/testtool/launch/")
+    params = {
+        "scope": "openid",
+        "response_type": "id_token",
+        "response_mode": "form_post",
+        "prompt": "none",
+        "client_id": platform.client_id,
+        "redirect_uri": redirect_uri,
+        "login_hint": data["login_hint"],
+        "lti_message_hint": data.get("lti_message_hint", ""),
+        "state": state,
+        "nonce": nonce,
+    }
+    inputs = "".join(
+        f'<input type="hidden" name="{k}" value="{v.replace(chr(34), "&quot;")}">'
+        for k, v in params.items()
+    )
+    html = (
+        f'<html><body><form id="f" method="get" action="{platform.auth_login_url}">{inputs}'
+        f'</form><script>document.getElementById("f").submit()</script></body></html>'
+    )
+    return HttpResponse(html)
+
+
+@csrf_exempt
+def launch(request):
+    if "error" in request.POST:
+        return JsonResponse({"error": dict(request.POST.items())}, status=400)
+    stored = cache.get(f"double-state:{request.POST.get('state', '')}")
+    if not stored:
+        return JsonResponse({"error": "unknown state"}, status=400)
+    platform = Platform.objects.get(pk=stored["platform"])
+    header = jwt.get_unverified_header(request.POST["id_token"])
+    keyset = requests.get(platform.key_set_url, timeout=10).json()
+    jwk = next(k for k in keyset["keys"] if k["kid"] == header["kid"])
+    claims = jwt.decode(
+        request.POST["id_token"],
+        jwt.PyJWK(jwk).key,
+        algorithms=["RS256"],
+        audience=platform.client_id,
+        issuer=platform.issuer,
+    )
+    if claims["nonce"] != stored["nonce"]:
+        return JsonResponse({"error": "nonce mismatch"}, status=400)
+    return JsonResponse({"claims": claims, "header": header, "form": dict(request.POST.items())})
+
+
+urlpatterns = [
+    path("testtool/login/", login),
+    path("testtool/launch/", launch),
+    path("", include("config.urls")),
+]
