@@ -1,8 +1,10 @@
 from django.urls import path
 
-from . import views_keys
+from . import views_keys, views_launch
 
 app_name = "lti_tool"
 urlpatterns = [
     path("jwks.json", views_keys.jwks, name="jwks"),
+    path("login/", views_launch.login, name="login"),
+    path("launch/", views_launch.launch, name="launch"),
 ]

@@ -1,0 +1,90 @@
+"""After a verified launch: record it, open the cookie-less launch session, tell the other
+apps, and send the person where their role belongs."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlencode
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+from assessments.launches import record_launch
+
+from .launch_context import TOKEN_MAX_AGE_S, LaunchContext, start_launch_session
+from .message_launch import LTI, VerifiedLaunch
+from .refusals import forbidden
+from .roles import map_roles
+from .signals import launch_verified
+
+logger = logging.getLogger("credbridge.lti")
+
+DEEP_LINK_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+_DEEP_LINK_PREFIX = "lti-deep-link:"
+
+
+def launch_fields(*, verified: VerifiedLaunch, course_id, learner_id, roles) -> dict:
+    claims = verified.claims
+    context = claims.get(LTI + "context") or {}
+    presentation = claims.get(LTI + "launch_presentation") or {}
+    resource_link = claims.get(LTI + "resource_link") or {}
+    return {
+        "platform_id": verified.platform.pk,
+        "deployment_id": verified.deployment.deployment_id,
+        "context_id": str(context.get("id") or ""),
+        "course_id": course_id,
+        "user_sub": str(claims["sub"]),
+        "learner_id": learner_id,
+        "roles": roles,
+        "name": str(claims.get("name") or "")[:500],
+        "email": str(claims.get("email") or "")[:320],
+        "locale": str(presentation.get("locale") or "")[:20],
+        "message_type": verified.message_type,
+        "resource_link_id": str(resource_link.get("id") or ""),
+        "return_url": str(presentation.get("return_url") or "")[:2000],
+    }
+
+
+def complete_launch(*, request: HttpRequest, verified: VerifiedLaunch) -> HttpResponse:
+    roles = map_roles(verified.claims.get(LTI + "roles") or [])
+    course, learner = record_launch(
+        platform=verified.platform, claims=verified.claims, roles=sorted(roles)
+    )
+    ctx = start_launch_session(
+        **launch_fields(
+            verified=verified,
+            course_id=course.pk if course else None,
+            learner_id=learner.pk,
+            roles=roles,
+        )
+    )
+    # A listener's failure (say, a sync that cannot be queued) must not break the launch.
+    for receiver, result in launch_verified.send_robust(
+        sender=LaunchContext, platform=verified.platform, course=course, learner=learner, launch=ctx
+    ):
+        if isinstance(result, Exception):
+            logger.error("launch_verified receiver %r failed", receiver, exc_info=result)
+    if verified.message_type == "LtiDeepLinkingRequest":
+        if not ctx.is_instructor:
+            raise forbidden("not_instructor", "Only instructors can place Credbridge in a course.")
+        cache.set(
+            _DEEP_LINK_PREFIX + ctx.launch_id,
+            {"settings": verified.claims[DEEP_LINK_CLAIM]},
+            TOKEN_MAX_AGE_S,
+        )
+        target = reverse("lti_tool:deep_link")
+    elif ctx.is_instructor:
+        target = reverse("awarding:instructor_dashboard")
+    else:
+        target = reverse("awarding:learner_home")
+    return HttpResponseRedirect(f"{target}?{urlencode({'lt': ctx.token})}")
+
+
+def deep_link_settings(launch: LaunchContext) -> dict | None:
+    stored = cache.get(_DEEP_LINK_PREFIX + launch.launch_id)
+    return stored["settings"] if stored else None
+
+
+def forget_deep_link(launch: LaunchContext) -> None:
+    cache.delete(_DEEP_LINK_PREFIX + launch.launch_id)

@@ -1,0 +1,75 @@
+"""OIDC login state, kept server side (the cache), not in a session cookie.
+
+The login step stores, under a random `state`, the platform it started for, the nonce it
+sent and the login parameters. The launch must present that state; the id_token's nonce must
+be the one stored with it (a nonce is bound to the login that issued it) and is consumed
+once (pylti1p3 2.0.0 only checks that a nonce exists, so a captured id_token could be
+replayed until the session expired).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import asdict, dataclass, field
+
+from django.core.cache import cache
+
+LOGIN_TTL_S = 10 * 60  # the user may have to pass the LMS's own checks between the steps
+NONCE_MEMORY_S = 2 * 3600  # longer than any id_token lives (Canvas: one hour)
+STATE_COOKIE_PREFIX = "lti1p3-state-"
+_PREFIX = "lti-login:"
+_USED = "lti-nonce-used:"
+
+
+@dataclass(frozen=True)
+class LoginRecord:
+    state: str
+    nonce: str
+    # Never sent to the platform: it goes to this browser only (a cookie, or the platform's
+    # postMessage storage), so a stolen state + id_token pair is useless elsewhere.
+    browser_secret: str
+    platform_id: int
+    target_link_uri: str
+    params: dict = field(default_factory=dict)  # what a retry in a new window needs
+    storage_target: str = ""  # the platform's postMessage storage target, if offered
+
+
+def begin_login(
+    *, platform_id: int, target_link_uri: str, params: dict, storage_target: str = ""
+) -> LoginRecord:
+    record = LoginRecord(
+        state=secrets.token_urlsafe(24),
+        nonce=secrets.token_urlsafe(24),
+        browser_secret=secrets.token_urlsafe(24),
+        platform_id=platform_id,
+        target_link_uri=target_link_uri,
+        params=dict(params),
+        storage_target=storage_target,
+    )
+    cache.set(_PREFIX + record.state, asdict(record), LOGIN_TTL_S)
+    return record
+
+
+def load_login(state: str) -> LoginRecord | None:
+    if not state or len(state) > 128:
+        return None
+    data = cache.get(_PREFIX + state)
+    return LoginRecord(**data) if data else None
+
+
+def consume_nonce(*, record: LoginRecord, nonce: str) -> bool:
+    """True only the first time this login's nonce is presented (atomic `cache.add`)."""
+    if not nonce or not secrets.compare_digest(str(nonce), record.nonce):
+        return False
+    if not cache.add(_USED + record.nonce, 1, NONCE_MEMORY_S):
+        return False
+    cache.delete(_PREFIX + record.state)  # the state is single use too
+    return True
+
+
+def browser_matches(*, record: LoginRecord, presented: str | None) -> bool:
+    return bool(presented) and secrets.compare_digest(str(presented), record.browser_secret)
+
+
+def nonce_was_used(nonce: str) -> bool:
+    return bool(nonce) and cache.get(_USED + str(nonce)[:256]) is not None

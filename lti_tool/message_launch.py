@@ -1,0 +1,208 @@
+"""Verify an LTI 1.3 launch (the id_token POSTed to /lti/launch/) completely.
+
+Built on pylti1p3 2.0.0's MessageLaunch (JWT parsing, the per-message claim validators,
+Deep Linking), with our own steps where 2.0.0 falls short: it checks the nonce before the
+signature and never consumes it, never checks `aud`/`azp`, trusts the header's `alg`
+against a key without `alg`, never refetches the JWKS on an unknown `kid`, and keeps state
+in a session cookie. See docs/decisions/0001-pylti1p3-with-overrides.md.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import jwt
+from pylti1p3.contrib.django import DjangoMessageLaunch
+from pylti1p3.exception import LtiException
+from pylti1p3.message_validators import get_validators
+
+from .login_state import LoginRecord, consume_nonce, nonce_was_used
+from .models import Deployment, Platform
+from .platform_keys import ALLOWED_ALGORITHMS, platform_public_key
+from .refusals import forbidden, malformed, unauthenticated
+from .registry import DatabaseToolConf, find_platform, registration_for
+
+MAX_ID_TOKEN_CHARS = 64 * 1024
+CLOCK_SKEW_S = 30
+MAX_TOKEN_AGE_S = 3600 + 300  # Canvas id_tokens live an hour; Moodle's a minute
+SUPPORTED_MESSAGES = ("LtiResourceLinkRequest", "LtiDeepLinkingRequest")
+LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+C_MESSAGE_TYPE = LTI + "message_type"
+C_VERSION = LTI + "version"
+C_DEPLOYMENT = LTI + "deployment_id"
+C_TARGET = LTI + "target_link_uri"
+C_ROLES = LTI + "roles"
+
+
+@dataclass(frozen=True)
+class VerifiedLaunch:
+    platform: Platform
+    deployment: Deployment
+    claims: dict
+    message_launch: CredbridgeMessageLaunch
+
+    @property
+    def message_type(self) -> str:
+        return self.claims[C_MESSAGE_TYPE]
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else ""
+
+
+class CredbridgeMessageLaunch(DjangoMessageLaunch):
+    def __init__(self, request, *, record: LoginRecord, tool_origins: set[str]) -> None:
+        super().__init__(request, DatabaseToolConf())
+        self._record = record
+        self._tool_origins = {o.lower() for o in tool_origins if o}
+        self.platform: Platform | None = None
+
+    # pylti1p3's validate() keeps its order (nonce before signature); ours is below.
+    def validate(self):
+        raise LtiException("use verify()")
+
+    def verify(self) -> VerifiedLaunch:
+        token = self._request.get_param("id_token") or ""
+        if not token:
+            raise malformed("missing_id_token", "The launch carries no id_token.")
+        if len(token) > MAX_ID_TOKEN_CHARS:
+            raise malformed("too_large", "The launch's id_token is too large.")
+        try:
+            self.validate_jwt_format()
+        except LtiException as exc:
+            raise malformed("malformed_jwt", "The id_token is not a readable JWT.") from exc
+        header, unverified = self._jwt.get("header") or {}, self._jwt.get("body") or {}
+        if not isinstance(header, dict) or not isinstance(unverified, dict):
+            raise malformed("malformed_jwt", "The id_token is not a readable JWT.")
+        if header.get("alg") not in ALLOWED_ALGORITHMS:
+            raise unauthenticated(
+                "bad_alg",
+                "The id_token is not signed with RS256.",
+                detail=f"alg={str(header.get('alg'))[:20]!r}",
+            )
+        platform, client_id = self._find_platform(unverified)
+        claims = self._verify_signature(token, header, platform, client_id)
+        self._jwt["body"] = claims  # from here on only verified claims are used
+        self.platform = platform
+        self._check_message(claims)
+        deployment = self._check_deployment(platform, claims)
+        self._check_target(claims)
+        self._consume_nonce(claims)
+        self._registration = registration_for(platform)
+        self._validated = True
+        return VerifiedLaunch(platform, deployment, claims, self)
+
+    def _find_platform(self, body: dict) -> tuple[Platform, str]:
+        iss, aud, azp = body.get("iss"), body.get("aud"), body.get("azp")
+        if not isinstance(iss, str) or not iss:
+            raise malformed("missing_claim", "The id_token has no issuer (iss).")
+        audiences = [aud] if isinstance(aud, str) else aud
+        if not audiences or not all(isinstance(a, str) for a in audiences):
+            raise malformed("missing_claim", "The id_token has no audience (aud).")
+        if azp is not None and azp not in audiences:
+            raise forbidden("wrong_azp", "The id_token's authorized party (azp) is not ours.")
+        if len(audiences) > 1 and azp is None:
+            raise forbidden("wrong_azp", "An id_token with several audiences must name azp.")
+        client_id = azp or audiences[0]
+        platform = find_platform(issuer=iss, client_id=client_id)
+        if platform is None:
+            raise forbidden(
+                "unknown_platform",
+                "This tool has no registration for the issuer and client id of this launch.",
+                detail=f"iss={iss[:200]!r} client_id={str(client_id)[:100]!r}",
+            )
+        if platform.pk != self._record.platform_id:
+            raise forbidden(
+                "platform_mismatch", "The launch comes from another platform than its login."
+            )
+        return platform, client_id
+
+    def _verify_signature(self, token: str, header: dict, platform: Platform, client_id: str):
+        key = platform_public_key(platform=platform, kid=str(header.get("kid") or ""))
+        try:
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=list(ALLOWED_ALGORITHMS),
+                audience=client_id,
+                issuer=platform.issuer,
+                leeway=CLOCK_SKEW_S,
+                options={"require": ["exp", "iat", "iss", "aud", "nonce"]},
+            )
+        except jwt.InvalidSignatureError as exc:
+            raise unauthenticated("bad_signature", "The id_token's signature is invalid.") from exc
+        except jwt.ExpiredSignatureError as exc:
+            raise unauthenticated("expired", "The launch has expired; open it again.") from exc
+        except jwt.ImmatureSignatureError as exc:
+            raise unauthenticated(
+                "issued_in_future", "The id_token was issued in the future (clock skew?)."
+            ) from exc
+        except jwt.InvalidAudienceError as exc:
+            raise forbidden("wrong_aud", "The id_token is meant for another tool.") from exc
+        except jwt.InvalidIssuerError as exc:
+            raise forbidden("wrong_iss", "The id_token comes from another issuer.") from exc
+        except jwt.MissingRequiredClaimError as exc:
+            raise malformed("missing_claim", f"The id_token lacks the {exc.claim} claim.") from exc
+        except jwt.InvalidTokenError as exc:
+            raise unauthenticated(
+                "invalid_token", "The id_token could not be verified.", detail=str(exc)[:200]
+            ) from exc
+        if time.time() - claims["iat"] > MAX_TOKEN_AGE_S:
+            raise unauthenticated("expired", "The launch is too old; open it again.")
+        return claims
+
+    def _check_message(self, claims: dict) -> None:
+        if claims.get(C_VERSION) != "1.3.0":
+            raise malformed("wrong_version", "Only LTI 1.3.0 launches are supported.")
+        message_type = claims.get(C_MESSAGE_TYPE)
+        if message_type not in SUPPORTED_MESSAGES:
+            raise malformed(
+                "unsupported_message_type",
+                "This tool does not handle this kind of LTI message.",
+                detail=f"message_type={str(message_type)[:60]!r}",
+            )
+        if not isinstance(claims.get(C_ROLES), list):
+            raise malformed("missing_claim", "The id_token lacks the roles claim.")
+        try:
+            for validator in get_validators():
+                if validator.can_validate(claims):
+                    validator.validate(claims)
+        except LtiException as exc:
+            raise malformed("missing_claim", f"The launch is incomplete: {exc}.") from exc
+
+    def _check_deployment(self, platform: Platform, claims: dict) -> Deployment:
+        deployment_id = claims.get(C_DEPLOYMENT)
+        if not isinstance(deployment_id, str) or not deployment_id or len(deployment_id) > 255:
+            raise malformed("missing_claim", "The id_token lacks the deployment_id claim.")
+        deployment = Deployment.objects.filter(
+            platform=platform, deployment_id=deployment_id
+        ).first()
+        if deployment is None and platform.auto_activate_deployments:
+            deployment, _ = Deployment.objects.get_or_create(
+                platform=platform, deployment_id=deployment_id
+            )
+        if deployment is None or not deployment.active:
+            raise forbidden(
+                "unknown_deployment",
+                "This installation of the tool (deployment "
+                f"{deployment_id[:80]}) is not registered; ask your LMS administrator to "
+                "register it in Credbridge.",
+            )
+        return deployment
+
+    def _check_target(self, claims: dict) -> None:
+        target = claims.get(C_TARGET)
+        if not isinstance(target, str) or not target:
+            raise malformed("missing_claim", "The id_token lacks the target_link_uri claim.")
+        if _origin(target) not in self._tool_origins:
+            raise forbidden("foreign_target_link_uri", "The launch is addressed to another tool.")
+
+    def _consume_nonce(self, claims: dict) -> None:
+        nonce = str(claims.get("nonce") or "")
+        if not consume_nonce(record=self._record, nonce=nonce):
+            if nonce_was_used(nonce):
+                raise forbidden("nonce_replayed", "This launch was already used once.")
+            raise forbidden("nonce_mismatch", "The launch does not belong to its login.")

@@ -1,0 +1,36 @@
+"""Moodle 4.x: exact media types, `?type_id=` URLs, HTML-escaped `Link` headers, short NRPS roles.
+
+Observed on Moodle 4.5 (see the project's captures): `Accept: application/json` gets 400, so
+only the exact IMS media types are sent; `Link` URLs arrive with `&amp;` and typographic
+quotes around `rel`; two scores in one second get 409.
+"""
+
+from __future__ import annotations
+
+from .base import LIS, PlatformAdapter, unescape_entities
+
+_SHORT_ROLES = {
+    "Learner": LIS + "membership#Learner",
+    "Instructor": LIS + "membership#Instructor",
+    "ContentDeveloper": LIS + "membership#ContentDeveloper",
+    "Mentor": LIS + "membership#Mentor",
+    "Manager": LIS + "membership#Manager",
+    "Member": LIS + "membership#Member",
+    "Administrator": LIS + "membership#Administrator",
+    "TeachingAssistant": LIS + "membership/Instructor#TeachingAssistant",
+}
+
+
+class MoodleAdapter(PlatformAdapter):
+    flavour = "moodle"
+
+    def clean_link_url(self, url: str) -> str:
+        # Moodle writes the Link header through its HTML escaper.
+        return unescape_entities(url.strip())
+
+    def score_conflict_wait(self, status: int) -> float | None:
+        # Moodle needs each score's timestamp strictly newer, to the second.
+        return 1.1 if status == 409 else None
+
+    def normalize_role(self, role: str) -> str:
+        return _SHORT_ROLES.get(role, role)

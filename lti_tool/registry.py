@@ -1,0 +1,78 @@
+"""Registrations from the database, in the shape pylti1p3 expects (its ToolConf)."""
+
+from __future__ import annotations
+
+from cryptography.hazmat.primitives import serialization
+from pylti1p3.deployment import Deployment as PyltiDeployment
+from pylti1p3.registration import Registration
+from pylti1p3.tool_config import ToolConfAbstract
+
+from .keys import current_signing_key
+from .models import Deployment, Platform
+
+
+def find_platform(*, issuer: str, client_id: str | None) -> Platform | None:
+    """The registration for (issuer, client_id). Without a client id (some platforms omit it
+    at login) the issuer must have exactly one registration."""
+    if not issuer or len(issuer) > 500:
+        return None
+    if client_id:
+        return Platform.objects.filter(issuer=issuer, client_id=str(client_id)[:255]).first()
+    candidates = list(Platform.objects.filter(issuer=issuer)[:2])
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def registration_for(platform: Platform) -> Registration:
+    key = current_signing_key()
+    pem = (
+        key.private_key()
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+    return (
+        Registration()
+        .set_issuer(platform.issuer)
+        .set_client_id(platform.client_id)
+        .set_key_set_url(platform.key_set_url)
+        .set_auth_login_url(platform.auth_login_url)
+        .set_auth_token_url(platform.auth_token_url)
+        .set_auth_audience(platform.auth_audience or platform.auth_token_url)
+        .set_tool_private_key(pem)
+    )
+
+
+class DatabaseToolConf(ToolConfAbstract):
+    """pylti1p3 ToolConf over Platform/Deployment; always 'many client ids per issuer'
+    (Canvas cloud has one issuer for every school)."""
+
+    def check_iss_has_one_client(self, iss: str) -> bool:
+        return False
+
+    def check_iss_has_many_clients(self, iss: str) -> bool:
+        return True
+
+    def find_registration_by_issuer(self, iss, *args, **kwargs):
+        platform = find_platform(issuer=iss, client_id=None)
+        return registration_for(platform) if platform else None
+
+    def find_registration_by_params(self, iss, client_id, *args, **kwargs):
+        platform = find_platform(issuer=iss, client_id=client_id)
+        return registration_for(platform) if platform else None
+
+    def find_deployment(self, iss, deployment_id):
+        return self.find_deployment_by_params(iss, deployment_id, None)
+
+    def find_deployment_by_params(self, iss, deployment_id, client_id, *args, **kwargs):
+        platform = find_platform(issuer=iss, client_id=client_id)
+        if (
+            platform
+            and Deployment.objects.filter(
+                platform=platform, deployment_id=deployment_id, active=True
+            ).exists()
+        ):
+            return PyltiDeployment().set_deployment_id(deployment_id)
+        return None

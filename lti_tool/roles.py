@@ -1,0 +1,64 @@
+"""Map LTI role URIs (and the short names some platforms send) to the tool's four roles.
+
+Pure: plain strings in, a frozenset out. Only the signed launch's roles claim is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .launch_context import ADMINISTRATOR, INSTRUCTOR, LEARNER, TEACHING_ASSISTANT
+
+_LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
+
+# Context (membership) roles, by their local name after "membership#" or as a short name.
+_MEMBERSHIP = {
+    "Instructor": INSTRUCTOR,
+    "ContentDeveloper": INSTRUCTOR,
+    "Administrator": ADMINISTRATOR,
+    "Learner": LEARNER,
+    "Student": LEARNER,
+    "Mentor": None,  # mentors see others' work in the LMS; here they get no role
+    "Manager": INSTRUCTOR,
+    "Member": None,
+    "Officer": None,
+}
+# Sub-roles such as membership/Instructor#TeachingAssistant.
+_SUB_ROLES = {
+    "Instructor#TeachingAssistant": TEACHING_ASSISTANT,
+    "Instructor#Grader": TEACHING_ASSISTANT,
+    "Instructor#Lecturer": INSTRUCTOR,
+    "Instructor#PrimaryInstructor": INSTRUCTOR,
+    "Instructor#SecondaryInstructor": INSTRUCTOR,
+    "Instructor#ExternalInstructor": INSTRUCTOR,
+    "Learner#Learner": LEARNER,
+    "Learner#NonCreditLearner": LEARNER,
+    "Administrator#Administrator": ADMINISTRATOR,
+    "ContentDeveloper#ContentDeveloper": INSTRUCTOR,
+}
+
+
+def map_role(role: str) -> str | None:
+    """One role string -> the tool's role, or None when it grants nothing here."""
+    role = (role or "").strip()
+    if not role:
+        return None
+    if role.startswith(_LIS + "membership/"):
+        return _SUB_ROLES.get(role[len(_LIS + "membership/") :])
+    if role.startswith(_LIS + "membership#"):
+        return _MEMBERSHIP.get(role[len(_LIS + "membership#") :])
+    if role.startswith(_LIS + "institution/person#") or role.startswith(_LIS + "system/person#"):
+        # Institution and system roles say who someone is, not what they do in this course;
+        # only administrators get a role from them (Moodle sends them for site admins).
+        local = role.split("#", 1)[1]
+        return ADMINISTRATOR if local in ("Administrator", "SysAdmin") else None
+    if role.startswith("http://") or role.startswith("https://"):
+        return None  # an unknown vocabulary grants nothing
+    # Short names (LTI 1.3 allows them for context roles; Moodle's NRPS uses them).
+    if "#" in role:
+        return _SUB_ROLES.get(role)
+    return _MEMBERSHIP.get(role)
+
+
+def map_roles(roles: Iterable[str]) -> frozenset[str]:
+    return frozenset(r for r in (map_role(x) for x in roles if isinstance(x, str)) if r)

@@ -1,0 +1,157 @@
+"""Assignment and Grade Services 2.0: line items, results, scores.
+
+URLs come only from the course record (filled from verified launches) or from the line
+item ids the LMS itself returned, and each is checked against the registration's hosts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from lti_tool.platforms.base import (
+    MEDIA_LINEITEM,
+    MEDIA_LINEITEM_CONTAINER,
+    MEDIA_RESULT_CONTAINER,
+    MEDIA_SCORE,
+)
+
+from . import scopes
+from .client import ServiceClient
+from .errors import MalformedResponse, NotFound, Rejected
+
+
+def _list_of_dicts(body, url: str, *, what: str, required: str) -> list[dict]:
+    if not isinstance(body, list) or not all(
+        isinstance(item, dict) and isinstance(item.get(required), str | int) for item in body
+    ):
+        raise MalformedResponse(
+            f"The LMS sent a {what} page of the wrong shape; it was rejected.", url=url
+        )
+    return body
+
+
+class AGSClient(ServiceClient):
+    def __init__(self, *, platform, lineitems_url: str, granted_scopes: list[str] | None = None):
+        super().__init__(platform=platform)
+        self.lineitems_url = lineitems_url
+        self.granted_scopes = granted_scopes
+        self.check_url(lineitems_url)
+
+    # --- line items ----------------------------------------------------------------------
+    def iter_line_item_pages(self) -> Iterator[list[dict]]:
+        return self.iter_pages(
+            self.adapter.with_page_size(self.lineitems_url),
+            scope=scopes.read_lineitems_scope(self.granted_scopes),
+            accept=MEDIA_LINEITEM_CONTAINER,
+            extract=lambda body, url: _list_of_dicts(body, url, what="line item", required="id"),
+        )
+
+    def iter_line_items(self) -> Iterator[dict]:
+        for page in self.iter_line_item_pages():
+            yield from page
+
+    def create_line_item(
+        self,
+        *,
+        label: str,
+        score_maximum: float,
+        tag: str = "",
+        resource_id: str = "",
+        resource_link_id: str = "",
+    ) -> dict:
+        if not label or not score_maximum or score_maximum <= 0:
+            raise ValueError("a line item needs a label and a positive scoreMaximum")
+        body: dict = {"label": label, "scoreMaximum": score_maximum}
+        if tag:
+            body["tag"] = tag
+        if resource_id:
+            body["resourceId"] = resource_id
+        if resource_link_id:
+            body["resourceLinkId"] = resource_link_id
+        response = self.call(
+            "POST",
+            self.lineitems_url,
+            scope=scopes.LINEITEM,
+            accept=MEDIA_LINEITEM,
+            body=body,
+            content_type=MEDIA_LINEITEM,
+        )
+        return self._line_item(response)
+
+    def update_line_item(self, *, url: str, data: dict) -> dict:
+        response = self.call(
+            "PUT",
+            url,
+            scope=scopes.LINEITEM,
+            accept=MEDIA_LINEITEM,
+            body={**data, "id": url},
+            content_type=MEDIA_LINEITEM,
+        )
+        return self._line_item(response)
+
+    def delete_line_item(self, *, url: str) -> None:
+        """Delete a line item; one that is already gone counts as deleted."""
+        with contextlib.suppress(NotFound):
+            self.call("DELETE", url, scope=scopes.LINEITEM)
+
+    def _line_item(self, response) -> dict:
+        body = self.json_of(response, url=response.url)
+        if not isinstance(body, dict) or not isinstance(body.get("id"), str):
+            raise MalformedResponse(
+                "The LMS answered without the line item's id.", url=response.url
+            )
+        return body
+
+    # --- results and scores -----------------------------------------------------------------
+    def iter_result_pages(self, *, line_item_url: str) -> Iterator[list[dict]]:
+        """Every page of a line item's results (the first page alone is not the list)."""
+        self.check_url(line_item_url)
+        url = self.adapter.with_page_size(self.adapter.sub_url(line_item_url, "results"))
+        return self.iter_pages(
+            url,
+            scope=scopes.RESULT_READONLY,
+            accept=MEDIA_RESULT_CONTAINER,
+            extract=lambda body, u: _list_of_dicts(body, u, what="results", required="userId"),
+        )
+
+    def post_score(
+        self,
+        *,
+        line_item_url: str,
+        user_id: str,
+        score_given: float,
+        score_maximum: float,
+        comment: str = "",
+        activity_progress: str = "Completed",
+        grading_progress: str = "FullyGraded",
+    ) -> None:
+        self.check_url(line_item_url)
+        url = self.adapter.sub_url(line_item_url, "scores")
+        for attempt in range(2):
+            payload = {
+                "userId": str(user_id),
+                "scoreGiven": score_given,
+                "scoreMaximum": score_maximum,
+                "activityProgress": activity_progress,
+                "gradingProgress": grading_progress,
+                "timestamp": datetime.now(UTC).isoformat(timespec="microseconds"),
+            }
+            if comment:
+                payload["comment"] = comment
+            try:
+                self.call(
+                    "POST",
+                    url,
+                    scope=scopes.SCORE,
+                    body=self.adapter.score_payload(payload),
+                    content_type=MEDIA_SCORE,
+                )
+                return
+            except Rejected as exc:
+                wait = self.adapter.score_conflict_wait(exc.status or 0)
+                if wait is None or attempt:
+                    raise
+                time.sleep(wait)

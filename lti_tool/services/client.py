@@ -1,0 +1,156 @@
+"""What the AGS and NRPS clients share: authorised calls, error mapping, paging.
+
+A 401 gets one fresh token and one retry; a second 401/403 flags the registration.
+Pages are fetched one at a time (a generator), so a caller can process and forget each.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator
+
+import requests
+from django.conf import settings
+
+from lti_tool.platforms import get_adapter
+
+from .errors import (
+    AuthFailed,
+    CourseConcluded,
+    MalformedResponse,
+    NotFound,
+    PaginationLoop,
+    Rejected,
+)
+from .links import check_next_link, check_service_url, parse_link_header
+from .registration_health import flag_registration
+from .tokens import forget_access_token, get_access_token
+from .transport import send
+
+log = logging.getLogger(__name__)
+
+
+class ServiceClient:
+    def __init__(self, *, platform) -> None:
+        self.platform = platform
+        self.adapter = get_adapter(platform)
+        self.allowed_hosts = self.adapter.allowed_hosts()
+
+    def check_url(self, url: str) -> None:
+        check_service_url(url=url, allowed_hosts=self.allowed_hosts)
+
+    def call(
+        self,
+        method: str,
+        url: str,
+        *,
+        scope: str,
+        accept: str | None = None,
+        body: dict | None = None,
+        content_type: str | None = None,
+    ) -> requests.Response:
+        """An authorised call; returns a 2xx response or raises a ServiceError subclass."""
+        self.check_url(url)
+        headers = {}
+        if accept:
+            headers["Accept"] = self.adapter.accept(accept)
+        data = None
+        if body is not None:
+            headers["Content-Type"] = content_type or "application/json"
+            data = json.dumps(body).encode()
+        for fresh in (False, True):
+            token = get_access_token(platform=self.platform, scopes=[scope])
+            response = send(
+                method,
+                url,
+                adapter=self.adapter,
+                headers={**headers, "Authorization": f"Bearer {token}"},
+                data=data,
+            )
+            if response.status_code == 401 and not fresh:
+                # Expired or revoked token: one fresh token, one retry.
+                forget_access_token(platform=self.platform, scopes=[scope])
+                continue
+            break
+        self.raise_for_status(response, url=url)
+        return response
+
+    def raise_for_status(self, response: requests.Response, *, url: str) -> None:
+        status = response.status_code
+        if 200 <= status < 300:
+            return
+        if self.adapter.is_course_concluded(response):
+            raise CourseConcluded(
+                "The course has concluded in the LMS: it no longer answers grade requests.",
+                status=status,
+                url=url,
+            )
+        if status in (401, 403):
+            message = (
+                f"The LMS refused the tool's access (HTTP {status}) even with a fresh token. "
+                "An administrator must check the registration and its scopes."
+            )
+            flag_registration(platform=self.platform, reason=message)
+            raise AuthFailed(message, status=status, url=url)
+        if status == 404:
+            raise NotFound("The LMS says this resource does not exist.", status=status, url=url)
+        raise Rejected(
+            f"The LMS refused the request (HTTP {status}): {_lms_words(response)}",
+            status=status,
+            url=url,
+        )
+
+    def json_of(self, response: requests.Response, *, url: str):
+        try:
+            return self.adapter.parse_json(response)
+        except ValueError as exc:
+            log.warning("malformed JSON from %s: %s", url, exc)
+            raise MalformedResponse(
+                "The LMS sent a page that is not valid JSON; it was rejected.", url=url
+            ) from exc
+
+    def iter_pages(
+        self, url: str, *, scope: str, accept: str, extract: Callable[[object, str], list]
+    ) -> Iterator[list]:
+        """Follow `Link: rel=next` page by page; `extract` turns a body into its items."""
+        max_pages = int(getattr(settings, "LTI_SERVICE_MAX_PAGES", 20000))
+        seen: set[str] = set()
+        while url:
+            if url in seen:
+                raise PaginationLoop(
+                    "The LMS sent a next-page link it had already sent (a loop); listing stopped.",
+                    url=url,
+                )
+            if len(seen) >= max_pages:
+                raise PaginationLoop(
+                    f"The LMS kept sending next pages (more than {max_pages}); listing stopped.",
+                    url=url,
+                )
+            seen.add(url)
+            response = self.call("GET", url, scope=scope, accept=accept)
+            items = extract(self.json_of(response, url=url), url)
+            next_url = parse_link_header(response.headers.get("Link")).get("next")
+            if next_url:
+                next_url = self.adapter.clean_link_url(next_url)
+                check_next_link(next_url=next_url, request_url=url)
+            yield items
+            url = next_url or ""
+
+
+def _lms_words(response: requests.Response) -> str:
+    """A short, safe summary of the LMS's error body, for people."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200].strip() or response.reason or ""
+    if isinstance(body, dict):
+        errors = body.get("errors")
+        if isinstance(errors, dict):
+            return str(errors.get("message", ""))[:200]
+        if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+            return str(errors[0].get("message", ""))[:200]
+        return str(body.get("reason") or body.get("error_description") or body.get("error") or "")[
+            :200
+        ]
+    return ""

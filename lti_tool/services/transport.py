@@ -1,0 +1,101 @@
+"""One HTTP call to the LMS, with timeouts and bounded retries.
+
+429/5xx/timeouts are retried with exponential backoff and full jitter, honouring what the
+LMS asks (`Retry-After`, Canvas's rate headers, via the adapter). The number of attempts
+and the longest single wait are bounded, so a sync never hangs: when the LMS keeps
+refusing, the caller gets `Throttled` or `Unavailable` and the run ends with the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+
+import requests
+from django.conf import settings
+
+from .errors import Throttled, Unavailable
+
+log = logging.getLogger(__name__)
+_local = threading.local()
+
+
+def session() -> requests.Session:
+    """One connection pool per thread (requests sessions are not thread-safe)."""
+    s = getattr(_local, "session", None)
+    if s is None:
+        s = requests.Session()
+        s.headers["User-Agent"] = "Credbridge LTI tool"
+        _local.session = s
+    return s
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+def backoff_delay(attempt: int) -> float:
+    """Full jitter: uniform in [0, base * 2**attempt], capped."""
+    base = float(_setting("LTI_SERVICE_BACKOFF_BASE_S", 0.5))
+    cap = float(_setting("LTI_SERVICE_BACKOFF_MAX_S", 20.0))
+    return random.uniform(0, min(cap, base * (2**attempt)))
+
+
+def send(method: str, url: str, *, adapter, **kwargs) -> requests.Response:
+    """Send with retries; returns the first response that is not throttled or a 5xx.
+
+    Never logs headers or bodies of requests (they carry tokens and assertions).
+    """
+    attempts = int(_setting("LTI_SERVICE_MAX_ATTEMPTS", 5))
+    max_wait = float(_setting("LTI_SERVICE_MAX_WAIT_S", 60.0))
+    timeout = _setting("LTI_SERVICE_TIMEOUT", (5.0, 30.0))
+    last_problem = ""
+    for attempt in range(attempts):
+        try:
+            response = session().request(method, url, timeout=timeout, **kwargs)
+        except (requests.Timeout, requests.ConnectionError) as exc:
+            last_problem = f"the LMS did not answer ({type(exc).__name__})"
+            log.warning(
+                "LMS call %s %s failed: %s (attempt %d)", method, url, last_problem, attempt + 1
+            )
+            if attempt + 1 < attempts:
+                time.sleep(backoff_delay(attempt))
+            continue
+        throttled = adapter.is_throttled(response)
+        if not throttled and response.status_code < 500:
+            return response
+        asked = adapter.retry_delay(response)
+        if throttled:
+            last_problem = f"the LMS is rate-limiting this tool (HTTP {response.status_code})"
+        else:
+            last_problem = f"the LMS answered with a server error (HTTP {response.status_code})"
+        log.warning("LMS call %s %s: %s (attempt %d)", method, url, last_problem, attempt + 1)
+        if asked is not None and asked > max_wait:
+            # Waiting that long inside one task would block a worker: give up now, say when.
+            raise Throttled(
+                f"The LMS asked to wait {asked:.0f} s before calling again.",
+                retry_after=asked,
+                status=response.status_code,
+                url=url,
+            )
+        if attempt + 1 < attempts:
+            delay = backoff_delay(attempt)
+            if asked is not None:
+                delay = max(delay, asked) + random.uniform(0, 0.25)
+            time.sleep(delay)
+            continue
+        if throttled:
+            raise Throttled(
+                f"Gave up after {attempts} attempts: {last_problem}.",
+                retry_after=asked,
+                status=response.status_code,
+                url=url,
+            )
+        raise Unavailable(
+            f"Gave up after {attempts} attempts: {last_problem}.",
+            status=response.status_code,
+            url=url,
+        )
+    raise Unavailable(f"Gave up after {attempts} attempts: {last_problem}.", url=url)
