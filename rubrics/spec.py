@@ -37,7 +37,7 @@ class AlignmentSpec:
     url: str
     proficiency_level: str = ""
     proficiency_url: str = ""
-    target_type: str = "ext:DigComp"
+    target_type: str = "ceasn:Competency"
 
 
 @dataclass(frozen=True, slots=True)
