@@ -1,0 +1,74 @@
+"""The LtiDeepLinkingResponse: which item the instructor places, signed by the tool key.
+
+Claims come from pylti1p3's DeepLink (iss = client id, aud = platform issuer, nonce,
+deployment, content items); we sign with the current tool key (its kid in the header) and
+send `data` back only when the platform sent it (pylti1p3 2.0.0 sends `"data": null`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jwt
+from pylti1p3.deep_link import DeepLink
+from pylti1p3.deep_link_resource import DeepLinkResource
+from pylti1p3.lineitem import LineItem
+
+from .keys import current_signing_key
+from .models import Platform
+from .registry import registration_for
+
+DATA_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/data"
+MSG_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/msg"
+CREDENTIAL_TAG = "credbridge:credential"
+
+
+@dataclass(frozen=True)
+class Placement:
+    title: str
+    launch_url: str
+    line_item_label: str = ""
+    score_maximum: float | None = None  # a line item is created only with a maximum
+
+    @property
+    def with_line_item(self) -> bool:
+        return self.score_maximum is not None
+
+
+def accepts_resource_links(settings: dict) -> bool:
+    return "ltiResourceLink" in (settings.get("accept_types") or [])
+
+
+def accepts_line_items(settings: dict) -> bool:
+    return settings.get("accept_lineitem", True) not in (False, "false")
+
+
+def build_response_jwt(
+    *, platform: Platform, deployment_id: str, settings: dict, placement: Placement
+) -> str:
+    resource = (
+        DeepLinkResource()
+        .set_title(placement.title)
+        .set_url(placement.launch_url)
+        .set_custom_params({})
+    )
+    if placement.with_line_item:
+        resource.set_lineitem(
+            LineItem()
+            .set_label(placement.line_item_label or placement.title)
+            .set_score_maximum(placement.score_maximum)
+            .set_resource_id("credbridge")
+            .set_tag(CREDENTIAL_TAG)
+        )
+    item = resource.to_dict()
+    item.pop("custom", None)  # empty custom params are noise to the platform
+    deep_link = DeepLink(registration_for(platform), deployment_id, settings)
+    message = deep_link.get_message_jwt([])
+    message["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"] = [item]
+    if settings.get("data") is None:
+        message.pop(DATA_CLAIM, None)
+    message[MSG_CLAIM] = f"Placed {placement.title}"
+    key = current_signing_key()
+    return jwt.encode(
+        message, key.private_key(), algorithm="RS256", headers={"kid": key.kid, "typ": "JWT"}
+    )

@@ -1,0 +1,83 @@
+"""The instructor's picker for a Deep Linking launch, and the auto-submitted response."""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from .deep_linking import Placement, accepts_line_items, accepts_resource_links, build_response_jwt
+from .launch_flow import deep_link_settings, forget_deep_link
+from .models import Platform
+from .refusals import LaunchRefused, forbidden, refusal_response
+
+
+class PlacementForm(forms.Form):
+    title = forms.CharField(max_length=200, initial="Credbridge")
+    add_line_item = forms.BooleanField(
+        required=False, label="Also create a grade column for the credential"
+    )
+    score_maximum = forms.DecimalField(
+        min_value=1, max_value=10000, decimal_places=2, initial=100, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("add_line_item") and data.get("score_maximum") is None:
+            self.add_error("score_maximum", "A grade column needs a maximum score.")
+        return data
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def deep_link(request: HttpRequest) -> HttpResponse:
+    try:
+        return _deep_link(request)
+    except LaunchRefused as exc:
+        return refusal_response(request, exc)
+
+
+def _deep_link(request: HttpRequest) -> HttpResponse:
+    launch = request.lti_launch
+    if not launch.present or launch.message_type != "LtiDeepLinkingRequest":
+        raise forbidden("no_deep_link_launch", "Open this page from the LMS's 'add content'.")
+    if not launch.is_instructor:
+        raise forbidden("not_instructor", "Only instructors can place Credbridge in a course.")
+    settings = deep_link_settings(launch)
+    if settings is None:
+        raise forbidden("deep_link_used", "This placement was already sent; start it again.")
+    if not str(settings.get("deep_link_return_url", "")).startswith(("https://", "http://")):
+        raise forbidden("bad_return_url", "The platform gave no usable return address.")
+    if not accepts_resource_links(settings):
+        raise forbidden("no_resource_links", "This LMS placement does not accept tool links.")
+    line_items = accepts_line_items(settings)
+    form = PlacementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        platform = Platform.objects.get(pk=launch.platform_id)
+        with_item = line_items and form.cleaned_data["add_line_item"]
+        placement = Placement(
+            title=form.cleaned_data["title"],
+            launch_url=request.build_absolute_uri(reverse("lti_tool:launch")),
+            line_item_label=form.cleaned_data["title"],
+            score_maximum=float(form.cleaned_data["score_maximum"]) if with_item else None,
+        )
+        token = build_response_jwt(
+            platform=platform,
+            deployment_id=launch.deployment_id,
+            settings=settings,
+            placement=placement,
+        )
+        forget_deep_link(launch)  # one response per deep linking request
+        return render(
+            request,
+            "lti_tool/deep_link_return.html",
+            {"return_url": settings["deep_link_return_url"], "jwt": token},
+        )
+    return render(
+        request,
+        "lti_tool/deep_link_picker.html",
+        {"form": form, "line_items": line_items, "settings_title": settings.get("title", "")},
+    )

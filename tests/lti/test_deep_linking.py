@@ -1,0 +1,129 @@
+"""Deep Linking: the instructor places Credbridge (optionally with a grade column); the tool
+answers with an LtiDeepLinkingResponse signed by its published key."""
+
+import re
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+import jwt
+import pytest
+from django.test import Client
+
+from lti_tool.keys import public_jwks
+
+from .conftest import TOOL
+from .platform import LEARNER, LTI
+
+pytestmark = pytest.mark.django_db
+DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
+
+
+def deep_link_claims(fake_platform, nonce, **extra):
+    body = fake_platform.claims(nonce=nonce, tool=TOOL, **extra)
+    body.pop(LTI + "resource_link")
+    body[LTI + "message_type"] = "LtiDeepLinkingRequest"
+    body[DL + "deep_linking_settings"] = {
+        "deep_link_return_url": fake_platform.issuer + "/dl-return?data=abc&x=<y>",
+        "accept_types": ["ltiResourceLink"],
+        "accept_presentation_document_targets": ["iframe", "window"],
+        "accept_multiple": False,
+        "data": "opaque-platform-data",
+    }
+    return body
+
+
+def start(client, fake_platform, login, **extra):
+    state, nonce = login()
+    response = client.post(
+        "/lti/launch/",
+        {
+            "id_token": fake_platform.sign(deep_link_claims(fake_platform, nonce, **extra)),
+            "state": state,
+        },
+    )
+    return response
+
+
+def test_instructor_places_credbridge_with_a_line_item(client, fake_platform, login):
+    response = start(client, fake_platform, login)
+    assert response.status_code == 302
+    location = urlsplit(response["Location"])
+    assert location.path == "/lti/deep-link/"
+    lt = parse_qs(location.query)["lt"][0]
+    picker = client.get(f"/lti/deep-link/?lt={lt}")
+    assert picker.status_code == 200 and b"Place Credbridge" in picker.content
+
+    # A fresh browser without cookies: the launch token is the only credential (and CSRF).
+    browser = Client(enforce_csrf_checks=True)
+    done = browser.post(
+        "/lti/deep-link/",
+        {"lt": lt, "title": "Credbridge", "add_line_item": "on", "score_maximum": "50"},
+    )
+    assert done.status_code == 200, done.content[:500]
+    html = done.content.decode()
+    action = unescape(re.search(r'action="([^"]+)"', html).group(1))
+    assert action == fake_platform.issuer + "/dl-return?data=abc&x=<y>"
+    assert "<y>" not in html  # escaped in the page
+    token = re.search(r'name="JWT" value="([^"]+)"', html).group(1)
+    header = jwt.get_unverified_header(token)
+    (jwk,) = [k for k in public_jwks()["keys"] if k["kid"] == header["kid"]]
+    claims = jwt.decode(
+        token, jwt.PyJWK(jwk).key, algorithms=["RS256"], audience=fake_platform.issuer
+    )
+    assert claims["iss"] == fake_platform.client_id
+    assert claims[LTI + "message_type"] == "LtiDeepLinkingResponse"
+    assert claims[LTI + "version"] == "1.3.0"
+    assert claims[LTI + "deployment_id"] == fake_platform.deployment_id
+    assert claims[DL + "data"] == "opaque-platform-data"
+    (item,) = claims[DL + "content_items"]
+    assert item["type"] == "ltiResourceLink" and item["title"] == "Credbridge"
+    assert item["url"] == TOOL + "/lti/launch/"
+    assert item["lineItem"] == {
+        "scoreMaximum": 50.0,
+        "label": "Credbridge",
+        "resourceId": "credbridge",
+        "tag": "credbridge:credential",
+    }
+    # One response per request: the placement cannot be sent twice.
+    again = browser.post("/lti/deep-link/", {"lt": lt, "title": "X"})
+    assert again.status_code == 403 and again["X-LTI-Refusal"] == "deep_link_used"
+
+
+def test_placement_without_line_item_and_without_platform_data(client, fake_platform, login):
+    state, nonce = login()
+    body = deep_link_claims(fake_platform, nonce)
+    del body[DL + "deep_linking_settings"]["data"]
+    response = client.post("/lti/launch/", {"id_token": fake_platform.sign(body), "state": state})
+    lt = parse_qs(urlsplit(response["Location"]).query)["lt"][0]
+    done = client.post("/lti/deep-link/", {"lt": lt, "title": "Badges"})
+    token = re.search(r'name="JWT" value="([^"]+)"', done.content.decode()).group(1)
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert DL + "data" not in claims
+    assert "lineItem" not in claims[DL + "content_items"][0]
+
+
+def test_learner_cannot_deep_link(client, fake_platform, login):
+    response = start(client, fake_platform, login, roles=[LEARNER])
+    assert response.status_code == 403 and response["X-LTI-Refusal"] == "not_instructor"
+
+
+def test_picker_needs_a_deep_linking_launch(client, fake_platform, login):
+    assert client.get("/lti/deep-link/").status_code == 403
+    state, nonce = login()
+    response = client.post(
+        "/lti/launch/",
+        {
+            "id_token": fake_platform.sign(fake_platform.claims(nonce=nonce, tool=TOOL)),
+            "state": state,
+        },
+    )
+    lt = parse_qs(urlsplit(response["Location"]).query)["lt"][0]
+    assert client.get(f"/lti/deep-link/?lt={lt}")["X-LTI-Refusal"] == "no_deep_link_launch"
+
+
+def test_deep_linking_request_without_settings_is_malformed(client, fake_platform, login):
+    state, nonce = login()
+    body = deep_link_claims(fake_platform, nonce)
+    del body[DL + "deep_linking_settings"]
+    response = client.post("/lti/launch/", {"id_token": fake_platform.sign(body), "state": state})
+    assert response.status_code == 400 and response["X-LTI-Refusal"] == "missing_claim"
