@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pyld import jsonld
 
+from .fast_canon import Unsupported, fast_canonicalize
 from .jsonld_loader import load_document
 
 NORMALIZE_OPTIONS = {
@@ -28,4 +29,7 @@ def reference_canonicalize(document: dict) -> str:
 
 def canonicalize(document: dict) -> str:
     """Canonical N-Quads of `document`; byte-identical to `reference_canonicalize`."""
-    return reference_canonicalize(document)
+    try:
+        return fast_canonicalize(document)
+    except Unsupported:
+        return reference_canonicalize(document)

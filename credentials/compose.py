@@ -52,6 +52,12 @@ def level_id(achievement_id: str, criterion_key: str, level_key: str) -> str:
     return f"{achievement_id}#criterion-{criterion_key}-level-{level_key}"
 
 
+def alignments_json(alignments: tuple[AlignmentInput, ...]) -> list[dict]:
+    # The same alignment twice says nothing more, and would be two indistinguishable blank
+    # nodes (the slow, general path of RDF canonicalization).
+    return [alignment_json(a) for a in dict.fromkeys(alignments)]
+
+
 def alignment_json(alignment: AlignmentInput) -> dict:
     out = {"type": ["Alignment"], "targetName": alignment.target_name}
     out["targetUrl"] = alignment.target_url
@@ -79,7 +85,7 @@ def _result_description(achievement_id: str, criterion: CriterionInput) -> dict:
         _put(entry, "description", level.description)
         _put(entry, "level", level.level)
         _put(entry, "points", level.points)
-        _put(entry, "alignment", [alignment_json(a) for a in level.alignments])
+        _put(entry, "alignment", alignments_json(level.alignments))
         levels.append(entry)
     _put(out, "rubricCriterionLevel", levels)
     if criterion.required_level:
@@ -91,7 +97,7 @@ def _result_description(achievement_id: str, criterion: CriterionInput) -> dict:
         out["requiredLevel"] = level_id(achievement_id, criterion.key, criterion.required_level)
     _put(out, "valueMin", criterion.value_min)
     _put(out, "valueMax", criterion.value_max)
-    _put(out, "alignment", [alignment_json(a) for a in criterion.alignments])
+    _put(out, "alignment", alignments_json(criterion.alignments))
     return out
 
 
@@ -114,7 +120,7 @@ def achievement_json(achievement: AchievementInput) -> dict:
     _put(out, "tag", list(achievement.tags))
     _put(out, "humanCode", achievement.human_code)
     _put(out, "fieldOfStudy", achievement.field_of_study)
-    _put(out, "alignment", [alignment_json(a) for a in achievement.alignments])
+    _put(out, "alignment", alignments_json(achievement.alignments))
     keys = [c.key for c in achievement.criteria]
     if len(set(keys)) != len(keys):
         raise CompositionError("criterion keys must be unique within an achievement")

@@ -16,6 +16,7 @@ import re
 
 from pyld import jsonld
 
+from .fast_canon import Unsupported, to_quads
 from .jsonld_loader import BUNDLED, load_document
 
 ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S*$")
@@ -93,6 +94,14 @@ def find_problems(document: dict) -> list[str]:
         return problems
     _walk_compact(document, "", problems)
     dropped: list[str] = []
+    try:
+        # The fast walker expands exactly as PyLD does and refuses (Unsupported) every
+        # relative IRI, so when it succeeds only the dropped keys remain to report.
+        to_quads(document, dropped=dropped)
+    except Unsupported:
+        dropped.clear()
+    else:
+        return problems + [f"the key {key!r} is defined by no context" for key in dropped]
     try:
         expanded = jsonld.expand(
             document,

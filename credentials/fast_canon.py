@@ -1,0 +1,340 @@
+"""Fast RDFC-1.0 canonicalization for the JSON-LD that credentials actually use.
+
+Where PyLD spends its time (profiled in bench/issue.py): re-processing the same type- and
+property-scoped contexts at every node, building the full expanded document and node map,
+and a general URDNA2015 with deep copies. Here:
+
+- context processing is still PyLD's own `_process_context`, but memoised per
+  (active context, local context, flags), so each scoped context is processed once per process;
+- the walk mirrors PyLD's expansion step by step (same revert/property-scope/type-scope order)
+  and emits RDF quads directly, with no intermediate expanded document;
+- canonical labelling takes the RDFC-1.0 "simple" path (every blank node has a unique
+  first-degree hash), which is the whole algorithm for the documents we issue.
+
+Anything outside that subset (lists, language/index/graph containers, value objects, @json,
+@reverse, @nest, @included, relative IRIs, first-degree hash collisions...) raises
+`Unsupported` and the caller falls back to PyLD. A hypothesis property test proves the output
+byte-identical to PyLD's `normalize(..., algorithm='URDNA2015')` over varied credentials.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from numbers import Integral, Real
+
+from pyld import jsonld
+from pyld.context_resolver import ContextResolver
+from pyld.nquads import escape
+
+from .jsonld_loader import load_document
+
+RDF_TYPE = jsonld.RDF_TYPE
+XSD_BOOLEAN = jsonld.XSD_BOOLEAN
+XSD_DOUBLE = jsonld.XSD_DOUBLE
+XSD_INTEGER = jsonld.XSD_INTEGER
+XSD_STRING = jsonld.XSD_STRING
+_MAX_MEMO = 20_000
+
+
+class Unsupported(Exception):
+    """The document uses a JSON-LD feature outside the fast path; use PyLD instead."""
+
+
+class _Contexts:
+    """Memoised PyLD context processing; keeps every context it returns alive (ids are keys)."""
+
+    def __init__(self) -> None:
+        self.processor = jsonld.JsonLdProcessor()
+        self.options = {
+            "documentLoader": load_document,
+            "contextResolver": ContextResolver(jsonld._resolved_context_cache, load_document),
+            "base": "",
+            "processingMode": "json-ld-1.1",
+            "isFrame": False,
+        }
+        self.initial = self.processor._get_initial_context(self.options)
+        self.processed: dict[tuple, tuple] = {}
+        self.vocab_iris: dict[tuple, str | None] = {}
+        self.keep_alive: list = [self.initial]
+
+    def process(self, active, local, *, override_protected=False, propagate=True):
+        if isinstance(local, str):
+            local_key = local
+        elif isinstance(local, list) and all(isinstance(x, str) for x in local):
+            local_key = tuple(local)
+        else:
+            local_key = json.dumps(local, sort_keys=True)
+        key = (id(active), local_key, override_protected, propagate)
+        hit = self.processed.get(key)
+        if hit is not None:
+            return hit[1]
+        if len(self.processed) > _MAX_MEMO:
+            raise Unsupported("context memo full")
+        result = self.processor._process_context(
+            active,
+            local,
+            self.options,
+            override_protected=override_protected,
+            propagate=propagate,
+        )
+        self.processed[key] = (active, result)
+        self.keep_alive.append(local)
+        return result
+
+    def vocab(self, ctx, term: str) -> str | None:
+        key = (id(ctx), term)
+        try:
+            return self.vocab_iris[key]
+        except KeyError:
+            pass
+        iri = self.processor._expand_iri(ctx, term, vocab=True)
+        if len(self.vocab_iris) < _MAX_MEMO:
+            self.vocab_iris[key] = iri
+        return iri
+
+    def document_iri(self, ctx, value: str, *, vocab: bool = False) -> str:
+        iri = self.processor._expand_iri(ctx, value, vocab=vocab, base="")
+        return _absolute(iri, value)
+
+
+def _absolute(iri, original: str) -> str:
+    # PyLD resolves relative IRIs against DEFAULT_BASE_IRI when no base is given: that is
+    # the silent rewrite the pre-sign check must see, so it leaves the fast path.
+    if (
+        not isinstance(iri, str)
+        or not jsonld._is_absolute_iri(iri)
+        or (iri.startswith(jsonld.DEFAULT_BASE_IRI) and not original.startswith(iri))
+    ):
+        raise Unsupported("relative IRI")
+    return iri
+
+
+_CONTEXTS = _Contexts()
+
+
+def _term(ctx, key, what):
+    return jsonld.JsonLdProcessor.get_context_value(ctx, key, what)
+
+
+class _Walker:
+    """Turns one JSON-LD document into a set of quads (default graph only)."""
+
+    def __init__(self, dropped: list[str] | None = None) -> None:
+        self.c = _CONTEXTS
+        self.dropped = dropped if dropped is not None else []
+        self.quads: set[tuple] = set()
+        self.bnodes: dict[str, str] = {}
+        self.counter = 0
+
+    def fresh(self) -> tuple:
+        self.counter += 1
+        return ("B", f"_:b{self.counter}")
+
+    def node_ref(self, iri: str) -> tuple:
+        if iri.startswith("_:"):
+            label = self.bnodes.get(iri)
+            if label is None:
+                label = self.bnodes[iri] = self.fresh()[1]
+            return ("B", label)
+        return ("I", iri)
+
+    # -- expansion, mirroring JsonLdProcessor._expand for maps and scalars ---------------
+    def values(self, ctx, prop, element, out: list) -> None:
+        if element is None:
+            return
+        if isinstance(element, list):
+            for item in element:
+                self.values(ctx, prop, item, out)
+            return
+        if isinstance(element, dict):
+            out.append(self.node(ctx, prop, element))
+            return
+        out.append(self.scalar(ctx, prop, element))
+
+    def scalar(self, ctx, prop, value) -> tuple:
+        type_ = _term(ctx, prop, "@type")
+        if type_ in ("@id", "@vocab"):
+            if not isinstance(value, str):
+                raise Unsupported("non-string IRI value")
+            if type_ == "@id":
+                return self.node_ref(self.c.document_iri(ctx, value))
+            return self.node_ref(self.c.document_iri(ctx, value, vocab=True))
+        if type_ == "@json":
+            raise Unsupported("@json literal")
+        datatype = type_ if type_ not in (None, "@none") else None
+        if (
+            datatype is None
+            and isinstance(value, str)
+            and (_term(ctx, prop, "@language") is not None or _term(ctx, prop, "@direction"))
+        ):
+            raise Unsupported("language-tagged string")
+        if isinstance(value, bool):
+            return ("L", "true" if value else "false", datatype or XSD_BOOLEAN)
+        if isinstance(value, Real) and not isinstance(value, Integral) and not value.is_integer():
+            return ("L", jsonld._canonicalize_double(value), datatype or XSD_DOUBLE)
+        if datatype == XSD_DOUBLE or (isinstance(value, Real) and abs(value) >= 1e21):
+            raise Unsupported("double coercion")
+        if isinstance(value, Real):
+            return ("L", str(int(value)), datatype or XSD_INTEGER)
+        if not isinstance(value, str):
+            raise Unsupported("unexpected scalar")
+        return ("L", value, datatype or XSD_STRING)
+
+    def node(self, ctx, prop, element: dict) -> tuple:
+        c = self.c
+        property_scoped = _term(ctx, prop, "@context") if prop is not None else None
+        type_scoped = ctx if ctx.get("previousContext") else None
+        must_revert = True
+        if type_scoped is not None and len(element) <= 2 and "@context" not in element:
+            for key in sorted(element):
+                expanded = c.vocab(type_scoped, key)
+                if expanded == "@value":
+                    raise Unsupported("value object")
+                if expanded == "@id" and len(element) == 1:
+                    must_revert = False
+                    break
+        if must_revert and "previousContext" in ctx:
+            ctx = ctx["previousContext"]
+        if property_scoped is not None:
+            ctx = c.process(ctx, property_scoped, override_protected=True)
+        if "@context" in element:
+            ctx = c.process(ctx, element["@context"])
+        type_scoped = ctx
+        for key in sorted(element):
+            if c.vocab(ctx, key) != "@type":
+                continue
+            raw = element[key]
+            for t in sorted(t for t in (raw if isinstance(raw, list) else [raw])):
+                if not isinstance(t, str):
+                    raise Unsupported("non-string type")
+                scoped = _term(type_scoped, t, "@context")
+                if scoped is not None and scoped is not False:
+                    ctx = c.process(ctx, scoped, propagate=False)
+        return self.node_body(ctx, type_scoped, element)
+
+    def node_body(self, ctx, type_scoped, element: dict) -> tuple:
+        c = self.c
+        subject = None
+        types: list[str] = []
+        props: list[tuple[str, str, object]] = []
+        for key in sorted(element):
+            if key == "@context":
+                continue
+            expanded = c.vocab(ctx, key)
+            value = element[key]
+            if expanded == "@id":
+                if not isinstance(value, str):
+                    raise Unsupported("non-string @id")
+                subject = self.node_ref(c.document_iri(ctx, value))
+            elif expanded == "@type":
+                for t in value if isinstance(value, list) else [value]:
+                    if not isinstance(t, str):
+                        raise Unsupported("non-string type")
+                    iri = c.document_iri(type_scoped, t, vocab=True)
+                    if iri.startswith("_:"):
+                        raise Unsupported("blank node type")
+                    types.append(iri)
+            elif expanded is None or not isinstance(expanded, str):
+                self.dropped.append(key)  # dropped, exactly as PyLD drops it
+            elif expanded.startswith("@"):
+                if jsonld._is_keyword(expanded):
+                    raise Unsupported(f"keyword {expanded}")
+                self.dropped.append(key)
+            elif not jsonld._is_absolute_iri(expanded):
+                self.dropped.append(key)
+            elif expanded.startswith("_:"):
+                raise Unsupported("blank node predicate")
+            else:
+                props.append((key, expanded, value))
+        if subject is None:
+            subject = self.fresh()
+        quads = self.quads
+        for t in types:
+            quads.add((subject, RDF_TYPE, ("I", t)))
+        for key, predicate, value in props:
+            definition = _term(ctx, key, None)
+            if definition:
+                if definition.get("reverse"):
+                    raise Unsupported("@reverse")
+                container = definition.get("@container")
+                if container and any(x != "@set" for x in container):
+                    raise Unsupported("container")
+                if definition.get("@type") == "@json":
+                    raise Unsupported("@json")
+            term_ctx = ctx
+            scoped = _term(ctx, key, "@context")
+            if scoped is not None:
+                term_ctx = c.process(ctx, scoped, override_protected=True)
+            objects: list[tuple] = []
+            self.values(term_ctx, key, value, objects)
+            for obj in objects:
+                quads.add((subject, predicate, obj))
+        return subject
+
+
+def _term_str(term: tuple) -> str:
+    kind = term[0]
+    if kind == "I":
+        return "<" + term[1] + ">"
+    if kind == "B":
+        return term[1]
+    out = '"' + escape(term[1]) + '"'
+    if term[2] != XSD_STRING:
+        out += "^^<" + term[2] + ">"
+    return out
+
+
+def _line(quad: tuple, labels: dict[str, str]) -> str:
+    s, p, o = quad
+    s_str = labels[s[1]] if s[0] == "B" else "<" + s[1] + ">"
+    o_str = labels[o[1]] if o[0] == "B" else _term_str(o)
+    return f"{s_str} <{p}> {o_str} .\n"
+
+
+def to_quads(document: dict, *, dropped: list[str] | None = None) -> set[tuple]:
+    """The RDF dataset (default graph) of a JSON-LD document, as a set of quads.
+
+    Keys that no context defines are left out, as PyLD does, and appended to `dropped`.
+    """
+    if not isinstance(document, dict):
+        raise Unsupported("top-level array")
+    walker = _Walker(dropped)
+    walker.node(_CONTEXTS.initial, None, document)
+    return walker.quads
+
+
+def canonical_nquads(quads: set[tuple]) -> str:
+    """RDFC-1.0 of `quads` when every blank node has a unique first-degree hash."""
+    mentions: dict[str, list[tuple]] = {}
+    for quad in quads:
+        s, _, o = quad
+        if s[0] == "B":
+            mentions.setdefault(s[1], []).append(quad)
+        if o[0] == "B" and o[1] != s[1]:
+            mentions.setdefault(o[1], []).append(quad)
+    hashes: dict[str, str] = {}
+    for bnode, its_quads in mentions.items():
+        labels = _Other(bnode)
+        lines = sorted(_line(q, labels) for q in its_quads)
+        hashes[hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()] = bnode
+    if len(hashes) != len(mentions):
+        raise Unsupported("blank nodes share a first-degree hash")
+    canonical = {bnode: f"_:c14n{i}" for i, (_, bnode) in enumerate(sorted(hashes.items()))}
+    return "".join(sorted(_line(q, canonical) for q in quads))
+
+
+class _Other(dict):
+    """Labels for hashing one blank node: itself `_:a`, every other blank node `_:z`."""
+
+    def __init__(self, me: str) -> None:
+        super().__init__()
+        self.me = me
+
+    def __missing__(self, key: str) -> str:
+        return "_:a" if key == self.me else "_:z"
+
+
+def fast_canonicalize(document: dict) -> str:
+    """Canonical N-Quads, or Unsupported when the document needs the general algorithm."""
+    return canonical_nquads(to_quads(document))
