@@ -1,6 +1,33 @@
+import importlib
+import logging
+
 from django.apps import AppConfig
+from django.db.models.signals import pre_save
+
+log = logging.getLogger(__name__)
 
 
 class AwardingConfig(AppConfig):
     name = "awarding"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import receivers
+
+        connections = (
+            ("assessments.signals", "learners_changed", receivers.on_learners_changed),
+            ("rubrics.signals", "version_activated", receivers.on_version_activated),
+            ("lti_tool.signals", "launch_verified", receivers.on_launch_verified),
+        )
+        for module, name, receiver in connections:
+            try:
+                signal = getattr(importlib.import_module(module), name)
+            except (ImportError, AttributeError):
+                # The sending app is not installed (or not written yet): nothing to listen to.
+                log.warning("awarding: %s.%s not available; not connected", module, name)
+                continue
+            signal.connect(receiver, dispatch_uid=f"awarding:{module}.{name}")
+        # Connected without a sender: the receiver filters on the model's label itself.
+        pre_save.connect(
+            receivers.before_credential_stored, dispatch_uid="awarding:fault-before-store"
+        )

@@ -89,6 +89,9 @@ class AwardingRule(models.Model):
 
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="awarding_rules")
     achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, related_name="rules")
+    rubric = models.ForeignKey(
+        "rubrics.Rubric", on_delete=models.PROTECT, related_name="awarding_rules"
+    )
     mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.AUTOMATIC)
     active = models.BooleanField(default=True)
     created_by_sub = models.CharField(max_length=255, blank=True)
@@ -125,6 +128,9 @@ class Decision(models.Model):
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="decisions")
     achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, related_name="decisions")
     learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="decisions")
+    rubric_version = models.ForeignKey(
+        "rubrics.RubricVersion", on_delete=models.PROTECT, related_name="decisions"
+    )
     outcome = models.CharField(max_length=30, choices=Outcome.choices)
     # The observations exactly as evaluated: criterion key -> list of observation dicts.
     evidence = models.JSONField(default=dict)

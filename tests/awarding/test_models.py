@@ -5,7 +5,8 @@ from django.db import IntegrityError, transaction
 
 from awarding.models import AppendOnlyError, Award, AwardingRule, Decision, Outcome
 
-from .factories import make_achievement, make_course, make_learner
+from .factories import make_learner
+from .scenario import build
 
 pytestmark = pytest.mark.django_db
 
@@ -13,6 +14,7 @@ pytestmark = pytest.mark.django_db
 def _decision(rule, learner, outcome=Outcome.MET):
     return Decision.objects.create(
         rule=rule,
+        rubric_version=rule.rubric.versions.get(),
         course=rule.course,
         achievement=rule.achievement,
         learner=learner,
@@ -24,10 +26,8 @@ def _decision(rule, learner, outcome=Outcome.MET):
 
 @pytest.fixture
 def setup():
-    course = make_course()
-    achievement = make_achievement(course=course)
-    rule = AwardingRule.objects.create(course=course, achievement=achievement)
-    learner = make_learner(platform=course.platform)
+    rule = build().rule
+    learner = make_learner(platform=rule.course.platform)
     return rule, learner
 
 
@@ -73,5 +73,9 @@ def test_decisions_are_append_only(setup):
 def test_one_active_rule_per_course_and_achievement(setup):
     rule, _ = setup
     with pytest.raises(IntegrityError), transaction.atomic():
-        AwardingRule.objects.create(course=rule.course, achievement=rule.achievement)
-    AwardingRule.objects.create(course=rule.course, achievement=rule.achievement, active=False)
+        AwardingRule.objects.create(
+            course=rule.course, achievement=rule.achievement, rubric=rule.rubric
+        )
+    AwardingRule.objects.create(
+        course=rule.course, achievement=rule.achievement, rubric=rule.rubric, active=False
+    )

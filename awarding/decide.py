@@ -1,0 +1,134 @@
+"""Evaluate learners against a rule: record every decision, then reserve, flag or keep awards.
+
+The award row is reserved *before* anything is signed: the database constraint (one live award
+per learner and achievement) is what makes concurrent evaluations safe, not a prior check.
+Signing happens later, in `issue.issue_award`, for the reserved row's UUID.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from assessments.models import Learner
+from rubrics.evaluate import MET, evaluate
+from rubrics.evidence import load_evidence
+
+from .flags import clear_flag, flag_award
+from .models import Award, AwardingRule, Decision
+from .rules import active_version
+from .snapshot import evidence_snapshot
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class EvaluationReport:
+    rule_id: int
+    decisions: int = 0
+    met: int = 0
+    to_issue: list[int] = field(default_factory=list)  # award ids still to be signed
+    held: list[int] = field(default_factory=list)
+    flagged: list[int] = field(default_factory=list)
+    skipped_reason: str = ""
+
+
+def evaluate_learners(
+    *, rule: AwardingRule, learner_ids: list[int], trigger: str
+) -> EvaluationReport:
+    """Decide each learner against the rule's active rubric version and act on the outcome."""
+    report = EvaluationReport(rule_id=rule.pk)
+    if not rule.active:
+        report.skipped_reason = "rule inactive"
+        return report
+    version = active_version(rubric_id=rule.rubric_id)
+    if version is None:
+        report.skipped_reason = "no active rubric version"
+        return report
+    # Only people of the rule's platform: ids from a signal are never trusted across tenants.
+    learners = {
+        learner.pk: learner
+        for learner in Learner.objects.filter(
+            pk__in=learner_ids, platform_id=rule.course.platform_id
+        )
+    }
+    if not learners:
+        return report
+    spec = version.to_spec()
+    evidence = load_evidence(version=version, learner_ids=list(learners))
+    now = timezone.now()
+    rows = []
+    for learner_id in sorted(learners):
+        observed = evidence.get(learner_id, {})
+        result = evaluate(spec, observed)
+        rows.append(
+            Decision(
+                rule=rule,
+                course_id=rule.course_id,
+                achievement_id=rule.achievement_id,
+                learner_id=learner_id,
+                rubric_version=version,
+                outcome=result.outcome,
+                evidence=evidence_snapshot(observed),
+                result=result.to_dict(),
+                trigger=trigger[:40],
+                decided_at=now,
+            )
+        )
+    with transaction.atomic():
+        decisions = Decision.objects.bulk_create(rows)
+    report.decisions = len(decisions)
+    live = {
+        a.learner_id: a
+        for a in Award.objects.filter(
+            achievement_id=rule.achievement_id, learner_id__in=list(learners)
+        ).exclude(state=Award.State.REVOKED)
+    }
+    for decision in decisions:
+        award = live.get(decision.learner_id)
+        if decision.outcome == MET:
+            report.met += 1
+            award = award or reserve_award(rule=rule, decision=decision)
+            _after_met(award=award, decision=decision, report=report)
+        elif award is not None and award.state == Award.State.ISSUED:
+            flag_award(award=award, decision=decision)
+            report.flagged.append(award.pk)
+    return report
+
+
+def _after_met(*, award: Award, decision: Decision, report: EvaluationReport) -> None:
+    if award.state == Award.State.PENDING:
+        # New, or left pending by a crash between signing and storing: (re)issue it.
+        report.to_issue.append(award.pk)
+    elif award.state == Award.State.HELD:
+        report.held.append(award.pk)
+    elif award.state == Award.State.FLAGGED:
+        clear_flag(award=award, decision=decision, actor="system:re-evaluation")
+
+
+def reserve_award(*, rule: AwardingRule, decision: Decision) -> Award:
+    """Create the live award row for a `met` decision, or return the one that already exists."""
+    state = Award.State.HELD if rule.mode == rule.Mode.HOLD else Award.State.PENDING
+    try:
+        with transaction.atomic():
+            return Award.objects.create(
+                rule=rule,
+                course_id=rule.course_id,
+                achievement_id=rule.achievement_id,
+                learner_id=decision.learner_id,
+                decision=decision,
+                state=state,
+            )
+    except IntegrityError:
+        # Another evaluation reserved it first: the constraint made sure only one did.
+        existing = (
+            Award.objects.filter(achievement_id=rule.achievement_id, learner_id=decision.learner_id)
+            .exclude(state=Award.State.REVOKED)
+            .first()
+        )
+        if existing is None:  # pragma: no cover - the winner was revoked in between
+            raise
+        return existing

@@ -1,0 +1,48 @@
+"""Enqueue pipeline work once the transaction that caused it has committed.
+
+A worker must see the rows a task refers to, so nothing is sent before commit; in-process
+(eager) mode runs the tasks right after the commit instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+EVALUATION_CHUNK = 100
+
+
+def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def enqueue_evaluation(*, rule_id: int, learner_ids: Iterable[int], trigger: str) -> int:
+    """Evaluate these learners against the rule (in chunks); returns the number of tasks."""
+    from .tasks import evaluate_learners_task
+
+    ids = sorted({int(i) for i in learner_ids})
+    chunks = list(_chunks(ids, EVALUATION_CHUNK))
+    for chunk in chunks:
+        transaction.on_commit(
+            lambda chunk=chunk: evaluate_learners_task.delay(
+                rule_id=rule_id, learner_ids=chunk, trigger=trigger
+            )
+        )
+    return len(chunks)
+
+
+def enqueue_issue(*, award_ids: Iterable[int]) -> None:
+    from .tasks import issue_award_task
+
+    for award_id in award_ids:
+        transaction.on_commit(lambda award_id=award_id: issue_award_task.delay(award_id=award_id))
+
+
+def enqueue_after_issue(*, award_id: int) -> None:
+    """Notify and post back: separate tasks, so neither can hold up or undo the award."""
+    from .tasks import notify_award_task, postback_award_task
+
+    transaction.on_commit(lambda: notify_award_task.delay(award_id=award_id))
+    transaction.on_commit(lambda: postback_award_task.delay(award_id=award_id))

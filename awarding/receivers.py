@@ -1,0 +1,52 @@
+"""Signal receivers: what starts the pipeline (connected in AwardingConfig.ready)."""
+
+from __future__ import annotations
+
+import logging
+
+from .faults import maybe_fail
+
+log = logging.getLogger(__name__)
+
+
+def on_learners_changed(sender, *, course_id: int, learner_ids, **kwargs) -> None:
+    """A sync found changed results: evaluate those learners against every active rule."""
+    from .dispatch import enqueue_evaluation
+    from .rules import active_rules
+
+    for rule in active_rules(course_id=course_id):
+        enqueue_evaluation(rule_id=rule.pk, learner_ids=learner_ids, trigger="sync")
+
+
+def on_version_activated(sender, *, version, **kwargs) -> None:
+    """A rubric version became active: evaluate every learner of every course using it."""
+    from .dispatch import enqueue_evaluation
+    from .rules import course_learner_ids, rules_for_rubric
+
+    for rule in rules_for_rubric(rubric_id=version.rubric_id):
+        enqueue_evaluation(
+            rule_id=rule.pk,
+            learner_ids=course_learner_ids(course_id=rule.course_id),
+            trigger="version_activated",
+        )
+
+
+def on_launch_verified(sender, *, course=None, **kwargs) -> None:
+    """A launch syncs the course at once, so a learner graded a moment ago sees the credential.
+
+    The sync is debounced (at most one in flight per course), so a second trigger is harmless.
+    """
+    if course is None or not getattr(course, "lineitems_url", ""):
+        return
+    try:
+        from assessments.tasks import request_sync
+    except ImportError:  # the sync is not installed: nothing to trigger
+        log.warning("assessments.tasks.request_sync not available; no sync on launch")
+        return
+    request_sync(course_id=course.pk, trigger="launch")
+
+
+def before_credential_stored(sender, **kwargs) -> None:
+    """Fault-injection point between signing and storing (inert unless configured)."""
+    if sender._meta.label == "credentials.Credential":
+        maybe_fail("before_store")

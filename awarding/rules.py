@@ -1,0 +1,57 @@
+"""Which rules apply, which rubric version counts, and whom to evaluate."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from assessments.models import Enrolment, Result
+
+from .models import AwardingRule
+
+ACTIVE_VERSION_STATE = "active"
+
+
+def active_version(*, rubric_id: int):
+    """The rubric's active (QA-approved and activated) version, or None."""
+    from rubrics.models import RubricVersion
+
+    return (
+        RubricVersion.objects.filter(rubric_id=rubric_id, state=ACTIVE_VERSION_STATE)
+        .order_by("-pk")
+        .first()
+    )
+
+
+def active_rules(*, course_id: int) -> list[AwardingRule]:
+    return list(
+        AwardingRule.objects.filter(course_id=course_id, active=True).select_related(
+            "achievement", "course"
+        )
+    )
+
+
+def rules_for_rubric(*, rubric_id: int) -> list[AwardingRule]:
+    return list(AwardingRule.objects.filter(rubric_id=rubric_id, active=True))
+
+
+def _is_learner_role(roles: list) -> bool:
+    # Roles arrive as full LIS URIs or as short names, depending on the LMS and the source.
+    text = " ".join(str(r) for r in roles or ()).lower()
+    return "learner" in text or "student" in text
+
+
+def course_learner_ids(*, course_id: int) -> list[int]:
+    """Everyone to evaluate in a course: active learners, and anyone with a result in it."""
+    ids = {
+        e.learner_id
+        for e in Enrolment.objects.filter(course_id=course_id, active=True).only(
+            "learner_id", "roles"
+        )
+        if _is_learner_role(e.roles)
+    }
+    ids.update(
+        Result.objects.filter(Q(line_item__course_id=course_id))
+        .values_list("learner_id", flat=True)
+        .distinct()
+    )
+    return sorted(ids)

@@ -1,0 +1,110 @@
+"""Celery entry points of the awarding pipeline (thin: the work is in the modules they call).
+
+Every task is idempotent and `acks_late`: a worker that dies mid-task leaves its message to be
+delivered again, and the rerun finishes the job without doing any of it twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+
+from . import dispatch
+from .decide import evaluate_learners
+from .models import Award, AwardingRule
+from .rules import active_rules, course_learner_ids
+
+log = logging.getLogger(__name__)
+_DB_ERRORS = (OperationalError, InterfaceError)
+_COMMON = {"acks_late": True, "reject_on_worker_lost": True, "retry_backoff": True}
+
+
+@shared_task(bind=True, autoretry_for=_DB_ERRORS, max_retries=5, **_COMMON)
+def evaluate_learners_task(self, *, rule_id: int, learner_ids: list[int], trigger: str) -> dict:
+    rule = AwardingRule.objects.select_related("course", "achievement").filter(pk=rule_id).first()
+    if rule is None:
+        return {"skipped": "no such rule"}
+    report = evaluate_learners(rule=rule, learner_ids=learner_ids, trigger=trigger)
+    dispatch.enqueue_issue(award_ids=report.to_issue)
+    return {
+        "decisions": report.decisions,
+        "met": report.met,
+        "to_issue": len(report.to_issue),
+        "flagged": len(report.flagged),
+        "skipped": report.skipped_reason,
+    }
+
+
+@shared_task(bind=True, autoretry_for=_DB_ERRORS, max_retries=8, **_COMMON)
+def evaluate_course_task(self, *, course_id: int, trigger: str) -> int:
+    """Evaluate every learner of a course against every active rule (e.g. 'Re-evaluate')."""
+    learner_ids = course_learner_ids(course_id=course_id)
+    return sum(
+        dispatch.enqueue_evaluation(rule_id=rule.pk, learner_ids=learner_ids, trigger=trigger)
+        for rule in active_rules(course_id=course_id)
+    )
+
+
+@shared_task(bind=True, autoretry_for=_DB_ERRORS, max_retries=8, **_COMMON)
+def issue_award_task(self, *, award_id: int) -> str:
+    from .issue import issue_award
+
+    award, issued_now = issue_award(award_id=award_id)
+    if issued_now:
+        dispatch.enqueue_after_issue(award_id=award.pk)
+    return award.state
+
+
+@shared_task(bind=True, autoretry_for=(Exception,), max_retries=5, **_COMMON)
+def notify_award_task(self, *, award_id: int) -> bool:
+    from .notify import email_award
+
+    return email_award(award_id=award_id)
+
+
+@shared_task(bind=True, max_retries=None, **_COMMON)
+def postback_award_task(self, *, award_id: int) -> str:
+    from .postback import post_back_award
+
+    outcome = post_back_award(award_id=award_id)
+    if outcome.retry_in is not None and not self.request.is_eager:
+        # Eager (in-process) mode never sleeps on the LMS: the sweeper retries later.
+        raise self.retry(countdown=outcome.retry_in)
+    return outcome.state
+
+
+@shared_task(acks_late=True)
+def sweep_awards_task(*, older_than_s: int = 60) -> dict:
+    """Finish what a lost message left behind: pending awards, unsent mail, failed post-backs."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_s)
+    pending = list(
+        Award.objects.filter(state=Award.State.PENDING, created_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )[:1000]
+    )
+    for award_id in pending:
+        issue_award_task.delay(award_id=award_id)
+    unsent = list(
+        Award.objects.filter(
+            state=Award.State.ISSUED,
+            notified_at__isnull=True,
+            issued_at__lt=cutoff,
+            learner__email__gt="",
+        ).values_list("pk", flat=True)[:1000]
+    )
+    for award_id in unsent:
+        notify_award_task.delay(award_id=award_id)
+    retry = list(
+        Award.objects.filter(
+            state__in=(Award.State.ISSUED, Award.State.FLAGGED),
+            postback_state__in=(Award.PostbackState.PENDING, Award.PostbackState.FAILED),
+            updated_at__lt=cutoff,
+        ).values_list("pk", flat=True)[:1000]
+    )
+    for award_id in retry:
+        postback_award_task.delay(award_id=award_id)
+    return {"pending": len(pending), "unsent": len(unsent), "postback": len(retry)}
