@@ -1,9 +1,51 @@
+"""URLs of the awarding app: LMS pages (/course/, /learner/), public pages, QA console pages."""
+
 from django.urls import path
 
-from . import views
+from . import views_instructor, views_learner, views_public, views_qa, views_setup
 
 app_name = "awarding"
 urlpatterns = [
-    path("course/", views.instructor_dashboard, name="instructor_dashboard"),
-    path("learner/", views.learner_home, name="learner_home"),
+    # Inside the LMS iframe (launch token).
+    path("course/", views_instructor.instructor_dashboard, name="instructor_dashboard"),
+    path("course/decisions.csv", views_instructor.export_decisions, name="export_decisions"),
+    path(
+        "course/awards/<uuid:award_uuid>/confirm",
+        views_instructor.confirm_award,
+        name="confirm_award",
+    ),
+    path(
+        "course/awards/<uuid:award_uuid>/revoke", views_instructor.revoke_award, name="revoke_award"
+    ),
+    path("course/rules/<int:rule_id>/mode", views_instructor.set_rule_mode, name="rule_mode"),
+    path("course/setup/", views_setup.setup_home, name="setup"),
+    path("course/setup/achievement", views_setup.setup_achievement, name="setup_achievement"),
+    path("course/setup/submit", views_setup.setup_submit, name="setup_submit"),
+    path("learner/", views_learner.learner_home, name="learner_home"),
+    path(
+        "learner/notifications/read",
+        views_learner.dismiss_notifications,
+        name="dismiss_notifications",
+    ),
+    path(
+        "learner/credentials/<uuid:award_uuid>/visibility",
+        views_learner.set_visibility,
+        name="set_visibility",
+    ),
+    # Public.
+    path("evidence/<uuid:award_uuid>", views_public.evidence_page, name="evidence"),
+    path(
+        "achievements/<uuid:achievement_uuid>",
+        views_public.achievement_page,
+        name="achievement",
+    ),
+    # QA console (Django auth).
+    path("qa/awards/", views_qa.decisions, name="qa_decisions"),
+    path("qa/awards/decisions.csv", views_qa.decisions_csv, name="qa_decisions_csv"),
+    path("qa/awards/decisions/<int:decision_id>", views_qa.decision_detail, name="qa_decision"),
+    path("qa/awards/flagged", views_qa.flagged, name="qa_flagged"),
+    path("qa/awards/revocations", views_qa.revocations, name="qa_revocations"),
+    path("qa/awards/<uuid:award_uuid>/revoke", views_qa.revoke, name="qa_revoke"),
+    path("qa/awards/reports", views_qa.reports, name="qa_reports"),
+    path("qa/awards/reports.csv", views_qa.reports_csv, name="qa_reports_csv"),
 ]

@@ -1,0 +1,121 @@
+"""Forms of the awarding pages (validation lives here, views stay thin)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Achievement, AwardingRule, Outcome
+
+MAX_TAGS = 20
+
+
+class AchievementForm(forms.ModelForm):
+    """Step 1 of the guided setup: what the course awards."""
+
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=500,
+        help_text=_("Separate tags with commas, e.g. digital skills, data literacy."),
+    )
+
+    class Meta:
+        model = Achievement
+        fields = [
+            "name",
+            "achievement_type",
+            "description",
+            "criteria_narrative",
+            "image",
+            "validity_days",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "criteria_narrative": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("tags", ", ".join(self.instance.tags or []))
+
+    def clean_tags(self) -> list[str]:
+        raw = self.cleaned_data.get("tags") or ""
+        tags: list[str] = []
+        for part in raw.split(","):
+            tag = " ".join(part.split())
+            if tag and tag.casefold() not in {t.casefold() for t in tags}:
+                if len(tag) > 60:
+                    raise forms.ValidationError(_("A tag can be at most 60 characters long."))
+                tags.append(tag)
+        if len(tags) > MAX_TAGS:
+            raise forms.ValidationError(_("At most %(n)d tags, please.") % {"n": MAX_TAGS})
+        return tags
+
+    def clean_image(self) -> Any:
+        image = self.cleaned_data.get("image")
+        if image and getattr(image, "size", 0) > 2_000_000:
+            raise forms.ValidationError(_("The image must be smaller than 2 MB."))
+        return image
+
+    def save(self, commit: bool = True) -> Achievement:
+        self.instance.tags = self.cleaned_data["tags"]
+        return super().save(commit=commit)
+
+
+class ReasonForm(forms.Form):
+    """Revoking needs a reason: it is shown to the learner and kept in the audit log."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        min_length=5,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"min_length": _("Give a reason of at least 5 characters.")},
+    )
+
+    def clean_reason(self) -> str:
+        reason = " ".join(self.cleaned_data["reason"].split())
+        if len(reason) < 5:
+            raise forms.ValidationError(_("Give a reason of at least 5 characters."))
+        return reason
+
+
+class RuleModeForm(forms.Form):
+    mode = forms.ChoiceField(
+        label=_("When a learner meets the rubric"), choices=AwardingRule.Mode.choices
+    )
+
+
+class PrivacyForm(forms.Form):
+    """The learner's switch for the public page of one credential."""
+
+    is_public = forms.TypedChoiceField(
+        label=_("Public page"),
+        choices=[("1", _("Public")), ("0", _("Private"))],
+        coerce=lambda value: value == "1",
+    )
+
+
+class DecisionFilterForm(forms.Form):
+    """QA console filter; choices are limited to what the user may see."""
+
+    course = forms.TypedChoiceField(label=_("Course"), required=False, coerce=int, empty_value=None)
+    achievement = forms.TypedChoiceField(
+        label=_("Achievement"), required=False, coerce=int, empty_value=None
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), required=False, choices=[("", _("Any")), *Outcome.choices]
+    )
+
+    def __init__(
+        self, *args: Any, courses: Any = (), achievements: Any = (), **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["course"].choices = [("", _("Any"))] + [(c.pk, str(c)) for c in courses]
+        self.fields["achievement"].choices = [("", _("Any"))] + [
+            (a.pk, str(a)) for a in achievements
+        ]

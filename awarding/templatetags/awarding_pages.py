@@ -1,0 +1,50 @@
+"""Template helpers for the awarding pages: links that carry the launch token, score display."""
+
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+
+register = template.Library()
+
+
+def _with_token(url: str, token: str) -> str:
+    if not token:
+        return url
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}{urlencode({'lt': token})}"
+
+
+@register.simple_tag(takes_context=True)
+def lti_url(context: template.Context, viewname: str, *args: object) -> str:
+    """`{% lti_url 'awarding:learner_home' %}`: reverse(), plus the launch token.
+
+    Inside the LMS iframe there may be no cookie, so every link must carry `lt`.
+    """
+    return _with_token(reverse(viewname, args=args), context.get("lt") or "")
+
+
+@register.filter
+def with_lt(url: str, token: str) -> str:
+    """`{{ some_url|with_lt:lt }}` for URLs built elsewhere (other apps' pages)."""
+    return _with_token(str(url), token or "")
+
+
+@register.filter
+def score(value: object) -> str:
+    """A score without a pointless `.0`; an em dash when there is none."""
+    if value is None or value == "":
+        return "—"
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{number:g}" if number == round(number, 2) else f"{number:.2f}"
+
+
+@register.filter
+def get_item(mapping: object, key: object) -> object:
+    """Dictionary lookup with a variable key (rows × criteria tables)."""
+    if isinstance(mapping, dict):
+        return mapping.get(key)
+    return None

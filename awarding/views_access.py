@@ -1,0 +1,127 @@
+"""Who may see which awarding page, decided once per request.
+
+Inside the LMS the only identity is the verified launch (`request.lti_launch`): an
+instructor acts in the launch's course only, a learner sees only their own records. In the
+QA console (Django auth) a QA user acts only for the platforms they are linked to.
+
+Pages inside the LMS iframe cannot rely on cookies (browsers block them in third-party
+frames), so their POST views are CSRF-exempt and require the signed launch token instead:
+a cross-site attacker cannot know that token, which is what the CSRF cookie would prove.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from assessments.models import Course, Learner
+
+View = Callable[..., HttpResponse]
+
+
+def refuse(request: HttpRequest, reason: str, *, status: int = 403) -> HttpResponse:
+    """A clear page saying why, instead of a bare 403 (the LMS iframe shows it as is)."""
+    return render(request, "awarding/refused.html", {"reason": reason}, status=status)
+
+
+def _launch_course(request: HttpRequest) -> Course | None:
+    launch = request.lti_launch
+    if not launch.present or launch.course_id is None:
+        return None
+    # Scoped to the platform of the launch as well as the course id it named.
+    return (
+        Course.objects.select_related("platform")
+        .filter(pk=launch.course_id, platform_id=launch.platform_id)
+        .first()
+    )
+
+
+def instructor_required(view: View) -> View:
+    """The launch's instructor (or TA/admin) of the launch's course; passes `course`."""
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.lti_launch.present:
+            return refuse(request, _("Open Credbridge from your course in the LMS."))
+        if not request.lti_launch.is_instructor:
+            return refuse(request, _("This page is for the instructors of the course."))
+        course = _launch_course(request)
+        if course is None:
+            return refuse(request, _("This launch is not linked to a course."))
+        return view(request, *args, course=course, **kwargs)
+
+    return wrapper
+
+
+def learner_required(view: View) -> View:
+    """Anyone launched into a course (learners, and staff looking at their own records);
+    passes `course` and `learner` — the launch's own person, never one from the request."""
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        launch = request.lti_launch
+        if not launch.present:
+            return refuse(request, _("Open Credbridge from your course in the LMS."))
+        course = _launch_course(request)
+        learner = (
+            Learner.objects.filter(pk=launch.learner_id, platform_id=launch.platform_id).first()
+            if launch.learner_id is not None
+            else None
+        )
+        if course is None or learner is None:
+            return refuse(request, _("This launch is not linked to a course."))
+        return view(request, *args, course=course, learner=learner, **kwargs)
+
+    return wrapper
+
+
+def qa_platform_ids(user: Any) -> set[int] | None:
+    """The platforms a console user may act for: None means all (superuser), empty means none."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return None
+    # The QA group and the user -> platform links belong to the rubrics app (engineer RUBRICS).
+    from rubrics.actors import qa_platform_ids as rubrics_qa_platform_ids
+
+    return set(rubrics_qa_platform_ids(user))
+
+
+def qa_required(view: View) -> View:
+    """A logged-in QA user linked to at least one platform; passes `platform_ids`."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), _qa_login_url())
+        platform_ids = qa_platform_ids(request.user)
+        if platform_ids is not None and not platform_ids:
+            return refuse(request, _("Your account is not a quality-assurance account."))
+        return view(request, *args, platform_ids=platform_ids, **kwargs)
+
+    return wrapper
+
+
+def scope_to_platforms(queryset: Any, platform_ids: set[int] | None, field: str) -> Any:
+    """Filter a queryset to the QA user's platforms (`field` names the platform id path)."""
+    if platform_ids is None:
+        return queryset
+    return queryset.filter(**{f"{field}__in": platform_ids})
+
+
+def _qa_login_url() -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("rubrics:qa_login")
+    except NoReverseMatch:
+        return "/qa/login/"
