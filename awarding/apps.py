@@ -17,7 +17,6 @@ class AwardingConfig(AppConfig):
         connections = (
             ("assessments.signals", "learners_changed", receivers.on_learners_changed),
             ("rubrics.signals", "version_activated", receivers.on_version_activated),
-            ("lti_tool.signals", "launch_verified", receivers.on_launch_verified),
         )
         for module, name, receiver in connections:
             try:

@@ -31,21 +31,6 @@ def on_version_activated(sender, *, version, **kwargs) -> None:
         )
 
 
-def on_launch_verified(sender, *, course=None, **kwargs) -> None:
-    """A launch syncs the course at once, so a learner graded a moment ago sees the credential.
-
-    The sync is debounced (at most one in flight per course), so a second trigger is harmless.
-    """
-    if course is None or not getattr(course, "lineitems_url", ""):
-        return
-    try:
-        from assessments.tasks import request_sync
-    except ImportError:  # the sync is not installed: nothing to trigger
-        log.warning("assessments.tasks.request_sync not available; no sync on launch")
-        return
-    request_sync(course_id=course.pk, trigger="launch")
-
-
 def before_credential_stored(sender, **kwargs) -> None:
     """Fault-injection point between signing and storing (inert unless configured)."""
     if sender._meta.label == "credentials.Credential":
