@@ -1,0 +1,200 @@
+"""verify(signed credential) -> result, pure: everything it needs is passed in.
+
+Checks, each reported with a reason a person understands: the proof's form and signature;
+that the signing key is in the issuer's DID document, controlled by the issuer and listed
+under assertionMethod; that the key was not compromised before the proof was made; the
+validity dates; the status (revoked / suspended); optionally the OB 3.0 JSON Schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from .multikey import MultikeyError, public_key_from_multibase
+from .proofs import ProofError, split_proof, verify_document
+from .signing import parse_datetime
+
+CLOCK_SKEW = timedelta(minutes=5)
+
+# resolve_did(did) -> DID document or None; status_of(credentialStatus) -> "active" / "revoked" /
+# "suspended" / None (unknown); compromised_since(verification method id) -> datetime or None.
+DidResolver = Callable[[str], dict | None]
+StatusLookup = Callable[[dict], str | None]
+CompromiseLookup = Callable[[str], datetime | None]
+SchemaCheck = Callable[[dict], list[str]]
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    message: str
+
+
+@dataclass
+class VerificationResult:
+    checks: list[Check] = field(default_factory=list)
+    status: str = "unknown"  # active / revoked / suspended / expired / not_yet_valid / invalid
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.checks) and all(c.ok for c in self.checks)
+
+    @property
+    def errors(self) -> list[str]:
+        return [c.message for c in self.checks if not c.ok]
+
+    def add(self, name: str, ok: bool, message: str) -> bool:
+        self.checks.append(Check(name, ok, message))
+        return ok
+
+    def to_dict(self) -> dict:
+        return {
+            "ok": self.ok,
+            "status": self.status,
+            "checks": [{"name": c.name, "ok": c.ok, "message": c.message} for c in self.checks],
+            "errors": self.errors,
+        }
+
+
+def _issuer_id(document: dict) -> str | None:
+    issuer = document.get("issuer")
+    if isinstance(issuer, dict):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else None
+
+
+def _find_method(did_doc: dict, method_id: str, did: str) -> dict | None:
+    for method in did_doc.get("verificationMethod") or []:
+        if isinstance(method, dict) and method.get("id") in (method_id, method_id[len(did) :]):
+            return method
+    return None
+
+
+def _check_key(result: VerificationResult, document: dict, proof: dict, resolve_did) -> object:
+    issuer = _issuer_id(document)
+    method_id = proof["verificationMethod"]
+    if not issuer:
+        result.add("issuer", False, "The credential names no issuer.")
+        return None
+    did = method_id.split("#", 1)[0]
+    if did != issuer:
+        result.add("issuer", False, "The credential was signed with a key of another issuer.")
+        return None
+    did_doc = resolve_did(did)
+    if not isinstance(did_doc, dict) or did_doc.get("id") != did:
+        result.add("issuer", False, f"The issuer {issuer} is not known to this verifier.")
+        return None
+    method = _find_method(did_doc, method_id, did)
+    if method is None:
+        result.add("issuer", False, "The signing key is not in the issuer's DID document.")
+        return None
+    listed = did_doc.get("assertionMethod") or []
+    if method_id not in listed and method_id[len(did) :] not in listed:
+        result.add("issuer", False, "The issuer does not authorise this key to issue credentials.")
+        return None
+    if method.get("controller") != did or method.get("type") != "Multikey":
+        result.add("issuer", False, "The signing key is not a Multikey controlled by the issuer.")
+        return None
+    try:
+        key = public_key_from_multibase(method.get("publicKeyMultibase", ""))
+    except MultikeyError as exc:
+        result.add("issuer", False, f"The issuer's key cannot be read: {exc}.")
+        return None
+    result.add("issuer", True, f"Signed with a key of {issuer}.")
+    return key
+
+
+def _check_dates(result: VerificationResult, document: dict, proof: dict, now: datetime) -> None:
+    try:
+        valid_from = parse_datetime(document["validFrom"])
+        valid_until = parse_datetime(document["validUntil"]) if "validUntil" in document else None
+        created = parse_datetime(proof["created"])
+    except (KeyError, TypeError, ValueError):
+        result.add("dates", False, "The credential's dates are missing or malformed.")
+        result.status = "invalid"
+        return
+    if valid_from > now + CLOCK_SKEW:
+        result.add("dates", False, f"The credential is not valid before {document['validFrom']}.")
+        result.status = "not_yet_valid"
+    elif valid_until is not None and valid_until <= now:
+        result.add("dates", False, f"The credential expired on {document['validUntil']}.")
+        result.status = "expired"
+    elif created > now + CLOCK_SKEW:
+        result.add("dates", False, "The proof claims to be made in the future.")
+        result.status = "invalid"
+    else:
+        result.add("dates", True, "The credential is within its validity period.")
+
+
+def verify(
+    document: dict,
+    *,
+    resolve_did: DidResolver,
+    now: datetime,
+    status_of: StatusLookup | None = None,
+    compromised_since: CompromiseLookup | None = None,
+    schema_check: SchemaCheck | None = None,
+) -> VerificationResult:
+    result = VerificationResult()
+    if not isinstance(document, dict):
+        result.add("format", False, "This is not a credential (a JSON object was expected).")
+        result.status = "invalid"
+        return result
+    try:
+        _, proof = split_proof(document)
+    except ProofError as exc:
+        result.add("proof", False, f"The proof is unusable: {exc}.")
+        result.status = "invalid"
+        return result
+    if proof.get("proofPurpose") != "assertionMethod":
+        result.add("proof", False, "The proof was not made for issuing (assertionMethod).")
+        result.status = "invalid"
+        return result
+    key = _check_key(result, document, proof, resolve_did)
+    if key is None:
+        result.status = "invalid"
+        return result
+    try:
+        verify_document(document, public_key=key)
+    except ProofError as exc:
+        result.add("proof", False, f"The signature is not valid: {exc}.")
+        result.status = "invalid"
+        return result
+    result.add("proof", True, "The signature is valid: the credential has not been altered.")
+    if compromised_since is not None:
+        since = compromised_since(proof["verificationMethod"])
+        if since is not None and parse_datetime(proof["created"]) >= since:
+            result.add("key", False, "The issuer reported the signing key as compromised.")
+            result.status = "invalid"
+            return result
+    if schema_check is not None:
+        problems = schema_check(document)
+        result.add(
+            "schema",
+            not problems,
+            "The credential matches the Open Badges 3.0 schema."
+            if not problems
+            else "The credential does not match the Open Badges 3.0 schema: " + problems[0],
+        )
+    result.status = "active"
+    _check_dates(result, document, proof, now)
+    status = document.get("credentialStatus")
+    if status is not None and status_of is not None:
+        state = status_of(status) if isinstance(status, dict) else None
+        if state == "revoked":
+            result.add("status", False, "The issuer has revoked this credential.")
+            result.status = "revoked"
+        elif state == "suspended":
+            result.add("status", False, "The issuer has suspended this credential.")
+            result.status = "suspended"
+        elif state is None:
+            result.add("status", False, "The credential's status cannot be checked.")
+            result.status = "invalid"
+        else:
+            result.add("status", True, "The credential has not been revoked or suspended.")
+    if not result.ok and result.status == "active":
+        result.status = "invalid"
+    return result
