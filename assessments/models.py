@@ -142,3 +142,21 @@ class SyncRun(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["course", "-started_at"])]
+
+
+class CourseNotice(models.Model):
+    """Something the instructor must be told about their course's link with the LMS
+    (for example: a gradebook column Credbridge created was deleted there and recreated)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=50)
+    message = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    dismissed = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["course", "dismissed", "-created_at"], name="assess_notice_course_idx"
+            )
+        ]

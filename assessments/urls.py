@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "assessments"
-urlpatterns: list = []
+urlpatterns = [
+    path("courses/<int:course_id>/sync", views.sync_now, name="sync_now"),
+    path("courses/<int:course_id>/sync-status", views.sync_status, name="sync_status"),
+]

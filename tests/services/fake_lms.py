@@ -147,7 +147,8 @@ def _handler(lms: FakeLMS):
 
         def _fault(self) -> bool:
             for fault in lms.faults:
-                if fault["match"] in self.path and fault["times"] > 0:
+                needles = fault["match"] if isinstance(fault["match"], tuple) else (fault["match"],)
+                if all(n in self.path for n in needles) and fault["times"] > 0:
                     fault["times"] -= 1
                     if fault["status"] == 0:  # a timeout: answer too late
                         time.sleep(1.5)

@@ -1,0 +1,14 @@
+"""Signal receivers of the evidence store (connected in AssessmentsConfig.ready)."""
+
+from __future__ import annotations
+
+
+def on_launch_verified(sender, *, course=None, **kwargs) -> None:
+    """A launch syncs its course at once (debounced), so fresh grades show within seconds."""
+    if course is None or course.concluded or not course.sync_enabled:
+        return
+    if not (course.lineitems_url or course.memberships_url):
+        return
+    from .tasks import request_sync
+
+    request_sync(course_id=course.pk, trigger="launch")

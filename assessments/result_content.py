@@ -1,0 +1,63 @@
+"""What one AGS result says, as plain data, and the hash that tells a change.
+
+Pure: no ORM, no HTTP. The hash covers the whole result as received (canonical JSON), so a
+change to anything the LMS tells us — score, maximum, comment, timestamp, extensions — is
+a new revision, and a result fetched again unchanged hashes the same (Canvas sends no
+timestamps, so the content itself is the only change signal).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.dateparse import parse_datetime
+
+
+@dataclass(frozen=True)
+class ResultContent:
+    user_id: str
+    score: float | None
+    maximum: float | None
+    comment: str
+    lms_timestamp: datetime | None
+    raw: dict
+    content_hash: str
+
+
+def content_hash(raw: dict) -> str:
+    canonical = json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _number(value) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _timestamp(value) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_datetime(value)
+    except ValueError:
+        return None
+
+
+def read_result(raw: dict) -> ResultContent:
+    """A result dict from the LMS as plain fields; `userId` must be present (checked upstream)."""
+    return ResultContent(
+        user_id=str(raw["userId"]),
+        score=_number(raw.get("resultScore")),
+        maximum=_number(raw.get("resultMaximum")),
+        comment=str(raw.get("comment") or ""),
+        lms_timestamp=_timestamp(raw.get("timestamp")),
+        raw=raw,
+        content_hash=content_hash(raw),
+    )

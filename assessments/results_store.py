@@ -1,0 +1,110 @@
+"""Store one page of AGS results: new ones inserted, changed ones revised, unchanged untouched.
+
+A page is one transaction: either every result of the page is stored with its revision, or
+none is. Rows are read and written in bulk (a handful of queries per page, whatever its
+size). Evidence is never deleted: a result missing from a page (Canvas lists graded
+learners only) stays as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import LineItem, Result, ResultRevision
+from .result_content import ResultContent, read_result
+from .roster import ensure_learners
+
+
+@dataclass
+class PageOutcome:
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    learner_ids: set[int] = field(default_factory=set)  # learners whose results changed
+
+
+def _revision(result: Result, content: ResultContent, now) -> ResultRevision:
+    return ResultRevision(
+        result=result,
+        number=result.revision,
+        score=content.score,
+        maximum=content.maximum,
+        comment=content.comment,
+        lms_timestamp=content.lms_timestamp,
+        raw=content.raw,
+        content_hash=content.content_hash,
+        recorded_at=now,
+    )
+
+
+@transaction.atomic
+def store_results_page(*, line_item: LineItem, platform_id: int, page: list[dict]) -> PageOutcome:
+    outcome = PageOutcome()
+    contents: dict[str, ResultContent] = {}
+    for raw in page:
+        content = read_result(raw)
+        contents[content.user_id] = content  # a duplicate in one page: the last one wins
+    # Results may name people the roster did not list (Canvas drops departed learners from
+    # NRPS but keeps their grades): they get a Learner row so the evidence is kept.
+    learners = ensure_learners(platform_id=platform_id, people={sub: {} for sub in contents})
+    by_learner = {learners[sub].pk: content for sub, content in contents.items()}
+    existing = {
+        r.learner_id: r
+        for r in Result.objects.filter(line_item=line_item, learner_id__in=by_learner).only(
+            "id", "learner_id", "content_hash", "revision"
+        )
+    }
+    now = timezone.now()
+    new_results, changed_results = [], []
+    for learner_id, content in by_learner.items():
+        result = existing.get(learner_id)
+        if result is None:
+            new_results.append(
+                Result(
+                    line_item=line_item,
+                    learner_id=learner_id,
+                    score=content.score,
+                    maximum=content.maximum,
+                    comment=content.comment,
+                    lms_timestamp=content.lms_timestamp,
+                    raw=content.raw,
+                    content_hash=content.content_hash,
+                    fetched_at=now,
+                    revision=1,
+                )
+            )
+        elif result.content_hash != content.content_hash:
+            result.score, result.maximum = content.score, content.maximum
+            result.comment, result.lms_timestamp = content.comment, content.lms_timestamp
+            result.raw, result.content_hash = content.raw, content.content_hash
+            result.fetched_at, result.revision = now, result.revision + 1
+            changed_results.append(result)
+        else:
+            outcome.unchanged += 1
+    if new_results:
+        Result.objects.bulk_create(new_results)
+    if changed_results:
+        Result.objects.bulk_update(
+            changed_results,
+            [
+                "score",
+                "maximum",
+                "comment",
+                "lms_timestamp",
+                "raw",
+                "content_hash",
+                "fetched_at",
+                "revision",
+            ],
+        )
+    revisions = [
+        _revision(r, by_learner[r.learner_id], now) for r in (*new_results, *changed_results)
+    ]
+    if revisions:
+        ResultRevision.objects.bulk_create(revisions)
+    outcome.new, outcome.changed = len(new_results), len(changed_results)
+    outcome.learner_ids = {r.learner_id for r in (*new_results, *changed_results)}
+    return outcome

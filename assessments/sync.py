@@ -1,0 +1,160 @@
+"""Sync one course from the LMS: roster (NRPS), line items and results (AGS).
+
+Streamed: each page is stored in its own transaction as it arrives, so memory stays flat
+and a failure never leaves half a page written; what earlier pages stored is complete and
+kept. Each fault ends the run with a reason an instructor can read, and leaves the data as
+it was. Afterwards, the learners whose results changed are announced (`learners_changed`).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db.models import Q
+from django.utils import timezone
+
+from lti_tool.platforms import get_adapter
+from lti_tool.services.ags import AGSClient
+from lti_tool.services.errors import (
+    AuthFailed,
+    CourseConcluded,
+    InvalidScope,
+    MalformedResponse,
+    NotFound,
+    PaginationLoop,
+    ServiceError,
+    Throttled,
+    Unavailable,
+    UntrustedURL,
+)
+from lti_tool.services.nrps import NRPSClient
+
+from .line_item_store import store_line_items
+from .models import Course, LineItem, SyncRun
+from .results_store import store_results_page
+from .roster import deactivate_missing, store_roster_page
+from .signals import learners_changed
+
+log = logging.getLogger(__name__)
+
+# Failures worth another try later (the task retries them with backoff).
+RETRYABLE = (Throttled, Unavailable)
+
+
+def _plain_words(exc: ServiceError) -> str:
+    if isinstance(exc, InvalidScope):
+        return (
+            f"The LMS registration lacks the permission {exc.scope}. "
+            "An administrator must enable it; evidence already synced is kept."
+        )
+    if isinstance(exc, AuthFailed):
+        return "The LMS refused Credbridge's access. An administrator has been alerted."
+    if isinstance(exc, Throttled):
+        return "The LMS is busy and asked Credbridge to slow down; the sync will try again."
+    if isinstance(exc, Unavailable):
+        return "The LMS did not answer properly; the sync will try again."
+    if isinstance(exc, MalformedResponse):
+        return "The LMS sent a page Credbridge could not read; that page was not stored."
+    if isinstance(exc, PaginationLoop):
+        return "The LMS kept sending pages in a loop; the sync was stopped."
+    if isinstance(exc, UntrustedURL):
+        return "The LMS pointed Credbridge to an address outside the registered LMS; refused."
+    return f"The LMS refused a request: {exc.message}"
+
+
+def line_items_to_sync(course: Course):
+    """The line items whose results are pulled: those bound by another app (rubric
+    criteria), or all of the course's when none is bound yet.
+
+    Bindings are found through the reverse relations of LineItem, so this app needs no
+    import of the apps that depend on it.
+    """
+    live = LineItem.objects.filter(course=course, deleted_in_lms=False)
+    bound = Q()
+    found = False
+    for rel in LineItem._meta.related_objects:
+        if rel.related_model._meta.app_label == "assessments":
+            continue
+        bound |= Q(**{f"{rel.name}__isnull": False})
+        found = True
+    if found:
+        used = live.filter(bound).distinct()
+        if used.exists():
+            return used
+    return live
+
+
+def _answered_before(course: Course) -> bool:
+    return SyncRun.objects.filter(course=course, outcome=SyncRun.Outcome.SUCCEEDED).exists()
+
+
+def _mark_concluded(course: Course) -> None:
+    now = timezone.now()
+    Course.objects.filter(pk=course.pk).update(concluded=True, concluded_at=now)
+    course.concluded, course.concluded_at = True, now
+
+
+def sync_course(*, course: Course, trigger: str = "manual") -> SyncRun:
+    """Run one sync of `course`; returns its SyncRun (outcome succeeded/failed/concluded)."""
+    run = SyncRun.objects.create(course=course, trigger=trigger[:30], started_at=timezone.now())
+    run.retryable = False  # not stored: tells the task whether to try again later
+    changed: set[int] = set()
+    platform = course.platform
+    try:
+        if course.memberships_url:
+            seen: set[int] = set()
+            nrps = NRPSClient(platform=platform, memberships_url=course.memberships_url)
+            for members in nrps.iter_member_pages():
+                seen |= store_roster_page(course=course, members=members)
+                run.pages += 1
+            deactivate_missing(course=course, seen_learner_ids=seen)
+        if course.lineitems_url:
+            ags = AGSClient(
+                platform=platform,
+                lineitems_url=course.lineitems_url,
+                granted_scopes=list(course.ags_scopes or []),
+            )
+            store_line_items(course=course, items=ags.iter_line_items())
+            for line_item in line_items_to_sync(course):
+                try:
+                    for page in ags.iter_result_pages(line_item_url=line_item.url):
+                        outcome = store_results_page(
+                            line_item=line_item, platform_id=course.platform_id, page=page
+                        )
+                        run.pages += 1
+                        run.new_results += outcome.new
+                        run.changed_results += outcome.changed
+                        run.unchanged_results += outcome.unchanged
+                        changed |= outcome.learner_ids
+                except NotFound:
+                    # Deleted in the LMS since it was listed: keep its evidence, skip it.
+                    LineItem.objects.filter(pk=line_item.pk).update(deleted_in_lms=True)
+        run.outcome = SyncRun.Outcome.SUCCEEDED
+    except CourseConcluded:
+        _mark_concluded(course)
+        run.outcome = SyncRun.Outcome.CONCLUDED
+        run.error = (
+            "The course has concluded in the LMS; Credbridge keeps its evidence and stops syncing."
+        )
+    except NotFound as exc:
+        if get_adapter(platform).not_found_means_concluded(
+            end_date=course.end_date, answered_before=_answered_before(course)
+        ):
+            _mark_concluded(course)
+            run.outcome = SyncRun.Outcome.CONCLUDED
+            run.error = (
+                "The course is closed in the LMS; Credbridge keeps its evidence and stops syncing."
+            )
+        else:
+            run.outcome = SyncRun.Outcome.FAILED
+            run.error = f"The LMS says a course resource does not exist ({exc.url})."
+    except ServiceError as exc:
+        log.warning("sync of course %s failed: %s", course.pk, exc)
+        run.outcome = SyncRun.Outcome.FAILED
+        run.error = _plain_words(exc)
+        run.retryable = isinstance(exc, RETRYABLE)
+    run.finished_at = timezone.now()
+    run.save()
+    if changed:
+        learners_changed.send(sender=SyncRun, course_id=course.pk, learner_ids=sorted(changed))
+    return run

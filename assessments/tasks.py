@@ -1,0 +1,102 @@
+"""Celery entry points of the sync (thin: the work is in `sync.py`).
+
+`request_sync` is the one way to ask for a sync: a cache lock (Redis in production) keeps at
+most one sync of a course queued or running; the task releases it when it ends. Without a
+broker (the embedded default) Celery runs the task in-process, same code.
+"""
+
+from __future__ import annotations
+
+import logging
+import zlib
+
+from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
+
+log = logging.getLogger(__name__)
+
+LOCK_TTL_S = 30 * 60  # a crashed worker's lock expires; a sync never takes this long
+MAX_RETRIES = 4
+
+
+def _lock_key(course_id: int) -> str:
+    return f"assessments:sync-lock:{course_id}"
+
+
+def sync_in_flight(*, course_id: int) -> bool:
+    return cache.get(_lock_key(course_id)) is not None
+
+
+def request_sync(*, course_id: int, trigger: str, countdown: float = 0) -> bool:
+    """Queue a sync of the course unless one is already queued or running; True if queued."""
+    if not cache.add(_lock_key(course_id), trigger, LOCK_TTL_S + countdown):
+        return False
+    try:
+        sync_course_task.apply_async(
+            kwargs={"course_id": course_id, "trigger": trigger}, countdown=countdown or None
+        )
+    except Exception:
+        cache.delete(_lock_key(course_id))
+        raise
+    return True
+
+
+@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES, name="assessments.sync_course")
+def sync_course_task(self, *, course_id: int, trigger: str = "periodic") -> str:
+    """Sync one course. Idempotent: a repeat finds unchanged results and writes nothing."""
+    from .models import Course
+    from .sync import sync_course
+
+    retrying = False
+    try:
+        course = (
+            Course.objects.select_related("platform")
+            .filter(pk=course_id, sync_enabled=True, concluded=False)
+            .first()
+        )
+        if course is None:
+            return "skipped"
+        run = sync_course(course=course, trigger=trigger)
+        retry = getattr(run, "retryable", False) and not self.request.is_eager
+        if retry and self.request.retries < MAX_RETRIES:
+            retrying = True
+            # Keep the lock through the wait so no second sync starts meanwhile.
+            cache.set(_lock_key(course_id), trigger, LOCK_TTL_S + 600)
+            raise self.retry(countdown=min(600, 30 * 2**self.request.retries))
+        return run.outcome
+    finally:
+        if not retrying:
+            cache.delete(_lock_key(course_id))
+
+
+def spread_offset(*, course_id: int, interval_s: int) -> int:
+    """A stable offset in [0, interval) per course, so periodic syncs do not all start at once."""
+    return zlib.crc32(str(course_id).encode()) % max(1, interval_s)
+
+
+@shared_task(name="assessments.dispatch_periodic_syncs")
+def dispatch_periodic_syncs() -> int:
+    """Queue a sync of every active course, spread over the sync interval."""
+    from .models import Course
+
+    interval = int(getattr(settings, "SYNC_INTERVAL_SECONDS", 300))
+    queued = 0
+    courses = (
+        Course.objects.filter(sync_enabled=True, concluded=False, platform__needs_attention="")
+        .exclude(lineitems_url="", memberships_url="")
+        .values_list("pk", flat=True)
+    )
+    for course_id in courses.iterator():
+        countdown = spread_offset(course_id=course_id, interval_s=interval)
+        queued += request_sync(course_id=course_id, trigger="periodic", countdown=countdown)
+    return queued
+
+
+# The beat entry (also to be listed in settings.CELERY_BEAT_SCHEDULE by the lead).
+BEAT_SCHEDULE = {
+    "assessments-dispatch-periodic-syncs": {
+        "task": "assessments.dispatch_periodic_syncs",
+        "schedule": float(getattr(settings, "SYNC_INTERVAL_SECONDS", 300)),
+    }
+}

@@ -1,0 +1,228 @@
+"""The sync against an LMS over real HTTP: streaming, change detection, revisions, faults."""
+
+import pytest
+
+from assessments.models import Enrolment, Learner, LineItem, Result, ResultRevision, SyncRun
+from assessments.signals import learners_changed
+from assessments.sync import sync_course
+
+from .conftest import seed
+
+
+@pytest.fixture
+def changed_calls():
+    calls = []
+
+    def receiver(sender, *, course_id, learner_ids, **kw):
+        calls.append((course_id, list(learner_ids)))
+
+    learners_changed.connect(receiver, dispatch_uid="test-changed")
+    yield calls
+    learners_changed.disconnect(dispatch_uid="test-changed")
+
+
+def test_full_sync_stores_everything_and_announces_changed_learners(env, changed_calls):
+    lms, platform, course = env
+    seed(lms, learners=5, items=2)
+    run = sync_course(course=course, trigger="manual")
+    assert run.outcome == SyncRun.Outcome.SUCCEEDED, run.error
+    assert (run.new_results, run.changed_results, run.unchanged_results) == (10, 0, 0)
+    assert run.pages == 3 + 2 * 3  # roster pages + result pages (page size 2)
+    assert Learner.objects.filter(platform=platform).count() == 5
+    assert Enrolment.objects.filter(course=course, active=True, roles=["learner"]).count() == 5
+    assert LineItem.objects.filter(course=course).count() == 2
+    result = Result.objects.get(learner__sub="u3", line_item__label="Criterion 1")
+    assert (result.score, result.maximum, result.revision) == (3.0, 10.0, 1)
+    assert result.raw["userId"] == "u3" and len(result.content_hash) == 64
+    assert ResultRevision.objects.count() == 10
+    assert changed_calls == [(course.pk, sorted(Learner.objects.values_list("pk", flat=True)))]
+
+
+def test_unchanged_resync_writes_nothing(env, changed_calls, django_assert_max_num_queries):
+    lms, platform, course = env
+    seed(lms, learners=4, items=2)
+    sync_course(course=course)
+    before = list(Result.objects.values_list("pk", "fetched_at", "revision"))
+    changed_calls.clear()
+    run = sync_course(course=course)
+    assert (run.new_results, run.changed_results, run.unchanged_results) == (0, 0, 8)
+    assert list(Result.objects.values_list("pk", "fetched_at", "revision")) == before
+    assert ResultRevision.objects.count() == 8
+    assert changed_calls == []
+
+
+def test_a_changed_result_gets_a_new_revision_and_keeps_the_old(env, changed_calls):
+    lms, platform, course = env
+    seed(lms, learners=3, items=1)
+    sync_course(course=course)
+    changed_calls.clear()
+    lms.set_result(1, "u1", score=9, maximum=10, comment="regraded")
+    run = sync_course(course=course)
+    assert (run.new_results, run.changed_results, run.unchanged_results) == (0, 1, 2)
+    result = Result.objects.get(learner__sub="u1")
+    assert (result.score, result.comment, result.revision) == (9.0, "regraded", 2)
+    history = list(result.revisions.order_by("number").values_list("number", "score"))
+    assert history == [(1, 1.0), (2, 9.0)]
+    assert changed_calls == [(course.pk, [result.learner_id])]
+
+
+def test_learner_who_vanishes_is_inactive_and_keeps_evidence(env):
+    lms, platform, course = env
+    seed(lms, learners=3, items=1)
+    sync_course(course=course)
+    lms.members = lms.members[:2]  # u2 dropped: Canvas simply stops listing them
+    run = sync_course(course=course)
+    assert run.outcome == "succeeded"
+    gone = Enrolment.objects.get(course=course, learner__sub="u2")
+    assert not gone.active
+    assert Result.objects.filter(learner__sub="u2").exists()
+    lms.members.append({"status": "Active", "user_id": "u2", "roles": ["Learner"]})
+    sync_course(course=course)
+    assert Enrolment.objects.get(course=course, learner__sub="u2").active
+
+
+def test_results_of_someone_not_on_the_roster_are_kept(env):
+    lms, platform, course = env
+    seed(lms, learners=2, items=1)
+    lms.set_result(1, "departed", score=7, maximum=10)
+    sync_course(course=course)
+    assert Result.objects.get(learner__sub="departed").score == 7
+
+
+def test_malformed_page_is_rejected_whole_and_earlier_pages_kept(env):
+    lms, platform, course = env
+    seed(lms, learners=5, items=1)
+    lms.inject(
+        match=("results", "from=2"),
+        status=200,
+        body='[{"userId": "u2", "resultScore": 1}, {"x": 1}]',
+        headers={"Content-Type": "application/json"},
+    )
+    run = sync_course(course=course)
+    assert run.outcome == "failed"
+    assert "could not read" in run.error
+    # Page 1 (u0, u1) stored; page 2 rejected whole (u2 not written); nothing after it.
+    assert sorted(Result.objects.values_list("learner__sub", flat=True)) == ["u0", "u1"]
+
+
+def test_garbage_json_fails_the_run_without_writing(env):
+    lms, platform, course = env
+    seed(lms, learners=2, items=1)
+    lms.inject(
+        match="results", status=200, body="{{{", headers={"Content-Type": "application/json"}
+    )
+    run = sync_course(course=course)
+    assert run.outcome == "failed" and Result.objects.count() == 0
+
+
+def test_pagination_loop_ends_the_run(env):
+    lms, platform, course = env
+    seed(lms, learners=2, items=1)
+    url = lms.line_item_url(1)
+    first_page = lms.base + "/api/lti/courses/101/line_items/1/results?from=0"
+    if lms.flavour == "moodle":
+        first_page = lms.base + "/mod/lti/services.php/2/lineitems/1/lineitem/results?type_id=1&from=0"
+    loop = f'<{first_page}>; rel="next"'
+    lms.inject(
+        match="results",
+        status=200,
+        body="[]",
+        times=5,
+        headers={"Content-Type": "application/json", "Link": loop},
+    )
+    run = sync_course(course=course)
+    assert run.outcome == "failed" and "loop" in run.error, (url, run.error)
+
+
+def test_persistent_throttling_fails_with_reason_and_keeps_data(env):
+    lms, platform, course = env
+    seed(lms, learners=2, items=1)
+    sync_course(course=course)
+    before = list(Result.objects.values_list("pk", "score", "revision"))
+    lms.set_result(1, "u0", score=5)
+    lms.inject(match="results", status=429, headers={"Retry-After": "0"}, times=20)
+    run = sync_course(course=course)
+    assert run.outcome == "failed" and "slow down" in run.error and run.retryable
+    assert list(Result.objects.values_list("pk", "score", "revision")) == before
+
+
+def test_401_after_refresh_flags_registration(env):
+    lms, platform, course = env
+    seed(lms, learners=2, items=1)
+    lms.inject(match="nrps", status=401, times=5)
+    run = sync_course(course=course)
+    assert run.outcome == "failed" and "administrator" in run.error
+    platform.refresh_from_db()
+    assert platform.needs_attention
+
+
+def test_invalid_scope_is_named_to_the_instructor(canvas_env):
+    lms, platform, course = canvas_env
+    seed(lms, learners=2, items=1)
+    lms.granted.discard("https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly")
+    run = sync_course(course=course)
+    assert "contextmembership.readonly" in run.error
+    platform.refresh_from_db()
+    assert "contextmembership.readonly" in platform.needs_attention
+
+
+CONCLUDED = (
+    '{"errors":{"type":"unprocessable_entity","message":"This course has concluded. '
+    'AGS requests will no longer be accepted for this course."}}'
+)
+
+
+def test_canvas_concluded_course_422_is_marked_and_evidence_kept(canvas_env):
+    lms, platform, course = canvas_env
+    seed(lms, learners=2, items=1)
+    sync_course(course=course)
+    lms.inject(
+        match="line_items",
+        status=422,
+        body=CONCLUDED,
+        times=50,
+        headers={"Content-Type": "application/json"},
+    )
+    run = sync_course(course=course)
+    course.refresh_from_db()
+    assert run.outcome == "concluded" and course.concluded and course.concluded_at
+    assert Result.objects.count() == 2
+
+
+def test_canvas_404_after_earlier_success_means_concluded(canvas_env):
+    lms, platform, course = canvas_env
+    seed(lms, learners=1, items=1)
+    sync_course(course=course)
+    lms.inject(
+        match="line_items",
+        status=404,
+        times=50,
+        body='{"errors":[{"message":"The specified resource does not exist."}]}',
+        headers={"Content-Type": "application/json"},
+    )
+    run = sync_course(course=course)
+    course.refresh_from_db()
+    assert run.outcome == "concluded" and course.concluded
+
+
+def test_generic_404_is_a_failure_not_a_conclusion(generic_env):
+    lms, platform, course = generic_env
+    seed(lms, learners=1, items=1)
+    sync_course(course=course)
+    lms.inject(
+        match="line_items", status=404, times=50, headers={"Content-Type": "application/json"}
+    )
+    run = sync_course(course=course)
+    course.refresh_from_db()
+    assert run.outcome == "failed" and not course.concluded
+
+
+def test_line_item_deleted_in_lms_is_flagged_and_its_evidence_kept(env):
+    lms, platform, course = env
+    seed(lms, learners=2, items=2)
+    sync_course(course=course)
+    lms.line_items.pop(2)
+    run = sync_course(course=course)
+    assert run.outcome == "succeeded"
+    gone = LineItem.objects.get(label="Criterion 1")
+    assert gone.deleted_in_lms and gone.results.count() == 2
