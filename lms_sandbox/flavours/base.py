@@ -47,6 +47,7 @@ class LaunchInput:
 class Flavour:
     name = ""
     id_token_lifetime = 60
+    all_or_nothing_scopes = False
     login_method = "post"
 
     # -- URLs -------------------------------------------------------------------
@@ -98,6 +99,9 @@ class Flavour:
     def token_response(self, body: dict, status: int = 200) -> HttpResponse:
         return JsonResponse(body, status=status)
 
+    def token_error_body(self, error: str, description: str) -> dict:
+        return {"error": error, "error_description": description}
+
     def hint_value(self, platform: SandboxPlatform, raw: str) -> str | None:
         """The pending-launch id inside an lti_message_hint, or None when it is not ours."""
         raise NotImplementedError
@@ -105,11 +109,80 @@ class Flavour:
     def login_hint_for(self, user: SandboxUser) -> str:
         return user.sub
 
-    def check_accept(self, request, media_type: str) -> HttpResponse | None:
-        """None when the request's Accept is acceptable, else the error response."""
+    def check_binding(self, request, platform: SandboxPlatform) -> HttpResponse | None:
+        """None when the service URL belongs to this platform's tool binding."""
         return None
 
-    def score_result(self, result, li: SandboxLineItem) -> dict:
+    def unauthorized(self, request, reason: str) -> HttpResponse:
+        return self.error(request, 401, reason)
+
+    def check_media_types(self, request, media_type: str) -> HttpResponse | None:
+        """None when Accept (reads) / Content-Type (writes) are acceptable, else the error."""
+        return None
+
+    def page_window(self, request, *, kind: str, platform: SandboxPlatform):
+        """The pagination.Window a request asks for (kind: lineitems, results, nrps)."""
+        raise NotImplementedError
+
+    def collection_links(
+        self, request, *, kind: str, base: str, window, total: int, loop: bool = False
+    ) -> str:
+        """The Link header of one page ('' for none). `loop`: next points at this page."""
+        raise NotImplementedError
+
+    def throttled(self, request, *, status: int, retry_after: int) -> HttpResponse:
+        raise NotImplementedError
+
+    def concluded(self, request, *, status: int = 422) -> HttpResponse:
+        return self.error(request, status, "This course has concluded.")
+
+    def decorate(self, response: HttpResponse) -> HttpResponse:
+        """Headers the LMS adds to every service response."""
+        return response
+
+    def find_user(self, platform: SandboxPlatform, raw) -> SandboxUser | None:
+        """The user a service request names (the launch `sub`)."""
+        if not isinstance(raw, str) or not raw:
+            return None
+        return SandboxUser.objects.filter(platform=platform, sub=raw).first()
+
+    def decide_score(
+        self, body, *, line_item: SandboxLineItem, is_learner: bool, stored, updated_at
+    ):
+        raise NotImplementedError
+
+    def score_refused(self, request, decision) -> HttpResponse:
+        return self.error(request, decision.status, decision.message)
+
+    def score_accepted(self, result) -> HttpResponse:
+        raise NotImplementedError
+
+    unknown_link_status = 400
+
+    def created_line_item(self, li: SandboxLineItem, data: dict, *, request=None) -> dict:
+        """The body answering a line item POST or PUT."""
+        return self.serialize_line_item(li, request=request)
+
+    def refuse_delete(self, li: SandboxLineItem) -> HttpResponse | None:
+        return None
+
+    def listed_enrolments(self, enrolments):
+        """Which enrolments NRPS lists (Canvas: active ones only)."""
+        return enrolments
+
+    def container_id(self, base: str, request) -> str:
+        return base
+
+    def serialize_line_item(self, li: SandboxLineItem, *, request=None) -> dict:
+        raise NotImplementedError
+
+    def serialize_result(self, result) -> dict:
+        raise NotImplementedError
+
+    def member(self, enrolment, *, role_uri_map=None) -> dict:
+        raise NotImplementedError
+
+    def role_filter(self, enrolments, role: str):
         raise NotImplementedError
 
 

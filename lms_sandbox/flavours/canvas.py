@@ -12,11 +12,14 @@ import jwt
 from django.conf import settings
 from django.http import HttpResponse
 
-from ..models import SandboxCourse, SandboxLineItem, SandboxPlatform
+from ..models import SandboxCourse, SandboxLineItem, SandboxPlatform, SandboxUser
+from ..pagination import Window, positive_int
+from ..scoring import canvas_decide
 from .base import (
     LIS2,
     LTI,
     MEMBERSHIP,
+    MT_SCORE,
     Flavour,
     LaunchInput,
     ags_claim,
@@ -51,6 +54,7 @@ def hint_secret(p: SandboxPlatform) -> str:
 class CanvasFlavour(Flavour):
     name = "canvas"
     id_token_lifetime = 3600
+    all_or_nothing_scopes = True
     login_method = "post"
 
     def auth_url(self, p: SandboxPlatform) -> str:
@@ -240,34 +244,195 @@ class CanvasFlavour(Flavour):
 
     # -- services -------------------------------------------------------------------
     def error(self, request, status: int, message: str, *, kind: str = "") -> HttpResponse:
-        kind = kind or {
-            400: "bad_request",
-            401: "unauthorized",
-            404: "not_found",
-            412: "precondition_failed",
-            422: "unprocessable_entity",
-        }.get(status, "error")
+        kind = kind or _ERROR_TYPES.get(status, "internal_server_error")
         body = {"errors": {"type": kind, "message": message}}
         return HttpResponse(
             json.dumps(body), status=status, content_type="application/json; charset=utf-8"
         )
 
+    def page_window(self, request, *, kind: str, platform: SandboxPlatform) -> Window:
+        cap = 50 if kind == "nrps" else 100
+        default = min(platform.page_size or (50 if kind == "nrps" else 10), cap)
+        raw = request.GET.get("per_page") or request.GET.get("limit")
+        per_page = positive_int(raw, name="per_page", default=default, minimum=1)
+        page = positive_int(request.GET.get("page"), name="page", default=1, minimum=1)
+        per_page = min(per_page, cap)
+        return Window(offset=(page - 1) * per_page, limit=per_page)
+
     def collection_links(
-        self, *, base: str, params: dict, limit: int, offset: int, total: int
+        self, request, *, kind: str, base: str, window: Window, total: int, loop: bool = False
     ) -> str:
         """current, next, prev, first, last — joined by "," with no space (lib/api.rb)."""
+        limit = window.limit or 10
         pages = max(1, -(-total // limit))
-        current = offset // limit + 1
+        current = window.offset // limit + 1
+        dropped = {"page", "per_page"} | ({"limit"} if kind == "nrps" else set())
+        params = [(k, v) for k in request.GET if k not in dropped for v in request.GET.getlist(k)]
 
         def url(page: int) -> str:
-            q = dict(sorted({**params, "page": page, "per_page": limit}.items()))
+            q = sorted([*params, ("page", str(page)), ("per_page", str(limit))])
             return f"<{base}?{urlencode(q)}>"
 
         parts = [f'{url(current)}; rel="current"']
-        if current < pages:
+        if loop:
+            parts.append(f'{url(current)}; rel="next"')
+        elif current < pages:
             parts.append(f'{url(current + 1)}; rel="next"')
         if current > 1:
             parts.append(f'{url(current - 1)}; rel="prev"')
         parts.append(f'{url(1)}; rel="first"')
         parts.append(f'{url(pages)}; rel="last"')
         return ",".join(parts)
+
+    def throttled(self, request, *, status: int, retry_after: int) -> HttpResponse:
+        # Plain text, and no Retry-After: the client must back off on its own.
+        response = HttpResponse(
+            CANVAS_THROTTLE_BODY[status], status=status, content_type="text/plain; charset=utf-8"
+        )
+        response["X-Rate-Limit-Remaining"] = "0.0"
+        response["X-Request-Cost"] = "0"
+        return response
+
+    def concluded(self, request, *, status: int = 422) -> HttpResponse:
+        if status == 404:  # without the ags_improved_course_concluded_response_codes flag
+            body = {"errors": [{"message": "The specified resource does not exist."}]}
+            return HttpResponse(
+                json.dumps(body), status=404, content_type="application/json; charset=utf-8"
+            )
+        return self.error(
+            request,
+            422,
+            "This course has concluded. AGS requests will no longer be accepted for this course.",
+        )
+
+    def decorate(self, response: HttpResponse) -> HttpResponse:
+        response["X-Request-Cost"] = "0.0398112"
+        response["X-Rate-Limit-Remaining"] = "599.960189"
+        return response
+
+    def find_user(self, platform: SandboxPlatform, raw):
+        # Canvas takes the LTI `sub` or its own numeric user id.
+        if isinstance(raw, int) or (isinstance(raw, str) and raw.isdigit()):
+            user = SandboxUser.objects.filter(platform=platform, pk=int(raw)).first()
+            if user is not None:
+                return user
+        return super().find_user(platform, raw)
+
+    def decide_score(self, body, *, line_item, is_learner, stored, updated_at):
+        return canvas_decide(
+            body,
+            line_max=line_item.score_maximum,
+            is_learner=is_learner,
+            published=line_item.published,
+            stored=stored,
+            updated_at=updated_at,
+        )
+
+    def score_refused(self, request, decision) -> HttpResponse:
+        if decision.envelope == "model":
+            body = {"errors": [{"field": "grade", "message": decision.message, "error_code": None}]}
+            return HttpResponse(
+                json.dumps(body),
+                status=decision.status,
+                content_type="application/json; charset=utf-8",
+            )
+        return self.error(request, decision.status, decision.message)
+
+    def score_accepted(self, result) -> HttpResponse:
+        body = {
+            "resultUrl": self.lineitem_url(result.line_item, f"/results/{result.pk}"),
+            SUBMISSION_EXT: {"content_items": []},
+        }
+        return HttpResponse(json.dumps(body), status=200, content_type=MT_SCORE + "; charset=utf-8")
+
+    unknown_link_status = 404
+
+    def listed_enrolments(self, enrolments):
+        # Departed members simply disappear: no Inactive, no Deleted.
+        return enrolments.filter(active=True)
+
+    def container_id(self, base: str, request) -> str:
+        query = request.META.get("QUERY_STRING", "")
+        return f"{base}?{query}" if query else base
+
+    def refuse_delete(self, li: SandboxLineItem) -> HttpResponse | None:
+        # The line item Canvas made for a UI-made assignment ("coupled"): head :unauthorized.
+        if not li.created_by_tool:
+            return HttpResponse(status=401)
+        return None
+
+    def serialize_line_item(self, li: SandboxLineItem, *, request=None) -> dict:
+        data = {
+            "id": self.lineitem_url(li),
+            "scoreMaximum": float(li.score_maximum),
+            "label": li.label,
+        }
+        if li.resource_id:
+            data["resourceId"] = li.resource_id
+        if li.tag:
+            data["tag"] = li.tag
+        if li.resource_link_id:
+            data["resourceLinkId"] = li.resource_link.link_id
+        if li.start_date_time:
+            data["startDateTime"] = li.start_date_time
+        if li.end_date_time:
+            data["endDateTime"] = li.end_date_time
+        data.update(li.extensions or {})
+        wants_launch_url = request is not None and "launch_url" in request.GET.getlist("include[]")
+        if wants_launch_url and li.resource_link_id:
+            url = li.resource_link.url or li.course.platform.tool_launch_url
+            data["https://canvas.instructure.com/lti/launch_url"] = url
+        return data
+
+    def serialize_result(self, result) -> dict:
+        li = result.line_item
+        data = {
+            "id": self.lineitem_url(li, f"/results/{result.pk}"),
+            "scoreOf": self.lineitem_url(li),
+            "userId": result.user.sub,
+            "resultScore": float(result.score_given),
+            "resultMaximum": float(li.score_maximum),
+        }
+        if result.comment:
+            data["comment"] = result.comment
+        if result.extension:
+            data[SUBMISSION_EXT] = result.extension
+        return data
+
+    def member(self, enrolment, *, message: list | None = None) -> dict:
+        user = enrolment.user
+        data = {
+            "status": "Active",
+            "name": user.name,
+            "picture": "http://canvas.instructure.com/images/messages/avatar-50.png",
+            "given_name": user.given_name,
+            "family_name": user.family_name,
+            "email": user.email,
+        }
+        if user.sourcedid:
+            data["lis_person_sourcedid"] = user.sourcedid
+        data["user_id"] = user.sub
+        data["lti11_legacy_user_id"] = user.legacy_id
+        data["roles"] = NRPS_ROLE[enrolment.role]
+        if message is not None:
+            data["message"] = message
+        return data
+
+    def role_filter(self, enrolments, role: str):
+        # Canvas needs the full URI: a short name ("Learner") matches nobody.
+        wanted = [r for r, uris in NRPS_ROLE.items() if role in uris]
+        return enrolments.filter(role__in=wanted)
+
+
+SUBMISSION_EXT = "https://canvas.instructure.com/lti/submission"
+CANVAS_THROTTLE_BODY = {
+    429: "429 Too Many Requests (Rate Limit Exceeded)\n",
+    403: "403 Forbidden (Rate Limit Exceeded)\n",
+}
+_ERROR_TYPES = {
+    400: "bad_request",
+    401: "unauthorized",
+    404: "not_found",
+    412: "precondition_failed",
+    422: "unprocessable_entity",
+}

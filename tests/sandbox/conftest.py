@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import time
+import uuid
+
+import jwt
 import pytest
 import requests
 
@@ -14,6 +18,7 @@ def _point_at_double(sp, base: str):
     sp.tool_login_url = f"{base}/testtool/login/"
     sp.tool_launch_url = f"{base}/testtool/launch/"
     sp.tool_deep_link_url = f"{base}/testtool/launch/"
+    sp.tool_jwks_url = f"{base}/testtool/jwks.json"
     sp.tool_redirect_uris = [sp.tool_launch_url]
     sp.save()
     return sp
@@ -47,3 +52,41 @@ def canvas_course(canvas):
 def http():
     with requests.Session() as s:
         yield s
+
+
+def make_assertion(sp, *, key=None, kid=None, **claims) -> str:
+    """A client assertion signed as the tool double (claims override the valid defaults)."""
+    from lms_sandbox.flavours import get_flavour
+
+    from .tool_double import TOOL_KEY, TOOL_KID
+
+    now = int(time.time())
+    payload = {
+        "iss": sp.client_id,
+        "sub": sp.client_id,
+        "aud": get_flavour(sp).token_url(sp),
+        "iat": now,
+        "exp": now + 300,
+        "jti": uuid.uuid4().hex,
+    }
+    payload.update(claims)
+    payload = {k: v for k, v in payload.items() if v is not None}
+    return jwt.encode(payload, key or TOOL_KEY, algorithm="RS256", headers={"kid": kid or TOOL_KID})
+
+
+def token_form(sp, scopes, **claims) -> dict:
+    return {
+        "grant_type": "client_credentials",
+        "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        "client_assertion": make_assertion(sp, **claims),
+        "scope": " ".join(scopes),
+    }
+
+
+def get_token(http, sp, scopes=None) -> str:
+    from lms_sandbox.flavours import get_flavour
+    from lms_sandbox.models import ALL_SCOPES
+
+    r = http.post(get_flavour(sp).token_url(sp), data=token_form(sp, scopes or ALL_SCOPES))
+    assert r.status_code == 200, r.text
+    return r.json()["access_token"]

@@ -7,16 +7,29 @@ the platform's JWKS fetched over HTTP; the launch answers the verified claims as
 
 from __future__ import annotations
 
+import json
 import secrets
 
 import jwt
 import requests
+from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 
 from lti_tool.models import Platform
+
+# The double's own throwaway key pair, served as its JWKS (client assertions are signed
+# with it in the tests; a second key, never published, plays the forger).
+TOOL_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+TOOL_KID = "double-key-1"
+
+
+def jwks(request):
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(TOOL_KEY.public_key()))
+    return JsonResponse({"keys": [{**jwk, "kid": TOOL_KID, "alg": "RS256", "use": "sig"}]})
 
 
 @csrf_exempt
@@ -75,5 +88,6 @@ def launch(request):
 urlpatterns = [
     path("testtool/login/", login),
     path("testtool/launch/", launch),
+    path("testtool/jwks.json", jwks),
     path("", include("config.urls")),
 ]

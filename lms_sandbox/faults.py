@@ -1,0 +1,85 @@
+"""Injected failures, per sandbox platform, each with a remaining count, so a test can say
+"fail twice, then succeed". Consumed atomically (select_for_update) so concurrent requests
+never both take the last one."""
+
+from __future__ import annotations
+
+import time
+
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpResponse
+
+from .models import FaultSwitch, SandboxPlatform
+
+
+def set_fault(
+    *,
+    platform: SandboxPlatform,
+    kind: str,
+    target: str = FaultSwitch.Target.ANY,
+    times: int = 1,
+    retry_after: int = 1,
+    delay_seconds: float = 2.0,
+) -> FaultSwitch:
+    if kind not in FaultSwitch.Kind.values:
+        raise ValueError(f"unknown fault kind {kind!r}; one of {FaultSwitch.Kind.values}")
+    if target not in FaultSwitch.Target.values:
+        raise ValueError(f"unknown fault target {target!r}; one of {FaultSwitch.Target.values}")
+    if times < 1:
+        raise ValueError("times must be at least 1")
+    return FaultSwitch.objects.create(
+        platform=platform,
+        kind=kind,
+        target=target,
+        remaining=times,
+        retry_after=retry_after,
+        delay_seconds=delay_seconds,
+    )
+
+
+def clear_faults(*, platform: SandboxPlatform) -> None:
+    FaultSwitch.objects.filter(platform=platform).delete()
+
+
+def take_fault(*, platform: SandboxPlatform, target: str) -> FaultSwitch | None:
+    """The oldest armed fault for this target (or for any), with one use consumed."""
+    with transaction.atomic():
+        fault = (
+            FaultSwitch.objects.select_for_update()
+            .filter(platform=platform, remaining__gt=0, target__in=[target, FaultSwitch.Target.ANY])
+            .order_by("created_at", "pk")
+            .first()
+        )
+        if fault is None:
+            return None
+        FaultSwitch.objects.filter(pk=fault.pk).update(
+            remaining=F("remaining") - 1, hits=F("hits") + 1
+        )
+    return fault
+
+
+def fault_response(
+    request, *, platform: SandboxPlatform, fault: FaultSwitch, flavour, media_type: str
+) -> HttpResponse | None:
+    """The response a fault forces, or None when the request goes on (slow, loop_next)."""
+    kind = fault.kind
+    K = FaultSwitch.Kind
+    if kind == K.SLOW:
+        time.sleep(fault.delay_seconds)
+        return None
+    if kind == K.LOOP_NEXT:
+        return None
+    if kind in (K.THROTTLE, K.THROTTLE_403):
+        return flavour.throttled(
+            request, status=403 if kind == K.THROTTLE_403 else 429, retry_after=fault.retry_after
+        )
+    if kind == K.SERVER_ERROR:
+        return flavour.error(request, 500, "Internal Server Error")
+    if kind == K.MALFORMED:
+        return HttpResponse(
+            '{"members": [{"status": "Act', status=200, content_type=f"{media_type}; charset=utf-8"
+        )
+    if kind == K.CONCLUDED:
+        return flavour.concluded(request, status=422)
+    return None
