@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_deep_linking, views_keys, views_launch
+from . import views_deep_linking, views_keys, views_launch, views_registration
 
 app_name = "lti_tool"
 urlpatterns = [
@@ -8,4 +8,6 @@ urlpatterns = [
     path("login/", views_launch.login, name="login"),
     path("launch/", views_launch.launch, name="launch"),
     path("deep-link/", views_deep_linking.deep_link, name="deep_link"),
+    path("register/", views_registration.register_view, name="register"),
+    path("canvas.json", views_registration.canvas_json, name="canvas_json"),
 ]

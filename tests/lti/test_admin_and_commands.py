@@ -1,0 +1,65 @@
+"""Manual registration: the admin pages and the register_platform command."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+
+from lti_tool.keys import current_signing_key
+from lti_tool.models import Deployment, Platform
+
+pytestmark = pytest.mark.django_db
+ARGS = [
+    "--flavour",
+    "moodle",
+    "--issuer",
+    "https://moodle.example.edu",
+    "--client-id",
+    "abc",
+    "--auth-login-url",
+    "https://moodle.example.edu/mod/lti/auth.php",
+    "--auth-token-url",
+    "https://moodle.example.edu/mod/lti/token.php",
+    "--key-set-url",
+    "https://moodle.example.edu/mod/lti/certs.php",
+]
+
+
+def test_register_platform_command_creates_then_updates():
+    call_command("register_platform", *ARGS, "--deployment", "1", "--deployment", "2")
+    platform = Platform.objects.get(issuer="https://moodle.example.edu", client_id="abc")
+    assert platform.flavour == "moodle"
+    assert set(
+        Deployment.objects.filter(platform=platform).values_list("deployment_id", flat=True)
+    ) == {"1", "2"}
+    call_command(
+        "register_platform", *ARGS, "--name", "Renamed", "--service-host", "files.example.edu"
+    )
+    platform.refresh_from_db()
+    assert platform.name == "Renamed" and Platform.objects.count() == 1
+    assert platform.service_url_allowed("https://files.example.edu/x")
+    assert platform.service_url_allowed(
+        "https://moodle.example.edu/mod/lti/services.php/2/lineitems"
+    )
+    assert not platform.service_url_allowed("https://evil.example.com/x")
+
+
+def test_register_platform_refuses_bad_urls():
+    bad = [a if a != "https://moodle.example.edu/mod/lti/certs.php" else "not a url" for a in ARGS]
+    with pytest.raises(CommandError):
+        call_command("register_platform", *bad)
+    assert Platform.objects.count() == 0
+
+
+def test_admin_pages_list_and_edit_registrations_and_never_show_private_keys(client):
+    admin = User.objects.create_superuser("admin", "a@example.test", "pw")
+    client.force_login(admin)
+    call_command("register_platform", *ARGS, "--deployment", "1")
+    key = current_signing_key()
+    platform = Platform.objects.get()
+    assert client.get("/admin/lti_tool/platform/").status_code == 200
+    page = client.get(f"/admin/lti_tool/platform/{platform.pk}/change/")
+    assert page.status_code == 200 and b"service_hosts" in page.content
+    keys = client.get(f"/admin/lti_tool/toolkey/{key.pk}/change/")
+    assert keys.status_code == 200 and key.kid.encode() in keys.content
+    assert key.private_key_encrypted.encode() not in keys.content
+    assert client.get("/admin/lti_tool/toolkey/add/").status_code == 403
