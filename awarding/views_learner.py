@@ -22,12 +22,7 @@ from .forms import PrivacyForm
 from .models import Award, AwardingRule, Decision, Notification
 from .views_access import learner_required
 from .views_instructor import launch_actor, rule_columns
-from .views_share import share_links
-
-
-def _credential(award: Award):  # -> credentials.models.Credential | None
-    """The stored credential of an award (None until the pipeline has stored it)."""
-    return award.credential if award.credential_id else None
+from .views_share import share_links, stored_credential
 
 
 def _home(request: HttpRequest) -> HttpResponse:
@@ -48,11 +43,10 @@ def learner_cards(*, course: Course, learner: Learner) -> list[dict]:
         columns = rule_columns(rule, {learner.pk: (result, None)} if result else {})
         award = (
             Award.objects.filter(course=course, achievement=rule.achievement, learner=learner)
-            .select_related("credential__issuer")
             .order_by("-created_at", "-pk")
             .first()
         )
-        credential = _credential(award) if award else None
+        credential = stored_credential(award) if award else None
         links = None
         if credential is not None:
             links = share_links(
@@ -113,10 +107,8 @@ def dismiss_notifications(
 def set_visibility(
     request: HttpRequest, award_uuid: object, *, course: Course, learner: Learner
 ) -> HttpResponse:
-    award = get_object_or_404(
-        Award.objects.select_related("credential"), uuid=award_uuid, course=course, learner=learner
-    )
-    credential = _credential(award)
+    award = get_object_or_404(Award, uuid=award_uuid, course=course, learner=learner)
+    credential = stored_credential(award)
     form = PrivacyForm(request.POST)
     if credential is None or not form.is_valid():
         messages.error(request, _("Choose whether the page is public or private."))

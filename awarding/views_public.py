@@ -12,6 +12,7 @@ import json
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from rubrics.spec import VersionSpec
@@ -19,6 +20,7 @@ from rubrics.spec import VersionSpec
 from . import views_grid
 from .models import Achievement, Award, AwardingRule, InstitutionSetting
 from .rules import active_version
+from .views_share import stored_credential
 
 OB_CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",
@@ -35,7 +37,7 @@ def _institution(platform_id: int) -> InstitutionSetting:
 
 
 def _public_credential(award: Award):  # -> credentials.models.Credential
-    credential = award.credential if award.credential_id else None
+    credential = stored_credential(award)
     if credential is None or not credential.is_public:
         # Private, or never stored: the same 404 either way, so nothing leaks.
         raise Http404
@@ -45,7 +47,7 @@ def _public_credential(award: Award):  # -> credentials.models.Credential
 @require_GET
 def evidence_page(request: HttpRequest, award_uuid: object) -> HttpResponse:
     award = get_object_or_404(
-        Award.objects.select_related("achievement", "course", "learner", "decision", "credential"),
+        Award.objects.select_related("achievement", "course", "learner", "decision"),
         uuid=award_uuid,
         state__in=SHOWN_STATES,
     )
@@ -124,5 +126,5 @@ def achievement_page(request: HttpRequest, achievement_uuid: object) -> HttpResp
             "awarding/achievement.html",
             {"achievement": achievement, "document": document},
         )
-    response["Vary"] = "Accept"
+    patch_vary_headers(response, ["Accept"])
     return response

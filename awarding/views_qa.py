@@ -196,7 +196,8 @@ def _report_data(platform_ids: set[int] | None) -> dict:
         (f"{d.achievement.name} — {d.course}", d.result or {}) for d in latest.iterator()
     )
     issued = (
-        awards.filter(issued_at__isnull=False)
+        _awards(platform_ids)
+        .filter(issued_at__isnull=False)
         .select_related("decision")
         .only("issued_at", "decision__result")
     )

@@ -12,6 +12,18 @@ from urllib.parse import urlencode
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
 
 
+def stored_credential(award: object):  # -> credentials.models.Credential | None
+    """The credential stored for an award: its id is the uuid the award reserved before signing.
+
+    None while the pipeline has not stored it yet (pending, held, or never issued).
+    """
+    try:
+        from credentials.models import Credential
+    except ImportError:  # the credentials models are being written in parallel
+        return None
+    return Credential.objects.select_related("issuer").filter(pk=award.uuid).first()
+
+
 @dataclass(frozen=True)
 class ShareLinks:
     public_url: str

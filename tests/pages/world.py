@@ -45,10 +45,14 @@ class World:
             name=person.name,
         )
 
-    def decide(self, learner: Learner, scores: dict[str, float | None], comment: str = "") -> Decision:
+    def decide(
+        self, learner: Learner, scores: dict[str, float | None], comment: str = ""
+    ) -> Decision:
         spec = self.version.to_spec()
         evidence = {
-            key: [Observation(score, None, datetime(2026, 11, 20, 10, 0, tzinfo=UTC), 1, 1, comment)]
+            key: [
+                Observation(score, None, datetime(2026, 11, 20, 10, 0, tzinfo=UTC), 1, 1, comment)
+            ]
             for key, score in scores.items()
             if score is not None
         }
@@ -124,7 +128,12 @@ def make_world(
             tag=f"credbridge:criterion:{key}",
         )
         crit = Criterion.objects.create(
-            version=version, position=pos, key=key, title=title, points=10, threshold=6,
+            version=version,
+            position=pos,
+            key=key,
+            title=title,
+            points=10,
+            threshold=6,
             line_item=item,
         )
         CriterionLevel.objects.create(criterion=crit, name="Foundation", min_score=6)

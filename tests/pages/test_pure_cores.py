@@ -1,0 +1,152 @@
+"""Pure shaping used by the pages: grid rows, reports, CSV safety, share links, checklist."""
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+from awarding import views_csv, views_grid, views_reports
+from awarding.views_setup import checklist
+from awarding.views_share import share_links
+
+
+def _result(outcome, **criteria):
+    return {
+        "outcome": outcome,
+        "criteria": [
+            {
+                "key": key,
+                "title": key.title(),
+                "required": True,
+                "points": 10,
+                "threshold": 6,
+                "observed": observed,
+                "level": "Advanced" if (observed or 0) >= 9 else None,
+                "passed": observed is not None and observed >= 6,
+                "evidence": None
+                if observed is None
+                else {"score": observed, "maximum": 10, "timestamp": stamp, "comment": "ok"},
+            }
+            for key, (observed, stamp) in criteria.items()
+        ],
+    }
+
+
+T0 = "2026-11-20T10:00:00+00:00"
+
+
+def test_rows_follow_columns_and_mark_missing():
+    results = {
+        1: (_result("met", a=(9, T0), b=(7, T0)), None),
+        2: (_result("insufficient_evidence", a=(None, None), b=(8, T0)), None),
+    }
+    columns = views_grid.columns_of(r for r, _ in results.values())
+    assert [c.key for c in columns] == ["a", "b"]
+    rows = views_grid.build_rows(
+        learners=[(2, "bea"), (1, "Al"), (3, "Cy")],
+        decisions=results,
+        awards={1: "A"},
+        columns=columns,
+    )
+    assert [r.name for r in rows] == ["Al", "bea", "Cy"]  # case-insensitive order
+    al, bea, cy = rows
+    assert al.award == "A" and al.outcome == "met" and al.cells[0].level == "Advanced"
+    assert bea.cells[0].status == "missing" and bea.cells[1].status == "met"
+    assert cy.outcome is None and cy.cells == (None, None)
+    assert views_grid.outcome_counts(rows) == {
+        "met": 1,
+        "not_met": 0,
+        "insufficient_evidence": 1,
+        "pending": 1,
+    }
+
+
+def test_spec_columns_convert_percent_thresholds():
+    columns = views_grid.columns_of_spec(
+        {
+            "criteria": [
+                {
+                    "key": "a",
+                    "title": "A",
+                    "points": 20,
+                    "threshold": 75,
+                    "threshold_unit": "percent",
+                }
+            ]
+        }
+    )
+    assert columns[0].threshold == 15
+
+
+def test_hidden_comments():
+    cells = views_grid.cells_of(
+        _result("met", a=(9, T0)), views_grid.columns_of([_result("met", a=(9, T0))])
+    )
+    assert cells[0].comment == "ok"
+    assert views_grid.comments_hidden(cells)[0].comment == ""
+
+
+def test_csv_defuses_formulas_but_keeps_numbers():
+    assert views_csv.csv_safe("=1+1") == "'=1+1"
+    assert views_csv.csv_safe("@SUM(A1)") == "'@SUM(A1)"
+    assert views_csv.csv_safe("-5") == "-5"
+    assert views_csv.csv_safe(None) == ""
+    text = views_csv.to_csv(["a"], [["+cmd"]])
+    assert text == "a\r\n'+cmd\r\n"
+
+
+def test_pass_rates_and_awards_per_rule():
+    rates = views_reports.pass_rates(
+        [
+            ("R", _result("met", a=(9, T0))),
+            ("R", _result("not_met", a=(2, T0))),
+            ("R", _result("x", a=(None, None))),
+        ]
+    )
+    (rate,) = rates
+    assert (rate.evaluated, rate.passed, rate.missing, rate.rate) == (2, 1, 1, 0.5)
+    per_rule = views_reports.awards_per_rule(
+        [(1, "R", "issued"), (1, "R", "issued"), (1, "R", "revoked")]
+    )
+    assert per_rule[0].by_state == {"issued": 2, "revoked": 1} and per_rule[0].total == 3
+
+
+def test_grade_to_credential_uses_the_newest_grade():
+    graded = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    later = (graded + timedelta(seconds=30)).isoformat()
+    pairs = [
+        (_result("met", a=(9, T0), b=(8, later)), graded + timedelta(seconds=32)),
+        (_result("met", a=(9, T0)), graded + timedelta(seconds=4)),
+        (_result("met", a=(None, None)), graded),  # no timestamp: not counted
+    ]
+    latency = views_reports.grade_to_credential(pairs)
+    assert latency.count == 2 and latency.max_s == 4 and latency.median_s == 3
+
+
+def test_share_links():
+    links = share_links(
+        base_url="https://tool.example/",
+        credential_id="abc",
+        achievement_name="Data & Skills",
+        issuer_name="Test U",
+        issued_at=datetime(2026, 3, 5, tzinfo=UTC),
+    )
+    assert links.public_url == "https://tool.example/credentials/abc"
+    assert links.json_url.endswith("/credentials/abc.json") and links.qr_url.endswith("/abc/qr.png")
+    query = parse_qs(urlsplit(links.linkedin_url).query)
+    assert query["name"] == ["Data & Skills"] and query["certUrl"] == [links.public_url]
+    assert query["issueYear"] == ["2026"] and query["issueMonth"] == ["3"]
+
+
+def test_checklist_current_step_is_the_first_not_done():
+    steps = checklist(
+        has_achievement=True, has_rubric=True, criteria=3, unbound=1, version_state="draft"
+    )
+    assert [s.done for s in steps] == [True, True, False, False, False]
+    assert [s.current for s in steps] == [False, False, True, False, False]
+    steps = checklist(
+        has_achievement=True, has_rubric=True, criteria=3, unbound=0, version_state="submitted"
+    )
+    assert all(s.done for s in steps) and not any(s.current for s in steps)
+    steps = checklist(
+        has_achievement=False, has_rubric=False, criteria=0, unbound=0, version_state=None
+    )
+    assert steps[0].current and not any(s.done for s in steps)
