@@ -48,7 +48,7 @@ def test_dashboard_shows_learners_criteria_scores_and_awards(client, world):
     assert "1 met · 1 not met · 1 waiting for grades" in html
     # Every link and form in the page carries the launch token.
     assert f'name="lt" value="{launch.token}"' in html
-    assert "/courses/%d/sync" % world.course.pk in html
+    assert f"/courses/{world.course.pk}/sync" in html
 
 
 def test_dashboard_shows_only_the_launch_course(client, world):
