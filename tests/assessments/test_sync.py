@@ -121,7 +121,9 @@ def test_pagination_loop_ends_the_run(env):
     url = lms.line_item_url(1)
     first_page = lms.base + "/api/lti/courses/101/line_items/1/results?from=0"
     if lms.flavour == "moodle":
-        first_page = lms.base + "/mod/lti/services.php/2/lineitems/1/lineitem/results?type_id=1&from=0"
+        first_page = (
+            lms.base + "/mod/lti/services.php/2/lineitems/1/lineitem/results?type_id=1&from=0"
+        )
     loop = f'<{first_page}>; rel="next"'
     lms.inject(
         match="results",
