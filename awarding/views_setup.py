@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -84,20 +84,11 @@ def checklist(
     return steps
 
 
-def _rubric_editor_url(rubric) -> str:
-    """The rubrics app's editor (engineer RUBRICS owns it); its home when there is no rubric."""
-    names = ("rubrics:edit", "rubrics:rubric", "rubrics:editor")
-    attempts = ([(name, [rubric.pk]) for name in names] if rubric is not None else []) + [
-        ("rubrics:home", []),
-        ("rubrics:index", []),
-        ("rubrics:list", []),
-    ]
-    for name, args in attempts:
-        try:
-            return reverse(name, args=args)
-        except NoReverseMatch:
-            continue
-    return f"/rubrics/{rubric.pk}/" if rubric is not None else "/rubrics/"
+def _rubric_editor_url(version) -> str:
+    """The rubrics app's editor (engineer RUBRICS owns it): the version, or the course's list."""
+    if version is not None:
+        return reverse("rubrics:version", args=[version.pk])
+    return reverse("rubrics:course_rubrics")
 
 
 def _setup_state(course: Course) -> dict:
@@ -121,7 +112,7 @@ def _setup_state(course: Course) -> dict:
         "version": version,
         "steps": steps,
         "criteria_count": criteria,
-        "rubric_url": _rubric_editor_url(rubric),
+        "rubric_url": _rubric_editor_url(version),
     }
 
 
