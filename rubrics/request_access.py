@@ -47,6 +47,10 @@ def qa_scope(request: HttpRequest) -> QAAccess | HttpResponse:
     launch = request.lti_launch
     if launch.present and launch.is_admin:
         return QAAccess(actor=actor_from_launch(launch), in_lms=True)
+    if launch.present:
+        # From the LMS without an administrator role: no QA rights, and no console login
+        # page inside the iframe either.
+        raise PermissionDenied("Only quality assurance staff can review rubric versions.")
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), "/qa/login/")
     actor = actor_from_user(request.user)
