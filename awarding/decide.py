@@ -19,7 +19,7 @@ from rubrics.evidence import load_evidence
 
 from .flags import clear_flag, flag_award
 from .models import Award, AwardingRule, Decision
-from .rules import active_version
+from .rules import active_version, version_spec
 from .snapshot import evidence_snapshot
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ def evaluate_learners(
     }
     if not learners:
         return report
-    spec = version.to_spec()
+    spec = version_spec(version)
     evidence = load_evidence(version=version, learner_ids=list(learners))
     now = timezone.now()
     rows = []

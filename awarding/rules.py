@@ -55,3 +55,23 @@ def course_learner_ids(*, course_id: int) -> list[int]:
         .distinct()
     )
     return sorted(ids)
+
+
+# A version that left the draft state never changes (rubrics enforce it), so its spec can be
+# kept for the life of the process: issuing a thousand awards builds it once, not 1,000 times.
+_SPECS: dict[tuple, object] = {}
+_SPECS_MAX = 256
+
+
+def version_spec(version):
+    """`version.to_spec()`, cached for versions that can no longer change."""
+    if version.state == "draft":
+        return version.to_spec()
+    # created_at too: a test database may hand out the same primary key again.
+    key = (version.pk, version.created_at)
+    spec = _SPECS.get(key)
+    if spec is None:
+        if len(_SPECS) >= _SPECS_MAX:
+            _SPECS.clear()
+        spec = _SPECS[key] = version.to_spec()
+    return spec
