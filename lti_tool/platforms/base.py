@@ -14,6 +14,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+from django.conf import settings
 
 LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
 
@@ -50,7 +51,8 @@ class PlatformAdapter:
         parts = urlsplit(url)
         if re.search(r"(^|&)(limit|per_page)=", parts.query):
             return url
-        query = (parts.query + "&" if parts.query else "") + f"limit={self.page_size}"
+        size = int(getattr(settings, "LTI_SERVICE_PAGE_SIZE", 0) or self.page_size)
+        query = (parts.query + "&" if parts.query else "") + f"limit={size}"
         return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
     def clean_link_url(self, url: str) -> str:

@@ -1,0 +1,152 @@
+"""The sync end to end over real HTTP against the sandbox LMS (both flavours), launched the
+way a browser does it, with the sandbox's fault switches; and one run on a real Celery worker."""
+
+import time
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Course, Enrolment, Result, SyncRun
+from assessments.sync import sync_course
+from lms_sandbox.browserless import follow_launch
+from lms_sandbox.faults import set_fault
+from lms_sandbox.flavours import get_flavour
+from lms_sandbox.models import SandboxEnrolment, SandboxResult
+from lms_sandbox.seed import add_activity, connect_tool, seed_course
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _launch(live_server, sp, course, role="instructor") -> Course:
+    user = SandboxEnrolment.objects.filter(course=course, role=role).first().user
+    link = course.resource_links.first()
+    query = f"course={course.pk}&user={user.pk}&role={role}" + (f"&link={link.pk}" if link else "")
+    url = f"{live_server.url}{reverse('lms_sandbox:start_launch', args=[sp.slug])}?{query}"
+    final = follow_launch(requests.Session(), url)
+    assert urlsplit(final.url).path in ("/course/", "/learner/"), final.text[:500]
+    return Course.objects.get(context_id=course.context_id)
+
+
+def _grade(course, *, learners, score):
+    item = course.line_items.first()
+    now = timezone.now()
+    for e in SandboxEnrolment.objects.filter(course=course, role="learner").order_by("pk")[
+        :learners
+    ]:
+        SandboxResult.objects.update_or_create(
+            line_item=item,
+            user=e.user,
+            defaults={
+                "score_given": score,
+                "score_maximum": item.score_maximum,
+                "updated_at": now,
+                "score_timestamp": now,
+                "grading_progress": "FullyGraded",
+                "activity_progress": "Completed",
+            },
+        )
+
+
+@pytest.fixture(params=["moodle", "canvas"])
+def sandbox(request, live_server, settings):
+    settings.LTI_SERVICE_BACKOFF_BASE_S = 0.01
+    settings.LTI_SERVICE_BACKOFF_MAX_S = 0.05
+    settings.LTI_SERVICE_MAX_WAIT_S = 5
+    settings.LTI_SERVICE_PAGE_SIZE = 5
+    sp, platform = connect_tool(flavour=request.param, tool_base_url=live_server.url, page_size=5)
+    course = seed_course(platform=sp, title="Sync over HTTP", learners=12)
+    if request.param == "canvas":
+        add_activity(course=course, title="Criterion column", score_maximum=10)
+    return sp, platform, course
+
+
+def test_launch_then_sync_pulls_roster_and_results_across_pages(live_server, sandbox):
+    sp, platform, sb_course = sandbox
+    _grade(sb_course, learners=12, score=7)
+    course = _launch(live_server, sp, sb_course)
+    run = sync_course(course=course, trigger="manual")
+    assert run.outcome == "succeeded", run.error
+    assert Result.objects.filter(line_item__course=course).count() == 12
+    assert Enrolment.objects.filter(course=course, active=True).count() == 13  # + instructor
+    assert run.pages >= 3 + 3  # several roster pages and several result pages
+    again = sync_course(course=course)
+    assert (again.new_results, again.changed_results, again.unchanged_results) == (0, 0, 12)
+
+
+def test_sandbox_faults_end_runs_cleanly(live_server, sandbox):
+    sp, platform, sb_course = sandbox
+    _grade(sb_course, learners=12, score=7)
+    course = _launch(live_server, sp, sb_course)
+    baseline = sync_course(course=course)
+    assert baseline.outcome == "succeeded", baseline.error
+    stored = list(Result.objects.order_by("pk").values_list("pk", "score", "revision"))
+    _grade(sb_course, learners=12, score=9)
+
+    set_fault(platform=sp, kind="throttle", target="results", times=2, retry_after=0)
+    set_fault(platform=sp, kind="server_error", target="results", times=1)
+    recovered = sync_course(course=course)
+    assert recovered.outcome == "succeeded" and recovered.changed_results == 12
+
+    _grade(sb_course, learners=12, score=3)
+    before = list(Result.objects.order_by("pk").values_list("pk", "score", "revision"))
+    assert before != stored
+    set_fault(platform=sp, kind="malformed", target="results", times=1)
+    bad = sync_course(course=course)
+    assert bad.outcome == "failed" and "could not read" in bad.error
+    assert list(Result.objects.order_by("pk").values_list("pk", "score", "revision")) == before
+
+    set_fault(platform=sp, kind="loop_next", target="nrps", times=5)
+    looped = sync_course(course=course)
+    assert looped.outcome == "failed" and "loop" in looped.error
+
+
+def test_concluded_canvas_course_stops_and_keeps_evidence(live_server, settings):
+    sp, platform = connect_tool(flavour="canvas", tool_base_url=live_server.url)
+    sb_course = seed_course(platform=sp, title="Ending", learners=3)
+    add_activity(course=sb_course, title="Criterion column", score_maximum=10)
+    _grade(sb_course, learners=3, score=8)
+    course = _launch(live_server, sp, sb_course)
+    assert sync_course(course=course).outcome == "succeeded"
+    sb_course.concluded = True
+    sb_course.save()
+    run = sync_course(course=course)
+    course.refresh_from_db()
+    assert run.outcome == "concluded" and course.concluded
+    assert Result.objects.filter(line_item__course=course).count() == 3
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_sync_on_a_real_celery_worker(live_server, celery_worker):
+    from assessments.tasks import request_sync, sync_in_flight
+
+    sp, platform = connect_tool(flavour="moodle", tool_base_url=live_server.url)
+    sb_course = seed_course(platform=sp, title="Worker", learners=4)
+    _grade(sb_course, learners=4, score=6)
+    # The course record as a verified launch fills it (the launch itself is tested above).
+    flavour = get_flavour("moodle")
+    course = Course.objects.create(
+        platform=platform,
+        context_id=sb_course.context_id,
+        lineitems_url=flavour.lineitems_url(sb_course),
+        memberships_url=flavour.memberships_url(sb_course),
+    )
+    deadline = time.time() + 60
+    assert request_sync(course_id=course.pk, trigger="manual") is True
+    while time.time() < deadline:
+        run = (
+            SyncRun.objects.filter(course=course, trigger="manual")
+            .exclude(outcome="running")
+            .first()
+        )
+        if run:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("the worker did not finish the sync")
+    assert run.outcome == "succeeded", run.error
+    assert Result.objects.filter(line_item__course=course).count() == 4
+    assert not sync_in_flight(course_id=course.pk)
