@@ -1,0 +1,128 @@
+"""Playwright in Debian's Chromium: the instructor's editor inside an LMS iframe, and the
+QA review page in the console."""
+
+from __future__ import annotations
+
+import pytest
+
+from lti_tool.launch_context import start_launch_session
+from rubrics.models import RubricVersion
+
+from .conftest import (
+    add_learner,
+    add_line_item,
+    digcomp,
+    grade,
+    make_course,
+    make_platform,
+    make_qa_user,
+    proficiency,
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+XSS = "<script>window.__xss = 1</script>"
+SERIOUS = {"serious", "critical"}
+
+
+def open_in_lms(page, live_server, path_and_query):
+    """Show the tool in an iframe of an LMS-like course page (same as an LMS does)."""
+    lms_url = f"{live_server.url}/__test_lms_course_page__"
+    html = (
+        "<!doctype html><html lang='en'><head><title>Course page</title></head><body>"
+        f"<iframe id='tool' title='Credbridge' src='{live_server.url}{path_and_query}' "
+        "style='width:100%;height:1400px'></iframe></body></html>"
+    )
+    page.route(lms_url, lambda r: r.fulfill(status=200, content_type="text/html", body=html))
+    page.goto(lms_url)
+    frame = page.frame_locator("#tool")
+    frame.locator("main").wait_for()
+    return frame
+
+
+def serious_violations(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        (v["id"], [n["html"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in SERIOUS
+    ]
+
+
+def test_editor_in_iframe_and_qa_review(browser_page, live_server):
+    platform = make_platform()
+    course = make_course(platform, title=f"Course {XSS}", context_id="br-1")
+    items = [add_line_item(course, key) for key in ("search", "evaluate", "privacy")]
+    ann = add_learner(course, "s1", f"Ann {XSS}")
+    bob = add_learner(course, "s2", "Bob")
+    for item in items:
+        grade(item, ann, 9, comment=f"Nice {XSS}")
+        grade(item, bob, 3)
+    launch = start_launch_session(
+        platform_id=platform.pk,
+        deployment_id="d",
+        context_id=course.context_id,
+        course_id=course.pk,
+        user_sub="teacher-b",
+        learner_id=None,
+        roles={"instructor"},
+        name="Tess Teacher",
+    )
+    page = browser_page
+    frame = open_in_lms(page, live_server, f"/rubrics/?lt={launch.token}")
+    frame.get_by_role("heading", name=f"Rubrics · Course {XSS}").wait_for()
+    frame.get_by_label("Title").fill("Information literacy")
+    frame.get_by_role("button", name="Create rubric").click()
+    frame.get_by_role("button", name="Save draft").wait_for()
+    for i, (item, code) in enumerate(zip(items, ("1.1", "1.2", "4.2"), strict=True)):
+        p = f"#id_criteria-{i}-"
+        frame.locator(p + "key").fill(item.label)
+        frame.locator(p + "title").fill(f"{item.label.title()} skills")
+        frame.locator(p + "points").fill("10")
+        frame.locator(p + "threshold").fill("5")
+        frame.locator(p + "source").select_option("existing")
+        frame.locator(p + "line_item").select_option(str(item.pk))
+        frame.locator(p + "levels").fill("Foundation | 2\nIntermediate | 5\nAdvanced | 8")
+        frame.locator(p + "competences").select_option([str(digcomp(code).pk)])
+        frame.locator(p + "proficiency").select_option(str(proficiency("4").pk))
+    frame.get_by_role("button", name="Save draft").click()
+    frame.get_by_text("Draft saved.").wait_for()
+    summary = frame.get_by_test_id("preview-summary")
+    assert "1 of 2 learners would meet this rubric now" in summary.inner_text()
+    table = frame.get_by_test_id("preview-table").inner_text()
+    assert f"Ann {XSS}" in table and "Nice <script>" in table  # shown as text
+    assert page.evaluate("() => document.querySelector('#tool').contentWindow.__xss") is None
+    frame.get_by_test_id("submit-version").click()
+    frame.get_by_text("Submitted for review by quality assurance.").wait_for()
+    assert frame.get_by_test_id("version-state").inner_text() == "Submitted for review"
+    version = RubricVersion.objects.get()
+    assert version.state == "submitted" and version.author == f"lti:{platform.pk}:teacher-b"
+
+    # QA, in the console (a top-level page, Django auth).
+    make_qa_user(platform, "quinn-b")
+    page.goto(f"{live_server.url}/qa/")
+    page.get_by_label("Username").fill("quinn-b")
+    page.get_by_label("Password").fill("qa-pass-123456")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Information literacy v1").click()
+    page.get_by_test_id("diff-table").wait_for()
+    diff = page.get_by_test_id("diff-table").inner_text()
+    assert "criterion privacy" in diff and "5 points" in diff
+    assert "1.2 Evaluating data, information and digital content (Intermediate 4)" in diff
+    assert f"Course {XSS}" in page.get_by_test_id("course-title").inner_text()
+    assert "1 of 2 learners" in page.get_by_test_id("preview-summary").inner_text()
+    assert serious_violations(page) == []
+    page.get_by_label("Comment (required to reject)").fill("Thresholds are sensible.")
+    page.get_by_test_id("approve").click()
+    page.get_by_test_id("activate").wait_for()
+    assert page.get_by_test_id("version-state").inner_text() == "Approved"
+    page.get_by_test_id("activate").click()
+    page.get_by_text("activate done").wait_for()
+    assert page.get_by_test_id("version-state").inner_text() == "Active"
+    assert page.evaluate("() => window.__xss") is None
+    version.refresh_from_db()
+    assert version.state == "active" and version.review_comment == "Thresholds are sensible."
