@@ -18,6 +18,7 @@ _MEMBERSHIP = {
     "Administrator": ADMINISTRATOR,
     "Learner": LEARNER,
     "Student": LEARNER,
+    "TeachingAssistant": TEACHING_ASSISTANT,  # LTI 1.1 name
     "Mentor": None,  # mentors see others' work in the LMS; here they get no role
     "Manager": INSTRUCTOR,
     "Member": None,
@@ -46,7 +47,14 @@ def map_role(role: str) -> str | None:
     if role.startswith(_LIS + "membership/"):
         return _SUB_ROLES.get(role[len(_LIS + "membership/") :])
     if role.startswith(_LIS + "membership#"):
-        return _MEMBERSHIP.get(role[len(_LIS + "membership#") :])
+        local = role[len(_LIS + "membership#") :]
+        # Some platforms (and our Moodle-flavoured sandbox) write sub-roles this way.
+        return _SUB_ROLES.get(local) if "#" in local else _MEMBERSHIP.get(local)
+    if role.startswith("urn:lti:role:ims/lis/"):  # LTI 1.1 names, still allowed (deprecated)
+        local = role[len("urn:lti:role:ims/lis/") :].replace("/", "#")
+        return _SUB_ROLES.get(local) if "#" in local else _MEMBERSHIP.get(local)
+    if role.startswith("urn:lti:instrole:ims/lis/") or role.startswith("urn:lti:sysrole:ims/lis/"):
+        return ADMINISTRATOR if role.endswith(("/Administrator", "/SysAdmin")) else None
     if role.startswith(_LIS + "institution/person#") or role.startswith(_LIS + "system/person#"):
         # Institution and system roles say who someone is, not what they do in this course;
         # only administrators get a role from them (Moodle sends them for site admins).
@@ -61,4 +69,19 @@ def map_role(role: str) -> str | None:
 
 
 def map_roles(roles: Iterable[str]) -> frozenset[str]:
-    return frozenset(r for r in (map_role(x) for x in roles if isinstance(x, str)) if r)
+    names = [x for x in roles if isinstance(x, str)]
+    mapped = {r for r in (map_role(x) for x in names) if r}
+    if TEACHING_ASSISTANT in mapped and INSTRUCTOR in mapped:
+        # A sub-role comes with its principal role (LTI 1.3 §A.2.2): "Instructor" next to
+        # "Instructor#TeachingAssistant" makes a TA, not a full instructor, unless another
+        # role of the launch grants instruction on its own.
+        full = {
+            x
+            for x in names
+            if map_role(x) == INSTRUCTOR
+            and not x.rstrip("/").endswith(("#Instructor", "/Instructor"))
+            and x != "Instructor"
+        }
+        if not full:
+            mapped.discard(INSTRUCTOR)
+    return frozenset(mapped)

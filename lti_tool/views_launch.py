@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -117,7 +117,8 @@ def _login(request: HttpRequest) -> HttpResponse:
             request,
             "lti_tool/login_storage.html",
             {
-                "auth_url": auth_url,
+                "auth_action": platform.auth_login_url.split("?", 1)[0],
+                "auth_fields": parse_qsl(urlsplit(auth_url).query),
                 "storage": {
                     "target": storage_target,
                     "origin": _origin_of(platform.auth_login_url),

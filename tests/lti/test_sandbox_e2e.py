@@ -1,0 +1,97 @@
+"""End to end over real HTTP: the sandbox LMS (Moodle and Canvas flavours) launches the tool
+served by Django's live server, following the same auto-submitted forms a browser does."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from django.urls import reverse
+
+from assessments.models import Course
+from lms_sandbox.browserless import follow_launch
+from lms_sandbox.models import SandboxEnrolment
+from lms_sandbox.seed import connect_tool, seed_course
+from lti_tool.launch_context import load_launch
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def the_tool_redirect(response: requests.Response) -> requests.Response:
+    """The tool's answer to the id_token POST (the redirect to a page with ?lt=)."""
+    for hop in [*response.history, response]:
+        if urlsplit(hop.url).path == "/lti/launch/":
+            return hop
+    raise AssertionError(f"no launch in {[h.url for h in response.history]}")
+
+
+def start_url(live_server, sp, course, role, **extra):
+    user = SandboxEnrolment.objects.filter(course=course, role=role).first().user
+    link = course.resource_links.first()  # Moodle: the activity the teacher created
+    if link and extra.get("message") != "deep_link":
+        extra["link"] = link.pk
+    query = "&".join(
+        f"{k}={v}" for k, v in {"course": course.pk, "user": user.pk, "role": role, **extra}.items()
+    )
+    return f"{live_server.url}{reverse('lms_sandbox:start_launch', args=[sp.slug])}?{query}", user
+
+
+@pytest.mark.parametrize("flavour", ["moodle", "canvas"])
+@pytest.mark.parametrize(
+    ("role", "landing", "tool_roles"),
+    [
+        ("instructor", "/course/", {"instructor"}),
+        ("learner", "/learner/", {"learner"}),
+        ("ta", "/course/", {"teaching_assistant"}),
+    ],
+)
+def test_launch_from_the_sandbox(live_server, flavour, role, landing, tool_roles):
+    sp, platform = connect_tool(flavour=flavour, tool_base_url=live_server.url)
+    course = seed_course(platform=sp, title="Digital Skills 101", learners=3, tas=1)
+    url, user = start_url(live_server, sp, course, role)
+    final = follow_launch(requests.Session(), url)
+    hop = the_tool_redirect(final)
+    assert hop.status_code == 302, hop.text[:800]
+    location = urlsplit(hop.headers["Location"])
+    assert location.path == landing
+    ctx = load_launch(parse_qs(location.query)["lt"][0])
+    assert ctx.present and ctx.platform_id == platform.pk
+    assert tool_roles <= set(ctx.roles)
+    assert ctx.user_sub == user.sub
+    assert ctx.context_id == course.context_id
+    mirrored = Course.objects.get(pk=ctx.course_id)
+    assert mirrored.platform_id == platform.pk and mirrored.lineitems_url
+
+
+@pytest.mark.parametrize("flavour", ["moodle", "canvas"])
+def test_replaying_a_sandbox_launch_is_refused(live_server, flavour):
+    sp, _ = connect_tool(flavour=flavour, tool_base_url=live_server.url)
+    course = seed_course(platform=sp, title="Replay", learners=1)
+    url, _ = start_url(live_server, sp, course, "learner")
+    session = requests.Session()
+    final = follow_launch(session, url)
+    hop = the_tool_redirect(final)
+    assert hop.status_code == 302
+    body = dict(parse_qs(hop.request.body))
+    replay = session.post(
+        f"{live_server.url}/lti/launch/",
+        data={"id_token": body["id_token"][0], "state": body["state"][0]},
+        allow_redirects=False,
+    )
+    assert replay.status_code == 403 and replay.headers["X-LTI-Refusal"] == "nonce_replayed"
+
+
+@pytest.mark.parametrize("flavour", ["moodle", "canvas"])
+def test_deep_linking_launch_from_the_sandbox_reaches_the_picker(live_server, flavour):
+    sp, _ = connect_tool(flavour=flavour, tool_base_url=live_server.url)
+    course = seed_course(platform=sp, title="Placement", learners=1)
+    url, _ = start_url(live_server, sp, course, "instructor", message="deep_link")
+    session = requests.Session()
+    final = follow_launch(session, url)
+    assert urlsplit(final.url).path == "/lti/deep-link/", final.text[:500]
+    assert final.status_code == 200 and "Place Credbridge" in final.text
+    lt = parse_qs(urlsplit(final.url).query)["lt"][0]
+    returned = session.post(
+        f"{live_server.url}/lti/deep-link/",
+        data={"lt": lt, "title": "Credbridge", "add_line_item": "on", "score_maximum": "10"},
+    )
+    assert returned.status_code == 200 and 'name="JWT"' in returned.text
