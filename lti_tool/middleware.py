@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 
 from .launch_context import NO_LAUNCH, load_launch
@@ -35,5 +36,11 @@ class FrameAncestorsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = "frame-ancestors 'self'"
+            from .frame_ancestors import frame_ancestors  # models are ready by now
+
+            try:
+                ancestors = frame_ancestors()
+            except DatabaseError:  # before migrations, or the database is down
+                ancestors = "'self'"
+            response["Content-Security-Policy"] = f"frame-ancestors {ancestors}"
         return response

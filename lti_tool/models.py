@@ -1,8 +1,17 @@
 """Registrations: the LMS platforms this tool trusts, and their deployments."""
 
+import re
 from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
 from django.db import models
+
+HOST_RE = re.compile(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$")
+
+
+def parse_hosts(text: str) -> list[str]:
+    """The service hosts field, one host[:port] per line; anything else is dropped."""
+    return [h for h in (line.strip().lower() for line in (text or "").split()) if HOST_RE.match(h)]
 
 
 class Platform(models.Model):
@@ -51,9 +60,14 @@ class Platform(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.issuer}, {self.client_id})"
 
+    def clean(self) -> None:
+        bad = [h for h in self.service_hosts.split() if not HOST_RE.match(h.strip().lower())]
+        if bad:
+            raise ValidationError({"service_hosts": f"Not a host name: {', '.join(bad[:3])}"})
+
     def allowed_service_hosts(self) -> frozenset[str]:
         """Hosts (lower case, with port if any) the platform's services may live on."""
-        hosts = {h.strip().lower() for h in self.service_hosts.split() if h.strip()}
+        hosts = set(parse_hosts(self.service_hosts))
         for url in (self.issuer, self.auth_token_url, self.auth_login_url, self.key_set_url):
             netloc = urlsplit(url or "").netloc.lower()
             if netloc:

@@ -63,3 +63,8 @@ def test_admin_pages_list_and_edit_registrations_and_never_show_private_keys(cli
     assert keys.status_code == 200 and key.kid.encode() in keys.content
     assert key.private_key_encrypted.encode() not in keys.content
     assert client.get("/admin/lti_tool/toolkey/add/").status_code == 403
+
+
+def test_register_platform_refuses_a_bad_service_host():
+    with pytest.raises(CommandError):
+        call_command("register_platform", *ARGS, "--service-host", "*")

@@ -1,0 +1,34 @@
+"""CSP frame-ancestors: only 'self' and the registered platforms may frame the tool."""
+
+import pytest
+
+from lti_tool.models import Platform
+
+pytestmark = pytest.mark.django_db
+
+
+def csp(client):
+    return client.get("/lti/jwks.json")["Content-Security-Policy"]
+
+
+def test_frame_ancestors_follow_the_registrations(client):
+    assert csp(client) == "frame-ancestors 'self'"
+    platform = Platform.objects.create(
+        name="Canvas",
+        flavour="canvas",
+        issuer="https://canvas.instructure.com",
+        client_id="1",
+        auth_login_url="https://sso.canvaslms.com/api/lti/authorize_redirect",
+        auth_token_url="https://sso.canvaslms.com/login/oauth2/token",
+        key_set_url="https://sso.canvaslms.com/api/lti/security/jwks",
+        service_hosts="canvas.example.edu\nbad_host;script-src *",
+    )
+    value = csp(client)
+    assert value.startswith("frame-ancestors 'self' ")
+    assert "https://canvas.example.edu" in value
+    assert "https://canvas.instructure.com" in value
+    assert "https://sso.canvaslms.com" in value
+    assert "script-src" not in value and ";" not in value and "*" not in value
+    assert "https://bad" not in value
+    platform.delete()
+    assert csp(client) == "frame-ancestors 'self'"
