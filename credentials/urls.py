@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "credentials"
-urlpatterns: list = []
+urlpatterns = [
+    path("credentials/<uuid:credential_uuid>", views.credential_page, name="page"),
+    path("credentials/<uuid:credential_uuid>.json", views.credential_json, name="json"),
+    path("credentials/<uuid:credential_uuid>.jwt", views.credential_jwt, name="jwt"),
+    path("credentials/<uuid:credential_uuid>.svg", views.credential_svg, name="svg"),
+    path("credentials/<uuid:credential_uuid>.png", views.credential_png, name="png"),
+    path("credentials/<uuid:credential_uuid>/qr.png", views.credential_qr, name="qr"),
+    path("issuers/<slug:slug>", views.issuer_profile, name="issuer"),
+    path("issuers/<slug:slug>/did.json", views.issuer_did, name="issuer_did"),
+    path(".well-known/did.json", views.host_did, name="host_did"),
+    path("status-lists/<slug:slug>/<int:number>", views.status_list, name="status_list"),
+]

@@ -1,0 +1,120 @@
+"""Baked badge images (Open Badges 3.0 baking): the credential inside an SVG or a PNG.
+
+SVG: an `openbadges:credential` element (namespace https://purl.imsglobal.org/ob/v3p0) whose
+CDATA is the signed JSON; PNG: an uncompressed iTXt chunk with the keyword
+`openbadgecredential` holding the same JSON. Both images are drawn here (lxml, Pillow).
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+
+from lxml import etree
+from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
+
+OB_NS = "https://purl.imsglobal.org/ob/v3p0"
+SVG_NS = "http://www.w3.org/2000/svg"
+PNG_KEYWORD = "openbadgecredential"
+SIZE = 400
+
+
+def _lines(name: str) -> list[str]:
+    return textwrap.wrap(name, width=22)[:4] or ["Credential"]
+
+
+def baked_svg(*, credential_json: str, name: str, issuer_name: str) -> bytes:
+    nsmap = {None: SVG_NS, "openbadges": OB_NS}
+    svg = etree.Element(
+        f"{{{SVG_NS}}}svg",
+        nsmap=nsmap,
+        width=str(SIZE),
+        height=str(SIZE),
+        viewBox=f"0 0 {SIZE} {SIZE}",
+        role="img",
+    )
+    title = etree.SubElement(svg, f"{{{SVG_NS}}}title")
+    title.text = f"{name} — {issuer_name}"
+    baked = etree.SubElement(svg, f"{{{OB_NS}}}credential")
+    # "]]>" can only occur inside a JSON string, where "\u003e" is the same character.
+    baked.text = etree.CDATA(credential_json.replace("]]>", "]]\\u003e"))
+    etree.SubElement(svg, f"{{{SVG_NS}}}circle", cx="200", cy="200", r="190", fill="#1f4e79")
+    etree.SubElement(
+        svg,
+        f"{{{SVG_NS}}}circle",
+        cx="200",
+        cy="200",
+        r="170",
+        fill="none",
+        stroke="#f2c14e",
+        **{"stroke-width": "8"},
+    )
+    lines = _lines(name)
+    top = 200 - (len(lines) - 1) * 14
+    for i, line in enumerate(lines):
+        text = etree.SubElement(
+            svg,
+            f"{{{SVG_NS}}}text",
+            x="200",
+            y=str(top + i * 28),
+            fill="#ffffff",
+            **{"text-anchor": "middle", "font-family": "sans-serif", "font-size": "22"},
+        )
+        text.text = line
+    foot = etree.SubElement(
+        svg,
+        f"{{{SVG_NS}}}text",
+        x="200",
+        y="330",
+        fill="#f2c14e",
+        **{"text-anchor": "middle", "font-family": "sans-serif", "font-size": "14"},
+    )
+    foot.text = issuer_name[:40]
+    return etree.tostring(svg, xml_declaration=True, encoding="UTF-8")
+
+
+def svg_credential(svg_bytes: bytes) -> str | None:
+    """The credential JSON baked into an SVG, or None."""
+    root = etree.fromstring(svg_bytes, parser=etree.XMLParser(resolve_entities=False))
+    node = root.find(f"{{{OB_NS}}}credential")
+    if node is None:
+        return None
+    return node.text or node.get("verify")
+
+
+def badge_png(*, name: str, issuer_name: str) -> Image.Image:
+    image = Image.new("RGB", (SIZE, SIZE), "#ffffff")
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((10, 10, SIZE - 10, SIZE - 10), fill="#1f4e79")
+    draw.ellipse((30, 30, SIZE - 30, SIZE - 30), outline="#f2c14e", width=8)
+    font = ImageFont.load_default()
+    lines = _lines(name)
+    top = 200 - (len(lines) - 1) * 12
+    for i, line in enumerate(lines):
+        draw.text((200, top + i * 24), line, fill="#ffffff", font=font, anchor="mm")
+    draw.text((200, 330), issuer_name[:40], fill="#f2c14e", font=font, anchor="mm")
+    return image
+
+
+def baked_png(*, credential_json: str, name: str, issuer_name: str) -> bytes:
+    info = PngImagePlugin.PngInfo()
+    info.add_itxt(PNG_KEYWORD, credential_json, lang="", tkey="", zip=False)
+    out = io.BytesIO()
+    badge_png(name=name, issuer_name=issuer_name).save(out, format="PNG", pnginfo=info)
+    return out.getvalue()
+
+
+def png_credential(png_bytes: bytes) -> str | None:
+    """The credential baked into a PNG (its openbadgecredential iTXt chunk), or None."""
+    image = Image.open(io.BytesIO(png_bytes))
+    image.load()
+    value = image.text.get(PNG_KEYWORD) if hasattr(image, "text") else None
+    return str(value) if value is not None else None
+
+
+def qr_png(url: str) -> bytes:
+    import qrcode
+
+    out = io.BytesIO()
+    qrcode.make(url, border=2, box_size=8).save(out)
+    return out.getvalue()

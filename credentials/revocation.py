@@ -1,0 +1,101 @@
+"""Revoke (for good), suspend and reinstate credentials, each with a reason and an audit event."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import Credential, StatusList
+
+
+class CredentialStateError(ValueError):
+    """The change does not apply to the credential in its current state; the message says why."""
+
+
+def _change(
+    *,
+    credential: Credential,
+    to: str,
+    allowed_from: tuple[str, ...],
+    reason: str,
+    actor: str,
+    platform_id: int | None,
+) -> Credential:
+    from audit.events import record_event  # the audit app sits beside this one
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise CredentialStateError("A reason is required.")
+    if not actor:
+        raise CredentialStateError("The person or process deciding it is required.")
+    with transaction.atomic():
+        locked = Credential.objects.select_for_update().get(pk=credential.pk)
+        if locked.status not in allowed_from:
+            raise CredentialStateError(f"The credential is {locked.status}; it cannot become {to}.")
+        before = {"status": locked.status, "reason": locked.status_reason}
+        locked.status = to
+        locked.status_reason = reason[:2000]
+        locked.status_changed_at = timezone.now()
+        locked.save(update_fields=["status", "status_reason", "status_changed_at"])
+        # A new revision replaces any cached signed copy of the status list.
+        StatusList.objects.filter(pk=locked.status_list_id).update(revision=F("revision") + 1)
+        record_event(
+            actor=actor,
+            action=f"credential.{to}"
+            if to != Credential.Status.ACTIVE
+            else "credential.reinstated",
+            object_type="credentials.Credential",
+            object_id=str(locked.pk),
+            before=before,
+            after={"status": to, "reason": locked.status_reason},
+            platform_id=platform_id,
+        )
+    credential.status = locked.status
+    credential.status_reason = locked.status_reason
+    credential.status_changed_at = locked.status_changed_at
+    return locked
+
+
+def revoke_credential(
+    *, credential: Credential, reason: str, actor: str, platform_id: int | None = None
+) -> Credential:
+    """Revoke for good: the bit is set in the published status list."""
+    S = Credential.Status
+    return _change(
+        credential=credential,
+        to=S.REVOKED,
+        allowed_from=(S.ACTIVE, S.SUSPENDED),
+        reason=reason,
+        actor=actor,
+        platform_id=platform_id,
+    )
+
+
+def suspend_credential(
+    *, credential: Credential, reason: str, actor: str, platform_id: int | None = None
+) -> Credential:
+    S = Credential.Status
+    return _change(
+        credential=credential,
+        to=S.SUSPENDED,
+        allowed_from=(S.ACTIVE,),
+        reason=reason,
+        actor=actor,
+        platform_id=platform_id,
+    )
+
+
+def reinstate_credential(
+    *, credential: Credential, reason: str, actor: str, platform_id: int | None = None
+) -> Credential:
+    """Lift a suspension (a revocation is final)."""
+    S = Credential.Status
+    return _change(
+        credential=credential,
+        to=S.ACTIVE,
+        allowed_from=(S.SUSPENDED,),
+        reason=reason,
+        actor=actor,
+        platform_id=platform_id,
+    )

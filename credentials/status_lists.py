@@ -1,0 +1,109 @@
+"""Bitstring Status List v1.0: index allocation and the signed BitstringStatusListCredential.
+
+Indexes are drawn at random among the free ones, so the position of a credential says nothing
+about when it was issued, and a unique constraint makes sure no index is ever used twice.
+A list is closed once half full, which keeps random draws cheap; a new one is opened.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from .models import Credential, Issuer, StatusList
+
+FILL_LIMIT = 0.5
+
+
+def encode_bitstring(size: int, set_indexes: list[int]) -> str:
+    """GZIP-compressed, base64url (no padding), multibase 'u': the encodedList format.
+
+    Index 0 is the left-most (most significant) bit of the first byte.
+    """
+    bits = bytearray(size // 8)
+    for index in set_indexes:
+        bits[index // 8] |= 0x80 >> (index % 8)
+    compressed = gzip.compress(bytes(bits), mtime=0)
+    return "u" + base64.urlsafe_b64encode(compressed).decode("ascii").rstrip("=")
+
+
+def decode_bitstring(encoded: str) -> bytes:
+    if not encoded.startswith("u"):
+        raise ValueError("encodedList must be multibase base64url ('u…')")
+    data = encoded[1:]
+    return gzip.decompress(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
+
+
+def bit_is_set(bits: bytes, index: int) -> bool:
+    return bool(bits[index // 8] & (0x80 >> (index % 8)))
+
+
+def open_status_list(*, issuer: Issuer) -> StatusList:
+    """The issuer's list that takes new credentials (a new one once the last is half full)."""
+    latest = StatusList.objects.filter(issuer=issuer).order_by("-number").first()
+    if latest is not None:
+        used = Credential.objects.filter(status_list=latest).count()
+        if used < latest.size * FILL_LIMIT:
+            return latest
+    number = (StatusList.objects.filter(issuer=issuer).aggregate(m=Max("number"))["m"] or 0) + 1
+    try:
+        with transaction.atomic():
+            return StatusList.objects.create(issuer=issuer, number=number)
+    except IntegrityError:  # opened concurrently
+        return StatusList.objects.get(issuer=issuer, number=number)
+
+
+def random_free_index(*, status_list: StatusList, attempts: int = 32) -> int:
+    """A random index no credential holds yet (the insert's unique constraint is the guard)."""
+    for _ in range(attempts):
+        index = secrets.randbelow(status_list.size)
+        if not Credential.objects.filter(status_list=status_list, status_index=index).exists():
+            return index
+    raise RuntimeError(f"status list {status_list} has no free index after {attempts} draws")
+
+
+def revoked_indexes(status_list: StatusList) -> list[int]:
+    return list(
+        Credential.objects.filter(
+            status_list=status_list, status=Credential.Status.REVOKED
+        ).values_list("status_index", flat=True)
+    )
+
+
+def status_list_document(status_list: StatusList) -> dict:
+    """The unsigned BitstringStatusListCredential (VC 2.0 defines every term it uses)."""
+    from .signing import format_datetime
+
+    url = status_list.url
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": status_list.issuer.did,
+        "validFrom": format_datetime(timezone.now()),
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encode_bitstring(status_list.size, revoked_indexes(status_list)),
+        },
+    }
+
+
+def signed_status_list(status_list: StatusList) -> dict:
+    from .signing import sign_credential
+    from .signing_keys import current_signing_key
+
+    key = current_signing_key(issuer=status_list.issuer)
+    now = timezone.now().replace(microsecond=0)
+    return sign_credential(
+        status_list_document(status_list),
+        private_key=key.private_key(),
+        verification_method=key.verification_method(),
+        created=now,
+    )

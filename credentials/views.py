@@ -1,0 +1,182 @@
+"""Public views: credential page and downloads, issuer profile, DID documents, status lists.
+
+Thin: the work is in presentation, baking, issuers, status_lists and verification.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from . import baking
+from .issuers import issuer_did_document
+from .jsonld_loader import OB_V3, VC_V2
+from .models import Credential, Issuer, StatusList
+from .presentation import credential_view, linkedin_url
+from .status_lists import signed_status_list
+from .verification import verify_credential
+
+JSON_TYPES = ("application/json", "application/ld+json", "application/vc+ld+json", "application/vc")
+STATUS_LIST_MAX_AGE = 300  # revocations reach verifiers within five minutes
+
+
+def public_credential(credential_uuid) -> Credential:
+    """The credential if the public may see it; 404 otherwise (same answer for private)."""
+    credential = get_object_or_404(Credential.objects.select_related("issuer"), pk=credential_uuid)
+    if not credential.is_public:
+        raise Http404
+    return credential
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    accept = request.headers.get("Accept", "")
+    return any(t in accept for t in JSON_TYPES) and "text/html" not in accept
+
+
+def credential_json_response(credential: Credential, *, download: bool = False) -> HttpResponse:
+    response = HttpResponse(credential.document.encode("utf-8"), content_type="application/json")
+    if download:
+        response["Content-Disposition"] = f'attachment; filename="{credential.pk}.json"'
+    return response
+
+
+def credential_page_response(request: HttpRequest, credential: Credential) -> HttpResponse:
+    """The HTML page of any credential (callers decide who may see a private one)."""
+    document = credential.data
+    result = verify_credential(document)
+    view = credential_view(document)
+    page_url = credential.public_url
+    response = render(
+        request,
+        "credentials/credential.html",
+        {
+            "credential": credential,
+            "view": view,
+            "result": result,
+            "page_url": page_url,
+            "linkedin_url": linkedin_url(
+                name=view["name"],
+                issuer_name=credential.issuer.name,
+                page_url=page_url,
+                credential_id=str(credential.pk),
+                view=view,
+            ),
+        },
+    )
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
+@require_GET
+def credential_page(request: HttpRequest, credential_uuid) -> HttpResponse:
+    credential = public_credential(credential_uuid)
+    if _wants_json(request):
+        response = credential_json_response(credential)
+        patch_vary_headers(response, ["Accept"])
+        return response
+    return credential_page_response(request, credential)
+
+
+@require_GET
+def credential_json(request: HttpRequest, credential_uuid) -> HttpResponse:
+    credential = public_credential(credential_uuid)
+    return credential_json_response(credential, download=request.GET.get("download") == "1")
+
+
+@require_GET
+def credential_jwt(request: HttpRequest, credential_uuid) -> HttpResponse:
+    credential = public_credential(credential_uuid)
+    response = HttpResponse(credential.jwt, content_type="application/vc+jwt")
+    response["Content-Disposition"] = f'attachment; filename="{credential.pk}.jwt"'
+    return response
+
+
+@require_GET
+def credential_svg(request: HttpRequest, credential_uuid) -> HttpResponse:
+    credential = public_credential(credential_uuid)
+    body = baking.baked_svg(
+        credential_json=credential.document,
+        name=credential.achievement_name,
+        issuer_name=credential.issuer.name,
+    )
+    response = HttpResponse(body, content_type="image/svg+xml")
+    response["Content-Disposition"] = f'inline; filename="{credential.pk}.svg"'
+    return response
+
+
+@require_GET
+def credential_png(request: HttpRequest, credential_uuid) -> HttpResponse:
+    credential = public_credential(credential_uuid)
+    body = baking.baked_png(
+        credential_json=credential.document,
+        name=credential.achievement_name,
+        issuer_name=credential.issuer.name,
+    )
+    response = HttpResponse(body, content_type="image/png")
+    response["Content-Disposition"] = f'inline; filename="{credential.pk}.png"'
+    return response
+
+
+@require_GET
+def credential_qr(request: HttpRequest, credential_uuid) -> HttpResponse:
+    credential = public_credential(credential_uuid)
+    return HttpResponse(baking.qr_png(credential.public_url), content_type="image/png")
+
+
+def _json(data: dict, *, max_age: int = 3600) -> HttpResponse:
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    patch_cache_control(response, public=True, max_age=max_age)
+    return response
+
+
+@require_GET
+def issuer_profile(request: HttpRequest, slug: str) -> HttpResponse:
+    issuer = get_object_or_404(Issuer, slug=slug)
+    profile = {"@context": [VC_V2, OB_V3], "id": issuer.did, "type": ["Profile"]}
+    profile.update(name=issuer.name, url=issuer.url)
+    for key, value in (("email", issuer.email), ("description", issuer.description)):
+        if value:
+            profile[key] = value
+    if issuer.image_url:
+        profile["image"] = {"id": issuer.image_url, "type": "Image"}
+    return _json(profile)
+
+
+@require_GET
+def issuer_did(request: HttpRequest, slug: str) -> HttpResponse:
+    issuer = get_object_or_404(Issuer, slug=slug)
+    return _json(issuer_did_document(issuer, did=issuer.path_did), max_age=300)
+
+
+@require_GET
+def host_did(request: HttpRequest) -> HttpResponse:
+    issuer = Issuer.objects.filter(is_default=True).first()
+    if issuer is None:
+        raise Http404
+    return _json(issuer_did_document(issuer, did=issuer.host_did), max_age=300)
+
+
+@require_GET
+def status_list(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    status = get_object_or_404(
+        StatusList.objects.select_related("issuer"), issuer__slug=slug, number=number
+    )
+    key = f"credentials:status-list:{status.pk}:{status.revision}"
+    body = cache.get(key)
+    if body is None:
+        body = json.dumps(signed_status_list(status), indent=2)
+        cache.set(key, body, timeout=24 * 3600)
+    etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=STATUS_LIST_MAX_AGE)
+    return response
