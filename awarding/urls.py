@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_instructor, views_learner, views_public, views_qa, views_setup
+from . import views_holder, views_instructor, views_learner, views_public, views_qa, views_setup
 
 app_name = "awarding"
 urlpatterns = [
@@ -31,6 +31,16 @@ urlpatterns = [
         "learner/credentials/<uuid:award_uuid>/visibility",
         views_learner.set_visibility,
         name="set_visibility",
+    ),
+    path(
+        "learner/credentials/<uuid:award_uuid>/view",
+        views_holder.holder_page,
+        name="holder_page",
+    ),
+    path(
+        "learner/credentials/<uuid:award_uuid>/download/<str:fmt>",
+        views_holder.holder_download,
+        name="holder_download",
     ),
     # Public.
     path("evidence/<uuid:award_uuid>", views_public.evidence_page, name="evidence"),

@@ -149,3 +149,14 @@ def make_world(
     )
     rule = AwardingRule.objects.create(course=course, achievement=achievement, rubric=rubric)
     return World(platform, course, instructor, learners, rubric, version, achievement, rule)
+
+
+def issue(world: World, learner: Learner, scores: dict[str, float | None] | None = None) -> Award:
+    """A real issued credential for `learner`: decision → reserved award → the pipeline's
+    compose → sign → verify → store (awarding.issue.issue_award)."""
+    from awarding.issue import issue_award
+
+    world.decide(learner, scores or {"search": 9, "evaluate": 7}, comment="Well argued")
+    award = world.award(learner, state=Award.State.PENDING)
+    issued, _ = issue_award(award_id=award.pk)
+    return issued
