@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
 
-from .spec import HIGHEST, CriterionSpec, Observation, VersionSpec
+from .spec import HIGHEST, CriterionSpec, Observation, PolicySpec, VersionSpec
 
 MET = "met"
 NOT_MET = "not_met"
@@ -27,8 +28,9 @@ INSUFFICIENT = "insufficient_evidence"
 _EMPTY: tuple[Observation, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class CriterionDecision:
+class CriterionDecision(NamedTuple):
+    # A NamedTuple, not a dataclass: one is built per learner and criterion, and tuple
+    # construction is several times cheaper (see bench/evaluate.py).
     key: str
     title: str
     required: bool
@@ -95,48 +97,67 @@ class Decision:
         }
 
 
-def _ordering_key(obs: Observation, highest: bool) -> tuple:
+_NO_TIME = datetime.min.replace(tzinfo=UTC)
+
+
+def _latest_key(obs: Observation) -> tuple:
     # A total order over every field, so the choice never depends on the input order.
-    ts = obs.timestamp.timestamp() if obs.timestamp else float("-inf")
-    rest = (obs.revision or 0, obs.result_id or 0, obs.maximum or 0.0, obs.comment)
-    if highest:
-        return (obs.score, ts, *rest)
-    return (ts, obs.score, *rest)
+    ts = obs.timestamp
+    return (
+        ts is not None,
+        ts or _NO_TIME,
+        obs.score,
+        obs.revision or 0,
+        obs.result_id or 0,
+        obs.maximum or 0.0,
+        obs.comment,
+    )
 
 
-def _points(obs: Observation, points: float) -> float:
-    score = float(obs.score)  # type: ignore[arg-type]
-    if obs.maximum and obs.maximum != points:
-        score = score * points / obs.maximum
-    return score
+def _highest_key(obs: Observation) -> tuple:
+    ts = obs.timestamp
+    return (
+        obs.score,
+        ts is not None,
+        ts or _NO_TIME,
+        obs.revision or 0,
+        obs.result_id or 0,
+        obs.maximum or 0.0,
+        obs.comment,
+    )
 
 
 def _criterion(
-    c: CriterionSpec, observations: Sequence[Observation], spec: VersionSpec
+    c: CriterionSpec, observations: Sequence[Observation], policy: PolicySpec
 ) -> CriterionDecision:
-    policy = spec.policy
     start, end = policy.window_start, policy.window_end
-    eligible = []
-    for obs in observations:
-        if obs.score is None:
-            continue
-        if start or end:
-            ts = obs.timestamp
-            if ts is None or (start and ts < start) or (end and ts > end):
-                continue
-        eligible.append(obs)
+    if start or end:
+        eligible = [
+            o
+            for o in observations
+            if o.score is not None
+            and o.timestamp is not None
+            and not (start and o.timestamp < start)
+            and not (end and o.timestamp > end)
+        ]
+    else:
+        eligible = [o for o in observations if o.score is not None]
     threshold = c.threshold_points
     if not eligible:
         return CriterionDecision(
             c.key, c.title, c.required, c.weight, c.points, threshold, None, None, False, None, 0
         )
-    highest = policy.result_choice == HIGHEST
-    chosen = max(eligible, key=lambda o: _ordering_key(o, highest))
-    observed = _points(chosen, c.points)
+    if len(eligible) == 1:
+        chosen = eligible[0]
+    else:
+        chosen = max(eligible, key=_highest_key if policy.result_choice == HIGHEST else _latest_key)
+    observed = float(chosen.score)  # type: ignore[arg-type]
+    if chosen.maximum and chosen.maximum != c.points:
+        observed = observed * c.points / chosen.maximum
     level = None
     best = float("-inf")
     for lv in c.levels:
-        if lv.min_score <= observed and lv.min_score > best:
+        if best < lv.min_score <= observed:
             level, best = lv.name, lv.min_score
     return CriterionDecision(
         c.key,
@@ -162,13 +183,18 @@ def _weighted_total(criteria: Sequence[CriterionDecision], assume_full: bool = F
         if c.observed is None:
             share = 1.0 if assume_full else 0.0
         else:
-            share = min(max(c.observed / c.points, 0.0), 1.0)
+            share = c.observed / c.points
+            share = 0.0 if share < 0.0 else 1.0 if share > 1.0 else share
         acc += c.weight * share
     return 100.0 * acc / total_weight
 
 
 def _checks(
-    spec: VersionSpec, decided: Sequence[CriterionDecision], *, optimistic: bool
+    spec: VersionSpec,
+    decided: Sequence[CriterionDecision],
+    *,
+    optimistic: bool,
+    total: float | None = None,
 ) -> list[str]:
     """The reasons the rubric is not met; with optimistic=True, missing evidence counts full."""
     failures = []
@@ -181,7 +207,8 @@ def _checks(
                 else f"{c.key}: {c.observed:g} is below the threshold {c.threshold:g}"
             )
     if policy.min_weighted_total is not None:
-        total = _weighted_total(decided, assume_full=optimistic)
+        if total is None or optimistic:
+            total = _weighted_total(decided, assume_full=optimistic)
         if total < policy.min_weighted_total:
             failures.append(f"weighted total {total:.1f}% is below {policy.min_weighted_total:g}%")
     if policy.min_passed:
@@ -193,10 +220,12 @@ def _checks(
 
 def evaluate(spec: VersionSpec, evidence: Mapping[str, Sequence[Observation]]) -> Decision:
     """Decide one learner against one rubric version. `spec` must be valid (spec.validate())."""
-    decided = tuple(_criterion(c, evidence.get(c.key, _EMPTY), spec) for c in spec.criteria)
+    policy = spec.policy
+    get = evidence.get
+    decided = tuple([_criterion(c, get(c.key, _EMPTY), policy) for c in spec.criteria])
     passed_count = sum(1 for c in decided if c.passed)
     total = _weighted_total(decided)
-    failures = _checks(spec, decided, optimistic=False)
+    failures = _checks(spec, decided, optimistic=False, total=total)
     if not failures:
         return Decision(MET, decided, total, passed_count, ("all conditions met",))
     missing_required = [c.key for c in decided if c.required and c.evidence is None]
