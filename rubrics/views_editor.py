@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lti_tool.services.errors import ServiceError
+
 from .editing import create_line_items, save_draft
 from .forms import CriterionForm, CriterionFormSet, NewRubricForm, VersionForm
 from .models import Rubric, RubricVersion
@@ -106,9 +108,6 @@ def version_page(request: HttpRequest, version_id: int) -> HttpResponse:
         status = 400
     else:
         version_form, formset = _formsets(version)
-    criteria = version.criteria.select_related("line_item").prefetch_related(
-        "levels", "alignments__competence", "alignments__proficiency"
-    )
     return render(
         request,
         "rubrics/version.html",
@@ -116,7 +115,6 @@ def version_page(request: HttpRequest, version_id: int) -> HttpResponse:
             "course": scope.course,
             "version": version,
             "rubric": version.rubric,
-            "criteria": criteria,
             "spec": version.to_spec(),
             "version_form": version_form,
             "formset": formset,
@@ -135,7 +133,7 @@ def line_items(request: HttpRequest, version_id: int) -> HttpResponse:
         created = create_line_items(version=version, actor=scope.actor)
     except WorkflowError as exc:
         messages.error(request, str(exc))
-    except Exception as exc:  # the LMS said no (scope, throttling, concluded course...)
+    except (ServiceError, ValueError) as exc:  # the LMS said no: scope, throttling, concluded
         log.warning("line item creation failed for version %s: %s", version.pk, type(exc).__name__)
         messages.error(request, f"The LMS did not create the columns: {exc}")
     else:

@@ -250,3 +250,30 @@ def test_audit_log_filters_and_csv(client, course, platform):
     assert len(rows) - 1 == AuditEvent.objects.filter(object_type="rubric_version").count()
     evil = next(r for r in rows if r[3] == "version.note")
     assert evil[2] == "'=HYPERLINK(evil)"
+
+
+@pytest.mark.django_db
+def test_admin_lists_frameworks_and_versions_read_only(client, course):
+    from django.contrib.auth.models import User
+
+    rubric, version = draft_rubric(course, instructor_actor(course))
+    root = User.objects.create_superuser("root", "r@example.org", "pw-long-enough-1")
+    client.force_login(root)
+    assert b"Browsing, searching" in client.get("/admin/rubrics/competence/").content
+    assert client.get("/admin/rubrics/rubricversion/").status_code == 200
+    assert client.get("/admin/rubrics/rubricversion/add/").status_code == 403
+    assert client.post(f"/admin/rubrics/rubricversion/{version.pk}/delete/").status_code == 403
+    assert client.get("/admin/rubrics/qascope/add/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_line_item_failure_is_explained(client, platform):
+    course = make_course(platform, context_id="no-ags")
+    course.lineitems_url = ""
+    course.save()
+    rubric, version = draft_rubric(course, instructor_actor(course), source="tool")
+    lt = instructor_launch(course).token
+    page = client.post(f"/rubrics/versions/{version.pk}/line-items/", {"lt": lt}, follow=True)
+    assert page.status_code == 200
+    assert "The LMS did not create the columns" in page.content.decode()
+    assert not version.criteria.filter(line_item__isnull=False).exists()
