@@ -87,12 +87,13 @@ def badge_png(*, name: str, issuer_name: str) -> Image.Image:
     draw = ImageDraw.Draw(image)
     draw.ellipse((10, 10, SIZE - 10, SIZE - 10), fill="#1f4e79")
     draw.ellipse((30, 30, SIZE - 30, SIZE - 30), outline="#f2c14e", width=8)
-    font = ImageFont.load_default()
+    font = ImageFont.load_default(size=24)
+    small = ImageFont.load_default(size=15)
     lines = _lines(name)
-    top = 200 - (len(lines) - 1) * 12
+    top = 200 - (len(lines) - 1) * 15
     for i, line in enumerate(lines):
-        draw.text((200, top + i * 24), line, fill="#ffffff", font=font, anchor="mm")
-    draw.text((200, 330), issuer_name[:40], fill="#f2c14e", font=font, anchor="mm")
+        draw.text((200, top + i * 30), line, fill="#ffffff", font=font, anchor="mm")
+    draw.text((200, 330), issuer_name[:40], fill="#f2c14e", font=small, anchor="mm")
     return image
 
 

@@ -1,0 +1,51 @@
+"""The public credential page in Debian's Chromium: accessible, images load, links work."""
+
+import os
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from credentials import demo
+from credentials.issuance import issue_credential
+from credentials.issuers import get_or_create_issuer
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SERIOUS = {"serious", "critical"}
+
+
+def test_credential_page_is_accessible_and_complete(browser_page, live_server, settings):
+    settings.PUBLIC_BASE_URL = live_server.url
+    issuer = get_or_create_issuer(slug="uni", name="Example University", url="https://example.edu")
+    achievement = demo.demo_achievement(live_server.url)
+    cid = uuid.uuid4()
+    credential = issue_credential(
+        issuer=issuer,
+        credential_id=cid,
+        achievement=achievement,
+        subject=demo.demo_subject(3),
+        results=demo.demo_results(achievement),
+        evidence=demo.demo_evidence(live_server.url, str(cid)),
+        valid_from=timezone.now().replace(microsecond=0),
+    )
+    page = browser_page
+    page.goto(f"{live_server.url}/credentials/{credential.pk}")
+    assert page.locator("h1").inner_text() == "Digital Skills Essentials"
+    assert page.get_by_role("heading", name="Verified").is_visible()
+    for img in ("img.badge-image", "img[alt='QR code linking to this page']"):
+        width = page.locator(img).evaluate("el => el.complete && el.naturalWidth")
+        assert width and width > 0, img
+    assert page.get_by_role("row", name="Evaluating data").count() == 1
+    link = page.get_by_role("link", name="Add to LinkedIn").get_attribute("href")
+    assert "CERTIFICATION_NAME" in link and str(credential.pk) in link
+    if os.environ.get("CREDENTIALS_SCREENSHOT"):
+        page.screenshot(path=os.environ["CREDENTIALS_SCREENSHOT"], full_page=True)
+
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = [
+        (v["id"], [n["html"] for n in v["nodes"]][:2])
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in SERIOUS
+    ]
+    assert violations == []
