@@ -3,7 +3,7 @@
 Titles and codes are those of "DigComp 2.2: The Digital Competence Framework for Citizens"
 (Vuorikari, Kluzer, Punie; JRC, 2022; doi:10.2760/115376). The JRC publishes no page per
 competence, so each competence and level points at the official publication with a fragment
-naming its code (ADR 0030).
+naming its code (ADR 0031).
 """
 
 from django.db import migrations
