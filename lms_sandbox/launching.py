@@ -133,7 +133,7 @@ def answer_auth_request(*, platform: SandboxPlatform, params: dict[str, str]) ->
     now = timezone.now()
     with transaction.atomic():
         pending = (
-            PendingLaunch.objects.select_for_update()
+            PendingLaunch.objects.select_for_update(of=("self",))
             .select_related("user", "course", "resource_link")
             .filter(platform=platform, hint=hint)
             .first()

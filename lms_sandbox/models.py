@@ -194,6 +194,9 @@ class SandboxResult(models.Model):
     # The timestamp the tool sent with its last score; Moodle/Canvas refuse older ones.
     score_timestamp = models.DateTimeField(null=True, blank=True)
     teacher_override = models.BooleanField(default=False)
+    # What a teacher typed as feedback in the LMS's own gradebook. Neither Moodle nor Canvas
+    # returns it through AGS (Moodle: no comment; Canvas: a submission comment).
+    feedback = models.TextField(blank=True)
     extension = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
