@@ -13,9 +13,35 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from .bulk_insert import insert_rows
 from .models import LineItem, Result, ResultRevision
 from .result_content import ResultContent, read_result
 from .roster import ensure_learners
+
+_RESULT_FIELDS = (
+    "line_item",
+    "learner",
+    "score",
+    "maximum",
+    "comment",
+    "lms_timestamp",
+    "raw",
+    "content_hash",
+    "fetched_at",
+    "revision",
+)
+_RESULT_ATTRS = tuple(f + "_id" if f in ("line_item", "learner") else f for f in _RESULT_FIELDS)
+_REVISION_FIELDS = (
+    "result",
+    "number",
+    "score",
+    "maximum",
+    "comment",
+    "lms_timestamp",
+    "raw",
+    "content_hash",
+    "recorded_at",
+)
 
 
 @dataclass
@@ -24,20 +50,6 @@ class PageOutcome:
     changed: int = 0
     unchanged: int = 0
     learner_ids: set[int] = field(default_factory=set)  # learners whose results changed
-
-
-def _revision(result: Result, content: ResultContent, now) -> ResultRevision:
-    return ResultRevision(
-        result=result,
-        number=result.revision,
-        score=content.score,
-        maximum=content.maximum,
-        comment=content.comment,
-        lms_timestamp=content.lms_timestamp,
-        raw=content.raw,
-        content_hash=content.content_hash,
-        recorded_at=now,
-    )
 
 
 @transaction.atomic
@@ -85,7 +97,18 @@ def store_results_page(*, line_item: LineItem, platform_id: int, page: list[dict
         else:
             outcome.unchanged += 1
     if new_results:
-        Result.objects.bulk_create(new_results)
+        insert_rows(
+            model=Result,
+            fields=_RESULT_FIELDS,
+            rows=[tuple(getattr(r, f) for f in _RESULT_ATTRS) for r in new_results],
+        )
+        ids = dict(
+            Result.objects.filter(
+                line_item=line_item, learner_id__in=[r.learner_id for r in new_results]
+            ).values_list("learner_id", "id")
+        )
+        for r in new_results:
+            r.pk = r.id = ids[r.learner_id]
     if changed_results:
         Result.objects.bulk_update(
             changed_results,
@@ -100,11 +123,25 @@ def store_results_page(*, line_item: LineItem, platform_id: int, page: list[dict
                 "revision",
             ],
         )
-    revisions = [
-        _revision(r, by_learner[r.learner_id], now) for r in (*new_results, *changed_results)
-    ]
-    if revisions:
-        ResultRevision.objects.bulk_create(revisions)
+    insert_rows(
+        model=ResultRevision,
+        fields=_REVISION_FIELDS,
+        rows=[
+            (
+                r.pk,
+                r.revision,
+                c.score,
+                c.maximum,
+                c.comment,
+                c.lms_timestamp,
+                c.raw,
+                c.content_hash,
+                now,
+            )
+            for r in (*new_results, *changed_results)
+            for c in (by_learner[r.learner_id],)
+        ],
+    )
     outcome.new, outcome.changed = len(new_results), len(changed_results)
     outcome.learner_ids = {r.learner_id for r in (*new_results, *changed_results)}
     return outcome
