@@ -1,0 +1,308 @@
+"""Sync throughput against the sandbox LMS over real HTTP, beside a bare download of the same pages.
+
+    .venv/bin/python bench/sync.py [--learners 10000] [--items 10] [--flavour moodle]
+
+Seeds the sandbox with a course of N learners x M line items (results for every pair), starts
+the tool + sandbox in a server process of its own (PostgreSQL when DATABASE_URL is set,
+SQLite otherwise), then in this process: downloads every page with no processing (the
+baseline), runs a full sync, changes 1% of the results in the LMS and syncs again. Peak RSS
+is sampled in this (the syncing) process. The last line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PeakRSS:
+    """Samples this process's RSS every 20 ms in a thread."""
+
+    def __init__(self) -> None:
+        import psutil
+
+        self.proc = psutil.Process()
+        self.peak = self.proc.memory_info().rss
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, self.proc.memory_info().rss)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self.proc.memory_info().rss)
+
+
+def seed(sp, *, learners: int, items: int):
+    """The course through the sandbox's own large-course seeder when it has one."""
+    from lms_sandbox import seed as sandbox_seed
+
+    if hasattr(sandbox_seed, "seed_large_course"):
+        return sandbox_seed.seed_large_course(
+            platform=sp, title="Bench course", learners=learners, line_items=items
+        )
+    return _bulk_seed(sp, learners=learners, items=items)
+
+
+def _bulk_seed(sp, *, learners: int, items: int):
+    """Fallback: the same rows written in bulk (a course, users, enrolments, grades)."""
+    from django.utils import timezone
+
+    from lms_sandbox.models import (
+        SandboxEnrolment,
+        SandboxLineItem,
+        SandboxResult,
+        SandboxUser,
+    )
+    from lms_sandbox.seed import seed_course
+
+    course = seed_course(platform=sp, title="Bench course", learners=0, activity=False)
+    base = 100000 + SandboxUser.objects.filter(platform=sp).count()
+    users = SandboxUser.objects.bulk_create(
+        [
+            SandboxUser(
+                platform=sp,
+                sub=str(base + i),
+                username=f"bench{i}",
+                name=f"Learner {i}",
+                given_name="Learner",
+                family_name=str(i),
+                email=f"bench{i}@example.edu",
+                sourcedid=f"B{i}",
+            )
+            for i in range(learners)
+        ],
+        batch_size=2000,
+    )
+    users = list(SandboxUser.objects.filter(platform=sp, username__startswith="bench"))
+    SandboxEnrolment.objects.bulk_create(
+        [SandboxEnrolment(course=course, user=u, role="learner") for u in users], batch_size=2000
+    )
+    now = timezone.now()
+    for n in range(items):
+        li = SandboxLineItem.objects.create(
+            course=course, label=f"Criterion {n}", score_maximum=10, tag=f"bench:{n}"
+        )
+        SandboxResult.objects.bulk_create(
+            [
+                SandboxResult(
+                    line_item=li,
+                    user=u,
+                    score_given=float(random.randint(0, 10)),
+                    score_maximum=10,
+                    activity_progress="Completed",
+                    grading_progress="FullyGraded",
+                    score_timestamp=now,
+                    updated_at=now,
+                )
+                for u in users
+            ],
+            batch_size=2000,
+        )
+    return course
+
+
+def change_fraction(course, fraction: float) -> int:
+    from django.utils import timezone
+
+    from lms_sandbox.models import SandboxResult
+
+    ids = list(SandboxResult.objects.filter(line_item__course=course).values_list("pk", flat=True))
+    chosen = random.sample(ids, max(1, int(len(ids) * fraction)))
+    now = timezone.now()
+    for start in range(0, len(chosen), 1000):
+        SandboxResult.objects.filter(pk__in=chosen[start : start + 1000]).update(
+            score_given=10.5, score_timestamp=now, updated_at=now, score_maximum=11
+        )
+    return len(chosen)
+
+
+def bare_download(course) -> tuple[float, int, int]:
+    """Every page the sync reads, fetched with the same token and paging, not processed."""
+    from lti_tool.platforms import get_adapter
+    from lti_tool.services import scopes
+    from lti_tool.services.links import parse_link_header
+    from lti_tool.services.tokens import get_access_token
+    from lti_tool.services.transport import session
+
+    platform = course.platform
+    adapter = get_adapter(platform)
+    http = session()
+
+    def pages(url: str, scope: str, accept: str) -> tuple[int, int, list[bytes]]:
+        token = get_access_token(platform=platform, scopes=[scope])
+        count = size = 0
+        bodies = []
+        while url:
+            r = http.get(url, headers={"Authorization": f"Bearer {token}", "Accept": accept})
+            r.raise_for_status()
+            count += 1
+            size += len(r.content)
+            bodies.append(r.content) if accept.endswith("lineitemcontainer+json") else None
+            nxt = parse_link_header(r.headers.get("Link")).get("next")
+            url = adapter.clean_link_url(nxt) if nxt else ""
+        return count, size, bodies
+
+    from lti_tool.platforms import base as media
+
+    start = time.perf_counter()
+    n_pages = total = 0
+    c, s, _ = pages(
+        course.memberships_url, scopes.MEMBERSHIP_READONLY, media.MEDIA_MEMBERSHIP_CONTAINER
+    )
+    n_pages, total = n_pages + c, total + s
+    c, s, bodies = pages(
+        adapter.with_page_size(course.lineitems_url),
+        scopes.LINEITEM_READONLY,
+        media.MEDIA_LINEITEM_CONTAINER,
+    )
+    n_pages, total = n_pages + c, total + s
+    item_urls = [item["id"] for body in bodies for item in json.loads(body)]
+    for url in item_urls:
+        c, s, _ = pages(
+            adapter.with_page_size(adapter.sub_url(url, "results")),
+            scopes.RESULT_READONLY,
+            media.MEDIA_RESULT_CONTAINER,
+        )
+        n_pages, total = n_pages + c, total + s
+    return time.perf_counter() - start, n_pages, total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--learners", type=int, default=10000)
+    parser.add_argument("--items", type=int, default=10)
+    parser.add_argument("--flavour", default="moodle", choices=["moodle", "canvas"])
+    args = parser.parse_args()
+
+    workdir = tempfile.mkdtemp(prefix="credbridge-bench-sync-")
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "LMS_SANDBOX": "1",
+        "PUBLIC_BASE_URL": base_url,
+        "LOG_LEVEL": "WARNING",
+    }
+    if not os.environ.get("DATABASE_URL"):
+        env["VAR_DIR"] = workdir  # SQLite file shared by this process and the server
+    os.environ.update(env)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        import requests
+
+        for _ in range(200):
+            try:
+                if requests.get(base_url + "/healthz", timeout=1).status_code < 500:
+                    break
+            except requests.RequestException:
+                time.sleep(0.1)
+        from assessments.models import Course
+        from assessments.sync import sync_course
+        from lms_sandbox.flavours import get_flavour
+        from lms_sandbox.seed import connect_tool
+
+        sp, platform = connect_tool(
+            flavour=args.flavour, tool_base_url=base_url, slug=f"bench-{port}"
+        )
+        t0 = time.perf_counter()
+        sb_course = seed(sp, learners=args.learners, items=args.items)
+        seed_s = time.perf_counter() - t0
+        flavour = get_flavour(args.flavour)
+        course = Course.objects.create(
+            platform=platform,
+            context_id=sb_course.context_id,
+            title="Bench course",
+            lineitems_url=flavour.lineitems_url(sb_course),
+            memberships_url=flavour.memberships_url(sb_course),
+        )
+        results = args.learners * args.items
+        print(f"db={connection.vendor} seeded {results} results in {seed_s:.1f}s", flush=True)
+
+        download_s, pages, size = bare_download(course)
+        print(f"bare download: {download_s:.2f}s, {pages} pages, {size / 1e6:.1f} MB", flush=True)
+
+        with PeakRSS() as rss:
+            t0 = time.perf_counter()
+            full = sync_course(course=course, trigger="bench")
+            full_s = time.perf_counter() - t0
+            assert full.outcome == "succeeded", full.error
+            print(f"full sync: {full_s:.2f}s new={full.new_results} pages={full.pages}", flush=True)
+            changed = change_fraction(sb_course, 0.01)
+            t0 = time.perf_counter()
+            again = sync_course(course=course, trigger="bench")
+            resync_s = time.perf_counter() - t0
+            assert again.outcome == "succeeded", again.error
+            print(
+                f"re-sync after {changed} changes: {resync_s:.2f}s "
+                f"changed={again.changed_results} unchanged={again.unchanged_results}",
+                flush=True,
+            )
+        # A second download right after, so both sides of the ratio see a warm server.
+        download2_s, _, _ = bare_download(course)
+        download_s = min(download_s, download2_s)
+        print(
+            json.dumps(
+                {
+                    "database": connection.vendor,
+                    "flavour": args.flavour,
+                    "results": results,
+                    "results_per_s": round(results / full_s, 1),
+                    "full_sync_s": round(full_s, 3),
+                    "resync_s": round(resync_s, 3),
+                    "resync_fraction_of_full": round(resync_s / full_s, 3),
+                    "download_s": round(download_s, 3),
+                    "ratio_vs_download": round(full_s / download_s, 3),
+                    "peak_rss_mb": round(rss.peak / 2**20, 1),
+                    "pages": full.pages,
+                }
+            )
+        )
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()
