@@ -2,6 +2,7 @@
 
 import copy
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -213,3 +214,51 @@ def test_identical_blank_nodes_fall_back_and_still_match():
     except Unsupported:
         pass
     assert canonicalize(doc) == reference_canonicalize(doc)
+
+
+def _set(path, value):
+    def mutate(doc):
+        target = doc
+        for step in path[:-1]:
+            target = target[step]
+        target[path[-1]] = value
+
+    return mutate
+
+
+ACH = ("credentialSubject", "achievement")
+EDGE_CASES = {
+    "shared id merges nodes": lambda d: d["evidence"][0].update(id=d[ACH[0]][ACH[1]]["id"]),
+    "nested undefined key": lambda d: d[ACH[0]][ACH[1]]["alignment"][0].update(extra={"x": 1}),
+    "explicit blank node ids": lambda d: (
+        d["credentialSubject"].update(id="_:b0"),
+        d["evidence"][0].update(id="_:b0"),
+    ),
+    "empty list": _set((*ACH, "tag"), []),
+    "null value": _set((*ACH, "name"), None),
+    "float with xsd:float": _set((*ACH, "creditsAvailable"), 1.5),
+    "integer with xsd:float": _set((*ACH, "creditsAvailable"), 2),
+    "string with xsd:float": _set((*ACH, "creditsAvailable"), "2.50"),
+    "language-free string": _set((*ACH, "inLanguage"), "en"),
+    "value object": _set(("name",), {"@value": "x", "@language": "en"}),
+    "image as string": _set((*ACH, "image"), "https://x.example/y.png"),
+    "inline context": lambda d: (
+        d["@context"].append({"ex": "https://ex.example/"}),
+        d.update({"ex:foo": "bar"}),
+    ),
+    "nested inline context": lambda d: d[ACH[0]][ACH[1]].update(
+        {"@context": {"foo": "https://foo.example/"}, "foo": "bar"}
+    ),
+    "issuer as string": lambda d: d.update(issuer=d["issuer"]["id"]),
+    "type as string": _set(("type",), "VerifiableCredential"),
+    "boolean": _set(("description",), True),
+    "relative id": _set(("id",), "relative"),
+    "undefined type": _set(("type",), ["VerifiableCredential", "Nope"]),
+}
+
+
+@pytest.mark.parametrize("mutate", EDGE_CASES.values(), ids=EDGE_CASES.keys())
+def test_edge_cases_match_pyld(mutate):
+    doc = compose_credential(sample_input())
+    mutate(doc)
+    assert canonicalize(copy.deepcopy(doc)) == reference_canonicalize(doc)
