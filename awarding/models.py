@@ -189,6 +189,13 @@ class Award(models.Model):
         related_name="awards",
         help_text=_("The decision that made this award."),
     )
+    credential = models.OneToOneField(
+        "credentials.Credential",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="award",
+    )
     state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
     # A later decision that no longer meets the rule: QA compares both snapshots.
     flag_decision = models.ForeignKey(
@@ -241,6 +248,13 @@ class InstitutionSetting(models.Model):
 
     platform = models.OneToOneField(
         Platform, on_delete=models.CASCADE, related_name="institution_setting"
+    )
+    issuer = models.ForeignKey(
+        "credentials.Issuer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Empty: an issuer named after the platform is created on first use."),
     )
     show_learner_names = models.BooleanField(_("show learner names in credentials"), default=True)
     show_grader_comments = models.BooleanField(

@@ -1,0 +1,124 @@
+"""Issue the credential of a reserved award: compose → sign → verify → store, exactly once.
+
+The award's UUID was reserved before signing and is the credential's id. `issue_credential`
+is idempotent on that id and runs in one transaction, so a worker killed anywhere in here
+leaves either nothing (the retry signs again, same id) or the stored credential (the retry
+finds it and only marks the award issued).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from audit.events import record_event
+from credentials.issuance import issue_credential
+from credentials.issuers import get_or_create_issuer
+from lti_tool.models import Platform
+
+from . import compose, faults
+from .models import Award, InstitutionSetting, Notification
+from .rules import version_spec
+
+log = logging.getLogger(__name__)
+
+
+def base_url() -> str:
+    return getattr(settings, "PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def institution_setting(*, platform: Platform) -> InstitutionSetting:
+    setting, _ = InstitutionSetting.objects.get_or_create(platform=platform)
+    return setting
+
+
+def issuer_for(*, platform: Platform):
+    """The institution's chosen issuer, or one named after the platform (created once)."""
+    setting = institution_setting(platform=platform)
+    if setting.issuer_id:
+        return setting.issuer
+    issuer = get_or_create_issuer(
+        slug=f"platform-{platform.pk}", name=platform.name, url=base_url()
+    )
+    InstitutionSetting.objects.filter(pk=setting.pk, issuer__isnull=True).update(issuer=issuer)
+    return issuer
+
+
+def issue_award(*, award_id: int) -> tuple[Award, bool]:
+    """Sign and store the credential of a pending award; a no-op for any other state.
+
+    Returns the award and whether this call issued it (only that caller notifies and posts
+    back, so concurrent or retried calls never do it twice).
+    """
+    award = Award.objects.select_related(
+        "achievement", "learner", "course__platform", "decision__rubric_version"
+    ).get(pk=award_id)
+    if award.state != Award.State.PENDING:
+        return award, False
+    platform = award.course.platform
+    setting = institution_setting(platform=platform)
+    issuer = issuer_for(platform=platform)
+    spec = version_spec(award.decision.rubric_version)
+    url = base_url()
+    issued_at = timezone.now().replace(microsecond=0)
+    with transaction.atomic():
+        # The row lock serialises concurrent issuers of the same award; the second one then
+        # sees `issued` and does nothing.
+        locked = Award.objects.select_for_update().get(pk=award.pk)
+        if locked.state != Award.State.PENDING:
+            return locked, False
+        faults.maybe_fail("before_sign")
+        credential = issue_credential(
+            issuer=issuer,
+            credential_id=award.uuid,
+            achievement=compose.build_achievement(
+                base_url=url, achievement=award.achievement, spec=spec
+            ),
+            subject=compose.build_subject(
+                learner=award.learner, show_name=setting.show_learner_names
+            ),
+            results=compose.build_results(spec=spec, decision=award.decision.result),
+            evidence=compose.build_evidence(
+                base_url=url, award_uuid=award.uuid, achievement_name=award.achievement.name
+            ),
+            valid_from=issued_at,
+            valid_until=compose.validity(
+                issued_at=issued_at, validity_days=award.achievement.validity_days
+            ),
+        )
+        locked.credential = credential
+        locked.state = Award.State.ISSUED
+        locked.issued_at = timezone.now()
+        locked.postback_state = Award.PostbackState.PENDING
+        locked.save(
+            update_fields=["credential", "state", "issued_at", "postback_state", "updated_at"]
+        )
+        Notification.objects.get_or_create(
+            award=locked,
+            kind=Notification.Kind.AWARDED,
+            defaults={
+                "learner_id": locked.learner_id,
+                "course_id": locked.course_id,
+                "message": f"You earned “{award.achievement.name}”.",
+            },
+        )
+        record_event(
+            actor="system:awarding",
+            action="award.issued",
+            object_type="award",
+            object_id=str(locked.uuid),
+            before={"state": Award.State.PENDING},
+            after={
+                "state": locked.state,
+                "credential_id": str(credential.pk),
+                "decision_id": locked.decision_id,
+                "learner_id": locked.learner_id,
+                "achievement_id": locked.achievement_id,
+            },
+            platform_id=platform.pk,
+        )
+    log.info("award %s issued as credential %s", award.uuid, credential.pk)
+    return locked, True

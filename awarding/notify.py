@@ -1,0 +1,55 @@
+"""Tell the learner: an email through Django's email framework (the in-tool notification row
+is written with the award, in the same transaction)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.mail import send_mail
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .compose import evidence_url
+from .issue import base_url
+from .models import Award
+
+log = logging.getLogger(__name__)
+
+
+def credential_url(award: Award) -> str:
+    return f"{base_url()}/credentials/{award.credential_id or award.uuid}"
+
+
+def email_award(*, award_id: int) -> bool:
+    """Send the learner the award email once; True when this call sent it."""
+    # Claim first: a retried task must not email twice. On a send failure the claim is
+    # released so the retry can try again.
+    claimed = Award.objects.filter(
+        pk=award_id, state=Award.State.ISSUED, notified_at__isnull=True
+    ).update(notified_at=timezone.now())
+    if not claimed:
+        return False
+    award = Award.objects.select_related("learner", "achievement", "course").get(pk=award_id)
+    if not award.learner.email:
+        return False
+    subject = _("You earned “%(name)s”") % {"name": award.achievement.name}
+    body = _(
+        "Hello %(learner)s,\n\n"
+        "you earned “%(name)s” in %(course)s.\n\n"
+        "Your credential: %(url)s\n"
+        "The evidence behind it: %(evidence)s\n\n"
+        "Anyone can verify it there. You can download it or add it to your wallet from the "
+        "Credbridge page of your course."
+    ) % {
+        "learner": award.learner.name or award.learner.email,
+        "name": award.achievement.name,
+        "course": award.course.title or award.course.context_id,
+        "url": credential_url(award),
+        "evidence": evidence_url(base_url(), award.uuid),
+    }
+    try:
+        send_mail(subject, body, None, [award.learner.email])
+    except Exception:
+        Award.objects.filter(pk=award_id).update(notified_at=None)
+        raise
+    return True

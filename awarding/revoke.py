@@ -1,0 +1,86 @@
+"""Decisions of a person about an award: confirm a held one, revoke one (always with a reason)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.events import record_event
+from credentials.revocation import revoke_credential
+
+from .models import Award, Notification
+
+
+class AwardActionError(ValueError):
+    """The action does not apply to the award in its current state; the message says why."""
+
+
+def revoke_award(*, award: Award, reason: str, actor: str) -> Award:
+    """Revoke an award and its credential (the status list reflects it at once)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise AwardActionError("A revocation needs a reason.")
+    if not actor:
+        raise AwardActionError("A revocation needs the person who decides it.")
+    with transaction.atomic():
+        locked = (
+            Award.objects.select_for_update(of=("self",))
+            .select_related("credential")
+            .get(pk=award.pk)
+        )
+        if locked.state == Award.State.REVOKED:
+            raise AwardActionError("This award is already revoked.")
+        before = {"state": locked.state}
+        if locked.credential is not None:
+            revoke_credential(credential=locked.credential, reason=reason, actor=actor)
+        locked.state = Award.State.REVOKED
+        locked.revoked_reason = reason[:2000]
+        locked.revoked_by = actor[:255]
+        locked.revoked_at = timezone.now()
+        locked.save(
+            update_fields=["state", "revoked_reason", "revoked_by", "revoked_at", "updated_at"]
+        )
+        if locked.credential_id:
+            Notification.objects.get_or_create(
+                award=locked,
+                kind=Notification.Kind.REVOKED,
+                defaults={
+                    "learner_id": locked.learner_id,
+                    "course_id": locked.course_id,
+                    "message": f"Your credential was revoked: {reason}"[:2000],
+                },
+            )
+        record_event(
+            actor=actor,
+            action="award.revoked",
+            object_type="award",
+            object_id=str(locked.uuid),
+            before=before,
+            after={"state": locked.state, "reason": locked.revoked_reason},
+            platform_id=locked.course.platform_id,
+        )
+    return locked
+
+
+def confirm_award(*, award: Award, actor: str) -> Award:
+    """An instructor confirms a held award: it becomes pending and is issued by the pipeline."""
+    from .dispatch import enqueue_issue
+
+    with transaction.atomic():
+        locked = Award.objects.select_for_update().get(pk=award.pk)
+        if locked.state != Award.State.HELD:
+            raise AwardActionError("Only an award waiting for confirmation can be confirmed.")
+        locked.state = Award.State.PENDING
+        locked.confirmed_by = actor[:255]
+        locked.save(update_fields=["state", "confirmed_by", "updated_at"])
+        record_event(
+            actor=actor,
+            action="award.confirmed",
+            object_type="award",
+            object_id=str(locked.uuid),
+            before={"state": Award.State.HELD},
+            after={"state": locked.state},
+            platform_id=locked.course.platform_id,
+        )
+        enqueue_issue(award_ids=[locked.pk])
+    return locked

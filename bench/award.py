@@ -1,0 +1,322 @@
+"""Grade → credential throughput and latency, end to end, with real services.
+
+    DATABASE_URL=postgres://… REDIS_URL=redis://…/<db> LMS_SANDBOX=1 .venv/bin/python bench/award.py
+
+1,000 learners of a course pass at once (grades entered in the sandbox LMS): the time from
+the start of the sync until all 1,000 credentials are issued, verified and stored — with one
+Celery worker process, then (another course) with two — beside the time of the sync alone;
+then the latency from a grade entered in the LMS to the credential when that learner launches
+the tool. Runs in a fresh test database (created and dropped here) and needs a dedicated
+Redis database (its keys are cleared). The last line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _skip(reason: str) -> None:
+    print(f"bench/award.py skipped: {reason}")
+    print(json.dumps({"skipped": reason}))
+    sys.exit(0)
+
+
+if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+    _skip("needs PostgreSQL (DATABASE_URL)")
+if not os.environ.get("REDIS_URL"):
+    _skip("needs Redis (REDIS_URL)")
+PORT = _free_port()
+BASE = f"http://127.0.0.1:{PORT}"
+os.environ["PUBLIC_BASE_URL"] = BASE
+os.environ["LMS_SANDBOX"] = "1"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+
+def _worker_env(db_name: str) -> dict:
+    db = settings.DATABASES["default"]
+    url = (
+        f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT'] or 5432}"
+        f"/{db_name}"
+    )
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "REDIS_URL": settings.REDIS_URL,
+        "PUBLIC_BASE_URL": BASE,
+        "LMS_SANDBOX": "1",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+
+
+def start_workers(n: int, env: dict) -> list[subprocess.Popen]:
+    from config.celery import app
+
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-Q",
+                settings.CELERY_TASK_DEFAULT_QUEUE,
+                "-c",
+                "1",
+                "-n",
+                f"bench{i}-{os.getpid()}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--loglevel=WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
+        for i in range(n)
+    ]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        replies = app.control.ping(timeout=0.5) or []
+        if len(replies) >= n:
+            return procs
+        if any(p.poll() is not None for p in procs):
+            break
+    stop_workers(procs)
+    raise SystemExit("celery workers did not start")
+
+
+def stop_workers(procs: list[subprocess.Popen]) -> None:
+    import signal
+
+    for p in procs:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGTERM)
+    for p in procs:
+        try:
+            p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+
+
+def clear_queue() -> None:
+    import redis
+
+    redis.Redis.from_url(settings.REDIS_URL).delete(settings.CELERY_TASK_DEFAULT_QUEUE)
+    cache.clear()
+
+
+def grade_everyone(*, sandbox_course, users, fraction: float = 0.9) -> None:
+    """The teacher's gradebook: every learner above every threshold, in one go."""
+    from awarding import demo
+    from lms_sandbox.models import SandboxLineItem, SandboxResult
+
+    now = timezone.now()
+    rows = []
+    for key, _title, points, _threshold, _code in demo.CRITERIA:
+        item = SandboxLineItem.objects.get(course=sandbox_course, tag=f"credbridge:criterion:{key}")
+        rows += [
+            SandboxResult(
+                line_item=item,
+                user=u,
+                score_given=round(points * fraction, 2),
+                score_maximum=points,
+                activity_progress="Completed",
+                grading_progress="FullyGraded",
+                teacher_override=True,
+                updated_at=now,
+            )
+            for u in users
+        ]
+    SandboxResult.objects.bulk_create(rows, batch_size=1000)
+
+
+def prepare_course(*, sandbox_platform, platform, qa, title: str, learners: int):
+    from awarding import demo
+    from lms_sandbox.seed import seed_course
+
+    sandbox_course = seed_course(platform=sandbox_platform, title=title, learners=learners)
+    teacher = demo.people(sandbox_course, "instructor")[0]
+    demo.launch(sandbox_course=sandbox_course, user=teacher, role="instructor")
+    course = demo.tool_course(platform=platform, sandbox_course=sandbox_course)
+    rule = demo.set_up_credential(
+        course=course,
+        instructor=demo.instructor_actor(course=course, sub=teacher.sub, name=teacher.name),
+        qa=qa,
+        name=f"{demo.ACHIEVEMENT_NAME} ({title})",
+    )
+    return sandbox_course, course, rule
+
+
+def wait_until(predicate, timeout: float) -> float:
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if predicate():
+            return time.monotonic()
+        time.sleep(0.05)
+    raise SystemExit("timed out")
+
+
+def throughput_run(*, course, rule, expected: int, workers: int, env: dict) -> dict:
+    from assessments.sync import sync_course
+    from awarding.models import Award
+
+    clear_queue()
+    procs = start_workers(workers, env)
+    try:
+        t0 = time.monotonic()
+        run = sync_course(course=course, trigger="bench")
+        sync_s = time.monotonic() - t0
+        assert run.outcome == "succeeded", run.error
+        issued = Award.objects.filter(rule=rule, state=Award.State.ISSUED, credential__isnull=False)
+        t1 = wait_until(lambda: issued.count() >= expected, timeout=1800)
+        posted = Award.objects.filter(rule=rule, postback_state=Award.PostbackState.POSTED)
+        t2 = wait_until(lambda: posted.count() >= expected, timeout=1800)
+    finally:
+        stop_workers(procs)
+    total = t1 - t0
+    return {
+        "workers": workers,
+        "credentials": issued.count(),
+        "sync_s": round(sync_s, 3),
+        "to_all_credentials_s": round(total, 3),
+        "credentials_per_s": round(expected / total, 1),
+        "to_all_postbacks_s": round(t2 - t0, 3),
+    }
+
+
+def grade_to_credential(*, sandbox_platform, platform, qa, env: dict) -> float:
+    """A learner graded in the LMS opens the tool: seconds until their credential exists."""
+    from assessments.sync import sync_course
+    from awarding import demo
+    from awarding.models import Award
+
+    sandbox_course, course, rule = prepare_course(
+        sandbox_platform=sandbox_platform, platform=platform, qa=qa, title="Latency", learners=3
+    )
+    learner = demo.people(sandbox_course, "learner")[0]
+    for key, _title, points, _threshold, _code in demo.CRITERIA[:-1]:
+        demo.grade_in_sandbox(
+            sandbox_course=sandbox_course,
+            user=learner,
+            tag=f"credbridge:criterion:{key}",
+            score=points,
+        )
+    sync_course(course=course, trigger="bench")  # everything but the last grade is known
+    clear_queue()
+    procs = start_workers(2, env)
+    try:
+        key, _title, points, _threshold, _code = demo.CRITERIA[-1]
+        t0 = time.monotonic()
+        demo.grade_in_sandbox(
+            sandbox_course=sandbox_course,
+            user=learner,
+            tag=f"credbridge:criterion:{key}",
+            score=points,
+        )
+        demo.launch(sandbox_course=sandbox_course, user=learner, role="learner")
+        awards = Award.objects.filter(rule=rule, learner__sub=learner.sub, state=Award.State.ISSUED)
+        t1 = wait_until(awards.exists, timeout=120)
+    finally:
+        stop_workers(procs)
+    return t1 - t0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--learners", type=int, default=1000)
+    args = parser.parse_args()
+    from awarding import demo
+
+    old_name = connection.settings_dict["NAME"]
+    db_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    env = _worker_env(db_name)
+    try:
+        with demo.serving(BASE):
+            sandbox_platform, platform = demo.register(base_url=BASE, slug="bench")
+            qa_user, _ = demo.ensure_qa_user(platform=platform, username="bench-qa")
+            qa = demo.actor_for_qa(qa_user)
+            t = time.monotonic()
+            prepared = []
+            for title in ("Throughput one worker", "Throughput two workers"):
+                sandbox_course, course, rule = prepare_course(
+                    sandbox_platform=sandbox_platform,
+                    platform=platform,
+                    qa=qa,
+                    title=title,
+                    learners=args.learners,
+                )
+                grade_everyone(
+                    sandbox_course=sandbox_course, users=demo.people(sandbox_course, "learner")
+                )
+                prepared.append((course, rule))
+            print(f"setup: 2 courses x {args.learners} learners in {time.monotonic() - t:.1f} s")
+            one = throughput_run(
+                course=prepared[0][0],
+                rule=prepared[0][1],
+                expected=args.learners,
+                workers=1,
+                env=env,
+            )
+            print("one worker: ", json.dumps(one))
+            two = throughput_run(
+                course=prepared[1][0],
+                rule=prepared[1][1],
+                expected=args.learners,
+                workers=2,
+                env=env,
+            )
+            print("two workers:", json.dumps(two))
+            latency = grade_to_credential(
+                sandbox_platform=sandbox_platform, platform=platform, qa=qa, env=env
+            )
+            print(f"grade to credential on launch: {latency:.2f} s")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    print(
+        json.dumps(
+            {
+                "learners": args.learners,
+                "credentials_per_s": two["credentials_per_s"],
+                "credentials_per_s_one_worker": one["credentials_per_s"],
+                "grade_to_credential_s": round(latency, 2),
+                "sync_only_s": two["sync_s"],
+                "sync_only_s_one_worker_run": one["sync_s"],
+                "to_all_credentials_s": two["to_all_credentials_s"],
+                "to_all_postbacks_s": two["to_all_postbacks_s"],
+                "cpus": os.cpu_count(),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

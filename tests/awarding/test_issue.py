@@ -1,0 +1,155 @@
+"""Issuance: compose → sign → verify → store once; crash-and-retry; hold; revoke; notify."""
+
+import json
+
+import pytest
+from django.core import mail
+
+from assessments.signals import learners_changed
+from audit.models import AuditEvent
+from awarding import faults
+from awarding.decide import evaluate_learners
+from awarding.issue import issue_award
+from awarding.models import Award, AwardingRule, InstitutionSetting, Notification
+from awarding.notify import email_award
+from awarding.revoke import AwardActionError, confirm_award, revoke_award
+from credentials.models import Credential
+from credentials.verification import verify_credential
+
+from .scenario import build
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sc():
+    scenario = build()
+    scenario.add_learners(2)
+    return scenario
+
+
+def _reserve(sc, learner, fraction=1.0):
+    sc.grade_all(learner, fraction)
+    report = evaluate_learners(rule=sc.rule, learner_ids=[learner.pk], trigger="test")
+    return Award.objects.get(pk=report.to_issue[0])
+
+
+def test_issue_signs_a_verifying_credential_with_the_reserved_id(sc, settings):
+    settings.PUBLIC_BASE_URL = "https://tool.example.edu"
+    learner = sc.learners[0]
+    award = _reserve(sc, learner)
+
+    issued, now = issue_award(award_id=award.pk)
+
+    assert now is True and issued.state == Award.State.ISSUED
+    credential = Credential.objects.get()
+    assert credential.pk == award.uuid and issued.credential_id == credential.pk
+    document = json.loads(credential.document)
+    result = verify_credential(document)
+    assert result.ok, result.errors
+    assert document["evidence"][0]["id"] == f"https://tool.example.edu/evidence/{award.uuid}"
+    subject = document["credentialSubject"]
+    assert {r["value"] for r in subject["result"]} == {"10", "20"}
+    assert subject["achievement"]["name"] == sc.achievement.name
+    assert Notification.objects.filter(award=issued, kind="awarded").count() == 1
+    assert AuditEvent.objects.filter(action="award.issued", object_id=str(award.uuid)).exists()
+    assert issued.postback_state == Award.PostbackState.PENDING
+
+
+def test_a_second_issue_does_nothing(sc):
+    award = _reserve(sc, sc.learners[0])
+    issue_award(award_id=award.pk)
+    again, now = issue_award(award_id=award.pk)
+    assert now is False and again.state == Award.State.ISSUED
+    assert Credential.objects.count() == 1
+
+
+def test_names_are_left_out_when_the_institution_says_so(sc):
+    InstitutionSetting.objects.create(platform=sc.course.platform, show_learner_names=False)
+    award = _reserve(sc, sc.learners[0])
+    issue_award(award_id=award.pk)
+    document = json.loads(Credential.objects.get().document)
+    assert sc.learners[0].name not in json.dumps(document)
+
+
+def test_a_crash_between_signing_and_storing_leaves_nothing_and_the_retry_completes(
+    sc, monkeypatch, tmp_path
+):
+    marker = tmp_path / "fault"
+    marker.touch()
+    monkeypatch.setenv(faults.ENV, f"before_store:raise:{marker}")
+    award = _reserve(sc, sc.learners[0])
+
+    with pytest.raises(faults.InjectedFault):
+        issue_award(award_id=award.pk)
+    award.refresh_from_db()
+    assert award.state == Award.State.PENDING and award.credential_id is None
+    assert not Credential.objects.exists()
+
+    issued, now = issue_award(award_id=award.pk)  # the retry (the fault fired once)
+    assert now and issued.credential_id == award.uuid
+    assert Credential.objects.count() == 1
+    assert verify_credential(json.loads(Credential.objects.get().document)).ok
+
+
+def test_held_award_is_issued_only_after_confirmation(sc, django_capture_on_commit_callbacks):
+    sc.rule.mode = AwardingRule.Mode.HOLD
+    sc.rule.save()
+    learner = sc.learners[0]
+    sc.grade_all(learner, 1.0)
+    evaluate_learners(rule=sc.rule, learner_ids=[learner.pk], trigger="test")
+    award = Award.objects.get()
+    assert award.state == Award.State.HELD and not Credential.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm_award(award=award, actor="lti:1:teacher")
+    award.refresh_from_db()
+    assert award.state == Award.State.ISSUED and award.confirmed_by == "lti:1:teacher"
+    with pytest.raises(AwardActionError):
+        confirm_award(award=award, actor="lti:1:teacher")
+
+
+def test_revocation_needs_a_reason_and_revokes_the_credential(sc):
+    award = _reserve(sc, sc.learners[0])
+    issued, _ = issue_award(award_id=award.pk)
+    with pytest.raises(AwardActionError):
+        revoke_award(award=issued, reason="  ", actor="user:1")
+
+    revoked = revoke_award(award=issued, reason="Plagiarism confirmed", actor="user:1")
+
+    assert revoked.state == Award.State.REVOKED
+    credential = Credential.objects.get()
+    assert credential.status == "revoked"
+    assert not verify_credential(json.loads(credential.document)).ok
+    assert AuditEvent.objects.filter(action="award.revoked", actor="user:1").exists()
+    assert Notification.objects.filter(award=revoked, kind="revoked").exists()
+    # A revoked award no longer blocks a new one (a new decision can award again).
+    sc.grade_all(sc.learners[0], 0.95)
+    report = evaluate_learners(rule=sc.rule, learner_ids=[sc.learners[0].pk], trigger="test")
+    assert len(report.to_issue) == 1 and report.to_issue[0] != revoked.pk
+
+
+def test_email_is_sent_once(sc):
+    award = _reserve(sc, sc.learners[0])
+    issue_award(award_id=award.pk)
+    assert email_award(award_id=award.pk) is True
+    assert email_award(award_id=award.pk) is False
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [sc.learners[0].email]
+    assert f"/credentials/{award.uuid}" in message.body
+
+
+def test_learners_changed_runs_the_whole_pipeline(sc, django_capture_on_commit_callbacks):
+    passing, failing = sc.learners
+    sc.grade_all(passing, 0.8)
+    sc.grade_all(failing, 0.3)
+    with django_capture_on_commit_callbacks(execute=True):
+        learners_changed.send(
+            sender=None, course_id=sc.course.pk, learner_ids=[passing.pk, failing.pk]
+        )
+    award = Award.objects.get()
+    assert award.learner == passing and award.state == Award.State.ISSUED
+    assert len(mail.outbox) == 1
+    # The course has no score scope: the post-back says so instead of failing forever.
+    assert award.postback_state == Award.PostbackState.NOT_POSSIBLE
