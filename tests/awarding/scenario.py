@@ -85,7 +85,9 @@ class Scenario:
 
 def build(*, flavour: str = "moodle", mode: str = AwardingRule.Mode.AUTOMATIC) -> Scenario:
     from .factories import make_platform
+    from .preload import ensure_preloaded
 
+    ensure_preloaded()
     course = make_course(platform=make_platform(flavour=flavour))
     course.lineitems_url = f"{course.platform.issuer}/lineitems"
     course.save()

@@ -17,17 +17,15 @@ from credentials.verification import verify_credential
 
 from .scenario import build
 
-# serialized_rollback: the flush between transactional tests would drop the DigComp data.
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 LEARNERS = 50
 CONCURRENT = 8
 
 
-def test_concurrent_evaluations_issue_exactly_one_credential_per_learner():
+def test_concurrent_evaluations_issue_exactly_one_credential_per_learner(transactional_db):
     sc = build()
     learners = sc.add_learners(LEARNERS)
     for learner in learners:

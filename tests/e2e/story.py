@@ -29,7 +29,9 @@ class Story:
 
 def set_up(*, base_url: str, flavour: str, deep_link: bool = True) -> Story:
     from lms_sandbox.seed import seed_course
+    from tests.awarding.preload import ensure_preloaded
 
+    ensure_preloaded()
     sandbox_platform, platform = demo.register(
         base_url=base_url, flavour=flavour, slug=f"e2e-{flavour}"
     )

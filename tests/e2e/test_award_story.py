@@ -9,7 +9,7 @@ from .story import PASS, PLAN, check_outcome, set_up, wait_for
 
 
 @pytest.mark.parametrize("flavour", ["moodle"])
-def test_story_in_process(flavour, live_server, settings):
+def test_story_in_process(flavour, live_server, transactional_db, settings):
     """Embedded mode: tasks run in-process right after the sync commits."""
     settings.PUBLIC_BASE_URL = live_server.url
     story = set_up(base_url=live_server.url, flavour=flavour, deep_link=False)

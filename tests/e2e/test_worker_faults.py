@@ -16,7 +16,6 @@ from .story import wait_for
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.redis,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 
