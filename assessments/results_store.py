@@ -16,7 +16,7 @@ from django.utils import timezone
 from .bulk_insert import insert_rows
 from .models import LineItem, Result, ResultRevision
 from .result_content import ResultContent, read_result
-from .roster import ensure_learners
+from .roster import learner_ids
 
 _RESULT_FIELDS = (
     "line_item",
@@ -61,19 +61,20 @@ def store_results_page(*, line_item: LineItem, platform_id: int, page: list[dict
         contents[content.user_id] = content  # a duplicate in one page: the last one wins
     # Results may name people the roster did not list (Canvas drops departed learners from
     # NRPS but keeps their grades): they get a Learner row so the evidence is kept.
-    learners = ensure_learners(platform_id=platform_id, people={sub: {} for sub in contents})
-    by_learner = {learners[sub].pk: content for sub, content in contents.items()}
+    ids = learner_ids(platform_id=platform_id, subs=set(contents))
+    by_learner = {ids[sub]: content for sub, content in contents.items()}
+    # (id, hash, revision) of the stored results: plain tuples, no model instances.
     existing = {
-        r.learner_id: r
-        for r in Result.objects.filter(line_item=line_item, learner_id__in=by_learner).only(
-            "id", "learner_id", "content_hash", "revision"
-        )
+        learner_id: (pk, stored_hash, revision)
+        for learner_id, pk, stored_hash, revision in Result.objects.filter(
+            line_item=line_item, learner_id__in=by_learner
+        ).values_list("learner_id", "id", "content_hash", "revision")
     }
     now = timezone.now()
     new_results, changed_results = [], []
     for learner_id, content in by_learner.items():
-        result = existing.get(learner_id)
-        if result is None:
+        stored = existing.get(learner_id)
+        if stored is None:
             new_results.append(
                 Result(
                     line_item=line_item,
@@ -88,7 +89,9 @@ def store_results_page(*, line_item: LineItem, platform_id: int, page: list[dict
                     revision=1,
                 )
             )
-        elif result.content_hash != content.content_hash:
+        elif stored[1] != content.content_hash:
+            result = Result(pk=stored[0], line_item=line_item, learner_id=learner_id)
+            result.revision = stored[2]
             result.score, result.maximum = content.score, content.maximum
             result.comment, result.lms_timestamp = content.comment, content.lms_timestamp
             result.raw, result.content_hash = content.raw, content.content_hash

@@ -34,6 +34,24 @@ def learners_by_sub(*, platform_id: int, subs: set[str]) -> dict[str, Learner]:
     }
 
 
+def learner_ids(*, platform_id: int, subs: set[str]) -> dict[str, int]:
+    """sub -> Learner id, creating bare rows for subs not seen before (ids only: cheap)."""
+    found = dict(
+        Learner.objects.filter(platform_id=platform_id, sub__in=subs).values_list("sub", "pk")
+    )
+    missing = subs - found.keys()
+    if missing:
+        Learner.objects.bulk_create(
+            [Learner(platform_id=platform_id, sub=sub) for sub in missing], ignore_conflicts=True
+        )
+        found.update(
+            Learner.objects.filter(platform_id=platform_id, sub__in=missing).values_list(
+                "sub", "pk"
+            )
+        )
+    return found
+
+
 def ensure_learners(*, platform_id: int, people: dict[str, dict]) -> dict[str, Learner]:
     """Learners for these subs (sub -> fields to keep), creating or updating only what differs."""
     existing = learners_by_sub(platform_id=platform_id, subs=set(people))
