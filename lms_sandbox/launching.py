@@ -53,11 +53,22 @@ def begin_launch(
     *,
     course: SandboxCourse,
     user: SandboxUser,
-    role: str = "learner",
+    role: str | None = None,
     resource_link: SandboxResourceLink | None = None,
     message_type: str = RESOURCE_LINK,
 ) -> tuple[PendingLaunch, str, dict]:
-    """Record a pending launch; returns it, the tool's login URL and the form to post there."""
+    """Record a pending launch; returns it, the tool's login URL and the form to post there.
+
+    `role` None: the user's enrolment decides (a site administrator launches as admin).
+    """
+    if not role:
+        enrolment = course.enrolments.filter(user=user).first()
+        if enrolment is not None:
+            role = enrolment.role
+        elif user.is_site_admin:
+            role = "admin"
+        else:
+            raise ValueError("this user is not enrolled in the course")
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}")
     if message_type not in (RESOURCE_LINK, DEEP_LINKING):

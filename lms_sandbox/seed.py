@@ -227,11 +227,10 @@ def add_activity(
     *, course: SandboxCourse, title: str, score_maximum: float = 100, custom: dict | None = None
 ) -> SandboxResourceLink:
     """A placed resource link with its own grade column (made by the LMS, not the tool)."""
-    is_canvas = course.platform.flavour == SandboxPlatform.Flavour.CANVAS
     link = SandboxResourceLink.objects.create(
         course=course, link_id="pending", title=title, custom=custom or {}
     )
-    link.link_id = naming.canvas_sub() if is_canvas else str(link.pk)
+    link.link_id = get_flavour(course.platform).new_link_id(link.pk)
     link.save(update_fields=["link_id"])
     SandboxLineItem.objects.create(
         course=course,

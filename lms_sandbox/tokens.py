@@ -13,14 +13,12 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-import jwt
-import requests
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .flavours import get_flavour
 from .models import AccessToken, SandboxPlatform, UsedAssertion
+from .toolkeys import ToolKeyError, verify_tool_jwt
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +26,6 @@ ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 TOKEN_LIFETIME = 3600
 MAX_ASSERTION_AGE = 300
 MAX_CLOCK_SKEW = 30
-JWKS_CACHE_S = 60
 
 
 class TokenRefused(Exception):
@@ -57,51 +54,11 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _tool_jwks(platform: SandboxPlatform, *, refresh: bool = False) -> dict:
-    key = f"sandbox-tool-jwks:{platform.pk}:{platform.tool_jwks_url}"
-    data = None if refresh else cache.get(key)
-    if data is None:
-        if not platform.tool_jwks_url:
-            raise TokenRefused("invalid_client", "no tool JWKS URL is registered")
-        try:
-            resp = requests.get(platform.tool_jwks_url, timeout=10)
-            resp.raise_for_status()
-            data = resp.json()
-        except (requests.RequestException, ValueError) as exc:
-            raise TokenRefused("invalid_client", "the tool's JWKS could not be fetched") from exc
-        cache.set(key, data, JWKS_CACHE_S)
-    return data
-
-
-def _verification_key(platform: SandboxPlatform, kid: str | None):
-    for refresh in (False, True):  # refetch once on an unknown kid (the tool may have rotated)
-        keys = _tool_jwks(platform, refresh=refresh).get("keys", [])
-        match = [k for k in keys if kid is None or k.get("kid") == kid]
-        if match:
-            try:
-                return jwt.PyJWK(match[0]).key
-            except jwt.PyJWTError as exc:
-                raise TokenRefused("invalid_client", "the tool's JWK is unusable") from exc
-    raise TokenRefused("invalid_request", "JWS signature invalid.")
-
-
 def verify_assertion(*, platform: SandboxPlatform, assertion: str, token_url: str) -> dict:
     """Every check a platform makes on a client assertion; returns its claims."""
     try:
-        header = jwt.get_unverified_header(assertion)
-    except jwt.PyJWTError as exc:
-        raise TokenRefused("invalid_request", "client_assertion is not a JWT") from exc
-    if header.get("alg") != "RS256":
-        raise TokenRefused("invalid_request", "JWS signature invalid.")
-    key = _verification_key(platform, header.get("kid"))
-    try:
-        claims = jwt.decode(
-            assertion,
-            key,
-            algorithms=["RS256"],
-            options={"verify_aud": False, "verify_exp": False, "verify_iat": False},
-        )
-    except jwt.PyJWTError as exc:
+        claims = verify_tool_jwt(platform, assertion)
+    except ToolKeyError as exc:
         raise TokenRefused("invalid_request", "JWS signature invalid.") from exc
     missing = [c for c in ("iss", "sub", "aud", "iat", "exp", "jti") if c not in claims]
     if missing:

@@ -3,7 +3,7 @@ flavour's own paths (Moodle's mod/lti/*.php, Canvas's /api/lti/...)."""
 
 from django.urls import path
 
-from . import views_ags, views_launch, views_nrps
+from . import views_ags, views_launch, views_nrps, views_pages, views_tooling
 
 app_name = "lms_sandbox"
 
@@ -23,6 +23,21 @@ _moodle = [
         "/memberships",
         views_nrps.memberships,
         name="moodle_memberships",
+    ),
+    path(
+        "<slug:slug>/mod/lti/contentitem_return.php",
+        views_tooling.moodle_deep_link_return,
+        name="moodle_deep_link_return",
+    ),
+    path(
+        "<slug:slug>/mod/lti/openid-configuration.php",
+        views_tooling.openid_config,
+        name="moodle_openid_configuration",
+    ),
+    path(
+        "<slug:slug>/mod/lti/openid-registration.php",
+        views_tooling.registrations,
+        name="moodle_registration",
     ),
 ]
 _canvas = [
@@ -48,9 +63,29 @@ _canvas = [
         views_nrps.memberships,
         name="canvas_memberships",
     ),
+    path(
+        "<slug:slug>/courses/<int:course_id>/deep_linking_response",
+        views_tooling.canvas_deep_link_return,
+        name="canvas_deep_link_return",
+    ),
+    path(
+        "<slug:slug>/api/lti/security/openid-configuration",
+        views_tooling.openid_config,
+        name="canvas_openid_configuration",
+    ),
+    path(
+        "<slug:slug>/api/lti/registrations", views_tooling.registrations, name="canvas_registration"
+    ),
 ]
 _pages = [
+    path("", views_pages.index, name="index"),
+    path("<slug:slug>/", views_pages.platform_page, name="platform"),
     path("<slug:slug>/launch", views_launch.start_launch, name="start_launch"),
+    path("<slug:slug>/faults", views_pages.faults, name="faults"),
+    path("<slug:slug>/register", views_pages.register, name="register"),
+    path("<slug:slug>/course/<int:course_id>/", views_pages.course_page, name="course"),
+    path("<slug:slug>/course/<int:course_id>/gradebook", views_pages.gradebook, name="gradebook"),
+    path("<slug:slug>/course/<int:course_id>/conclude", views_pages.conclude, name="conclude"),
 ]
 
 urlpatterns = _moodle + _canvas + _pages

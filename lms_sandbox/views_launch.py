@@ -65,7 +65,7 @@ def start_launch(request: HttpRequest, slug: str) -> HttpResponse:
         _, login_url, fields = begin_launch(
             course=course,
             user=user,
-            role=data.get("role", "learner"),
+            role=data.get("role") or None,
             resource_link=link,
             message_type=message,
         )

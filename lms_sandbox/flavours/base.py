@@ -78,6 +78,10 @@ class Flavour:
     def registration_url(self, p: SandboxPlatform) -> str:
         raise NotImplementedError
 
+    def new_link_id(self, pk: int) -> str:
+        """A resource link's id: Moodle's instance id, Canvas's resource_link_uuid."""
+        return str(pk)
+
     # -- launch -------------------------------------------------------------------
     def login_initiation_fields(self, *, launch, hint_value: str) -> dict:
         raise NotImplementedError

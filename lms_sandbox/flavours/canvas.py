@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from urllib.parse import urlencode
 
 import jwt
@@ -92,6 +93,9 @@ class CanvasFlavour(Flavour):
 
     def registration_url(self, p: SandboxPlatform) -> str:
         return f"{p.root}/api/lti/registrations"
+
+    def new_link_id(self, pk: int) -> str:
+        return str(uuid.uuid4())
 
     def login_initiation_fields(self, *, launch, hint_value: str) -> dict:
         p = launch.platform
