@@ -18,6 +18,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -29,6 +30,23 @@ View = Callable[..., HttpResponse]
 def refuse(request: HttpRequest, reason: str, *, status: int = 403) -> HttpResponse:
     """A clear page saying why, instead of a bare 403 (the LMS iframe shows it as is)."""
     return render(request, "awarding/refused.html", {"reason": reason}, status=status)
+
+
+def use_launch_locale(request: HttpRequest) -> None:
+    """Speak the launch's language (LTI `launch_presentation.locale`) when a translation exists.
+
+    Inside an LMS iframe the browser's Accept-Language may not be the LMS user's choice; the
+    signed launch says what the LMS shows. Unsupported locales keep the default.
+    """
+    locale = getattr(request.lti_launch, "locale", "") or ""
+    if not locale:
+        return
+    try:
+        language = translation.get_supported_language_variant(locale.replace("_", "-").lower())
+    except LookupError:
+        return
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
 
 
 def _launch_course(request: HttpRequest) -> Course | None:
@@ -49,6 +67,7 @@ def instructor_required(view: View) -> View:
     @csrf_exempt
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        use_launch_locale(request)
         if not request.lti_launch.present:
             return refuse(request, _("Open Credbridge from your course in the LMS."))
         if not request.lti_launch.is_instructor:
@@ -69,6 +88,7 @@ def learner_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         launch = request.lti_launch
+        use_launch_locale(request)
         if not launch.present:
             return refuse(request, _("Open Credbridge from your course in the LMS."))
         course = _launch_course(request)

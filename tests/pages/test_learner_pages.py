@@ -103,3 +103,27 @@ def test_learner_of_another_platform_launch_is_refused(client, world):
         roles={"learner"},
     )
     assert client.get("/learner/", {"lt": launch.token}).status_code == 403
+
+
+def test_the_launch_locale_picks_the_language_when_supported(client, world, settings):
+    from lti_tool.launch_context import start_launch_session
+
+    settings.LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+    ada = world.learners[0]
+
+    def launch(locale):
+        return start_launch_session(
+            platform_id=world.platform.pk,
+            deployment_id="d",
+            context_id=world.course.context_id,
+            course_id=world.course.pk,
+            user_sub=ada.sub,
+            learner_id=ada.pk,
+            roles={"learner"},
+            locale=locale,
+        )
+
+    html = client.get("/learner/", {"lt": launch("de-DE").token}).content.decode()
+    assert '<html lang="de"' in html
+    html = client.get("/learner/", {"lt": launch("xx_YY").token}).content.decode()
+    assert '<html lang="en"' in html

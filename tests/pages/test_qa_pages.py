@@ -129,3 +129,20 @@ def test_superuser_sees_every_platform(client, two_worlds):
     client.login(username="root", password="pw-Strong-123")
     html = client.get("/qa/awards/").content.decode()
     assert "Ada Mine" in html and "Zed Theirs" in html
+
+
+def test_qa_pages_escape_lms_text(client, db):
+    evil = "<script>alert(1)</script>"
+    w = make_world(course_title=evil, learner_names=(evil,), achievement_name=evil)
+    decision = w.decide(w.learners[0], {"search": 9, "evaluate": 2}, comment=evil)
+    w.award(w.learners[0], state=Award.State.FLAGGED, flag_reason=evil)
+    client.force_login(qa_user(w.platform))
+    for url in (
+        "/qa/awards/",
+        f"/qa/awards/decisions/{decision.pk}",
+        "/qa/awards/flagged",
+        "/qa/awards/reports",
+    ):
+        html = client.get(url).content.decode()
+        assert evil not in html, url
+        assert "&lt;script&gt;" in html, url
