@@ -87,8 +87,13 @@ def test_command_reports_intact_chain(capsys):
 
 
 def _raw(sql: str, params: list) -> None:
+    """Tamper as someone with database rights would (on PostgreSQL: trigger disabled first)."""
     with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_append_only")
         cur.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cur.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_append_only")
 
 
 @pytest.mark.django_db
@@ -162,3 +167,22 @@ def test_concurrent_writers_never_fork_the_chain():
     assert AuditEvent.objects.count() == 90
     report = verify_chain()
     assert report.ok and report.checked == 90
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_postgresql_refuses_raw_updates_and_deletes():
+    from django.db import DatabaseError, transaction
+
+    event = _record(1)[0]
+    for sql in (
+        "UPDATE audit_auditevent SET actor = 'mallory' WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cur,
+        ):
+            cur.execute(sql, [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).actor == "user:0"

@@ -109,7 +109,7 @@ def instructor_launch(course, sub="teacher-1", name="Tess Teacher", roles=("inst
 
 def make_qa_user(platform, username="quinn", password="qa-pass-123456") -> User:
     user = User.objects.create_user(username, f"{username}@example.org", password)
-    user.groups.add(Group.objects.get(name=QA_GROUP))
+    user.groups.add(Group.objects.get_or_create(name=QA_GROUP)[0])
     QAScope.objects.create(user=user, platform=platform)
     return user
 
@@ -130,3 +130,11 @@ def platform(db):
 @pytest.fixture
 def course(platform):
     return make_course(platform)
+
+
+@pytest.fixture
+def digcomp_data(transactional_db):
+    """Transactional tests flush the database between tests (migration data included)."""
+    from rubrics.digcomp import load_digcomp
+
+    load_digcomp()

@@ -21,7 +21,8 @@ from .conftest import (
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("digcomp_data"),
 ]
 XSS = "<script>window.__xss = 1</script>"
 SERIOUS = {"serious", "critical"}

@@ -19,8 +19,7 @@ from rubrics.models import RubricVersion
 
 from .conftest import digcomp, make_qa_user, proficiency
 
-# serialized_rollback: the flush between transactional tests would drop the DigComp data.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("digcomp_data")]
 XSS = "<script>alert('x')</script>"
 CRITERIA = [("search", "1.1", 6), ("evaluate", "1.2", 5), ("privacy", "4.2", 7)]
 
