@@ -20,6 +20,7 @@ from assessments.models import Course, Learner
 from . import views_grid
 from .forms import PrivacyForm
 from .models import Award, AwardingRule, Decision, Notification
+from .rules import active_version
 from .views_access import learner_required
 from .views_instructor import launch_actor, rule_columns
 from .views_share import share_links, stored_credential
@@ -40,6 +41,8 @@ def learner_cards(*, course: Course, learner: Learner) -> list[dict]:
             .first()
         )
         result = decision.result if decision else None
+        if result is None and active_version(rubric_id=rule.rubric_id) is None:
+            continue  # not approved and active yet: nothing to show a learner
         columns = rule_columns(rule, {learner.pk: (result, None)} if result else {})
         award = (
             Award.objects.filter(course=course, achievement=rule.achievement, learner=learner)

@@ -127,3 +127,12 @@ def test_the_launch_locale_picks_the_language_when_supported(client, world, sett
     assert '<html lang="de"' in html
     html = client.get("/learner/", {"lt": launch("xx_YY").token}).content.decode()
     assert '<html lang="en"' in html
+
+
+def test_a_rule_whose_rubric_is_not_active_is_not_shown(client, world):
+    from rubrics.models import RubricVersion
+
+    RubricVersion.objects.filter(pk=world.version.pk).update(state="submitted")
+    html = client.get("/learner/", {"lt": world.launch(world.learners[0]).token}).content.decode()
+    assert "Data Literacy Badge" not in html
+    assert "does not award a credential yet" in html
