@@ -104,6 +104,8 @@ def decision_detail(
             "decision": decision,
             "rows": list(zip(columns, views_grid.cells_of(result, columns), strict=True)),
             "reasons": result.get("reasons", ()),
+            # Every observation evaluated (all revisions), not only the one that counted.
+            "observations": sorted((decision.evidence or {}).items()),
             "awards": awards.order_by("-created_at"),
             "reason_form": ReasonForm(),
         },

@@ -17,10 +17,8 @@ def stored_credential(award: object):  # -> credentials.models.Credential | None
 
     None while the pipeline has not stored it yet (pending, held, or never issued).
     """
-    try:
-        from credentials.models import Credential
-    except ImportError:  # the credentials models are being written in parallel
-        return None
+    from credentials.models import Credential
+
     return Credential.objects.select_related("issuer").filter(pk=award.uuid).first()
 
 

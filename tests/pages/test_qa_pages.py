@@ -72,6 +72,7 @@ def test_decision_of_another_platform_is_404(client, two_worlds):
     own = mine.decisions[mine.learners[0].pk]
     html = client.get(f"/qa/awards/decisions/{own.pk}").content.decode()
     assert "Search data" in html and "Advanced" in html
+    assert "Every grade evaluated" in html and "2026-11-20T10:00:00+00:00" in html
 
 
 def test_decisions_csv_is_scoped_and_filtered(client, two_worlds):

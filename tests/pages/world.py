@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from assessments.models import Course, Enrolment, Learner, LineItem
 from awarding.models import Achievement, Award, AwardingRule, Decision
+from awarding.snapshot import evidence_snapshot
 from lti_tool.launch_context import LaunchContext, start_launch_session
 from lti_tool.models import Platform
 from rubrics.evaluate import evaluate
@@ -64,7 +65,7 @@ class World:
             learner=learner,
             rubric_version=self.version,
             outcome=result.outcome,
-            evidence={},
+            evidence=evidence_snapshot(evidence),
             result=result.to_dict(),
             trigger="test",
         )
