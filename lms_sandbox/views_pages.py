@@ -89,10 +89,14 @@ def gradebook(request: HttpRequest, slug: str, course_id: int) -> HttpResponse:
             if unchanged:
                 continue
             try:
-                score = float(raw) if raw else None
+                score = float(raw.replace(",", ".")) if raw else None
+            except ValueError:
+                errors.append(f"{user.name}, {li.label}: enter a number")
+                continue
+            try:
                 enter_grade(line_item=li, user=user, score=score, feedback=feedback)
                 saved += 1
-            except (ValueError, GradeRefused) as exc:
+            except GradeRefused as exc:
                 errors.append(f"{user.name}, {li.label}: {exc}")
         for e in errors:
             messages.error(request, e)

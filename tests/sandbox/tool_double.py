@@ -85,9 +85,56 @@ def launch(request):
     return JsonResponse({"claims": claims, "header": header, "form": dict(request.POST.items())})
 
 
+def register(request):
+    """Dynamic Registration, tool side, just enough to exercise the platform's endpoints."""
+    config_url = request.GET["openid_configuration"]
+    token = request.GET["registration_token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    config = requests.get(config_url, headers=auth, timeout=10).json()
+    base = request.build_absolute_uri("/testtool/")
+    body = {
+        "application_type": "web",
+        "grant_types": ["client_credentials", "implicit"],
+        "response_types": ["id_token"],
+        "redirect_uris": [base + "launch/"],
+        "initiate_login_uri": base + "login/",
+        "client_name": "Double",
+        "jwks_uri": base + "jwks.json",
+        "token_endpoint_auth_method": "private_key_jwt",
+        "scope": " ".join(s for s in config["scopes_supported"] if "lti-ags" in s or "nrps" in s),
+        "https://purl.imsglobal.org/spec/lti-tool-configuration": {
+            "domain": request.get_host(),
+            "target_link_uri": base + "launch/",
+            "claims": ["iss", "sub", "name"],
+            "messages": [{"type": "LtiDeepLinkingRequest", "target_link_uri": base + "launch/"}],
+        },
+    }
+    answer = requests.post(config["registration_endpoint"], json=body, headers=auth, timeout=10)
+    answer.raise_for_status()
+    data = answer.json()
+    tool_conf = data["https://purl.imsglobal.org/spec/lti-tool-configuration"]
+    deployment = data.get("deployment_id") or tool_conf.get("deployment_id")
+    platform, _ = Platform.objects.update_or_create(
+        issuer=config["issuer"],
+        client_id=data["client_id"],
+        defaults={
+            "name": "registered",
+            "auth_login_url": config["authorization_endpoint"],
+            "auth_token_url": config["token_endpoint"],
+            "key_set_url": config["jwks_uri"],
+        },
+    )
+    platform.deployments.get_or_create(deployment_id=deployment)
+    return HttpResponse(
+        '<p id="done">registered</p><script>(window.opener || window.parent)'
+        '.postMessage({subject: "org.imsglobal.lti.close"}, "*")</script>'
+    )
+
+
 urlpatterns = [
     path("testtool/login/", login),
     path("testtool/launch/", launch),
     path("testtool/jwks.json", jwks),
+    path("testtool/register/", register),
     path("", include("config.urls")),
 ]
