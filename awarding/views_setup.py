@@ -91,11 +91,35 @@ def _rubric_editor_url(version) -> str:
     return reverse("rubrics:course_rubrics")
 
 
-def _setup_state(course: Course) -> dict:
+def _in_setup(course: Course):
+    """The achievement and rubric being set up: the newest ones no active rule binds yet
+    (a course may award several credentials), else those of the newest rule."""
     from rubrics.models import Rubric
 
-    achievement = Achievement.objects.filter(course=course).order_by("-pk").first()
-    rubric = Rubric.objects.filter(course=course).order_by("-pk").first()
+    rules = AwardingRule.objects.filter(course=course, active=True)
+    bound_achievements = rules.values_list("achievement_id", flat=True)
+    bound_rubrics = rules.values_list("rubric_id", flat=True)
+    achievement = (
+        Achievement.objects.filter(course=course)
+        .exclude(pk__in=list(bound_achievements))
+        .order_by("-pk")
+        .first()
+    )
+    rubric = (
+        Rubric.objects.filter(course=course)
+        .exclude(pk__in=list(bound_rubrics))
+        .order_by("-pk")
+        .first()
+    )
+    if achievement is None:
+        rule = rules.select_related("achievement", "rubric").order_by("-pk").first()
+        if rule is not None:
+            return rule.achievement, rule.rubric
+    return achievement, rubric
+
+
+def _setup_state(course: Course) -> dict:
+    achievement, rubric = _in_setup(course)
     version = rubric.versions.order_by("-number").first() if rubric else None
     criteria = version.criteria.count() if version else 0
     unbound = version.criteria.filter(line_item__isnull=True).count() if version else 0
@@ -135,16 +159,21 @@ def setup_home(request: HttpRequest, *, course: Course) -> HttpResponse:
 
 @instructor_required
 def setup_achievement(request: HttpRequest, *, course: Course) -> HttpResponse:
-    achievement = Achievement.objects.filter(course=course).order_by("-pk").first()
+    new = request.GET.get("new") == "1"  # "set up another credential"
+    achievement = None if new else _in_setup(course)[0]
     if request.method != "POST":
         form = AchievementForm(instance=achievement)
-        return render(request, "awarding/setup_achievement.html", {"form": form, "course": course})
+        return render(
+            request,
+            "awarding/setup_achievement.html",
+            {"form": form, "course": course, "new": new},
+        )
     form = AchievementForm(request.POST, request.FILES, instance=achievement)
     if not form.is_valid():
         return render(
             request,
             "awarding/setup_achievement.html",
-            {"form": form, "course": course},
+            {"form": form, "course": course, "new": new},
             status=400,
         )
     saved = form.save(commit=False)

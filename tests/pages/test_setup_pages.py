@@ -137,3 +137,34 @@ def test_submit_without_line_items_explains_why(client, fresh):
     version.refresh_from_db()
     assert version.state == "draft"
     assert not AwardingRule.objects.filter(course=course).exists()
+
+
+def test_a_second_credential_is_set_up_beside_the_first(client, fresh):
+    course, launch = fresh
+    first = Achievement.objects.create(
+        platform=course.platform,
+        course=course,
+        name="First",
+        description="d",
+        criteria_narrative="c",
+    )
+    rubric = Rubric.objects.create(course=course, title="R1", created_by="lti:x:t-1")
+    RubricVersion.objects.create(rubric=rubric, number=1, title="R1", author="x", state="active")
+    AwardingRule.objects.create(course=course, achievement=first, rubric=rubric)
+    html = client.get("/course/setup/", {"lt": launch.token}).content.decode()
+    assert "First" in html and "Set up another credential" in html
+    data = {
+        "name": "Second",
+        "achievement_type": "Badge",
+        "description": "d2",
+        "criteria_narrative": "c2",
+    }
+    response = client.post(f"/course/setup/achievement?lt={launch.token}&new=1", data)
+    assert response.status_code == 302
+    assert set(Achievement.objects.filter(course=course).values_list("name", flat=True)) == {
+        "First",
+        "Second",
+    }
+    html = client.get("/course/setup/", {"lt": launch.token}).content.decode()
+    assert "Second" in html
+    assert _steps(html)["achievement"] and not _steps(html)["rubric"]  # its own rubric next
