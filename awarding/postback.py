@@ -32,6 +32,15 @@ MAX_ATTEMPTS = 8
 # Errors that another try cannot fix: the course is closed, the registration lacks the
 # scope, the URL is not the platform's, or the LMS refused the score itself.
 _PERMANENT = (errors.CourseConcluded, errors.InvalidScope, errors.UntrustedURL, errors.Rejected)
+# ...except refusals of a state that people change: a conflict, or a column the instructor
+# has not published yet (Canvas answers 422 until the assignment is published).
+_RETRYABLE_STATUSES = (409, 422)
+
+
+def _permanent(exc: errors.ServiceError) -> bool:
+    if isinstance(exc, errors.Rejected) and exc.status in _RETRYABLE_STATUSES:
+        return False
+    return isinstance(exc, _PERMANENT)
 
 
 @dataclass(frozen=True)
@@ -96,14 +105,20 @@ def post_back_award(*, award_id: int) -> PostbackOutcome:
     _set(award_id, postback_attempts=F("postback_attempts") + 1)
     try:
         item = ensure_credential_line_item(rule=award.rule)
-        AGSClient(platform=course.platform, lineitems_url=course.lineitems_url).post_score(
+        AGSClient(
+            platform=course.platform,
+            lineitems_url=course.lineitems_url,
+            granted_scopes=list(course.ags_scopes or []),
+        ).post_score(
             line_item_url=item.url,
             user_id=award.learner.sub,
             score_given=1,
             score_maximum=1,
             comment=f"Credential issued: {credential_url(award)}",
         )
-    except _PERMANENT as exc:
+    except errors.ServiceError as exc:
+        if not _permanent(exc):
+            return _failed(award=award, exc=exc)
         state = (
             Award.PostbackState.NOT_POSSIBLE
             if isinstance(exc, errors.CourseConcluded | errors.InvalidScope)
@@ -112,21 +127,6 @@ def post_back_award(*, award_id: int) -> PostbackOutcome:
         _set(award_id, postback_state=state, postback_error=str(exc)[:2000])
         log.warning("post-back of award %s not possible: %s", award.uuid, exc)
         return PostbackOutcome(state, error=str(exc))
-    except errors.ServiceError as exc:
-        if isinstance(exc, errors.NotFound):
-            # The column was deleted in the LMS: recreate it on the next try.
-            LineItem.objects.filter(
-                course_id=course.pk, tag=credential_tag(award.rule.achievement)
-            ).update(deleted_in_lms=True)
-        attempts = award.postback_attempts + 1
-        gave_up = attempts >= MAX_ATTEMPTS
-        state = Award.PostbackState.GAVE_UP if gave_up else Award.PostbackState.FAILED
-        _set(award_id, postback_state=state, postback_error=str(exc)[:2000])
-        if gave_up:
-            return PostbackOutcome(state, error=str(exc))
-        hint = getattr(exc, "retry_after", None)
-        delay = max(float(hint or 0), min(600.0, 5.0 * 2 ** (attempts - 1)))
-        return PostbackOutcome(state, retry_in=delay, error=str(exc))
     _set(
         award_id,
         postback_state=Award.PostbackState.POSTED,
@@ -134,3 +134,22 @@ def post_back_award(*, award_id: int) -> PostbackOutcome:
         postback_error="",
     )
     return PostbackOutcome(Award.PostbackState.POSTED)
+
+
+def _failed(*, award: Award, exc: errors.ServiceError) -> PostbackOutcome:
+    """Count the failure; ask for another try later, with backoff, until MAX_ATTEMPTS."""
+    if isinstance(exc, errors.NotFound):
+        # The column was deleted in the LMS: recreate it on the next try.
+        LineItem.objects.filter(
+            course_id=award.course_id, tag=credential_tag(award.rule.achievement)
+        ).update(deleted_in_lms=True)
+    attempts = award.postback_attempts + 1
+    gave_up = attempts >= MAX_ATTEMPTS
+    state = Award.PostbackState.GAVE_UP if gave_up else Award.PostbackState.FAILED
+    _set(award.pk, postback_state=state, postback_error=str(exc)[:2000])
+    log.warning("post-back of award %s failed (attempt %s): %s", award.uuid, attempts, exc)
+    if gave_up:
+        return PostbackOutcome(state, error=str(exc))
+    hint = getattr(exc, "retry_after", None)
+    delay = max(float(hint or 0), min(600.0, 5.0 * 2 ** (attempts - 1)))
+    return PostbackOutcome(state, retry_in=delay, error=str(exc))

@@ -101,7 +101,11 @@ def check_outcome(story: Story, *, base_url: str) -> None:
         line_item__course=story.sandbox_course, line_item__tag__startswith="credbridge:credential"
     ).select_related("user")
     by_sub = {r.user.sub: r for r in posted}
-    assert set(by_sub) == expected
+    assert set(by_sub) == expected, (
+        by_sub,
+        expected,
+        list(Award.objects.values_list("postback_state", "postback_error")),
+    )
     for award in awards:
         row = by_sub[award.learner.sub]
         assert row.score_given == row.score_maximum

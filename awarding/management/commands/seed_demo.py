@@ -9,6 +9,7 @@ import contextlib
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 from awarding import demo
 from awarding.models import Award
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             raise CommandError("The demo needs the sandbox LMS: set LMS_SANDBOX=1.")
         base = settings.PUBLIC_BASE_URL.rstrip("/")
         say = self.stdout.write
+        _sqlite_wal()
         sandbox_platform, platform = demo.register(base_url=base)
         say(f"Sandbox Moodle registered: issuer {platform.issuer}, client id {platform.client_id}")
         sandbox_course = demo.sandbox_course(sandbox_platform=sandbox_platform, learners=learners)
@@ -59,22 +61,59 @@ class Command(BaseCommand):
                 "there? Stop it, or pass --no-serve if it is this tool."
             ) from exc
         issued = Award.objects.filter(rule=rule, state=Award.State.ISSUED).count()
-        learner = learner_users[0]
+        # A learner still missing a grade: grading them shows a credential appear.
+        waiting = next(
+            (
+                u
+                for i, u in enumerate(learner_users)
+                if demo.demo_grade(i, "privacy", 10, 5) is None
+            ),
+            learner_users[0],
+        )
+        course_page = base + reverse(
+            "lms_sandbox:course",
+            kwargs={"slug": sandbox_platform.slug, "course_id": sandbox_course.pk},
+        )
+        gradebook = base + reverse(
+            "lms_sandbox:gradebook",
+            kwargs={"slug": sandbox_platform.slug, "course_id": sandbox_course.pk},
+        )
         say(self.style.SUCCESS("\nCredbridge demo is ready.\n"))
-        say(f"Course: {course.title} ({len(learner_users)} learners); sync: {run.outcome}")
+        say(f"Course: {course.title} ({len(learner_users)} learners); first sync: {run.outcome}")
         say(f"Credential: {rule.achievement.name}; issued so far: {issued}")
         say(
             "(With a Celery worker, credentials appear as soon as it runs; without one, "
             "they were issued in this process.)\n"
         )
-        say("What to try:")
-        say(f"  1. Open the sandbox LMS:            {sandbox_platform.root}/")
-        say(f"     Launch as the instructor ({teacher.name}) to see the course dashboard.")
+        say("Try it:")
+        say(f"  1. Open the course in the sandbox LMS: {course_page}")
         say(
-            f"  2. In the sandbox gradebook, give {learner.name} a grade in each "
-            "'Digital Content Creator' column."
+            f"     Launch Credbridge as the instructor ({teacher.name}): the dashboard shows "
+            "who met which criterion."
         )
-        say("  3. Launch as that learner: the sync runs on launch and the credential appears.")
-        say("  4. Open the credential's public page and verify it (anyone can).")
+        say(f"  2. Open the sandbox gradebook: {gradebook}")
+        say(
+            f"     {waiting.name} has no grade yet in 'Protecting personal data and privacy' "
+            "(insufficient evidence). Give them 8 out of 10."
+        )
+        say(
+            f"  3. Launch Credbridge as {waiting.name}: the launch syncs the course and the "
+            "credential appears within seconds (download, share, wallet)."
+        )
+        say("  4. Open the credential's public page from there: it verifies for anyone.")
         say(f"  QA console: {base}/qa/   user: {qa_user.username}   password: {password}")
         say(f"  Admin:      {base}/admin/ (same QA user is staff)")
+
+
+def _sqlite_wal() -> None:
+    """The embedded SQLite file in WAL mode (a property of the file: it stays so).
+
+    The tool and the sandbox LMS share one process and one database: in the default
+    rollback-journal mode an open read transaction on one side blocks the other side's
+    commit until a timeout; WAL lets readers and one writer proceed together.
+    """
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode=WAL")

@@ -1,0 +1,38 @@
+"""`seed_demo` sets up the whole story and can be run again."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from awarding.models import Award, AwardingRule, Decision
+from lti_tool.models import Platform
+from tests.awarding.preload import ensure_preloaded
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _seed(live_server) -> str:
+    out = StringIO()
+    call_command("seed_demo", "--no-serve", "--learners", "12", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_issues_credentials_and_is_idempotent(live_server, settings):
+    ensure_preloaded()
+    settings.PUBLIC_BASE_URL = live_server.url
+    first = _seed(live_server)
+
+    rule = AwardingRule.objects.get()
+    assert rule.rubric.versions.get().state == "active"
+    # 12 learners: 2 miss the `create` threshold, 2 have no `privacy` grade yet.
+    assert Award.objects.filter(state=Award.State.ISSUED).count() == 8
+    assert Decision.objects.filter(outcome="insufficient_evidence").count() == 2
+    assert "password: " in first and f"{live_server.url}/qa/" in first
+    assert "/gradebook" in first
+
+    second = _seed(live_server)
+    assert Platform.objects.count() == 1
+    assert AwardingRule.objects.count() == 1
+    assert Award.objects.count() == 8
+    assert first.split("password: ")[1].split()[0] != second.split("password: ")[1].split()[0]
