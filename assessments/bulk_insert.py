@@ -2,7 +2,8 @@
 
 `bulk_create` spends most of its time compiling SQL per field per object (about 20 µs a
 value); a sync inserting 100,000 results and as many revisions pays that twice. Here the
-statement is built once and the rows go through `executemany` (pipelined by psycopg 3).
+statement is built once per batch: one multi-row `INSERT ... VALUES (...), (...)` of up to
+`BATCH_ROWS` rows (one round trip; `executemany` would send one statement per row).
 Values are adapted exactly as Django would (`get_db_prep_save`) for the fields that need it
 (dates, JSON); numbers, strings and ids pass through.
 """
@@ -14,6 +15,9 @@ from collections.abc import Sequence
 from django.db import connections, router
 from django.db.models import DateTimeField, JSONField, Model
 
+# 500 rows x ~10 columns stays far below SQLite's and PostgreSQL's parameter limits.
+BATCH_ROWS = 500
+
 
 def insert_rows(*, model: type[Model], fields: Sequence[str], rows: list[tuple]) -> None:
     if not rows:
@@ -23,20 +27,18 @@ def insert_rows(*, model: type[Model], fields: Sequence[str], rows: list[tuple])
     columns = [model._meta.get_field(name) for name in fields]
     adapt = [i for i, column in enumerate(columns) if isinstance(column, DateTimeField | JSONField)]
     quote = connection.ops.quote_name
-    # Only model metadata (quoted) goes into the statement; every value is a parameter.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        quote(model._meta.db_table),
-        ", ".join(quote(c.column) for c in columns),
-        ", ".join(["%s"] * len(columns)),
+    head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608 - only quoted model metadata
+        quote(model._meta.db_table), ", ".join(quote(c.column) for c in columns)
     )
-    if adapt:
-        prepared = []
-        for row in rows:
-            values = list(row)
-            for i in adapt:
-                values[i] = columns[i].get_db_prep_save(values[i], connection)
-            prepared.append(values)
-    else:
-        prepared = rows
+    one_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
     with connection.cursor() as cursor:
-        cursor.executemany(sql, prepared)
+        for start in range(0, len(rows), BATCH_ROWS):
+            batch = rows[start : start + BATCH_ROWS]
+            params: list = []
+            for row in batch:
+                if adapt:
+                    row = list(row)
+                    for i in adapt:
+                        row[i] = columns[i].get_db_prep_save(row[i], connection)
+                params.extend(row)
+            cursor.execute(head + ", ".join([one_row] * len(batch)), params)

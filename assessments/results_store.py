@@ -30,7 +30,6 @@ _RESULT_FIELDS = (
     "fetched_at",
     "revision",
 )
-_RESULT_ATTRS = tuple(f + "_id" if f in ("line_item", "learner") else f for f in _RESULT_FIELDS)
 _REVISION_FIELDS = (
     "result",
     "number",
@@ -42,6 +41,35 @@ _REVISION_FIELDS = (
     "content_hash",
     "recorded_at",
 )
+
+
+def _result_row(line_item_id: int, learner_id: int, c: ResultContent, now) -> tuple:
+    return (
+        line_item_id,
+        learner_id,
+        c.score,
+        c.maximum,
+        c.comment,
+        c.lms_timestamp,
+        c.raw,
+        c.content_hash,
+        now,
+        1,
+    )
+
+
+def _revision_row(result_id: int, number: int, c: ResultContent, now) -> tuple:
+    return (
+        result_id,
+        number,
+        c.score,
+        c.maximum,
+        c.comment,
+        c.lms_timestamp,
+        c.raw,
+        c.content_hash,
+        now,
+    )
 
 
 @dataclass
@@ -71,47 +99,36 @@ def store_results_page(*, line_item: LineItem, platform_id: int, page: list[dict
         ).values_list("learner_id", "id", "content_hash", "revision")
     }
     now = timezone.now()
-    new_results, changed_results = [], []
+    new_learners: list[int] = []
+    changed_results: list[Result] = []
     for learner_id, content in by_learner.items():
         stored = existing.get(learner_id)
         if stored is None:
-            new_results.append(
-                Result(
-                    line_item=line_item,
-                    learner_id=learner_id,
-                    score=content.score,
-                    maximum=content.maximum,
-                    comment=content.comment,
-                    lms_timestamp=content.lms_timestamp,
-                    raw=content.raw,
-                    content_hash=content.content_hash,
-                    fetched_at=now,
-                    revision=1,
-                )
-            )
+            new_learners.append(learner_id)
         elif stored[1] != content.content_hash:
             result = Result(pk=stored[0], line_item=line_item, learner_id=learner_id)
-            result.revision = stored[2]
             result.score, result.maximum = content.score, content.maximum
             result.comment, result.lms_timestamp = content.comment, content.lms_timestamp
             result.raw, result.content_hash = content.raw, content.content_hash
-            result.fetched_at, result.revision = now, result.revision + 1
+            result.fetched_at, result.revision = now, stored[2] + 1
             changed_results.append(result)
         else:
             outcome.unchanged += 1
-    if new_results:
+    revision_rows = []
+    if new_learners:
         insert_rows(
             model=Result,
             fields=_RESULT_FIELDS,
-            rows=[tuple(getattr(r, f) for f in _RESULT_ATTRS) for r in new_results],
+            rows=[_result_row(line_item.pk, lid, by_learner[lid], now) for lid in new_learners],
         )
-        ids = dict(
-            Result.objects.filter(
-                line_item=line_item, learner_id__in=[r.learner_id for r in new_results]
-            ).values_list("learner_id", "id")
+        new_ids = dict(
+            Result.objects.filter(line_item=line_item, learner_id__in=new_learners).values_list(
+                "learner_id", "id"
+            )
         )
-        for r in new_results:
-            r.pk = r.id = ids[r.learner_id]
+        revision_rows += [
+            _revision_row(new_ids[lid], 1, by_learner[lid], now) for lid in new_learners
+        ]
     if changed_results:
         Result.objects.bulk_update(
             changed_results,
@@ -126,25 +143,10 @@ def store_results_page(*, line_item: LineItem, platform_id: int, page: list[dict
                 "revision",
             ],
         )
-    insert_rows(
-        model=ResultRevision,
-        fields=_REVISION_FIELDS,
-        rows=[
-            (
-                r.pk,
-                r.revision,
-                c.score,
-                c.maximum,
-                c.comment,
-                c.lms_timestamp,
-                c.raw,
-                c.content_hash,
-                now,
-            )
-            for r in (*new_results, *changed_results)
-            for c in (by_learner[r.learner_id],)
-        ],
-    )
-    outcome.new, outcome.changed = len(new_results), len(changed_results)
-    outcome.learner_ids = {r.learner_id for r in (*new_results, *changed_results)}
+    revision_rows += [
+        _revision_row(r.pk, r.revision, by_learner[r.learner_id], now) for r in changed_results
+    ]
+    insert_rows(model=ResultRevision, fields=_REVISION_FIELDS, rows=revision_rows)
+    outcome.new, outcome.changed = len(new_learners), len(changed_results)
+    outcome.learner_ids = {*new_learners, *(r.learner_id for r in changed_results)}
     return outcome
