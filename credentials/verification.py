@@ -6,13 +6,14 @@ tool are resolved from the database; anything else is "not known" (no network at
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from django.utils import timezone
 
 from .issuers import is_local_url, resolve_local_did
-from .models import Credential, Issuer, SigningKey, StatusList
+from .models import Credential, SigningKey, StatusList
 from .schema import schema_problems
 from .verifier import VerificationResult, verify
 
@@ -52,13 +53,34 @@ def _status_of(document: dict):
     return status_of
 
 
-def _compromised_since(method_id: str) -> datetime | None:
+def _signing_key(method_id: str) -> SigningKey | None:
     did, _, key_id = method_id.partition("#")
-    for issuer in Issuer.objects.filter(signing_keys__key_id=key_id).distinct():
-        if did in (issuer.path_did, issuer.host_did):
-            key = SigningKey.objects.get(issuer=issuer, key_id=key_id)
-            return key.compromised_at
+    for key in SigningKey.objects.filter(key_id=key_id).select_related("issuer"):
+        if did in (key.issuer.path_did, key.issuer.host_did):
+            return key
     return None
+
+
+def _key_problem(method_id: str, document: dict) -> str | None:
+    """A compromised key vouches only for what we stored, signed before the compromise.
+
+    The proof's `created` proves nothing here (the thief can back-date it), so the test is
+    our own record: the same credential, issued with this key before `compromised_at`.
+    """
+    key = _signing_key(method_id)
+    if key is None or key.compromised_at is None:
+        return None
+    credential_id = str(document.get("id", "")).removeprefix("urn:uuid:")
+    try:
+        record = Credential.objects.filter(pk=uuid.UUID(credential_id), signing_key=key).first()
+    except ValueError:
+        record = None
+    if record is not None and record.issued_at < key.compromised_at and record.data == document:
+        return None
+    return (
+        "The issuer reported the signing key as compromised, and this credential is not one "
+        "it issued with that key before then."
+    )
 
 
 def verify_credential(
@@ -69,6 +91,6 @@ def verify_credential(
         resolve_did=resolve_local_did,
         now=now or timezone.now(),
         status_of=_status_of(document) if isinstance(document, dict) else None,
-        compromised_since=_compromised_since,
+        key_problem=_key_problem,
         schema_check=schema_problems if check_schema else None,
     )

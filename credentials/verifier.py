@@ -4,6 +4,9 @@ Checks, each reported with a reason a person understands: the proof's form and s
 that the signing key is in the issuer's DID document, controlled by the issuer and listed
 under assertionMethod; that the key was not compromised before the proof was made; the
 validity dates; the status (revoked / suspended); optionally the OB 3.0 JSON Schema.
+A compromised key is judged by the caller (`key_problem`): the proof's `created` is chosen by
+whoever holds the key, so only the issuer's own records can tell a genuine old credential
+from a back-dated forgery.
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ from .signing import parse_datetime
 CLOCK_SKEW = timedelta(minutes=5)
 
 # resolve_did(did) -> DID document or None; status_of(credentialStatus) -> "active" / "revoked" /
-# "suspended" / None (unknown); compromised_since(verification method id) -> datetime or None.
+# "suspended" / None (unknown); key_problem(verification method id, document) -> a reason the key
+# cannot vouch for this document (e.g. it was reported compromised), or None.
 DidResolver = Callable[[str], dict | None]
 StatusLookup = Callable[[dict], str | None]
-CompromiseLookup = Callable[[str], datetime | None]
+KeyProblem = Callable[[str, dict], str | None]
 SchemaCheck = Callable[[dict], list[str]]
 
 
@@ -135,7 +139,7 @@ def verify(
     resolve_did: DidResolver,
     now: datetime,
     status_of: StatusLookup | None = None,
-    compromised_since: CompromiseLookup | None = None,
+    key_problem: KeyProblem | None = None,
     schema_check: SchemaCheck | None = None,
 ) -> VerificationResult:
     result = VerificationResult()
@@ -164,10 +168,10 @@ def verify(
         result.status = "invalid"
         return result
     result.add("proof", True, "The signature is valid: the credential has not been altered.")
-    if compromised_since is not None:
-        since = compromised_since(proof["verificationMethod"])
-        if since is not None and parse_datetime(proof["created"]) >= since:
-            result.add("key", False, "The issuer reported the signing key as compromised.")
+    if key_problem is not None:
+        problem = key_problem(proof["verificationMethod"], document)
+        if problem:
+            result.add("key", False, problem)
             result.status = "invalid"
             return result
     if schema_check is not None:

@@ -52,6 +52,8 @@ def credential_page_response(request: HttpRequest, credential: Credential) -> Ht
     result = verify_credential(document)
     view = credential_view(document)
     page_url = credential.public_url
+    # The name as signed into the credential, not today's profile.
+    issuer_name = view["issuer"].get("name") or credential.issuer.name
     response = render(
         request,
         "credentials/credential.html",
@@ -60,9 +62,10 @@ def credential_page_response(request: HttpRequest, credential: Credential) -> Ht
             "view": view,
             "result": result,
             "page_url": page_url,
+            "issuer_name": issuer_name,
             "linkedin_url": linkedin_url(
                 name=view["name"],
-                issuer_name=credential.issuer.name,
+                issuer_name=issuer_name,
                 page_url=page_url,
                 credential_id=str(credential.pk),
                 view=view,

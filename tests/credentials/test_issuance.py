@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from credentials import demo
-from credentials.issuers import resolve_local_did
+from credentials.compose import compose_credential
+from credentials.issuers import issuer_input, resolve_local_did
 from credentials.models import STATUS_LIST_SIZE, Credential, SigningKey, StatusList
 from credentials.revocation import (
     CredentialStateError,
@@ -20,12 +21,14 @@ from credentials.revocation import (
     suspend_credential,
 )
 from credentials.schema import schema_problems
+from credentials.signing import sign_credential
 from credentials.signing_keys import current_signing_key, mark_compromised, rotate_signing_key
 from credentials.status_lists import bit_is_set, decode_bitstring, encode_bitstring
 from credentials.vc_jwt import decode_vc_jwt, jwt_header
 from credentials.verification import verify_credential
 
 from .conftest import later
+from .samples import sample_input
 
 pytestmark = pytest.mark.django_db
 
@@ -153,17 +156,27 @@ def test_rotation_keeps_old_credentials_valid(issue, issuer):
     assert SigningKey.objects.filter(issuer=issuer, retired_at__isnull=True).count() == 1
 
 
-def test_compromised_key_invalidates_credentials_signed_after(issue, issuer):
-    before = issue()
+def test_compromised_key_vouches_only_for_what_we_issued_before(issue, issuer):
+    genuine = issue()
     key = current_signing_key(issuer=issuer)
     mark_compromised(key=key, since=timezone.now() + timedelta(seconds=1), actor="admin")
-    # A forger holding the key signs a credential "now" and later: simulate with `created` after.
-    assert verify_credential(before.data).ok
-    mark_compromised(key=key, since=before.issued_at, actor="admin")
-    result = verify_credential(before.data)
+    assert verify_credential(genuine.data).ok  # ours, issued before the compromise
+    # The thief signs a credential of their own and back-dates its proof: still refused.
+    forged = compose_credential(
+        replace(sample_input(str(uuid.uuid4())), issuer=issuer_input(issuer))
+    )
+    forged = sign_credential(
+        forged,
+        private_key=key.private_key(),
+        verification_method=key.verification_method(),
+        created=genuine.issued_at - timedelta(days=30),
+    )
+    result = verify_credential(forged, check_schema=False)
     assert not result.ok and "compromised" in result.errors[0]
-    # The issuer signs with a fresh key from then on.
-    assert issue().signing_key_id != key.pk
+    # Compromised since before our issuance: our own credential is no longer vouched for either.
+    mark_compromised(key=key, since=genuine.issued_at, actor="admin")
+    assert "compromised" in verify_credential(genuine.data).errors[0]
+    assert issue().signing_key_id != key.pk  # a fresh key signs from then on
 
 
 def test_private_key_encrypted_at_rest(issuer, settings):

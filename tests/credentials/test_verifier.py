@@ -146,14 +146,13 @@ def test_retired_key_still_verifies_old_credentials():
     assert verify(old, resolve_did=rotated, now=NOW).ok
 
 
-def test_compromised_key(signed):
-    def since(vm):
-        return datetime(2026, 1, 1, tzinfo=UTC) if vm.endswith("#key-1") else None
+def test_key_problem_is_reported(signed):
+    def problem(vm, document):
+        return "The key was compromised." if vm.endswith("#key-1") else None
 
-    result = verify(signed, resolve_did=RESOLVE, now=NOW, compromised_since=since)
-    assert not result.ok and "compromised" in result.errors[0]
-    later = lambda vm: datetime(2026, 2, 1, tzinfo=UTC)  # noqa: E731
-    assert verify(signed, resolve_did=RESOLVE, now=NOW, compromised_since=later).ok
+    result = verify(signed, resolve_did=RESOLVE, now=NOW, key_problem=problem)
+    assert not result.ok and result.errors == ["The key was compromised."]
+    assert verify(signed, resolve_did=RESOLVE, now=NOW, key_problem=lambda vm, d: None).ok
 
 
 @pytest.mark.parametrize(
