@@ -246,12 +246,17 @@ def launch_url(
     *,
     course: SandboxCourse,
     user: SandboxUser,
-    role: str = "learner",
+    role: str | None = None,
     resource_link: SandboxResourceLink | None = None,
     deep_link: bool = False,
 ) -> str:
-    """The URL that starts a launch as `user` (follow it with browserless.follow_launch)."""
-    q = {"course": course.pk, "user": user.pk, "role": role}
+    """The URL that starts a launch as `user` (follow it with browserless.follow_launch).
+
+    `role` None: the user's enrolment decides; "admin" for a site administrator.
+    """
+    q = {"course": course.pk, "user": user.pk}
+    if role:
+        q["role"] = role
     if resource_link is not None:
         q["link"] = resource_link.pk
     if deep_link:
