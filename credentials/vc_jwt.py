@@ -3,6 +3,8 @@ plus the registered claims iss, sub, nbf, jti (and exp when the credential expir
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -39,6 +41,28 @@ def jwt_header(token: str) -> dict:
     return jwt.get_unverified_header(token)
 
 
-def decode_vc_jwt(token: str, *, public_key: Ed25519PublicKey) -> dict:
-    """The verified claims; raises jwt.InvalidTokenError (expiry included) when not valid."""
-    return jwt.decode(token, public_key, algorithms=["EdDSA"], options={"verify_aud": False})
+def decode_vc_jwt(
+    token: str,
+    *,
+    public_key: Ed25519PublicKey,
+    now: datetime | None = None,
+    leeway: timedelta = timedelta(0),
+) -> dict:
+    """The verified claims; raises jwt.InvalidTokenError (expired, not yet valid...) otherwise.
+
+    nbf/exp are judged at `now` (default: the current time), not PyJWT's wall clock, so that
+    the JWT and the Data Integrity verifier agree on dates.
+    """
+    claims = jwt.decode(
+        token,
+        public_key,
+        algorithms=["EdDSA"],
+        options={"verify_aud": False, "verify_exp": False, "verify_nbf": False},
+    )
+    moment = (now or datetime.now(UTC)).timestamp()
+    slack = leeway.total_seconds()
+    if "nbf" in claims and claims["nbf"] > moment + slack:
+        raise jwt.ImmatureSignatureError("The token is not yet valid (nbf)")
+    if "exp" in claims and claims["exp"] <= moment - slack:
+        raise jwt.ExpiredSignatureError("Signature has expired")
+    return claims

@@ -15,9 +15,9 @@ from django.utils import timezone
 from .issuers import is_local_url, resolve_local_did
 from .models import Credential, SigningKey, StatusList
 from .schema import schema_problems
-from .verifier import VerificationResult, verify
+from .verifier import VerificationResult, verify, verify_jwt
 
-__all__ = ["VerificationResult", "verify_credential"]
+__all__ = ["VerificationResult", "verify_credential", "verify_credential_jwt"]
 
 
 def _status_list_from_url(url: str) -> StatusList | None:
@@ -93,4 +93,20 @@ def verify_credential(
         status_of=_status_of(document) if isinstance(document, dict) else None,
         key_problem=_key_problem,
         schema_check=schema_problems if check_schema else None,
+    )
+
+
+def verify_credential_jwt(token: str, *, now: datetime | None = None) -> VerificationResult:
+    """The VC-JWT form: signature by a key of our issuer's DID, dates, revocation."""
+    import jwt
+
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.InvalidTokenError:
+        claims = {}
+    return verify_jwt(
+        token,
+        resolve_did=resolve_local_did,
+        now=now or timezone.now(),
+        status_of=_status_of(claims),
     )

@@ -202,3 +202,69 @@ def verify(
     if not result.ok and result.status == "active":
         result.status = "invalid"
     return result
+
+
+def verify_jwt(
+    token: str,
+    *,
+    resolve_did: DidResolver,
+    now: datetime,
+    status_of: StatusLookup | None = None,
+) -> VerificationResult:
+    """Verify a VC-JWT: the EdDSA signature by a key of the issuer's DID, dates and status."""
+    import jwt  # PyJWT
+
+    from .vc_jwt import decode_vc_jwt
+
+    result = VerificationResult()
+    try:
+        header = jwt.get_unverified_header(token)
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.InvalidTokenError:
+        result.add("format", False, "This is not a JWT.")
+        result.status = "invalid"
+        return result
+    if header.get("alg") != "EdDSA" or not isinstance(header.get("kid"), str):
+        result.add("proof", False, "The JWT is not signed with EdDSA under a named key (kid).")
+        result.status = "invalid"
+        return result
+    key = _check_key(result, claims, {"verificationMethod": header["kid"]}, resolve_did)
+    if key is None:
+        result.status = "invalid"
+        return result
+    try:
+        decode_vc_jwt(token, public_key=key, leeway=CLOCK_SKEW, now=now)
+    except jwt.ExpiredSignatureError:
+        result.add("dates", False, "The credential has expired.")
+        result.status = "expired"
+        return result
+    except jwt.ImmatureSignatureError:
+        result.add("dates", False, "The credential is not valid yet.")
+        result.status = "not_yet_valid"
+        return result
+    except jwt.InvalidTokenError as exc:
+        result.add("proof", False, f"The JWT signature is not valid: {exc}.")
+        result.status = "invalid"
+        return result
+    if claims.get("iss") != _issuer_id(claims) or claims.get("jti") != claims.get("id"):
+        result.add("proof", False, "The JWT claims (iss, jti) contradict the credential.")
+        result.status = "invalid"
+        return result
+    result.add("proof", True, "The JWT signature is valid: the credential has not been altered.")
+    result.status = "active"
+    _check_dates(result, claims, {"created": claims.get("validFrom")}, now)
+    status = claims.get("credentialStatus")
+    if status is not None and status_of is not None:
+        state = status_of(status) if isinstance(status, dict) else None
+        ok = state == "active"
+        messages = {
+            "revoked": "The issuer has revoked this credential.",
+            "suspended": "The issuer has suspended this credential.",
+            None: "The credential's status cannot be checked.",
+        }
+        result.add("status", ok, "Not revoked or suspended." if ok else messages.get(state, ""))
+        if not ok:
+            result.status = state or "invalid"
+    if not result.ok and result.status == "active":
+        result.status = "invalid"
+    return result

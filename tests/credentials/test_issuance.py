@@ -209,3 +209,22 @@ def test_unsafe_input_stores_nothing(issue):
     with pytest.raises(Exception, match="absolute IRI"):
         issue(achievement=achievement)
     assert not Credential.objects.exists()
+
+
+def test_vc_jwt_verification(issue, issuer):
+    from credentials.verification import verify_credential_jwt
+
+    credential = issue(valid_until=later(30))
+    assert verify_credential_jwt(credential.jwt).ok
+    assert verify_credential_jwt(
+        credential.jwt, now=timezone.now() + timedelta(days=60)
+    ).status == ("expired")
+    head, payload, signature = credential.jwt.split(".")
+    forged = ".".join(
+        (head, payload[:-4] + ("AAAA" if payload[-4:] != "AAAA" else "BBBB"), signature)
+    )
+    assert not verify_credential_jwt(forged).ok
+    assert verify_credential_jwt("not a jwt").errors == ["This is not a JWT."]
+    revoke_credential(credential=credential, reason="Error", actor="qa")
+    result = verify_credential_jwt(credential.jwt)
+    assert result.status == "revoked" and not result.ok
