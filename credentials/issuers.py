@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from .did import PublishedKey, did_document
 from .documents import IssuerInput
-from .models import Issuer, SigningKey, public_base_url
+from .models import Issuer, SigningKey, host_did, public_base_url
 
 
 def get_or_create_issuer(
@@ -49,11 +49,11 @@ def issuer_did_document(issuer: Issuer, *, did: str | None = None) -> dict:
 
 def resolve_local_did(did: str) -> dict | None:
     """Resolve a did:web of this tool from the database (never over the network)."""
-    host_did = Issuer(slug="x").host_did
-    if did == host_did:
+    host = host_did()
+    if did == host:
         issuer = Issuer.objects.filter(is_default=True).first()
         return issuer_did_document(issuer, did=did) if issuer else None
-    prefix = host_did + ":issuers:"
+    prefix = host + ":issuers:"
     if not did.startswith(prefix):
         return None
     issuer = Issuer.objects.filter(slug=did.removeprefix(prefix)).first()

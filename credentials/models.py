@@ -33,6 +33,11 @@ def public_base_url() -> str:
     return getattr(settings, "PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 
+def host_did() -> str:
+    """did:web of this tool's public host (the default issuer answers to it)."""
+    return did_web(public_base_url())
+
+
 class Issuer(models.Model):
     """An issuing institution's Profile; its identity is a did:web on this tool's host."""
 
@@ -62,7 +67,7 @@ class Issuer(models.Model):
 
     @property
     def host_did(self) -> str:
-        return did_web(public_base_url())
+        return host_did()
 
     @property
     def did(self) -> str:
