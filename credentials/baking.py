@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 OB_NS = "https://purl.imsglobal.org/ob/v3p0"
 SVG_NS = "http://www.w3.org/2000/svg"
 PNG_KEYWORD = "openbadgecredential"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SIZE = 400
 
 
@@ -74,8 +75,15 @@ def baked_svg(*, credential_json: str, name: str, issuer_name: str) -> bytes:
 
 
 def svg_credential(svg_bytes: bytes) -> str | None:
-    """The credential JSON baked into an SVG, or None."""
-    root = etree.fromstring(svg_bytes, parser=etree.XMLParser(resolve_entities=False))
+    """The credential JSON (or VC-JWT) baked into an SVG, or None.
+
+    Uploaded files are untrusted: no entities, no network, no huge trees.
+    """
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(svg_bytes, parser=parser)
+    except etree.XMLSyntaxError:
+        return None
     node = root.find(f"{{{OB_NS}}}credential")
     if node is None:
         return None
@@ -106,11 +114,40 @@ def baked_png(*, credential_json: str, name: str, issuer_name: str) -> bytes:
 
 
 def png_credential(png_bytes: bytes) -> str | None:
-    """The credential baked into a PNG (its openbadgecredential iTXt chunk), or None."""
-    image = Image.open(io.BytesIO(png_bytes))
-    image.load()
-    value = image.text.get(PNG_KEYWORD) if hasattr(image, "text") else None
-    return str(value) if value is not None else None
+    """The credential baked into a PNG (its openbadgecredential iTXt chunk), or None.
+
+    Reads the chunks directly, never decoding pixels (uploads may be decompression bombs).
+    """
+    if not png_bytes.startswith(PNG_SIGNATURE):
+        return None
+    pos = len(PNG_SIGNATURE)
+    while pos + 8 <= len(png_bytes):
+        length = int.from_bytes(png_bytes[pos : pos + 4], "big")
+        kind = png_bytes[pos + 4 : pos + 8]
+        data = png_bytes[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+        if kind == b"IEND":
+            break
+        if kind != b"iTXt" or not data.startswith(PNG_KEYWORD.encode() + b"\0"):
+            continue
+        rest = data[len(PNG_KEYWORD) + 1 :]
+        if len(rest) < 2 or rest[0] != 0:  # compressed iTXt is not what the baking spec writes
+            return None
+        rest = rest[2:]
+        _lang, _, rest = rest.partition(b"\0")
+        _tkey, _, text = rest.partition(b"\0")
+        return text.decode("utf-8", errors="replace")
+    return None
+
+
+def extract_credential(data: bytes) -> str | None:
+    """The credential text inside an upload: JSON, a VC-JWT, a baked PNG or a baked SVG."""
+    if data.startswith(PNG_SIGNATURE):
+        return png_credential(data)
+    text = data.decode("utf-8", errors="replace").strip()
+    if text.startswith("<"):
+        return svg_credential(data)
+    return text or None
 
 
 def qr_png(url: str) -> bytes:

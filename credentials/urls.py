@@ -4,6 +4,7 @@ from . import views
 
 app_name = "credentials"
 urlpatterns = [
+    path("credentials/verify", views.verify_page, name="verify"),
     path("credentials/<uuid:credential_uuid>", views.credential_page, name="page"),
     path("credentials/<uuid:credential_uuid>.json", views.credential_json, name="json"),
     path("credentials/<uuid:credential_uuid>.jwt", views.credential_jwt, name="jwt"),

@@ -183,3 +183,45 @@ def status_list(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     response["ETag"] = etag
     patch_cache_control(response, public=True, max_age=STATUS_LIST_MAX_AGE)
     return response
+
+
+MAX_UPLOAD = 2_000_000
+
+
+def _verify_text(text: str):
+    """(result, document or None) for pasted/uploaded credential text (JSON or VC-JWT)."""
+    from .verification import verify_credential_jwt
+
+    if text.count(".") == 2 and not text.lstrip().startswith("{"):
+        return verify_credential_jwt(text.strip()), None
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return None, None
+    return verify_credential(document), document
+
+
+def verify_page(request: HttpRequest) -> HttpResponse:
+    """Anyone can check a credential of this tool: paste JSON or a VC-JWT, or upload a file."""
+    context: dict = {}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is not None:
+            data = upload.read(MAX_UPLOAD + 1)
+            text = None if len(data) > MAX_UPLOAD else baking.extract_credential(data)
+        else:
+            text = (request.POST.get("credential") or "").strip() or None
+        result, document = _verify_text(text) if text else (None, None)
+        if result is None:
+            context["error"] = (
+                "No credential found: paste its JSON or VC-JWT, or upload a .json, .jwt, or a "
+                "baked .png or .svg badge (2 MB at most)."
+            )
+        else:
+            context["result"] = result
+            context["view"] = credential_view(document) if document else None
+        response = render(request, "credentials/verify.html", context, status=200)
+        return response
+    if request.method != "GET":
+        return HttpResponse(status=405)
+    return render(request, "credentials/verify.html", context)

@@ -49,3 +49,29 @@ def test_credential_page_is_accessible_and_complete(browser_page, live_server, s
         if v["impact"] in SERIOUS
     ]
     assert violations == []
+
+
+def test_verify_page_is_accessible_and_verifies_a_paste(browser_page, live_server, settings):
+    settings.PUBLIC_BASE_URL = live_server.url
+    issuer = get_or_create_issuer(slug="uni", name="Example University", url="https://example.edu")
+    achievement = demo.demo_achievement(live_server.url)
+    cid = uuid.uuid4()
+    credential = issue_credential(
+        issuer=issuer,
+        credential_id=cid,
+        achievement=achievement,
+        subject=demo.demo_subject(4),
+        results=demo.demo_results(achievement),
+        evidence=demo.demo_evidence(live_server.url, str(cid)),
+        valid_from=timezone.now().replace(microsecond=0),
+    )
+    page = browser_page
+    page.goto(f"{live_server.url}/credentials/verify")
+    page.get_by_label("Credential (JSON or VC-JWT)").fill(credential.jwt)
+    page.get_by_role("button", name="Verify").click()
+    assert page.get_by_role("heading", name="Verified").is_visible()
+
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = [v["id"] for v in Axe().run(page).response["violations"] if v["impact"] in SERIOUS]
+    assert violations == []

@@ -146,3 +146,28 @@ def test_status_list_is_signed_cached_and_updated_on_revocation(client, credenti
     assert bit_is_set(bits, credential.status_index)
     cache.clear()
     assert client.get("/status-lists/uni/99").status_code == 404
+
+
+def test_verify_page_accepts_json_jwt_and_baked_images(client, credential):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    assert client.get("/credentials/verify").status_code == 200
+    html = client.post("/credentials/verify", {"credential": credential.document}).content.decode()
+    assert "Verified" in html and "The signature is valid" in html
+    html = client.post("/credentials/verify", {"credential": credential.jwt}).content.decode()
+    assert "Verified" in html and "JWT signature is valid" in html
+    for suffix, kind in ((".png", "image/png"), (".svg", "image/svg+xml")):
+        body = client.get(f"/credentials/{credential.pk}{suffix}").content
+        upload = SimpleUploadedFile(f"badge{suffix}", body, content_type=kind)
+        html = client.post("/credentials/verify", {"file": upload}).content.decode()
+        assert "Verified" in html, suffix
+    tampered = credential.document.replace('"value": "7"', '"value": "10"')
+    assert tampered != credential.document
+    html = client.post("/credentials/verify", {"credential": tampered}).content.decode()
+    assert "Not valid" in html and "altered" in html
+    html = client.post("/credentials/verify", {"credential": "hello"}).content.decode()
+    assert "No credential found" in html
+    bomb = SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 10, content_type="image/png")
+    assert (
+        "No credential found" in client.post("/credentials/verify", {"file": bomb}).content.decode()
+    )
