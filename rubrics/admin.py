@@ -3,6 +3,8 @@ and rubrics read-only — their changes go through the workflow, which audits th
 
 from django.contrib import admin
 
+from audit.events import record_event
+
 from .models import Competence, Framework, ProficiencyLevel, QAScope, Rubric, RubricVersion
 
 
@@ -41,6 +43,36 @@ class QAScopeAdmin(admin.ModelAdmin):
     list_display = ["user", "platform"]
     list_filter = ["platform"]
     autocomplete_fields = ["user"]
+
+    # Who may approve rubrics is itself audited.
+    def save_model(self, request, obj, form, change) -> None:
+        before = None
+        if change:
+            old = QAScope.objects.get(pk=obj.pk)
+            before = {"user_id": old.user_id, "platform_id": old.platform_id}
+        super().save_model(request, obj, form, change)
+        record_event(
+            actor=f"user:{request.user.pk}",
+            action="qa_scope.changed" if change else "qa_scope.granted",
+            object_type="qa_scope",
+            object_id=str(obj.pk),
+            before=before,
+            after={"user_id": obj.user_id, "platform_id": obj.platform_id},
+            platform_id=obj.platform_id,
+        )
+
+    def delete_model(self, request, obj) -> None:
+        before = {"user_id": obj.user_id, "platform_id": obj.platform_id}
+        pk, platform_id = obj.pk, obj.platform_id
+        super().delete_model(request, obj)
+        record_event(
+            actor=f"user:{request.user.pk}",
+            action="qa_scope.revoked",
+            object_type="qa_scope",
+            object_id=str(pk),
+            before=before,
+            platform_id=platform_id,
+        )
 
 
 @admin.register(Rubric)

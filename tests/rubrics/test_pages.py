@@ -277,3 +277,53 @@ def test_line_item_failure_is_explained(client, platform):
     assert page.status_code == 200
     assert "The LMS did not create the columns" in page.content.decode()
     assert not version.criteria.filter(line_item__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_granting_qa_in_admin_is_audited(client, platform):
+    from django.contrib.auth.models import User
+
+    root = User.objects.create_superuser("root", "r@example.org", "pw-long-enough-1")
+    reviewer = User.objects.create_user("rita", "rita@example.org", "pw-long-enough-1")
+    client.force_login(root)
+    added = client.post(
+        "/admin/rubrics/qascope/add/", {"user": reviewer.pk, "platform": platform.pk}
+    )
+    assert added.status_code == 302
+    event = AuditEvent.objects.get(action="qa_scope.granted")
+    assert event.actor == f"user:{root.pk}" and event.after["user_id"] == reviewer.pk
+    assert event.platform_id == platform.pk
+
+
+@pytest.mark.django_db
+def test_review_page_shows_gains_against_active_version(client, course, platform):
+    from rubrics.actors import actor_from_user
+    from rubrics.editing import PolicyDraft, save_draft
+    from rubrics.workflow import activate, approve, new_draft, submit
+
+    from .builders import three_criteria
+
+    teacher = instructor_actor(course)
+    qa_user = make_qa_user(platform)
+    qa = actor_from_user(qa_user)
+    rubric, v1 = draft_rubric(course, teacher)
+    bob = add_learner(course, "s2", "Bob")
+    for c in v1.criteria.all():
+        grade(c.line_item, bob, 9 if c.key != "evaluate" else 4)
+    submit(version=v1, actor=teacher)
+    approve(version=v1, actor=qa)
+    activate(version=v1, actor=qa)
+    v2 = new_draft(rubric=rubric, actor=teacher)
+    save_draft(
+        version=v2,
+        actor=teacher,
+        title="Information literacy",
+        policy=PolicyDraft(),
+        criteria=three_criteria(course=course, threshold_b=4),
+    )
+    submit(version=v2, actor=teacher)
+    client.force_login(qa_user)
+    body = client.get(f"/qa/versions/{v2.pk}/").content.decode()
+    assert "Changes from version 1 (Active)" in body
+    assert "Compared with the active version 1: 1 would gain, 0 would lose." in body
+    assert "5 points" in body and "4 points" in body
