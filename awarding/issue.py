@@ -31,13 +31,15 @@ def base_url() -> str:
 
 
 def institution_setting(*, platform: Platform) -> InstitutionSetting:
-    setting, _ = InstitutionSetting.objects.get_or_create(platform=platform)
+    setting, _ = InstitutionSetting.objects.select_related("issuer").get_or_create(
+        platform=platform
+    )
     return setting
 
 
-def issuer_for(*, platform: Platform):
+def issuer_for(*, platform: Platform, setting: InstitutionSetting | None = None):
     """The institution's chosen issuer, or one named after the platform (created once)."""
-    setting = institution_setting(platform=platform)
+    setting = setting or institution_setting(platform=platform)
     if setting.issuer_id:
         return setting.issuer
     issuer = get_or_create_issuer(
@@ -60,7 +62,7 @@ def issue_award(*, award_id: int) -> tuple[Award, bool]:
         return award, False
     platform = award.course.platform
     setting = institution_setting(platform=platform)
-    issuer = issuer_for(platform=platform)
+    issuer = issuer_for(platform=platform, setting=setting)
     spec = version_spec(award.decision.rubric_version)
     url = base_url()
     issued_at = timezone.now().replace(microsecond=0)
@@ -96,14 +98,13 @@ def issue_award(*, award_id: int) -> tuple[Award, bool]:
         locked.save(
             update_fields=["credential", "state", "issued_at", "postback_state", "updated_at"]
         )
-        Notification.objects.get_or_create(
+        # Once: only the caller that moved the locked award out of `pending` gets here.
+        Notification.objects.create(
             award=locked,
             kind=Notification.Kind.AWARDED,
-            defaults={
-                "learner_id": locked.learner_id,
-                "course_id": locked.course_id,
-                "message": f"You earned “{award.achievement.name}”.",
-            },
+            learner_id=locked.learner_id,
+            course_id=locked.course_id,
+            message=f"You earned “{award.achievement.name}”.",
         )
         record_event(
             actor="system:awarding",

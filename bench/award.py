@@ -71,6 +71,8 @@ def _worker_env(db_name: str) -> dict:
         "PUBLIC_BASE_URL": BASE,
         "LMS_SANDBOX": "1",
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        # The learners' emails are composed and sent, into memory rather than the console.
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
 
 
@@ -95,11 +97,12 @@ def start_workers(n: int, env: dict) -> list[subprocess.Popen]:
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
-                "--loglevel=WARNING",
+                f"--loglevel={os.environ.get('BENCH_WORKER_LOGLEVEL', 'WARNING')}",
             ],
             cwd=ROOT,
             env=env,
             start_new_session=True,
+            stdout=subprocess.DEVNULL,  # the banner
         )
         for i in range(n)
     ]
