@@ -90,11 +90,9 @@ class FakePlatform:
             LTI + "roles": list(roles),
             LTI + "context": {"id": "course-2", "label": "LTI101", "title": "LTI Test Course"},
             LTI + "launch_presentation": {"locale": "en", "return_url": self.issuer + "/r"},
-            "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": {
-                "scope": ["https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"],
-                "lineitems": self.issuer + "/services/2/lineitems?type_id=1",
-            },
         }
+        # No AGS/NRPS claims by default: with them a launch starts the course's grade sync
+        # (in-process in tests), which this fake platform does not serve.
         body.update(extra)
         return {k: v for k, v in body.items() if v is not None}
 

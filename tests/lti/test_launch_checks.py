@@ -41,12 +41,21 @@ def test_instructor_launch_records_course_and_redirects_with_a_launch_token(
     def on_launch(sender, **kwargs):
         received.append(kwargs)
 
+    # The course exists with its sync off: this test is about the launch, not the sync.
+    Course.objects.create(platform=fake_platform.row, context_id="course-2", sync_enabled=False)
+    ags = {
+        "scope": ["https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"],
+        "lineitems": fake_platform.issuer + "/services/2/lineitems?type_id=1",
+    }
     launch_verified.connect(on_launch)
     try:
         state, nonce = login()
-        response = launch(
-            client, fake_platform.sign(fake_platform.claims(nonce=nonce, tool=TOOL)), state
+        claims = fake_platform.claims(
+            nonce=nonce,
+            tool=TOOL,
+            **{"https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": ags},
         )
+        response = launch(client, fake_platform.sign(claims), state)
     finally:
         launch_verified.disconnect(on_launch)
     assert response.status_code == 302, response.content[:800]
