@@ -327,3 +327,25 @@ def test_review_page_shows_gains_against_active_version(client, course, platform
     assert "Changes from version 1 (Active)" in body
     assert "Compared with the active version 1: 1 would gain, 0 would lose." in body
     assert "5 points" in body and "4 points" in body
+
+
+@pytest.mark.django_db
+def test_rejected_version_shows_comment_and_new_version_copies(client, course, platform):
+    from rubrics.actors import actor_from_user
+    from rubrics.workflow import reject, submit
+
+    teacher = instructor_actor(course)
+    rubric, v1 = draft_rubric(course, teacher)
+    submit(version=v1, actor=teacher)
+    reject(version=v1, actor=actor_from_user(make_qa_user(platform)), comment=f"Too easy {XSS}")
+    lt = instructor_launch(course).token
+    page = client.get(f"/rubrics/versions/{v1.pk}/", {"lt": lt}).content.decode()
+    assert "Too easy &lt;script&gt;" in page and XSS not in page
+    assert "make a new version" in page and 'data-testid="editor"' not in page
+    made = client.post(f"/rubrics/{rubric.pk}/new-version/", {"lt": lt})
+    v2 = RubricVersion.objects.get(rubric=rubric, number=2)
+    assert made.status_code == 302 and f"/rubrics/versions/{v2.pk}/" in made["Location"]
+    assert [c.key for c in v2.to_spec().criteria] == ["search", "evaluate", "safety"]
+    again = client.post(f"/rubrics/{rubric.pk}/new-version/", {"lt": lt})
+    assert f"/rubrics/versions/{v2.pk}/" in again["Location"]  # the existing draft
+    assert RubricVersion.objects.filter(rubric=rubric).count() == 2
