@@ -16,7 +16,7 @@ import re
 
 from pyld import jsonld
 
-from .fast_canon import Unsupported, to_quads
+from .fast_canon import Unsupported, canonical_nquads, to_quads
 from .jsonld_loader import BUNDLED, load_document
 
 ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S*$")
@@ -85,23 +85,29 @@ def _walk_expanded(node, problems: list[str]) -> None:
 
 def find_problems(document: dict) -> list[str]:
     """Every reason `document` is unsafe to sign ([] when it is fine)."""
+    return _inspect(document)[0]
+
+
+def _inspect(document: dict) -> tuple[list[str], set | None]:
+    """(problems, the RDF quads when the fast walker could read the document)."""
     problems: list[str] = []
     contexts = document.get("@context")
     for ctx in contexts if isinstance(contexts, list) else [contexts]:
         if isinstance(ctx, str) and ctx not in BUNDLED:
             problems.append(f"the context {ctx!r} is not bundled (contexts are never fetched)")
     if problems:
-        return problems
+        return problems, None
     _walk_compact(document, "", problems)
     dropped: list[str] = []
     try:
         # The fast walker expands exactly as PyLD does and refuses (Unsupported) every
         # relative IRI, so when it succeeds only the dropped keys remain to report.
-        to_quads(document, dropped=dropped)
+        quads = to_quads(document, dropped=dropped)
     except Unsupported:
         dropped.clear()
     else:
-        return problems + [f"the key {key!r} is defined by no context" for key in dropped]
+        problems += [f"the key {key!r} is defined by no context" for key in dropped]
+        return problems, quads
     try:
         expanded = jsonld.expand(
             document,
@@ -109,14 +115,24 @@ def find_problems(document: dict) -> list[str]:
             on_property_dropped=lambda prop: dropped.append(str(prop)),
         )
     except jsonld.JsonLdError as exc:
-        return [*problems, f"JSON-LD expansion failed: {exc.args[0] if exc.args else exc}"]
+        return [*problems, f"JSON-LD expansion failed: {exc.args[0] if exc.args else exc}"], None
     problems.extend(f"the key {key!r} is defined by no context" for key in dropped)
     _walk_expanded(expanded, problems)
-    return problems
+    return problems, None
 
 
-def check_document(document: dict) -> None:
-    """Raise UnsafeDocumentError listing every problem; return quietly when safe to sign."""
-    problems = find_problems(document)
+def check_document(document: dict) -> str | None:
+    """Raise UnsafeDocumentError listing every problem when `document` is unsafe to sign.
+
+    Returns the canonical N-Quads of the checked document when the fast path produced them
+    (so the signature covers exactly the dataset that was checked), else None.
+    """
+    problems, quads = _inspect(document)
     if problems:
         raise UnsafeDocumentError(problems)
+    if quads is None:
+        return None
+    try:
+        return canonical_nquads(quads)
+    except Unsupported:
+        return None

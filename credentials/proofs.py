@@ -44,10 +44,16 @@ def proof_config(*, context, verification_method: str, created: str, purpose: st
     }
 
 
-def hash_inputs(unsecured: dict, config: dict) -> ProofInputs:
-    """Canonicalize and hash the document (without proof) and the proof config (no proofValue)."""
+def hash_inputs(
+    unsecured: dict, config: dict, canonical_document: str | None = None
+) -> ProofInputs:
+    """Canonicalize and hash the document (without proof) and the proof config (no proofValue).
+
+    `canonical_document`, when given, must be the RDFC-1.0 form of `unsecured` (the pre-sign
+    check computes it already).
+    """
     canon_config = canonicalize(config)
-    canon_doc = canonicalize(unsecured)
+    canon_doc = canonical_document if canonical_document is not None else canonicalize(unsecured)
     hash_data = (
         hashlib.sha256(canon_config.encode("utf-8")).digest()
         + hashlib.sha256(canon_doc.encode("utf-8")).digest()
@@ -62,6 +68,7 @@ def sign_document(
     verification_method: str,
     created: str,
     purpose: str = "assertionMethod",
+    canonical_document: str | None = None,
 ) -> dict:
     """A copy of `document` with an eddsa-rdfc-2022 DataIntegrityProof added."""
     if "proof" in document:
@@ -72,7 +79,7 @@ def sign_document(
         created=created,
         purpose=purpose,
     )
-    inputs = hash_inputs(document, config)
+    inputs = hash_inputs(document, config, canonical_document)
     signature = private_key.sign(inputs.hash_data)
     proof = {k: v for k, v in config.items() if k != "@context"}
     proof["proofValue"] = encode_base58btc(signature)

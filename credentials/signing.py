@@ -29,10 +29,11 @@ def sign_credential(
     created: datetime,
 ) -> dict:
     """Check `document` (UnsafeDocumentError lists every problem), then add its proof."""
-    check_document(document)
+    canonical = check_document(document)
     return sign_document(
         document,
         private_key=private_key,
         verification_method=verification_method,
         created=format_datetime(created),
+        canonical_document=canonical,
     )

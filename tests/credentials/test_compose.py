@@ -120,3 +120,12 @@ def test_find_problems_lists_all():
     doc["foo"] = 1
     doc["bar"] = 2
     assert len(find_problems(doc)) == 2
+
+
+def test_check_returns_the_canonical_form_it_checked():
+    from credentials.canonicalize import reference_canonicalize
+
+    doc = compose_credential(sample_input())
+    assert check_document(doc) == reference_canonicalize(doc)
+    doc["name"] = {"@value": "x", "@language": "en"}  # outside the fast path: no shortcut
+    assert check_document(doc) is None
