@@ -7,6 +7,8 @@ CDATA is the signed JSON; PNG: an uncompressed iTXt chunk with the keyword
 
 from __future__ import annotations
 
+import base64
+import copy
 import io
 import textwrap
 
@@ -24,9 +26,52 @@ def _lines(name: str) -> list[str]:
     return textwrap.wrap(name, width=22)[:4] or ["Credential"]
 
 
-def baked_svg(*, credential_json: str, name: str, issuer_name: str) -> bytes:
+SVG_DATA_URI = "data:image/svg+xml;base64,"
+_UNSAFE_TAGS = frozenset({"script", "foreignObject", "iframe", "object", "embed"})
+
+
+def svg_from_data_uri(uri: object) -> bytes | None:
+    """The SVG bytes of a base64 `data:image/svg+xml` URI (the achievement image), or None."""
+    if not isinstance(uri, str) or not uri.startswith(SVG_DATA_URI):
+        return None
+    try:
+        return base64.b64decode(uri[len(SVG_DATA_URI) :], validate=True)
+    except ValueError:
+        return None
+
+
+def _base_root(base_svg: bytes | None):
+    """A new <svg> root declaring the openbadges namespace, with the base image's content.
+
+    Scripts, embedded documents and event handlers are dropped: the SVG is served from our
+    origin.
+    """
     nsmap = {None: SVG_NS, "openbadges": OB_NS}
-    svg = etree.Element(
+    if base_svg:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+        try:
+            base = etree.fromstring(base_svg, parser=parser)
+        except etree.XMLSyntaxError:
+            base = None
+        if base is not None and base.tag == f"{{{SVG_NS}}}svg":
+            extra = {k: v for k, v in base.nsmap.items() if k not in nsmap and v != OB_NS}
+            root = etree.Element(base.tag, attrib=dict(base.attrib), nsmap={**nsmap, **extra})
+            for child in base:
+                root.append(copy.deepcopy(child))
+            for node in list(root.iter()):
+                if not isinstance(node.tag, str):
+                    continue
+                if etree.QName(node).localname in _UNSAFE_TAGS:
+                    node.getparent().remove(node)
+                    continue
+                for attr in list(node.attrib):
+                    value = node.attrib[attr].strip().lower()
+                    if etree.QName(attr).localname.lower().startswith("on") or value.startswith(
+                        "javascript:"
+                    ):
+                        del node.attrib[attr]
+            return root, True
+    root = etree.Element(
         f"{{{SVG_NS}}}svg",
         nsmap=nsmap,
         width=str(SIZE),
@@ -34,11 +79,23 @@ def baked_svg(*, credential_json: str, name: str, issuer_name: str) -> bytes:
         viewBox=f"0 0 {SIZE} {SIZE}",
         role="img",
     )
-    title = etree.SubElement(svg, f"{{{SVG_NS}}}title")
+    return root, False
+
+
+def baked_svg(
+    *, credential_json: str, name: str, issuer_name: str, base_svg: bytes | None = None
+) -> bytes:
+    """The credential baked into `base_svg` (the achievement's own SVG) or a drawn badge."""
+    svg, has_design = _base_root(base_svg)
+    title = etree.Element(f"{{{SVG_NS}}}title")
     title.text = f"{name} — {issuer_name}"
-    baked = etree.SubElement(svg, f"{{{OB_NS}}}credential")
+    baked = etree.Element(f"{{{OB_NS}}}credential")
     # "]]>" can only occur inside a JSON string, where "\u003e" is the same character.
     baked.text = etree.CDATA(credential_json.replace("]]>", "]]\\u003e"))
+    svg.insert(0, baked)
+    svg.insert(0, title)
+    if has_design:
+        return etree.tostring(svg, xml_declaration=True, encoding="UTF-8")
     etree.SubElement(svg, f"{{{SVG_NS}}}circle", cx="200", cy="200", r="190", fill="#1f4e79")
     etree.SubElement(
         svg,

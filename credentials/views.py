@@ -103,12 +103,16 @@ def credential_jwt(request: HttpRequest, credential_uuid) -> HttpResponse:
 @require_GET
 def credential_svg(request: HttpRequest, credential_uuid) -> HttpResponse:
     credential = public_credential(credential_uuid)
+    image = (credential.data.get("credentialSubject") or {}).get("achievement", {}).get("image")
     body = baking.baked_svg(
         credential_json=credential.document,
         name=credential.achievement_name,
         issuer_name=credential.issuer.name,
+        base_svg=baking.svg_from_data_uri(image.get("id") if isinstance(image, dict) else image),
     )
     response = HttpResponse(body, content_type="image/svg+xml")
+    # Served from our origin: never let an SVG run anything.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     response["Content-Disposition"] = f'inline; filename="{credential.pk}.svg"'
     return response
 

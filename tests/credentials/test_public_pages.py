@@ -171,3 +171,19 @@ def test_verify_page_accepts_json_jwt_and_baked_images(client, credential):
     assert (
         "No credential found" in client.post("/credentials/verify", {"file": bomb}).content.decode()
     )
+
+
+def test_baked_svg_uses_the_achievement_svg_image(client, issue):
+    from dataclasses import replace
+
+    badge = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect id="mine"/></svg>'
+    )
+    uri = "data:image/svg+xml;base64," + __import__("base64").b64encode(badge).decode()
+    credential = issue(
+        achievement=replace(demo.demo_achievement("http://127.0.0.1:8000"), image_url=uri)
+    )
+    response = client.get(f"/credentials/{credential.pk}.svg")
+    assert b'<rect id="mine"/>' in response.content
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+    assert json.loads(svg_credential(response.content)) == credential.data
