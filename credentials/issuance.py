@@ -97,8 +97,8 @@ def issue_credential(
                         jwt=encode_vc_jwt(
                             signed, private_key=private_key, kid=key.verification_method()
                         ),
-                        achievement_id=achievement.id,
-                        achievement_name=achievement.name,
+                        achievement_id=achievement.id[:500],
+                        achievement_name=achievement.name[:500],
                         status_list=status_list,
                         status_index=index,
                         issued_at=now,

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import baking
 from .issuers import issuer_did_document
@@ -76,7 +76,7 @@ def credential_page_response(request: HttpRequest, credential: Credential) -> Ht
     return response
 
 
-@require_GET
+@require_safe
 def credential_page(request: HttpRequest, credential_uuid) -> HttpResponse:
     credential = public_credential(credential_uuid)
     if _wants_json(request):
@@ -86,13 +86,13 @@ def credential_page(request: HttpRequest, credential_uuid) -> HttpResponse:
     return credential_page_response(request, credential)
 
 
-@require_GET
+@require_safe
 def credential_json(request: HttpRequest, credential_uuid) -> HttpResponse:
     credential = public_credential(credential_uuid)
     return credential_json_response(credential, download=request.GET.get("download") == "1")
 
 
-@require_GET
+@require_safe
 def credential_jwt(request: HttpRequest, credential_uuid) -> HttpResponse:
     credential = public_credential(credential_uuid)
     response = HttpResponse(credential.jwt, content_type="application/vc+jwt")
@@ -100,7 +100,7 @@ def credential_jwt(request: HttpRequest, credential_uuid) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def credential_svg(request: HttpRequest, credential_uuid) -> HttpResponse:
     credential = public_credential(credential_uuid)
     image = (credential.data.get("credentialSubject") or {}).get("achievement", {}).get("image")
@@ -117,7 +117,7 @@ def credential_svg(request: HttpRequest, credential_uuid) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def credential_png(request: HttpRequest, credential_uuid) -> HttpResponse:
     credential = public_credential(credential_uuid)
     body = baking.baked_png(
@@ -130,7 +130,7 @@ def credential_png(request: HttpRequest, credential_uuid) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def credential_qr(request: HttpRequest, credential_uuid) -> HttpResponse:
     credential = public_credential(credential_uuid)
     return HttpResponse(baking.qr_png(credential.public_url), content_type="image/png")
@@ -142,7 +142,7 @@ def _json(data: dict, *, max_age: int = 3600) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def issuer_profile(request: HttpRequest, slug: str) -> HttpResponse:
     issuer = get_object_or_404(Issuer, slug=slug)
     profile = {"@context": [VC_V2, OB_V3], "id": issuer.did, "type": ["Profile"]}
@@ -155,13 +155,13 @@ def issuer_profile(request: HttpRequest, slug: str) -> HttpResponse:
     return _json(profile)
 
 
-@require_GET
+@require_safe
 def issuer_did(request: HttpRequest, slug: str) -> HttpResponse:
     issuer = get_object_or_404(Issuer, slug=slug)
     return _json(issuer_did_document(issuer, did=issuer.path_did), max_age=300)
 
 
-@require_GET
+@require_safe
 def host_did(request: HttpRequest) -> HttpResponse:
     issuer = Issuer.objects.filter(is_default=True).first()
     if issuer is None:
@@ -169,7 +169,7 @@ def host_did(request: HttpRequest) -> HttpResponse:
     return _json(issuer_did_document(issuer, did=issuer.host_did), max_age=300)
 
 
-@require_GET
+@require_safe
 def status_list(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     status = get_object_or_404(
         StatusList.objects.select_related("issuer"), issuer__slug=slug, number=number
