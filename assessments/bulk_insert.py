@@ -2,8 +2,8 @@
 
 `bulk_create` spends most of its time compiling SQL per field per object (about 20 µs a
 value); a sync inserting 100,000 results and as many revisions pays that twice. Here the
-statement is built once per batch: one multi-row `INSERT ... VALUES (...), (...)` of up to
-`BATCH_ROWS` rows (one round trip; `executemany` would send one statement per row).
+rows go to PostgreSQL through COPY, and to SQLite as multi-row `INSERT ... VALUES` of up to
+`BATCH_ROWS` rows (`executemany` would send one statement per row).
 Values are adapted exactly as Django would (`get_db_prep_save`) for the fields that need it
 (dates, JSON); numbers, strings and ids pass through.
 """
@@ -27,18 +27,27 @@ def insert_rows(*, model: type[Model], fields: Sequence[str], rows: list[tuple])
     columns = [model._meta.get_field(name) for name in fields]
     adapt = [i for i, column in enumerate(columns) if isinstance(column, DateTimeField | JSONField)]
     quote = connection.ops.quote_name
-    head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608 - only quoted model metadata
-        quote(model._meta.db_table), ", ".join(quote(c.column) for c in columns)
-    )
-    one_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    table = quote(model._meta.db_table)
+    column_list = ", ".join(quote(c.column) for c in columns)
+
+    def prepared(batch):
+        for row in batch:
+            if adapt:
+                row = list(row)
+                for i in adapt:
+                    row[i] = columns[i].get_db_prep_save(row[i], connection)
+            yield row
+
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY streams rows without building (and re-parsing) a large SQL string.
+            with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
+                for row in prepared(rows):
+                    copy.write_row(row)
+            return
+        head = f"INSERT INTO {table} ({column_list}) VALUES "  # noqa: S608 - quoted metadata
+        one_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
         for start in range(0, len(rows), BATCH_ROWS):
             batch = rows[start : start + BATCH_ROWS]
-            params: list = []
-            for row in batch:
-                if adapt:
-                    row = list(row)
-                    for i in adapt:
-                        row[i] = columns[i].get_db_prep_save(row[i], connection)
-                params.extend(row)
+            params = [value for row in prepared(batch) for value in row]
             cursor.execute(head + ", ".join([one_row] * len(batch)), params)
