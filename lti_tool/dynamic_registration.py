@@ -82,16 +82,27 @@ def fetch_platform_configuration(*, openid_configuration: str, registration_toke
     issuer = config.get("issuer")
     if not isinstance(issuer, str) or not issuer:
         raise RegistrationError("The platform's configuration names no issuer.")
-    # The spec: the configuration URL must start with the issuer, or anyone's server could
-    # claim to be any LMS.
-    if not openid_configuration.startswith(issuer.rstrip("/")):
-        raise RegistrationError("The configuration URL is not on the platform's issuer.")
     for field in ("authorization_endpoint", "token_endpoint", "jwks_uri", "registration_endpoint"):
         _check_url(config.get(field, ""), field)
+    if not _served_by_issuer(openid_configuration, config):
+        raise RegistrationError("The configuration URL is not on the platform's issuer.")
     allowed = getattr(settings, "LTI_REGISTRATION_ISSUERS", None)
     if allowed and issuer not in allowed:
         raise RegistrationError("This Credbridge does not accept registrations from this issuer.")
     return config
+
+
+def _served_by_issuer(openid_configuration: str, config: dict) -> bool:
+    """The spec: the configuration URL must start with the issuer, or anyone's server could
+    claim to be any LMS. Canvas has one issuer for every school and also serves the
+    configuration from each school's host; there the school's host must be the one that
+    takes the registration (the trust anchor is the school, not the shared issuer)."""
+    if openid_configuration.startswith(config["issuer"].rstrip("/") + "/"):
+        return True
+    if product_family(config) != "canvas":
+        return False
+    here = urlsplit(openid_configuration).netloc.lower()
+    return here == urlsplit(config["registration_endpoint"]).netloc.lower()
 
 
 def post_registration(*, config: dict, request_body: dict, registration_token: str) -> dict:

@@ -70,7 +70,7 @@ class RegistrationPlatform:
                 PLATFORM_CONFIG: {"product_family_code": "moodle", "version": "4.5"},
             }
         return {
-            "issuer": b,
+            "issuer": "https://canvas.instructure.com",  # one issuer for every school
             "authorization_endpoint": b + "/api/lti/authorize_redirect",
             "token_endpoint": b + "/login/oauth2/token",
             "jwks_uri": b + "/api/lti/security/jwks",
@@ -147,7 +147,8 @@ def test_moodle_dynamic_registration(client, moodle):
 
 
 def test_canvas_dynamic_registration(client, canvas):
-    url = canvas.base + "/api/lti/security/openid-configuration?registration_token=" + TOKEN
+    school = canvas.base.replace("127.0.0.1", "localhost")  # the school's own host
+    url = school + "/api/lti/security/openid-configuration?registration_token=" + TOKEN
     done = client.post("/lti/register/", {"openid_configuration": url, "registration_token": TOKEN})
     assert done.status_code == 200, done.content[:500]
     assert b"Example &lt;University&gt;" in done.content
@@ -185,11 +186,17 @@ def test_wrong_token_and_foreign_issuer_are_refused(client, moodle, canvas):
     )
     assert response.status_code == 400 and b"401" in response.content
     # A configuration served from one host that claims another issuer
-    foreign = (
-        canvas.base.replace("127.0.0.1", "localhost") + "/api/lti/security/openid-configuration"
-    )
+    foreign = moodle.base.replace("127.0.0.1", "localhost") + "/mod/lti/openid-configuration.php"
     response = client.post(
         "/lti/register/", {"openid_configuration": foreign, "registration_token": TOKEN}
+    )
+    assert response.status_code == 400 and b"issuer" in response.content
+    # Canvas: a school's host may serve it, but only the host that takes the registration
+    # (this fake Canvas registers on "localhost"; here its configuration is asked of
+    # 127.0.0.1, which is neither that host nor the issuer).
+    canvas_elsewhere = canvas.base + "/api/lti/security/openid-configuration"
+    response = client.post(
+        "/lti/register/", {"openid_configuration": canvas_elsewhere, "registration_token": TOKEN}
     )
     assert response.status_code == 400 and b"issuer" in response.content
     assert Platform.objects.count() == 0

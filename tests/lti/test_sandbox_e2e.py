@@ -1,8 +1,9 @@
 """End to end over real HTTP: the sandbox LMS (Moodle and Canvas flavours) launches the tool
 served by Django's live server, following the same auto-submitted forms a browser does."""
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
+import lxml.html
 import pytest
 import requests
 from django.urls import reverse
@@ -95,3 +96,64 @@ def test_deep_linking_launch_from_the_sandbox_reaches_the_picker(live_server, fl
         data={"lt": lt, "title": "Credbridge", "add_line_item": "on", "score_maximum": "10"},
     )
     assert returned.status_code == 200 and 'name="JWT"' in returned.text
+
+
+def _submit(session: requests.Session, response: requests.Response) -> requests.Response:
+    """Submit the page's (auto-submitted) form, as the browser's script would."""
+    from lms_sandbox.browserless import form_fields
+
+    form = lxml.html.fromstring(response.content).forms[0]
+    action = urljoin(response.url, form.get("action") or response.url)
+    if (form.get("method") or "get").lower() == "post":
+        return session.post(action, data=form_fields(form))
+    return session.get(action, params=form_fields(form))
+
+
+@pytest.mark.parametrize("flavour", ["moodle", "canvas"])
+def test_deep_linking_round_trip_places_the_tool_with_a_line_item(live_server, flavour):
+    from lms_sandbox.models import DeepLinkPlacement
+
+    sp, _ = connect_tool(flavour=flavour, tool_base_url=live_server.url)
+    course = seed_course(platform=sp, title="Round trip", learners=1)
+    url, _ = start_url(live_server, sp, course, "instructor", message="deep_link")
+    session = requests.Session()
+    picker = follow_launch(session, url)
+    lt = parse_qs(urlsplit(picker.url).query)["lt"][0]
+    page = session.post(
+        f"{live_server.url}/lti/deep-link/",
+        data={"lt": lt, "title": "Credbridge", "add_line_item": "on", "score_maximum": "20"},
+    )
+    done = _submit(session, page)  # the JWT goes back to the platform's return URL
+    assert done.status_code == 200, done.text[:800]
+    (placement,) = DeepLinkPlacement.objects.filter(course=course)
+    assert placement.resource_link.title == "Credbridge"
+    assert placement.resource_link.url == f"{live_server.url}/lti/launch/"
+    assert placement.line_item.score_maximum == 20
+    assert placement.line_item.tag == "credbridge:credential"
+
+
+@pytest.mark.parametrize("flavour", ["moodle", "canvas"])
+def test_dynamic_registration_with_the_sandbox_then_launch(live_server, flavour):
+    from lms_sandbox.registration import start_registration
+    from lti_tool.models import Deployment, Platform
+
+    sp, manual = connect_tool(flavour=flavour, tool_base_url=live_server.url)
+    manual.delete()  # the tool forgets the manual registration: register dynamically instead
+    start = start_registration(platform=sp, registration_url=f"{live_server.url}/lti/register/")
+    session = requests.Session()
+    page = session.get(start)
+    assert page.status_code == 200 and 'id="register"' in page.text, page.text[:800]
+    done = _submit(session, page)
+    assert done.status_code == 200, done.text[:800]
+    assert "org.imsglobal.lti.close" in done.text
+    sp.refresh_from_db()
+    platform = Platform.objects.get(issuer=sp.issuer, client_id=sp.client_id)
+    assert platform.flavour == flavour
+    assert platform.key_set_url.startswith(live_server.url)
+    assert sp.tool_login_url == f"{live_server.url}/lti/login/"
+    # The registered deployment (or the first launch's, when the platform gave none) launches.
+    course = seed_course(platform=sp, title="After registration", learners=1)
+    url, _ = start_url(live_server, sp, course, "learner")
+    hop = the_tool_redirect(follow_launch(requests.Session(), url))
+    assert hop.status_code == 302, hop.text[:800]
+    assert Deployment.objects.filter(platform=platform, deployment_id=sp.deployment_id).exists()
