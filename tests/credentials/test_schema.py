@@ -1,0 +1,53 @@
+"""The fast schema answer never disagrees with jsonschema (the authority)."""
+
+import copy
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from credentials import schema
+from credentials.compose import compose_credential
+
+from .samples import sample_input
+
+pytest.importorskip("fastjsonschema")
+
+DOC = compose_credential(sample_input())
+VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.text(max_size=5), st.just([]), st.just({})
+)
+
+
+def _paths(node, path=()):
+    yield path
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _paths(v, (*path, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _paths(v, (*path, i))
+
+
+PATHS = [p for p in _paths(DOC) if p]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(PATHS), st.sampled_from(["set", "delete"]), VALUES)
+def test_fast_and_authoritative_validators_agree(path, action, value):
+    doc = copy.deepcopy(DOC)
+    target = doc
+    for step in path[:-1]:
+        target = target[step]
+    if action == "delete":
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+    authoritative = not any(True for _ in schema._validator().iter_errors(doc))
+    assert (schema.schema_problems(doc) == []) == authoritative
+    if schema._fast_accepts()(doc):
+        assert authoritative, f"fast validator accepted an invalid document at {path}"
+
+
+def test_sample_is_valid_both_ways():
+    assert schema._fast_accepts()(DOC) and schema.schema_problems(DOC) == []
