@@ -1,10 +1,14 @@
 """End to end over real HTTP: the sandbox LMS and the tool talk through the live server."""
 
+import json
+
 import pytest
 
 from assessments.sync import sync_course
+from awarding import demo
 from awarding.models import Award
 from awarding.tasks import sweep_awards_task
+from credentials.verification import verify_credential
 from lms_sandbox.models import SandboxLineItem
 
 from .story import PASS, PLAN, check_outcome, set_up, wait_for
@@ -52,3 +56,26 @@ def test_story_with_a_real_celery_worker(celery_worker, live_server, settings):
         what="credentials issued and posted back by the worker",
     )
     check_outcome(story, base_url=live_server.url)
+
+    # A grade lowered after the award: flagged for QA with both snapshots, never revoked.
+    holder = story.learners[0]
+    demo.grade_in_sandbox(
+        sandbox_course=story.sandbox_course,
+        user=holder,
+        tag="credbridge:criterion:create",
+        score=3,
+    )
+    wait_for(
+        lambda: request_sync(course_id=story.course.pk, trigger="e2e"),
+        what="the first sync to release its lock",
+    )
+    wait_for(
+        lambda: Award.objects.filter(learner__sub=holder.sub, state=Award.State.FLAGGED).exists(),
+        what="the worker to flag the award",
+    )
+    award = Award.objects.select_related("credential").get(learner__sub=holder.sub)
+    assert award.state == Award.State.FLAGGED
+    assert award.decision.evidence["create"][-1]["score"] == 16
+    assert award.flag_decision.evidence["create"][-1]["score"] == 3
+    assert award.credential.status == "active"
+    assert verify_credential(json.loads(award.credential.document)).ok

@@ -1,0 +1,57 @@
+"""What starts the pipeline, and the sweep that finishes what a lost message left behind."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from awarding.decide import evaluate_learners
+from awarding.models import Award, Decision
+from awarding.receivers import on_version_activated
+from awarding.tasks import sweep_awards_task
+from credentials.models import Credential
+
+from .scenario import build
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_activated_version_evaluates_every_learner_of_the_course(
+    django_capture_on_commit_callbacks,
+):
+    sc = build()
+    meets, misses = sc.add_learners(2)
+    sc.grade_all(meets, 1.0)
+    sc.grade(misses, "browse", 1)
+    version = sc.rubric.versions.get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        on_version_activated(sender=None, version=version)
+
+    assert set(Decision.objects.values_list("learner_id", "outcome")) == {
+        (meets.pk, "met"),
+        (misses.pk, "insufficient_evidence"),
+    }
+    assert Award.objects.get().learner == meets
+    assert Credential.objects.count() == 1
+
+
+def test_the_sweep_issues_an_award_whose_message_was_lost(django_capture_on_commit_callbacks):
+    sc = build()
+    learner = sc.add_learners(1)[0]
+    sc.grade_all(learner, 1.0)
+    report = evaluate_learners(rule=sc.rule, learner_ids=[learner.pk], trigger="t")  # no task
+    award = Award.objects.get(pk=report.to_issue[0])
+
+    assert sweep_awards_task.delay(older_than_s=60).get() == {
+        "pending": 0,
+        "unsent": 0,
+        "postback": 0,
+    }  # too recent: its task may still be on its way
+    Award.objects.filter(pk=award.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = sweep_awards_task.delay(older_than_s=60).get()
+
+    assert counts["pending"] == 1
+    award.refresh_from_db()
+    assert award.state == Award.State.ISSUED and award.credential_id == award.uuid
