@@ -27,13 +27,6 @@ def _person(member: dict) -> dict:
     return fields
 
 
-def learners_by_sub(*, platform_id: int, subs: set[str]) -> dict[str, Learner]:
-    return {
-        learner.sub: learner
-        for learner in Learner.objects.filter(platform_id=platform_id, sub__in=subs)
-    }
-
-
 def learner_ids(*, platform_id: int, subs: set[str]) -> dict[str, int]:
     """sub -> Learner id, creating bare rows for subs not seen before (ids only: cheap)."""
     found = dict(
@@ -52,29 +45,37 @@ def learner_ids(*, platform_id: int, subs: set[str]) -> dict[str, int]:
     return found
 
 
-def ensure_learners(*, platform_id: int, people: dict[str, dict]) -> dict[str, Learner]:
-    """Learners for these subs (sub -> fields to keep), creating or updating only what differs."""
-    existing = learners_by_sub(platform_id=platform_id, subs=set(people))
-    new = [
-        Learner(platform_id=platform_id, sub=sub, **fields)
-        for sub, fields in people.items()
-        if sub not in existing
-    ]
+def ensure_learners(*, platform_id: int, people: dict[str, dict]) -> dict[str, int]:
+    """sub -> Learner id for these people (sub -> fields), writing only what is new or differs.
+
+    Stored rows are compared as plain tuples; model instances are built only for writes.
+    """
+    subs = set(people)
+    stored = {
+        row[0]: row[1:]
+        for row in Learner.objects.filter(platform_id=platform_id, sub__in=subs).values_list(
+            "sub", "pk", *_PERSON_FIELDS
+        )
+    }
+    new = [Learner(platform_id=platform_id, sub=sub, **people[sub]) for sub in subs - stored.keys()]
+    now = timezone.now()
+    changed = []
+    for sub, row in stored.items():
+        fields = people[sub]
+        if fields != dict(zip(_PERSON_FIELDS, row[1:], strict=True)):
+            changed.append(Learner(pk=row[0], updated_at=now, **fields))
+    ids = {sub: row[0] for sub, row in stored.items()}
     if new:
         Learner.objects.bulk_create(new, ignore_conflicts=True)
-        existing = learners_by_sub(platform_id=platform_id, subs=set(people))
-    changed = []
-    now = timezone.now()
-    for sub, fields in people.items():
-        learner = existing[sub]
-        if fields and any(getattr(learner, f) != v for f, v in fields.items()):
-            for f, v in fields.items():
-                setattr(learner, f, v)
-            learner.updated_at = now  # bulk_update skips auto_now
-            changed.append(learner)
+        ids.update(
+            Learner.objects.filter(
+                platform_id=platform_id, sub__in=[n.sub for n in new]
+            ).values_list("sub", "pk")
+        )
     if changed:
-        Learner.objects.bulk_update(changed, list(_PERSON_FIELDS) + ["updated_at"])
-    return existing
+        # bulk_update skips auto_now: updated_at is set above.
+        Learner.objects.bulk_update(changed, [*_PERSON_FIELDS, "updated_at"])
+    return ids
 
 
 @transaction.atomic
@@ -83,24 +84,27 @@ def store_roster_page(*, course: Course, members: list[dict]) -> set[int]:
     active = [m for m in members if str(m.get("status", "Active")).lower() == "active"]
     people = {str(m["user_id"]): _person(m) for m in active}
     roles = {str(m["user_id"]): sorted(map_roles(m.get("roles") or [])) for m in active}
-    learners = ensure_learners(platform_id=course.platform_id, people=people)
-    ids = {learners[sub].pk: sub for sub in people}
-    enrolments = {
-        e.learner_id: e for e in Enrolment.objects.filter(course=course, learner_id__in=ids)
+    ids = ensure_learners(platform_id=course.platform_id, people=people)
+    by_id = {ids[sub]: sub for sub in people}
+    stored = {
+        learner_id: (pk, is_active, stored_roles)
+        for learner_id, pk, is_active, stored_roles in Enrolment.objects.filter(
+            course=course, learner_id__in=by_id
+        ).values_list("learner_id", "pk", "active", "roles")
     }
+    now = timezone.now()
     new, changed = [], []
-    for learner_id, sub in ids.items():
-        enrolment = enrolments.get(learner_id)
-        if enrolment is None:
+    for learner_id, sub in by_id.items():
+        row = stored.get(learner_id)
+        if row is None:
             new.append(Enrolment(course=course, learner_id=learner_id, roles=roles[sub]))
-        elif not enrolment.active or enrolment.roles != roles[sub]:
-            enrolment.active, enrolment.roles = True, roles[sub]
-            enrolment.updated_at = timezone.now()
-            changed.append(enrolment)
-    Enrolment.objects.bulk_create(new, ignore_conflicts=True)
+        elif not row[1] or row[2] != roles[sub]:
+            changed.append(Enrolment(pk=row[0], active=True, roles=roles[sub], updated_at=now))
+    if new:
+        Enrolment.objects.bulk_create(new, ignore_conflicts=True)
     if changed:
         Enrolment.objects.bulk_update(changed, ["active", "roles", "updated_at"])
-    return set(ids)
+    return set(by_id)
 
 
 def deactivate_missing(*, course: Course, seen_learner_ids: set[int]) -> list[int]:

@@ -228,3 +228,16 @@ def test_line_item_deleted_in_lms_is_flagged_and_its_evidence_kept(env):
     assert run.outcome == "succeeded"
     gone = LineItem.objects.get(label="Criterion 1")
     assert gone.deleted_in_lms and gone.results.count() == 2
+
+
+def test_roster_changes_update_people_and_roles_only_when_they_differ(env):
+    lms, platform, course = env
+    seed(lms, learners=2, items=1)
+    sync_course(course=course)
+    stamp = Learner.objects.get(sub="u1").updated_at
+    lms.members[0]["name"] = "Renamed <i>Learner</i>"
+    lms.members[0]["roles"] = ["http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"]
+    sync_course(course=course)
+    assert Learner.objects.get(sub="u0").name == "Renamed <i>Learner</i>"
+    assert Enrolment.objects.get(course=course, learner__sub="u0").roles == ["instructor"]
+    assert Learner.objects.get(sub="u1").updated_at == stamp  # unchanged: not written
