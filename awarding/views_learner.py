@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from assessments.models import Course, Learner
 
 from . import views_grid
+from .badge_image import badge_data_uri
 from .forms import PrivacyForm
 from .models import Award, AwardingRule, Decision, Notification
 from .rules import active_version
@@ -28,6 +29,13 @@ from .views_share import share_links, stored_credential
 
 def _home(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('awarding:learner_home')}?lt={request.lti_launch.token}")
+
+
+def achievement_image_url(achievement) -> str:
+    """The uploaded image, or the same generated badge the credential carries."""
+    if achievement.image:
+        return achievement.image.url
+    return badge_data_uri(name=achievement.name, seed=str(achievement.uuid))
 
 
 def learner_cards(*, course: Course, learner: Learner) -> list[dict]:
@@ -61,6 +69,7 @@ def learner_cards(*, course: Course, learner: Learner) -> list[dict]:
             )
         cards.append(
             {
+                "image_url": achievement_image_url(rule.achievement),
                 "rule": rule,
                 "achievement": rule.achievement,
                 "decision": decision,
