@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from assessments.models import Learner
@@ -48,12 +49,16 @@ def evaluate_learners(
     if version is None:
         report.skipped_reason = "no active rubric version"
         return report
-    # Only people of the rule's platform: ids from a signal are never trusted across tenants.
+    # Only people of the rule's course (enrolled, or with results in it) on its platform: ids
+    # from a signal or a form are never trusted across courses or tenants.
+    course_id = rule.course_id
     learners = {
         learner.pk: learner
         for learner in Learner.objects.filter(
-            pk__in=learner_ids, platform_id=rule.course.platform_id
+            pk__in=list(learner_ids), platform_id=rule.course.platform_id
         )
+        .filter(Q(enrolments__course_id=course_id) | Q(results__line_item__course_id=course_id))
+        .distinct()
     }
     if not learners:
         return report

@@ -13,6 +13,7 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.events import record_event
 from credentials.issuance import issue_credential
@@ -104,7 +105,7 @@ def issue_award(*, award_id: int) -> tuple[Award, bool]:
             kind=Notification.Kind.AWARDED,
             learner_id=locked.learner_id,
             course_id=locked.course_id,
-            message=f"You earned “{award.achievement.name}”.",
+            message=_("You earned “%(name)s”.") % {"name": award.achievement.name},
         )
         record_event(
             actor="system:awarding",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.events import record_event
 from credentials.revocation import revoke_credential
@@ -47,7 +48,9 @@ def revoke_award(*, award: Award, reason: str, actor: str) -> Award:
                 defaults={
                     "learner_id": locked.learner_id,
                     "course_id": locked.course_id,
-                    "message": f"Your credential was revoked: {reason}"[:2000],
+                    "message": (_("Your credential was revoked: %(reason)s") % {"reason": reason})[
+                        :2000
+                    ],
                 },
             )
         record_event(

@@ -111,3 +111,9 @@ def test_lowered_grade_flags_an_issued_award_and_raising_it_clears_the_flag(sc):
     award.refresh_from_db()
     assert award.state == Award.State.ISSUED
     assert Award.objects.count() == 1
+
+
+def test_learners_outside_the_course_are_ignored(sc):
+    outsider = make_learner(platform=sc.course.platform)  # same institution, not enrolled
+    report = evaluate_learners(rule=sc.rule, learner_ids=[outsider.pk], trigger="sync")
+    assert report.decisions == 0
