@@ -168,3 +168,23 @@ def test_revoke_needs_a_reason(client, world):
     assert b"reason" in response.content
     award.refresh_from_db()
     assert award.state == Award.State.ISSUED
+
+
+def _queries_for_dashboard(client, learners):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = make_world(learner_names=tuple(f"Learner {i:03d}" for i in range(learners)))
+    for person in w.learners:
+        w.decide(person, {"search": 9, "evaluate": 7})
+        w.award(person)
+    token = w.launch(w.instructor, "instructor").token
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/course/", {"lt": token}).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_dashboard_queries_do_not_grow_with_learners(client, db):
+    few = _queries_for_dashboard(client, 3)
+    many = _queries_for_dashboard(client, 40)
+    assert many == few, (few, many)
