@@ -97,6 +97,15 @@ def test_evidence_page_shows_only_this_learner_and_respects_the_institution(clie
     assert "Well argued" in html and "Ada Lovelace" not in html
 
 
+def test_evidence_page_shows_the_validity_of_an_expiring_credential(client, world):
+    world.achievement.validity_days = 365
+    world.achievement.save()
+    award = issue(world, world.learners[0])
+    credential = Credential.objects.get(pk=award.uuid)
+    html = client.get(f"/evidence/{award.uuid}").content.decode()
+    assert "Valid until" in html and str(credential.valid_until.year) in html
+
+
 def test_evidence_page_escapes_lms_text(client, db):
     evil = "<script>alert(1)</script>"
     w = make_world(course_title=evil, learner_names=(evil,))
