@@ -174,6 +174,8 @@ class SandboxLineItem(models.Model):
     end_date_time = models.CharField(max_length=40, blank=True)
     extensions = models.JSONField(default=dict, blank=True)
     created_by_tool = models.BooleanField(default=True)
+    # A column of another tool (or developer key): never listed; Canvas answers 412 on it.
+    other_tool = models.BooleanField(default=False)
     published = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

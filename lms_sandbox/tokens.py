@@ -122,6 +122,7 @@ def issue_token(*, platform: SandboxPlatform, form: dict[str, str], token_url: s
     if form.get("client_assertion_type") != ASSERTION_TYPE or not form.get("client_assertion"):
         raise TokenRefused("invalid_request", "a jwt-bearer client_assertion is required")
     requested = [s for s in form.get("scope", "").split() if s]
+    _purge_expired(platform)
     verify_assertion(platform=platform, assertion=form["client_assertion"], token_url=token_url)
     scopes = grant_scopes(platform=platform, requested=requested)
     token = secrets.token_hex(16)
@@ -132,6 +133,13 @@ def issue_token(*, platform: SandboxPlatform, form: dict[str, str], token_url: s
         expires_at=timezone.now() + timedelta(seconds=TOKEN_LIFETIME),
     )
     return Grant(token, scopes, TOKEN_LIFETIME)
+
+
+def _purge_expired(platform: SandboxPlatform) -> None:
+    # Rows that can no longer matter: expired tokens, jtis of assertions past their expiry.
+    now = timezone.now()
+    AccessToken.objects.filter(platform=platform, expires_at__lt=now).delete()
+    UsedAssertion.objects.filter(platform=platform, expires_at__lt=now).delete()
 
 
 def token_for_request(*, platform: SandboxPlatform, authorization: str) -> AccessToken | str:

@@ -126,7 +126,11 @@ def line_items(request: HttpRequest, slug: str, course_id: int, **kw) -> HttpRes
     )
     if isinstance(call, HttpResponse):
         return call
-    qs = call.course.line_items.select_related("resource_link", "course").order_by("pk")
+    qs = (
+        call.course.line_items.filter(other_tool=False)
+        .select_related("resource_link", "course")
+        .order_by("pk")
+    )
     link_filter = request.GET.get("resource_link_id") or request.GET.get("lti_link_id")
     if link_filter:
         qs = qs.filter(resource_link__link_id=link_filter)
@@ -179,6 +183,8 @@ def _line_item_or_error(call: ServiceCall, request: HttpRequest, item_id: int):
     li = call.course.line_items.select_related("resource_link").filter(pk=item_id).first()
     if li is None:
         return call.flavour.error(request, 404, "The specified resource does not exist.")
+    if li.other_tool:
+        return call.flavour.foreign_line_item(request)
     li.course = call.course
     return li
 

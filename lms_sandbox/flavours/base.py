@@ -167,6 +167,10 @@ class Flavour:
         """The body answering a line item POST or PUT."""
         return self.serialize_line_item(li, request=request)
 
+    def foreign_line_item(self, request) -> HttpResponse:
+        """Direct access to another tool's line item."""
+        return self.error(request, 404, "The specified resource does not exist.")
+
     def refuse_delete(self, li: SandboxLineItem) -> HttpResponse | None:
         return None
 

@@ -274,3 +274,14 @@ def test_bad_line_item_bodies(course, http):
     ):
         r = svc.send("POST", fl.lineitems_url(course), body, MT_LINEITEM)
         assert r.status_code in (400, 404), body
+
+
+def test_other_tools_line_items_are_invisible(course, http):
+    fl, svc = get_flavour(course.platform), Svc(http, course.platform)
+    foreign = SandboxLineItem.objects.create(
+        course=course, label="Quiz of another tool", score_maximum=10, other_tool=True
+    )
+    labels = [i["label"] for i in svc.get(fl.lineitems_url(course), MT_LINEITEMS).json()]
+    assert "Quiz of another tool" not in labels
+    r = svc.get(fl.lineitem_url(foreign), MT_LINEITEM)
+    assert r.status_code == (412 if course.platform.flavour == "canvas" else 404)
