@@ -23,6 +23,7 @@ from .login_state import (
     nonce_was_used,
 )
 from .message_launch import CredbridgeMessageLaunch
+from .models import Platform
 from .refusals import LaunchRefused, forbidden, malformed, refusal_response
 from .registry import find_platform
 
@@ -139,6 +140,12 @@ def _login(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _storage_origin(platform_id: int) -> str:
+    """The platform storage answers from the origin of the platform's OIDC auth endpoint."""
+    platform = Platform.objects.filter(pk=platform_id).only("auth_login_url").first()
+    return _origin_of(platform.auth_login_url) if platform else "*"
+
+
 def _origin_of(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
@@ -187,6 +194,7 @@ def _launch(request: HttpRequest) -> HttpResponse:
                     "state": state,
                     "storage": {
                         "target": record.storage_target,
+                        "origin": _storage_origin(record.platform_id),
                         "key": "credbridge_state_" + state,
                     },
                 },
