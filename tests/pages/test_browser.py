@@ -225,3 +225,18 @@ def test_public_credential_and_evidence_pages_accessibility(browser_page, live_s
     browser_page.goto(f"{live_server.url}/evidence/{award.uuid}")
     assert "Search data" in browser_page.locator("main").inner_text()
     assert serious_violations(browser_page) == []
+
+
+def test_sync_now_from_the_dashboard(browser_page, live_server):
+    w = make_world()
+    frame = open_in_lms(
+        browser_page, live_server, f"/course/?lt={w.launch(w.instructor, 'instructor').token}"
+    )
+    frame.get_by_text("Grades have not been fetched from the LMS yet.").wait_for()
+    frame.get_by_role("button", name="Sync now").click()
+    # The sync runs (in-process in tests) and the page shows its outcome, still in the LMS.
+    frame.get_by_text("Last sync:").first.wait_for(timeout=60_000)
+    assert "/__test_lms_course_page__" in browser_page.url
+    from assessments.models import SyncRun
+
+    assert SyncRun.objects.filter(course=w.course, trigger="manual").exists()
