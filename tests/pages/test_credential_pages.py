@@ -141,6 +141,7 @@ def test_instructor_confirms_a_held_award(client, world, django_capture_on_commi
     launch = world.launch(world.instructor, "instructor")
     html = client.get("/course/", {"lt": launch.token}).content.decode()
     assert "Waiting for instructor confirmation" in html and "Confirm" in html
+    assert "1 learner met the rubric and waits for your confirmation" in html
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/course/awards/{award.uuid}/confirm", {"lt": launch.token})
     assert response.status_code == 302
