@@ -11,6 +11,7 @@ import json
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
@@ -46,8 +47,23 @@ def credential_json_response(credential: Credential, *, download: bool = False) 
     return response
 
 
-def credential_page_response(request: HttpRequest, credential: Credential) -> HttpResponse:
-    """The HTML page of any credential (callers decide who may see a private one)."""
+ASSET_FORMATS = ("json", "jwt", "svg", "png", "qr")
+
+
+def public_asset_urls(credential: Credential) -> dict[str, str]:
+    urls = {fmt: reverse(f"credentials:{fmt}", args=[credential.pk]) for fmt in ASSET_FORMATS}
+    urls["json"] += "?download=1"
+    return urls
+
+
+def credential_page_response(
+    request: HttpRequest, credential: Credential, *, asset_urls: dict[str, str] | None = None
+) -> HttpResponse:
+    """The HTML page of any credential (callers decide who may see a private one).
+
+    `asset_urls` (keys json, jwt, svg, png, qr) point the images and downloads elsewhere, e.g.
+    at the holder's own download views when the public copies are private.
+    """
     document = credential.data
     result = verify_credential(document)
     view = credential_view(document)
@@ -62,6 +78,7 @@ def credential_page_response(request: HttpRequest, credential: Credential) -> Ht
             "view": view,
             "result": result,
             "page_url": page_url,
+            "assets": {**public_asset_urls(credential), **(asset_urls or {})},
             "issuer_name": issuer_name,
             "linkedin_url": linkedin_url(
                 name=view["name"],
@@ -100,9 +117,16 @@ def credential_jwt(request: HttpRequest, credential_uuid) -> HttpResponse:
     return response
 
 
-@require_safe
-def credential_svg(request: HttpRequest, credential_uuid) -> HttpResponse:
-    credential = public_credential(credential_uuid)
+def baked_image_response(credential: Credential, *, fmt: str) -> HttpResponse:
+    """The baked badge ("svg" or "png") of any credential; the SVG is the achievement's own
+    SVG image when it has one, and never runs anything (CSP)."""
+    if fmt == "png":
+        body = baking.baked_png(
+            credential_json=credential.document,
+            name=credential.achievement_name,
+            issuer_name=credential.issuer.name,
+        )
+        return HttpResponse(body, content_type="image/png")
     image = (credential.data.get("credentialSubject") or {}).get("achievement", {}).get("image")
     body = baking.baked_svg(
         credential_json=credential.document,
@@ -111,8 +135,14 @@ def credential_svg(request: HttpRequest, credential_uuid) -> HttpResponse:
         base_svg=baking.svg_from_data_uri(image.get("id") if isinstance(image, dict) else image),
     )
     response = HttpResponse(body, content_type="image/svg+xml")
-    # Served from our origin: never let an SVG run anything.
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+@require_safe
+def credential_svg(request: HttpRequest, credential_uuid) -> HttpResponse:
+    credential = public_credential(credential_uuid)
+    response = baked_image_response(credential, fmt="svg")
     response["Content-Disposition"] = f'inline; filename="{credential.pk}.svg"'
     return response
 
@@ -120,12 +150,7 @@ def credential_svg(request: HttpRequest, credential_uuid) -> HttpResponse:
 @require_safe
 def credential_png(request: HttpRequest, credential_uuid) -> HttpResponse:
     credential = public_credential(credential_uuid)
-    body = baking.baked_png(
-        credential_json=credential.document,
-        name=credential.achievement_name,
-        issuer_name=credential.issuer.name,
-    )
-    response = HttpResponse(body, content_type="image/png")
+    response = baked_image_response(credential, fmt="png")
     response["Content-Disposition"] = f'inline; filename="{credential.pk}.png"'
     return response
 

@@ -187,3 +187,14 @@ def test_baked_svg_uses_the_achievement_svg_image(client, issue):
     assert b'<rect id="mine"/>' in response.content
     assert "default-src 'none'" in response["Content-Security-Policy"]
     assert json.loads(svg_credential(response.content)) == credential.data
+
+
+def test_page_response_for_a_holder_points_assets_elsewhere(rf, credential):
+    from credentials.views import credential_page_response
+
+    Credential.objects.filter(pk=credential.pk).update(is_public=False)
+    credential.refresh_from_db()
+    urls = {fmt: f"/learner/own/{fmt}?lt=T" for fmt in ("json", "jwt", "svg", "png", "qr")}
+    html = credential_page_response(rf.get("/"), credential, asset_urls=urls).content.decode()
+    assert 'src="/learner/own/png?lt=T"' in html and 'href="/learner/own/json?lt=T"' in html
+    assert f'src="/credentials/{credential.pk}.png"' not in html
