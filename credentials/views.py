@@ -13,7 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
 from . import baking
 from .issuers import issuer_did_document
@@ -225,11 +226,14 @@ def _verify_text(text: str):
         return verify_credential_jwt(text.strip()), None
     try:
         document = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
+        return None, None
+    if not isinstance(document, dict):
         return None, None
     return verify_credential(document), document
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def verify_page(request: HttpRequest) -> HttpResponse:
     """Anyone can check a credential of this tool: paste JSON or a VC-JWT, or upload a file."""
     context: dict = {}
@@ -242,15 +246,11 @@ def verify_page(request: HttpRequest) -> HttpResponse:
             text = (request.POST.get("credential") or "").strip() or None
         result, document = _verify_text(text) if text else (None, None)
         if result is None:
-            context["error"] = (
+            context["error"] = _(
                 "No credential found: paste its JSON or VC-JWT, or upload a .json, .jwt, or a "
                 "baked .png or .svg badge (2 MB at most)."
             )
         else:
             context["result"] = result
             context["view"] = credential_view(document) if document else None
-        response = render(request, "credentials/verify.html", context, status=200)
-        return response
-    if request.method != "GET":
-        return HttpResponse(status=405)
     return render(request, "credentials/verify.html", context)

@@ -198,3 +198,11 @@ def test_page_response_for_a_holder_points_assets_elsewhere(rf, credential):
     html = credential_page_response(rf.get("/"), credential, asset_urls=urls).content.decode()
     assert 'src="/learner/own/png?lt=T"' in html and 'href="/learner/own/json?lt=T"' in html
     assert f'src="/credentials/{credential.pk}.png"' not in html
+
+
+@pytest.mark.parametrize("text", ["[1, 2]", '"a string"', "[" * 50_000 + "]" * 50_000, "a.b.c"])
+def test_verify_page_survives_odd_input(client, db, text):
+    response = client.post("/credentials/verify", {"credential": text})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "No credential found" in html or "Not valid" in html
