@@ -228,3 +228,32 @@ def test_vc_jwt_verification(issue, issuer):
     revoke_credential(credential=credential, reason="Error", actor="qa")
     result = verify_credential_jwt(credential.jwt)
     assert result.status == "revoked" and not result.ok
+
+
+def test_every_leaf_of_an_issued_credential_is_protected(issue):
+    import copy
+
+    credential = issue(valid_until=later(100))
+    doc = credential.data
+    assert verify_credential(doc).ok
+
+    def leaves(node, path=()):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                yield from leaves(v, (*path, k))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                yield from leaves(v, (*path, i))
+        else:
+            yield path, node
+
+    count = 0
+    for path, value in leaves(doc):
+        tampered = copy.deepcopy(doc)
+        target = tampered
+        for step in path[:-1]:
+            target = target[step]
+        target[path[-1]] = (not value) if isinstance(value, bool) else f"{value}x"
+        assert not verify_credential(tampered, check_schema=False).ok, path
+        count += 1
+    assert count > 100
