@@ -207,9 +207,9 @@ def _handler(lms: FakeLMS):
 
         def do_POST(self):
             lms.requests.append(("POST", self.path))
+            raw = self._body()  # read first: a keep-alive connection must not keep it
             if self._fault():
                 return
-            raw = self._body()
             if self.path.startswith("/token"):
                 return self._token(raw)
             path = urlsplit(self.path).path
@@ -321,6 +321,7 @@ def _handler(lms: FakeLMS):
 
         def do_PUT(self):
             lms.requests.append(("PUT", self.path))
+            raw = self._body()
             if self._fault():
                 return
             if not self._auth("https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"):
@@ -330,7 +331,7 @@ def _handler(lms: FakeLMS):
                 return self._send(
                     404, {"errors": [{"message": "The specified resource does not exist."}]}
                 )
-            data = json.loads(self._body())
+            data = json.loads(raw)
             lms.line_items[item_id].update({k: v for k, v in data.items() if k != "id"})
             return self._send(200, lms.line_items[item_id], LINEITEM)
 

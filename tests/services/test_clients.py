@@ -294,3 +294,35 @@ def test_no_token_in_cache_keys_or_logs(lms_platform, caplog):
     token = next(iter(lms.tokens))
     assert token not in caplog.text
     assert cache.get(f"lti-access-token:{platform.pk}:x") is None
+
+
+def test_moodle_same_second_score_conflict_is_posted_again(moodle):
+    lms, platform = moodle
+    item = lms.add_line_item(label="Credential", scoreMaximum=50)
+    lms.inject(match="scores", status=409, body="", times=1)
+    client = AGSClient(platform=platform, lineitems_url=lms.lineitems_url)
+    client.post_score(line_item_url=item["id"], user_id="5", score_given=40, score_maximum=50)
+    assert len(lms.scores) == 1 and lms.count("scores") == 2
+
+
+def test_a_conflict_elsewhere_is_not_retried(canvas):
+    lms, platform = canvas
+    item = lms.add_line_item(label="Credential", scoreMaximum=50)
+    lms.inject(match="scores", status=409, body='{"errors":{"message":"conflict"}}', times=1)
+    client = AGSClient(platform=platform, lineitems_url=lms.lineitems_url)
+    with pytest.raises(Exception, match="HTTP 409"):
+        client.post_score(line_item_url=item["id"], user_id="5", score_given=40, score_maximum=50)
+
+
+def test_canvas_throttle_wait_comes_from_the_bucket_headers(canvas):
+    import requests as rq
+
+    _, platform = canvas
+    adapter = get_adapter(platform)
+    response = rq.Response()
+    response.status_code = 429
+    response.headers["X-Rate-Limit-Remaining"] = "10.0"
+    assert adapter.is_throttled(response)
+    assert adapter.retry_delay(response) == pytest.approx(4.0)  # (50 - 10) / 10 units per s
+    response.headers["Retry-After"] = "7"
+    assert adapter.retry_delay(response) == 7.0
