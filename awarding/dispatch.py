@@ -11,6 +11,9 @@ from collections.abc import Iterable
 from django.db import transaction
 
 EVALUATION_CHUNK = 100
+# Awards issued (and then notified and posted back) per task: few enough that two workers
+# share a course's awards evenly, enough that the per-task cost does not dominate.
+ISSUE_BATCH = 20
 
 
 def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
@@ -34,15 +37,16 @@ def enqueue_evaluation(*, rule_id: int, learner_ids: Iterable[int], trigger: str
 
 
 def enqueue_issue(*, award_ids: Iterable[int]) -> None:
-    from .tasks import issue_award_task
+    from .tasks import issue_awards_task
 
-    for award_id in award_ids:
-        transaction.on_commit(lambda award_id=award_id: issue_award_task.delay(award_id=award_id))
+    for batch in _chunks(sorted(set(award_ids)), ISSUE_BATCH):
+        transaction.on_commit(lambda batch=batch: issue_awards_task.delay(award_ids=batch))
 
 
-def enqueue_after_issue(*, award_id: int) -> None:
-    """Notify and post back: separate tasks, so neither can hold up or undo the award."""
-    from .tasks import notify_award_task, postback_award_task
+def enqueue_after_issue(*, award_ids: list[int]) -> None:
+    """Notify and post back: separate tasks, so neither can hold up or undo the awards."""
+    from .tasks import notify_awards_task, postback_awards_task
 
-    transaction.on_commit(lambda: notify_award_task.delay(award_id=award_id))
-    transaction.on_commit(lambda: postback_award_task.delay(award_id=award_id))
+    if award_ids:
+        transaction.on_commit(lambda: notify_awards_task.delay(award_ids=award_ids))
+        transaction.on_commit(lambda: postback_awards_task.delay(award_ids=award_ids))

@@ -20,7 +20,7 @@ def credential_url(award: Award) -> str:
     return f"{base_url()}/credentials/{award.credential_id or award.uuid}"
 
 
-def email_award(*, award_id: int) -> bool:
+def email_award(*, award_id: int, connection=None) -> bool:
     """Send the learner the award email once; True when this call sent it."""
     # Claim first: a retried task must not email twice. On a send failure the claim is
     # released so the retry can try again.
@@ -48,7 +48,7 @@ def email_award(*, award_id: int) -> bool:
         "evidence": evidence_url(base_url(), award.uuid),
     }
     try:
-        send_mail(subject, body, None, [award.learner.email])
+        send_mail(subject, body, None, [award.learner.email], connection=connection)
     except Exception:
         Award.objects.filter(pk=award_id).update(notified_at=None)
         raise

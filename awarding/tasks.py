@@ -51,12 +51,41 @@ def evaluate_course_task(self, *, course_id: int, trigger: str) -> int:
 
 @shared_task(bind=True, autoretry_for=_DB_ERRORS, max_retries=8, **_COMMON)
 def issue_award_task(self, *, award_id: int) -> str:
+    """One award (a retry of a batch member, the sweep, a confirmation)."""
     from .issue import issue_award
 
     award, issued_now = issue_award(award_id=award_id)
     if issued_now:
-        dispatch.enqueue_after_issue(award_id=award.pk)
+        dispatch.enqueue_after_issue(award_ids=[award.pk])
     return award.state
+
+
+@shared_task(bind=True, autoretry_for=_DB_ERRORS, max_retries=8, **_COMMON)
+def issue_awards_task(self, *, award_ids: list[int]) -> int:
+    """A batch of awards, each in its own transaction; a failing one is retried on its own."""
+    from .issue import issue_award
+
+    issued = 0
+    for award_id in award_ids:
+        try:
+            issued += issue_award(award_id=award_id)[1]
+        except _DB_ERRORS:
+            raise  # the whole batch again: issuing is idempotent
+        except Exception:
+            log.exception("award %s could not be issued; retrying it alone", award_id)
+            issue_award_task.apply_async(kwargs={"award_id": award_id}, countdown=30)
+    # Awards of this batch issued but not yet followed up — by this run, or by a run that
+    # died before this line (a redelivered batch): mail is claimed once, a repeated 1/1
+    # score is harmless.
+    follow_up = list(
+        Award.objects.filter(
+            pk__in=award_ids,
+            state=Award.State.ISSUED,
+            postback_state=Award.PostbackState.PENDING,
+        ).values_list("pk", flat=True)
+    )
+    dispatch.enqueue_after_issue(award_ids=follow_up)
+    return issued
 
 
 @shared_task(bind=True, autoretry_for=(Exception,), max_retries=5, **_COMMON)
@@ -64,6 +93,17 @@ def notify_award_task(self, *, award_id: int) -> bool:
     from .notify import email_award
 
     return email_award(award_id=award_id)
+
+
+@shared_task(bind=True, autoretry_for=(Exception,), max_retries=5, **_COMMON)
+def notify_awards_task(self, *, award_ids: list[int]) -> int:
+    """Email a batch over one mail connection; each award is emailed at most once."""
+    from django.core.mail import get_connection
+
+    from .notify import email_award
+
+    with get_connection() as connection:
+        return sum(email_award(award_id=a, connection=connection) for a in award_ids)
 
 
 @shared_task(bind=True, max_retries=None, **_COMMON)
@@ -75,6 +115,22 @@ def postback_award_task(self, *, award_id: int) -> str:
         # Eager (in-process) mode never sleeps on the LMS: the sweeper retries later.
         raise self.retry(countdown=outcome.retry_in)
     return outcome.state
+
+
+@shared_task(bind=True, **_COMMON)
+def postback_awards_task(self, *, award_ids: list[int]) -> int:
+    """Post a batch back; an award the LMS refused for now is retried on its own, later."""
+    from .postback import post_back_award
+
+    posted = 0
+    for award_id in award_ids:
+        outcome = post_back_award(award_id=award_id)
+        posted += outcome.state == "posted"
+        if outcome.retry_in is not None and not self.request.is_eager:
+            postback_award_task.apply_async(
+                kwargs={"award_id": award_id}, countdown=outcome.retry_in
+            )
+    return posted
 
 
 @shared_task(acks_late=True)

@@ -122,7 +122,7 @@ def stop_workers(procs: list[subprocess.Popen]) -> None:
 
     for p in procs:
         if p.poll() is None:
-            os.killpg(p.pid, signal.SIGTERM)
+            os.kill(p.pid, signal.SIGTERM)  # warm shutdown: running tasks finish first
     for p in procs:
         try:
             p.wait(timeout=30)
@@ -253,12 +253,29 @@ def grade_to_credential(*, sandbox_platform, platform, qa, env: dict) -> float:
     return t1 - t0
 
 
+def _drop_test_db(old_name: str, db_name: str) -> None:
+    """Drop the bench database; the served threads may still hold connections to it."""
+    from django.db import connections
+
+    connections.close_all()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            [db_name],
+        )
+    connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--learners", type=int, default=1000)
     args = parser.parse_args()
     from awarding import demo
 
+    # Served requests run in short-lived threads: their connections must not outlive them.
+    for db in settings.DATABASES.values():
+        db["CONN_MAX_AGE"] = 0
     old_name = connection.settings_dict["NAME"]
     db_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     env = _worker_env(db_name)
@@ -303,7 +320,7 @@ def main() -> None:
             )
             print(f"grade to credential on launch: {latency:.2f} s")
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        _drop_test_db(old_name, db_name)
     print(
         json.dumps(
             {
