@@ -16,6 +16,7 @@ from .launch_context import TOKEN_MAX_AGE_S, LaunchContext, start_launch_session
 from .message_launch import LTI, VerifiedLaunch
 from .refusals import forbidden
 from .roles import map_roles
+from .service_hosts import learn_service_hosts
 from .signals import launch_verified
 
 logger = logging.getLogger("credbridge.lti")
@@ -47,6 +48,7 @@ def launch_fields(*, verified: VerifiedLaunch, course_id, learner_id, roles) -> 
 
 
 def complete_launch(*, request: HttpRequest, verified: VerifiedLaunch) -> HttpResponse:
+    learn_service_hosts(platform=verified.platform, claims=verified.claims)
     roles = map_roles(verified.claims.get(LTI + "roles") or [])
     course, learner = record_launch(
         platform=verified.platform, claims=verified.claims, roles=sorted(roles)

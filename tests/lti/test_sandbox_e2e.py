@@ -17,6 +17,23 @@ from lti_tool.launch_context import load_launch
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def seed(sp, **kwargs):
+    """A sandbox course, mirrored on the tool's side with its grade sync off: these tests are
+    about the launch. (A launch otherwise syncs the course in-process, inside the request,
+    against the sandbox served by the same live server; the sync has its own tests.)"""
+    from lti_tool.models import Platform
+
+    course = seed_course(platform=sp, **kwargs)
+    platform = Platform.objects.get(issuer=sp.issuer, client_id=sp.client_id)
+    Course.objects.create(
+        platform=platform,
+        context_id=course.context_id,
+        deployment_id=sp.deployment_id,
+        sync_enabled=False,
+    )
+    return course
+
+
 def the_tool_redirect(response: requests.Response) -> requests.Response:
     """The tool's answer to the id_token POST (the redirect to a page with ?lt=)."""
     for hop in [*response.history, response]:
@@ -47,7 +64,7 @@ def start_url(live_server, sp, course, role, **extra):
 )
 def test_launch_from_the_sandbox(live_server, flavour, role, landing, tool_roles):
     sp, platform = connect_tool(flavour=flavour, tool_base_url=live_server.url)
-    course = seed_course(platform=sp, title="Digital Skills 101", learners=3, tas=1)
+    course = seed(sp, title="Digital Skills 101", learners=3, tas=1)
     url, user = start_url(live_server, sp, course, role)
     final = follow_launch(requests.Session(), url)
     hop = the_tool_redirect(final)
@@ -66,7 +83,7 @@ def test_launch_from_the_sandbox(live_server, flavour, role, landing, tool_roles
 @pytest.mark.parametrize("flavour", ["moodle", "canvas"])
 def test_replaying_a_sandbox_launch_is_refused(live_server, flavour):
     sp, _ = connect_tool(flavour=flavour, tool_base_url=live_server.url)
-    course = seed_course(platform=sp, title="Replay", learners=1)
+    course = seed(sp, title="Replay", learners=1)
     url, _ = start_url(live_server, sp, course, "learner")
     session = requests.Session()
     final = follow_launch(session, url)
@@ -84,7 +101,7 @@ def test_replaying_a_sandbox_launch_is_refused(live_server, flavour):
 @pytest.mark.parametrize("flavour", ["moodle", "canvas"])
 def test_deep_linking_launch_from_the_sandbox_reaches_the_picker(live_server, flavour):
     sp, _ = connect_tool(flavour=flavour, tool_base_url=live_server.url)
-    course = seed_course(platform=sp, title="Placement", learners=1)
+    course = seed(sp, title="Placement", learners=1)
     url, _ = start_url(live_server, sp, course, "instructor", message="deep_link")
     session = requests.Session()
     final = follow_launch(session, url)
@@ -114,7 +131,7 @@ def test_deep_linking_round_trip_places_the_tool_with_a_line_item(live_server, f
     from lms_sandbox.models import DeepLinkPlacement
 
     sp, _ = connect_tool(flavour=flavour, tool_base_url=live_server.url)
-    course = seed_course(platform=sp, title="Round trip", learners=1)
+    course = seed(sp, title="Round trip", learners=1)
     url, _ = start_url(live_server, sp, course, "instructor", message="deep_link")
     session = requests.Session()
     picker = follow_launch(session, url)
@@ -152,7 +169,7 @@ def test_dynamic_registration_with_the_sandbox_then_launch(live_server, flavour)
     assert platform.key_set_url.startswith(live_server.url)
     assert sp.tool_login_url == f"{live_server.url}/lti/login/"
     # The registered deployment (or the first launch's, when the platform gave none) launches.
-    course = seed_course(platform=sp, title="After registration", learners=1)
+    course = seed(sp, title="After registration", learners=1)
     url, _ = start_url(live_server, sp, course, "learner")
     hop = the_tool_redirect(follow_launch(requests.Session(), url))
     assert hop.status_code == 302, hop.text[:800]
