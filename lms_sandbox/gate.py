@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 
 from .faults import fault_response, take_fault
 from .flavours import Flavour, get_flavour
-from .models import AccessToken, FaultSwitch, SandboxCourse, SandboxPlatform
-from .tokens import token_for_request
+from .models import FaultSwitch, SandboxCourse, SandboxPlatform
+from .tokens import LiveToken, token_for_request
 
 
 @dataclass
@@ -18,7 +18,7 @@ class ServiceCall:
     platform: SandboxPlatform
     flavour: Flavour
     course: SandboxCourse
-    token: AccessToken
+    token: LiveToken
     loop_next: bool = False
 
     def respond(self, response: HttpResponse) -> HttpResponse:

@@ -225,16 +225,9 @@ class PendingLaunch(models.Model):
     consumed_at = models.DateTimeField(null=True, blank=True)
 
 
-class AccessToken(models.Model):
-    platform = models.ForeignKey(SandboxPlatform, on_delete=models.CASCADE)
-    token_hash = models.CharField(max_length=64, unique=True)
-    scopes = models.JSONField(default=list)
-    expires_at = models.DateTimeField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-
 class UsedAssertion(models.Model):
-    """Client-assertion jti already seen (replay protection: the constraint does the check)."""
+    """A one-time value already used: a Deep Linking response nonce or a registration token
+    (replay protection: the unique constraint does the check)."""
 
     platform = models.ForeignKey(SandboxPlatform, on_delete=models.CASCADE)
     jti = models.CharField(max_length=255)

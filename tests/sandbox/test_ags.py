@@ -285,3 +285,17 @@ def test_other_tools_line_items_are_invisible(course, http):
     assert "Quiz of another tool" not in labels
     r = svc.get(fl.lineitem_url(foreign), MT_LINEITEM)
     assert r.status_code == (412 if course.platform.flavour == "canvas" else 404)
+
+
+def test_expired_token_is_refused_as_expired(canvas_course, http):
+    from django.core.cache import cache
+
+    from lms_sandbox.tokens import _token_key
+
+    sp = canvas_course.platform
+    fl, svc = get_flavour(sp), Svc(http, sp)
+    token = svc.auth["Authorization"].split()[1]
+    key = _token_key(sp, token)
+    cache.set(key, {**cache.get(key), "exp": 0}, 60)
+    r = svc.get(fl.lineitems_url(canvas_course), MT_LINEITEMS)
+    assert r.status_code == 401 and r.json()["errors"]["message"] == "Access token expired"

@@ -143,3 +143,21 @@ def test_concluded_fault_switch(canvas_course, http):
 def test_unknown_fault_kind_is_refused(moodle):
     with pytest.raises(ValueError):
         set_fault(platform=moodle, kind="explode")
+
+
+@pytest.mark.postgres
+def test_concurrent_requests_consume_a_fault_exactly_as_often_as_armed(moodle_course, http):
+    from concurrent.futures import ThreadPoolExecutor
+
+    sp = moodle_course.platform
+    fl, svc = get_flavour(sp), Svc(http, sp)
+    set_fault(platform=sp, kind="server_error", target="lineitems", times=3)
+    url = fl.lineitems_url(moodle_course)
+
+    def call(_):
+        with requests.Session() as s:
+            return s.get(url, headers={**svc.auth, "Accept": MT_LINEITEMS}).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        codes = list(pool.map(call, range(12)))
+    assert sorted(codes).count(500) == 3 and codes.count(200) == 9
