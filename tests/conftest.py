@@ -140,9 +140,12 @@ def chromium_path() -> str:
 @pytest.fixture
 def browser_page(chromium_path, live_server):
     """A Playwright page in Debian's headless Chromium (never a downloaded browser)."""
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # beside it are still synchronous. Scoped to this fixture so subprocesses never inherit it.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=chromium_path,
@@ -162,3 +165,7 @@ def browser_page(chromium_path, live_server):
             yield page
         finally:
             browser.close()
+            if previous is None:
+                os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            else:
+                os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous

@@ -12,7 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _check_deploy(**env: str) -> subprocess.CompletedProcess:
     full_env = {
-        k: v for k, v in os.environ.items() if k not in {"LMS_SANDBOX", "DEBUG", "SECRET_KEY"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"LMS_SANDBOX", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     full_env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
