@@ -242,6 +242,22 @@ def add_activity(
     return link
 
 
+def seed_large_course(
+    *,
+    platform: SandboxPlatform,
+    learners: int,
+    line_items: int,
+    graded: bool = True,
+    title: str = "",
+) -> SandboxCourse:
+    """Bulk benchmark course (10,000 learners x 10 line items in seconds); see lms_sandbox.bulk."""
+    from .bulk import seed_large_course as bulk_seed
+
+    return bulk_seed(
+        platform=platform, learners=learners, line_items=line_items, graded=graded, title=title
+    )
+
+
 def launch_url(
     *,
     course: SandboxCourse,
@@ -278,6 +294,7 @@ def site_admin(platform: SandboxPlatform) -> SandboxUser:
 __all__ = [
     "connect_tool",
     "seed_course",
+    "seed_large_course",
     "add_activity",
     "launch_url",
     "course_users",

@@ -8,8 +8,13 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from lms_sandbox.bulk import seed_large_course
-from lms_sandbox.seed import connect_tool, course_users, launch_url, seed_course
+from lms_sandbox.seed import (
+    connect_tool,
+    course_users,
+    launch_url,
+    seed_course,
+    seed_large_course,
+)
 
 
 class Command(BaseCommand):
@@ -40,7 +45,7 @@ class Command(BaseCommand):
         )
         if opts["large"]:
             start = time.perf_counter()
-            big = seed_large_course(
+            course = seed_large_course(
                 platform=sp,
                 learners=opts["learners"],
                 line_items=opts["line_items"],
@@ -48,10 +53,9 @@ class Command(BaseCommand):
             )
             took = time.perf_counter() - start
             self.stdout.write(
-                f"Seeded {big.learners} learners x {big.line_items} line items "
-                f"({big.results} results) in {took:.1f} s: course {big.course.pk}"
+                f"Seeded {opts['learners']} learners x {opts['line_items']} line items "
+                f"({course.seeded_results} results) in {took:.1f} s: course {course.pk}"
             )
-            course = big.course
         else:
             course = sp.courses.filter(title=opts["title"]).first() or seed_course(
                 platform=sp, title=opts["title"], learners=opts["learners"]
