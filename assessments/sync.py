@@ -153,6 +153,15 @@ def sync_course(*, course: Course, trigger: str = "manual") -> SyncRun:
         run.outcome = SyncRun.Outcome.FAILED
         run.error = _plain_words(exc)
         run.retryable = isinstance(exc, RETRYABLE)
+    except Exception:
+        # A bug or a database failure: the run must not stay "running" forever.
+        log.exception("sync of course %s crashed", course.pk)
+        SyncRun.objects.filter(pk=run.pk).update(
+            outcome=SyncRun.Outcome.FAILED,
+            finished_at=timezone.now(),
+            error="Credbridge failed while storing the sync; the evidence stored before is kept.",
+        )
+        raise
     run.finished_at = timezone.now()
     run.save()
     if changed:

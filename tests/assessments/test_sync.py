@@ -241,3 +241,17 @@ def test_roster_changes_update_people_and_roles_only_when_they_differ(env):
     assert Learner.objects.get(sub="u0").name == "Renamed <i>Learner</i>"
     assert Enrolment.objects.get(course=course, learner__sub="u0").roles == ["instructor"]
     assert Learner.objects.get(sub="u1").updated_at == stamp  # unchanged: not written
+
+
+def test_a_crash_while_storing_ends_the_run_failed_and_propagates(env, monkeypatch):
+    lms, platform, course = env
+    seed(lms, learners=2, items=1)
+
+    def boom(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("assessments.sync.store_results_page", boom)
+    with pytest.raises(RuntimeError):
+        sync_course(course=course)
+    run = SyncRun.objects.get(course=course)
+    assert run.outcome == "failed" and run.finished_at and "evidence stored before" in run.error
