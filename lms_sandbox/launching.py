@@ -83,6 +83,9 @@ def begin_launch(
         resource_link = None
     else:
         target = (resource_link.url if resource_link else "") or platform.tool_launch_url
+    stale = PendingLaunch.objects.filter(created_at__lt=timezone.now() - timedelta(days=1))
+    if stale.exists():  # hints live 5 minutes; keep a day for the deep linking return
+        stale.delete()
     pending = PendingLaunch.objects.create(
         platform=platform,
         user=user,

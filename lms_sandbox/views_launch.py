@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import keys
+from .flavours import get_flavour
 from .launching import AuthError, answer_auth_request, begin_launch, error_fields
 from .models import SandboxCourse, SandboxPlatform, SandboxResourceLink, SandboxUser
 
@@ -107,6 +108,11 @@ def canvas_authorize_redirect(request: HttpRequest, slug: str) -> HttpResponse:
     if platform.flavour != SandboxPlatform.Flavour.CANVAS:
         raise Http404
     params = request.POST if request.method == "POST" else request.GET
+    # Canvas reads the school host from the hint here, so a bad hint fails at this step.
+    if get_flavour(platform).hint_value(platform, params.get("lti_message_hint", "")) is None:
+        return JsonResponse(
+            {"status": "bad_request", "message": "Invalid lti_message_hint"}, status=400
+        )
     return HttpResponseRedirect(
         f"{platform.root}/api/lti/authorize?{urlencode(list(params.items()))}"
     )

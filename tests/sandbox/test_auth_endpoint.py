@@ -151,3 +151,18 @@ def test_lms_values_are_escaped_in_forms(moodle_course, http):
     user = course_users(moodle_course, "learner")[0]
     page = http.get(launch_url(course=moodle_course, user=user))
     assert '"><script>' not in page.text
+
+
+def test_canvas_redirect_step_checks_the_hint(canvas_course, http):
+    sp = canvas_course.platform
+    login, _ = _login_fields(http, canvas_course)
+    params = {**_auth_params(sp, login), "lti_message_hint": "forged"}
+    r = http.get(f"{sp.root}/api/lti/authorize_redirect", params=params, allow_redirects=False)
+    assert r.status_code == 400 and r.json()["message"] == "Invalid lti_message_hint"
+    good = http.get(
+        f"{sp.root}/api/lti/authorize_redirect",
+        params=_auth_params(sp, login),
+        allow_redirects=False,
+    )
+    assert good.status_code == 302
+    assert good.headers["Location"].startswith(f"{sp.root}/api/lti/authorize?")
