@@ -6,6 +6,7 @@ Idempotent: running it again keeps what exists, gives the QA user a new password
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -29,9 +30,14 @@ class Command(BaseCommand):
     def handle(self, *args, learners: int, no_serve: bool, **options) -> None:
         if not getattr(settings, "LMS_SANDBOX", False):
             raise CommandError("The demo needs the sandbox LMS: set LMS_SANDBOX=1.")
+        with _process_cache_for_embedded_sqlite():
+            self.seed(learners=learners, no_serve=no_serve)
+
+    def seed(self, *, learners: int, no_serve: bool) -> None:
         base = settings.PUBLIC_BASE_URL.rstrip("/")
         say = self.stdout.write
         _sqlite_wal()
+        mail_dir = _mail_to_files()
         sandbox_platform, platform = demo.register(base_url=base)
         say(f"Sandbox Moodle registered: issuer {platform.issuer}, client id {platform.client_id}")
         sandbox_course = demo.sandbox_course(sandbox_platform=sandbox_platform, learners=learners)
@@ -102,6 +108,8 @@ class Command(BaseCommand):
         )
         say("  4. Open the credential's public page from there: it verifies for anyone.")
         say(f"  QA console: {base}/qa/   user: {qa_user.username}   password: {password}")
+        if mail_dir:
+            say(f"  The learners' emails of this seed are in {mail_dir}")
         say(f"  Admin:      {base}/admin/ (same QA user is staff)")
 
 
@@ -117,3 +125,35 @@ def _sqlite_wal() -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA journal_mode=WAL")
+
+
+def _mail_to_files():
+    """The seed's dozens of emails go to files instead of burying the instructions.
+
+    Only for this command's process, and only when mail would go to the console anyway.
+    """
+    if settings.EMAIL_BACKEND != "django.core.mail.backends.console.EmailBackend":
+        return None
+    mail_dir = Path(getattr(settings, "VAR_DIR", ".")) / "demo-mail"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(mail_dir)
+    return mail_dir
+
+
+def _process_cache_for_embedded_sqlite():
+    """In the embedded default (SQLite, database cache) the seed keeps its cache in memory.
+
+    The seed calls the sandbox LMS, served by a thread of this same process, from inside the
+    sync's transactions; with the cache in the same SQLite file, a token cached during such
+    a call is a write that the other thread's commit has made stale ("database is locked").
+    Nothing the seed caches (launch state, LMS tokens) is needed after it ends.
+    """
+    from django.db import connection
+    from django.test.utils import override_settings
+
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if connection.vendor != "sqlite" or not backend.endswith("DatabaseCache"):
+        return contextlib.nullcontext()
+    return override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    )
