@@ -2,6 +2,7 @@
 fault switches can be inspected and changed there as well as on the sandbox's own pages."""
 
 from django.contrib import admin
+from django.db import models
 
 from .models import (
     FaultSwitch,
@@ -27,6 +28,7 @@ class SandboxPlatformAdmin(admin.ModelAdmin):
     # The key material is never shown or edited here.
     exclude = ("private_key_encrypted",)
     readonly_fields = ("kid", "public_jwk")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [FaultInline]
 
 

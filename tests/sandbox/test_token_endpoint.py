@@ -118,6 +118,10 @@ def test_wrong_grant_type(sp, http):
 def test_hs256_assertion_is_refused(sp, http):
     import jwt
 
-    forged = jwt.encode({"iss": sp.client_id, "sub": sp.client_id}, "secret", algorithm="HS256")
+    forged = jwt.encode(
+        {"iss": sp.client_id, "sub": sp.client_id},
+        "a-shared-secret-of-32-bytes-long!",
+        algorithm="HS256",
+    )
     form = {**token_form(sp, ALL_SCOPES), "client_assertion": forged}
     assert _post(http, sp, form).status_code == 400
