@@ -14,7 +14,14 @@ class DeploymentInline(admin.TabularInline):
 
 @admin.register(Platform)
 class PlatformAdmin(admin.ModelAdmin):
-    list_display = ("name", "flavour", "issuer", "client_id", "auto_activate_deployments")
+    list_display = (
+        "name",
+        "flavour",
+        "issuer",
+        "client_id",
+        "auto_activate_deployments",
+        "needs_attention",
+    )
     list_filter = ("flavour", "auto_activate_deployments")
     search_fields = ("name", "issuer", "client_id")
     readonly_fields = ("created_at", "needs_attention")
