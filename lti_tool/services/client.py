@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import requests
 from django.conf import settings
@@ -49,8 +50,12 @@ class ServiceClient:
         accept: str | None = None,
         body: dict | None = None,
         content_type: str | None = None,
+        first_response: Future | None = None,
     ) -> requests.Response:
-        """An authorised call; returns a 2xx response or raises a ServiceError subclass."""
+        """An authorised call; returns a 2xx response or raises a ServiceError subclass.
+
+        `first_response` is the same GET already sent by the prefetcher (see iter_pages).
+        """
         self.check_url(url)
         headers = {}
         if accept:
@@ -60,14 +65,11 @@ class ServiceClient:
             headers["Content-Type"] = content_type or "application/json"
             data = json.dumps(body).encode()
         for fresh in (False, True):
-            token = get_access_token(platform=self.platform, scopes=[scope])
-            response = send(
-                method,
-                url,
-                adapter=self.adapter,
-                headers={**headers, "Authorization": f"Bearer {token}"},
-                data=data,
-            )
+            if first_response is not None and not fresh:
+                response = first_response.result()
+            else:
+                token = get_access_token(platform=self.platform, scopes=[scope])
+                response = self._send(method, url, token=token, headers=headers, data=data)
             if response.status_code == 401 and not fresh:
                 # Expired or revoked token: one fresh token, one retry.
                 forget_access_token(platform=self.platform, scopes=[scope])
@@ -75,6 +77,16 @@ class ServiceClient:
             break
         self.raise_for_status(response, url=url)
         return response
+
+    def _send(self, method: str, url: str, *, token: str, headers: dict, data=None):
+        """Only HTTP (no database, no cache): safe to run in the prefetch thread."""
+        return send(
+            method,
+            url,
+            adapter=self.adapter,
+            headers={**headers, "Authorization": f"Bearer {token}"},
+            data=data,
+        )
 
     def raise_for_status(self, response: requests.Response, *, url: str) -> None:
         status = response.status_code
@@ -113,29 +125,54 @@ class ServiceClient:
     def iter_pages(
         self, url: str, *, scope: str, accept: str, extract: Callable[[object, str], list]
     ) -> Iterator[list]:
-        """Follow `Link: rel=next` page by page; `extract` turns a body into its items."""
+        """Follow `Link: rel=next` page by page; `extract` turns a body into its items.
+
+        While the caller stores one page, the next one is already being downloaded (one
+        thread, at most two pages in memory): the sync then takes about as long as the
+        slower of downloading and storing, not their sum.
+        """
         max_pages = int(getattr(settings, "LTI_SERVICE_MAX_PAGES", 20000))
         seen: set[str] = set()
-        while url:
-            if url in seen:
-                raise PaginationLoop(
-                    "The LMS sent a next-page link it had already sent (a loop); listing stopped.",
-                    url=url,
-                )
-            if len(seen) >= max_pages:
-                raise PaginationLoop(
-                    f"The LMS kept sending next pages (more than {max_pages}); listing stopped.",
-                    url=url,
-                )
-            seen.add(url)
-            response = self.call("GET", url, scope=scope, accept=accept)
-            items = extract(self.json_of(response, url=url), url)
-            next_url = parse_link_header(response.headers.get("Link")).get("next")
-            if next_url:
-                next_url = self.adapter.clean_link_url(next_url)
-                check_next_link(next_url=next_url, request_url=url)
-            yield items
-            url = next_url or ""
+        pending: Future | None = None
+        prefetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lms-prefetch")
+        try:
+            while url:
+                if url in seen:
+                    raise PaginationLoop(
+                        "The LMS sent a next-page link it had already sent (a loop); "
+                        "listing stopped.",
+                        url=url,
+                    )
+                if len(seen) >= max_pages:
+                    raise PaginationLoop(
+                        f"The LMS kept sending next pages (more than {max_pages}); "
+                        "listing stopped.",
+                        url=url,
+                    )
+                seen.add(url)
+                response = self.call("GET", url, scope=scope, accept=accept, first_response=pending)
+                pending = None
+                items = extract(self.json_of(response, url=url), url)
+                next_url = parse_link_header(response.headers.get("Link")).get("next")
+                if next_url:
+                    next_url = self.adapter.clean_link_url(next_url)
+                    check_next_link(next_url=next_url, request_url=url)
+                    if next_url not in seen and len(seen) < max_pages:
+                        self.check_url(next_url)
+                        token = get_access_token(platform=self.platform, scopes=[scope])
+                        pending = prefetcher.submit(
+                            self._send,
+                            "GET",
+                            next_url,
+                            token=token,
+                            headers={"Accept": self.adapter.accept(accept)},
+                        )
+                yield items
+                url = next_url or ""
+        finally:
+            if pending is not None:
+                pending.cancel()
+            prefetcher.shutdown(wait=True, cancel_futures=True)
 
 
 def _lms_words(response: requests.Response) -> str:
