@@ -144,6 +144,12 @@ class CredbridgeMessageLaunch(DjangoMessageLaunch):
             raise forbidden("wrong_aud", "The id_token is meant for another tool.") from exc
         except jwt.InvalidIssuerError as exc:
             raise forbidden("wrong_iss", "The id_token comes from another issuer.") from exc
+        except (
+            jwt.exceptions.InvalidSubjectError,
+            jwt.exceptions.InvalidJTIError,
+            jwt.exceptions.InvalidIssuedAtError,
+        ) as exc:
+            raise malformed("bad_claim", f"The id_token has a malformed claim: {exc}") from exc
         except jwt.MissingRequiredClaimError as exc:
             raise malformed("missing_claim", f"The id_token lacks the {exc.claim} claim.") from exc
         except jwt.InvalidTokenError as exc:
@@ -166,12 +172,41 @@ class CredbridgeMessageLaunch(DjangoMessageLaunch):
             )
         if not isinstance(claims.get(C_ROLES), list):
             raise malformed("missing_claim", "The id_token lacks the roles claim.")
+        self._check_shapes(claims)
         try:
             for validator in get_validators():
                 if validator.can_validate(claims):
                     validator.validate(claims)
         except LtiException as exc:
             raise malformed("missing_claim", f"The launch is incomplete: {exc}.") from exc
+
+    @staticmethod
+    def _check_shapes(claims: dict) -> None:
+        """Claims the rest of the tool reads must have their specified JSON types."""
+        if not isinstance(claims.get("sub"), str) or not claims["sub"] or len(claims["sub"]) > 255:
+            raise malformed("bad_claim", "The id_token's subject (sub) is not a short string.")
+        for name in ("name", "given_name", "family_name", "email"):
+            if name in claims and not isinstance(claims[name], str):
+                raise malformed("bad_claim", f"The id_token's {name} claim is not a string.")
+        objects = (
+            "context",
+            "resource_link",
+            "launch_presentation",
+            "lis",
+            "custom",
+        )
+        for name in objects:
+            if LTI + name in claims and not isinstance(claims[LTI + name], dict):
+                raise malformed("bad_claim", f"The id_token's {name} claim is not an object.")
+        for claim in (
+            "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint",
+            "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice",
+        ):
+            if claim in claims and not isinstance(claims[claim], dict):
+                raise malformed("bad_claim", "A service claim of the id_token is not an object.")
+        context = claims.get(LTI + "context") or {}
+        if "id" in context and not isinstance(context["id"], (str, int)):
+            raise malformed("bad_claim", "The id_token's context id is not a string.")
 
     def _check_deployment(self, platform: Platform, claims: dict) -> Deployment:
         deployment_id = claims.get(C_DEPLOYMENT)

@@ -196,6 +196,10 @@ def key_server_public(platform):
             "foreign_target_link_uri",
         ),
         ({LTI + "deployment_id": "99"}, 403, "unknown_deployment"),
+        ({"name": 123}, 400, "bad_claim"),
+        ({"sub": {"id": 1}}, 400, "bad_claim"),
+        ({LTI + "context": ["course-2"]}, 400, "bad_claim"),
+        ({"https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": "x"}, 400, "bad_claim"),
     ],
 )
 def test_claim_checks(client, fake_platform, login, claims, status, code):
