@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -52,9 +50,12 @@ def upsert_line_item(*, course: Course, item: dict, created_by_tool: bool = Fals
 
 
 @transaction.atomic
-def store_line_items(*, course: Course, items: Iterable[dict]) -> list[LineItem]:
+def store_line_items(*, course: Course, items: list[dict]) -> list[LineItem]:
     """All line items the LMS lists for the course; those no longer listed are flagged
-    `deleted_in_lms` (never deleted here: their results are evidence)."""
+    `deleted_in_lms` (never deleted here: their results are evidence).
+
+    Pass a list, fetched before: no HTTP (nor token caching) inside this transaction.
+    """
     stored = [upsert_line_item(course=course, item=item) for item in items]
     seen = {li.pk for li in stored}
     LineItem.objects.filter(course=course, deleted_in_lms=False).exclude(pk__in=seen).update(

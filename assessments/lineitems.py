@@ -52,7 +52,7 @@ def ensure_line_items(*, course: Course, specs: list[LineItemSpec]) -> list[Line
         granted_scopes=list(course.ags_scopes or []),
     )
     listed = {
-        _key_of(li): li for li in store_line_items(course=course, items=ags.iter_line_items())
+        _key_of(li): li for li in store_line_items(course=course, items=list(ags.iter_line_items()))
     }
     result: list[LineItem] = []
     for spec in specs:

@@ -114,7 +114,7 @@ def sync_course(*, course: Course, trigger: str = "manual") -> SyncRun:
                 lineitems_url=course.lineitems_url,
                 granted_scopes=list(course.ags_scopes or []),
             )
-            store_line_items(course=course, items=ags.iter_line_items())
+            store_line_items(course=course, items=list(ags.iter_line_items()))
             for line_item in line_items_to_sync(course):
                 try:
                     for page in ags.iter_result_pages(line_item_url=line_item.url):
