@@ -110,6 +110,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "credbridge_cache",
+            # Login states live here until the launch: the default 300 entries would cull
+            # live logins under load (then launches fail with "unknown state").
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
 
