@@ -125,8 +125,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "credbridge"
-CELERY_BEAT_SCHEDULE: dict = {}
 SYNC_INTERVAL_SECONDS = env_int("SYNC_INTERVAL_SECONDS", 300)
+CELERY_BEAT_SCHEDULE = {
+    # The dispatcher spreads the courses' syncs over the interval itself.
+    "assessments-dispatch-periodic-syncs": {
+        "task": "assessments.dispatch_periodic_syncs",
+        "schedule": float(SYNC_INTERVAL_SECONDS),
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
