@@ -96,8 +96,16 @@ def issue_award(*, award_id: int) -> tuple[Award, bool]:
         locked.state = Award.State.ISSUED
         locked.issued_at = timezone.now()
         locked.postback_state = Award.PostbackState.PENDING
+        locked.issue_error = ""
         locked.save(
-            update_fields=["credential", "state", "issued_at", "postback_state", "updated_at"]
+            update_fields=[
+                "credential",
+                "state",
+                "issued_at",
+                "postback_state",
+                "issue_error",
+                "updated_at",
+            ]
         )
         # Once: only the caller that moved the locked award out of `pending` gets here.
         Notification.objects.create(

@@ -207,6 +207,8 @@ class Award(models.Model):
     )
     flag_reason = models.TextField(blank=True)
     flagged_at = models.DateTimeField(null=True, blank=True)
+    # Why the last attempt to sign failed (the award stays pending and is retried).
+    issue_error = models.TextField(blank=True)
     postback_state = models.CharField(
         max_length=20, choices=PostbackState.choices, default=PostbackState.NOT_STARTED
     )

@@ -71,8 +71,11 @@ def issue_awards_task(self, *, award_ids: list[int]) -> int:
             issued += issue_award(award_id=award_id)[1]
         except _DB_ERRORS:
             raise  # the whole batch again: issuing is idempotent
-        except Exception:
+        except Exception as exc:
             log.exception("award %s could not be issued; retrying it alone", award_id)
+            Award.objects.filter(pk=award_id, state=Award.State.PENDING).update(
+                issue_error=str(exc)[:2000]
+            )
             issue_award_task.apply_async(kwargs={"award_id": award_id}, countdown=30)
     # Awards of this batch issued but not yet followed up — by this run, or by a run that
     # died before this line (a redelivered batch): mail is claimed once, a repeated 1/1
