@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from audit.events import record_event
 from credentials.revocation import revoke_credential
 
-from .models import Award, Notification
+from .models import Award, Decision, Notification, Outcome
 
 
 class AwardActionError(ValueError):
@@ -73,6 +73,18 @@ def confirm_award(*, award: Award, actor: str) -> Award:
         locked = Award.objects.select_for_update().get(pk=award.pk)
         if locked.state != Award.State.HELD:
             raise AwardActionError("Only an award waiting for confirmation can be confirmed.")
+        latest = (
+            Decision.objects.filter(rule_id=locked.rule_id, learner_id=locked.learner_id)
+            .order_by("-decided_at", "-pk")
+            .first()
+        )
+        if latest is not None and latest.outcome != Outcome.MET:
+            # The evidence changed since the award was held: confirming now would issue a
+            # credential the latest decision does not support.
+            raise AwardActionError(
+                "The learner no longer meets the rubric (latest decision: "
+                f"{latest.get_outcome_display()}); the award cannot be confirmed."
+            )
         locked.state = Award.State.PENDING
         locked.confirmed_by = actor[:255]
         locked.save(update_fields=["state", "confirmed_by", "updated_at"])

@@ -153,3 +153,18 @@ def test_learners_changed_runs_the_whole_pipeline(sc, django_capture_on_commit_c
     assert len(mail.outbox) == 1
     # The course has no score scope: the post-back says so instead of failing forever.
     assert award.postback_state == Award.PostbackState.NOT_POSSIBLE
+
+
+def test_a_held_award_cannot_be_confirmed_once_the_learner_no_longer_meets_it(sc):
+    sc.rule.mode = AwardingRule.Mode.HOLD
+    sc.rule.save()
+    learner = sc.learners[0]
+    sc.grade_all(learner, 1.0)
+    evaluate_learners(rule=sc.rule, learner_ids=[learner.pk], trigger="test")
+    sc.grade(learner, "browse", 1)
+    evaluate_learners(rule=sc.rule, learner_ids=[learner.pk], trigger="test")
+    award = Award.objects.get()
+    with pytest.raises(AwardActionError, match="no longer meets"):
+        confirm_award(award=award, actor="lti:1:teacher")
+    award.refresh_from_db()
+    assert award.state == Award.State.HELD and not Credential.objects.exists()
