@@ -132,6 +132,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.dispatch_periodic_syncs",
         "schedule": float(SYNC_INTERVAL_SECONDS),
     },
+    # Finishes awards whose task message was lost (a broker restart, a purged queue).
+    "awarding-sweep": {"task": "awarding.tasks.sweep_awards_task", "schedule": 60.0},
 }
 
 AUTH_PASSWORD_VALIDATORS = [
