@@ -15,7 +15,9 @@ _LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
 _MEMBERSHIP = {
     "Instructor": INSTRUCTOR,
     "ContentDeveloper": INSTRUCTOR,
-    "Administrator": ADMINISTRATOR,
+    # A course-level administrator runs that course; acting as QA for the whole institution
+    # needs an institution or system Administrator role, which Moodle and Canvas send for admins.
+    "Administrator": INSTRUCTOR,
     "Learner": LEARNER,
     "Student": LEARNER,
     "TeachingAssistant": TEACHING_ASSISTANT,  # LTI 1.1 name
@@ -34,7 +36,7 @@ _SUB_ROLES = {
     "Instructor#ExternalInstructor": INSTRUCTOR,
     "Learner#Learner": LEARNER,
     "Learner#NonCreditLearner": LEARNER,
-    "Administrator#Administrator": ADMINISTRATOR,
+    "Administrator#Administrator": INSTRUCTOR,
     "ContentDeveloper#ContentDeveloper": INSTRUCTOR,
 }
 

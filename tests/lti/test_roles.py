@@ -35,6 +35,12 @@ SYS = "http://purl.imsglobal.org/vocab/lis/v2/system/person#"
         (["urn:lti:role:ims/lis/Instructor"], {"instructor"}),
         (["urn:lti:role:ims/lis/TeachingAssistant"], {"teaching_assistant"}),
         (["urn:lti:instrole:ims/lis/Administrator"], {"administrator"}),
+        # A course-level administrator manages the course but is no institution QA
+        ([M + "Administrator"], {"instructor"}),
+        (
+            ["http://purl.imsglobal.org/vocab/lis/v2/membership/Administrator#Administrator"],
+            {"instructor"},
+        ),
         (["https://evil.example/roles#Instructor", 42, None, ""], set()),
     ],
 )
