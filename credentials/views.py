@@ -140,20 +140,21 @@ def baked_image_response(credential: Credential, *, fmt: str) -> HttpResponse:
     return response
 
 
+def _public_baked_image(credential_uuid, *, fmt: str) -> HttpResponse:
+    credential = public_credential(credential_uuid)
+    response = baked_image_response(credential, fmt=fmt)
+    response["Content-Disposition"] = f'inline; filename="{credential.pk}.{fmt}"'
+    return response
+
+
 @require_safe
 def credential_svg(request: HttpRequest, credential_uuid) -> HttpResponse:
-    credential = public_credential(credential_uuid)
-    response = baked_image_response(credential, fmt="svg")
-    response["Content-Disposition"] = f'inline; filename="{credential.pk}.svg"'
-    return response
+    return _public_baked_image(credential_uuid, fmt="svg")
 
 
 @require_safe
 def credential_png(request: HttpRequest, credential_uuid) -> HttpResponse:
-    credential = public_credential(credential_uuid)
-    response = baked_image_response(credential, fmt="png")
-    response["Content-Disposition"] = f'inline; filename="{credential.pk}.png"'
-    return response
+    return _public_baked_image(credential_uuid, fmt="png")
 
 
 @require_safe
