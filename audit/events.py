@@ -56,27 +56,18 @@ def record_event(
         # lock on SQLite) before we read it, so two writers can never share a prev_hash.
         AuditChainHead.objects.filter(pk=1).update(seq=F("seq") + 1)
         head = AuditChainHead.objects.select_for_update().get(pk=1)
-        seq = head.seq
-        at = timezone.now().astimezone(UTC)
-        digest = event_hash(
-            seq=seq,
-            at=at,
-            before=before_plain,
-            after=after_plain,
-            platform_id=platform_id,
-            prev_hash=head.hash,
+        # One set of values is both hashed and stored, so the chain re-verifies from the rows.
+        chained = {
             **fields,
-        )
-        event = AuditEvent(
-            seq=seq,
-            at=at,
-            before=before_plain,
-            after=after_plain,
-            platform_id=platform_id,
-            prev_hash=head.hash,
-            hash=digest,
-            **fields,
-        )
+            "seq": head.seq,
+            "at": timezone.now().astimezone(UTC),
+            "before": before_plain,
+            "after": after_plain,
+            "platform_id": platform_id,
+            "prev_hash": head.hash,
+        }
+        digest = event_hash(**chained)
+        event = AuditEvent(**chained, hash=digest)
         event.save()
         AuditChainHead.objects.filter(pk=1).update(hash=digest)
     return event
