@@ -90,3 +90,15 @@ def test_conclude_and_fault_forms(canvas_course, http):
     data = {**dict(form_fields(_form(http.get(platform_url)))), "clear": "1"}
     http.post(form.action, data=data, headers={"Referer": platform_url})
     assert not FaultSwitch.objects.filter(platform=sp).exists()
+
+
+def test_moodle_course_page_launches_with_its_defaults(moodle_course, http):
+    """Moodle opens a tool from an activity: the page's default launch must carry a resource
+    link, or the tool rightly refuses it (no resource_link claim)."""
+    page = http.get(f"{moodle_course.platform.root}/course/{moodle_course.pk}/")
+    form = _form(page)
+    fields = dict(form.form_values())
+    assert fields.get("link"), "the first activity is selected by default"
+    landing = follow_launch(http, form.action + "?" + urlencode(fields))
+    assert landing.status_code == 200
+    assert "refusal" not in landing.text
