@@ -9,7 +9,9 @@ from django.http import HttpRequest, HttpResponse
 
 from .faults import fault_response, take_fault
 from .flavours import Flavour, get_flavour
+from .flavours.base import json_response
 from .models import FaultSwitch, SandboxCourse, SandboxPlatform
+from .pagination import BadPage, take
 from .tokens import LiveToken, token_for_request
 
 
@@ -23,6 +25,35 @@ class ServiceCall:
 
     def respond(self, response: HttpResponse) -> HttpResponse:
         return self.flavour.decorate(response)
+
+    def url_of(self, request: HttpRequest) -> str:
+        """The URL this request was made to, on the platform's own base (case kept)."""
+        return self.platform.base_url.rstrip("/") + request.path
+
+    def page(
+        self, request: HttpRequest, *, kind: str, items, media_type: str, body
+    ) -> HttpResponse:
+        """One page of a collection, with the flavour's `Link` header; `body(rows)` is the JSON.
+
+        A bad paging parameter gets the flavour's 400.
+        """
+        try:
+            window = self.flavour.page_window(request, kind=kind, platform=self.platform)
+        except BadPage as exc:
+            return self.flavour.error(request, 400, str(exc))
+        rows, total = take(items, window)
+        response = json_response(body(rows), media_type=media_type)
+        links = self.flavour.collection_links(
+            request,
+            kind=kind,
+            base=self.url_of(request),
+            window=window,
+            total=total,
+            loop=self.loop_next,
+        )
+        if links:
+            response["Link"] = links
+        return self.respond(response)
 
 
 def open_call(

@@ -15,6 +15,7 @@ from django.db import transaction
 from lti_tool.models import Deployment, Platform
 
 from . import naming
+from .bulk import seed_large_course  # part of seeding's API (see __all__); bulk inserts it
 from .flavours import get_flavour
 from .keys import new_key_material
 from .models import (
@@ -240,22 +241,6 @@ def add_activity(
         created_by_tool=False,
     )
     return link
-
-
-def seed_large_course(
-    *,
-    platform: SandboxPlatform,
-    learners: int,
-    line_items: int,
-    graded: bool = True,
-    title: str = "",
-) -> SandboxCourse:
-    """Bulk benchmark course (10,000 learners x 10 line items in seconds); see lms_sandbox.bulk."""
-    from .bulk import seed_large_course as bulk_seed
-
-    return bulk_seed(
-        platform=platform, learners=learners, line_items=line_items, graded=graded, title=title
-    )
 
 
 def launch_url(

@@ -21,7 +21,6 @@ from .models import (
     SandboxLineItem,
     SandboxResult,
 )
-from .pagination import BadPage, take
 from .scoring import Stored
 
 READ = {SCOPE_LINEITEM, SCOPE_LINEITEM_READONLY}
@@ -39,31 +38,12 @@ def _json_body(request: HttpRequest):
         raise ValueError("request body is not JSON") from None
 
 
-def _absolute(call: ServiceCall, request: HttpRequest) -> str:
-    """The URL this request was made to, on the platform's own base (case kept)."""
-    return call.platform.base_url.rstrip("/") + request.path
-
-
-def _page(
-    call: ServiceCall, request: HttpRequest, *, kind: str, items, media_type: str, render
-) -> HttpResponse:
+def _body_or_error(call: ServiceCall, request: HttpRequest):
+    """The request's JSON body, or the flavour's 400 when it is too large or not JSON."""
     try:
-        window = call.flavour.page_window(request, kind=kind, platform=call.platform)
-    except BadPage as exc:
+        return _json_body(request)
+    except ValueError as exc:
         return call.flavour.error(request, 400, str(exc))
-    rows, total = take(items, window)
-    response = json_response([render(r) for r in rows], media_type=media_type)
-    links = call.flavour.collection_links(
-        request,
-        kind=kind,
-        base=_absolute(call, request),
-        window=window,
-        total=total,
-        loop=call.loop_next,
-    )
-    if links:
-        response["Link"] = links
-    return call.respond(response)
 
 
 def _line_item_fields(call: ServiceCall, request: HttpRequest, data, *, partial: bool):
@@ -140,13 +120,12 @@ def line_items(request: HttpRequest, slug: str, course_id: int, **kw) -> HttpRes
         qs = qs.filter(resource_id=request.GET["resource_id"])
     for li in qs:
         li.course = call.course
-    return _page(
-        call,
+    return call.page(
         request,
         kind="lineitems",
         items=qs,
         media_type=MT_LINEITEMS,
-        render=lambda li: call.flavour.serialize_line_item(li, request=request),
+        body=lambda rows: [call.flavour.serialize_line_item(li, request=request) for li in rows],
     )
 
 
@@ -161,10 +140,9 @@ def _create_line_item(request: HttpRequest, slug: str, course_id: int) -> HttpRe
     )
     if isinstance(call, HttpResponse):
         return call
-    try:
-        data = _json_body(request)
-    except ValueError as exc:
-        return call.flavour.error(request, 400, str(exc))
+    data = _body_or_error(call, request)
+    if isinstance(data, HttpResponse):
+        return data
     fields = _line_item_fields(call, request, data, partial=False)
     if isinstance(fields, HttpResponse):
         return fields
@@ -179,33 +157,52 @@ def _create_line_item(request: HttpRequest, slug: str, course_id: int) -> HttpRe
     )
 
 
-def _line_item_or_error(call: ServiceCall, request: HttpRequest, item_id: int):
+def _open_line_item_call(
+    request: HttpRequest,
+    *,
+    slug: str,
+    course_id: int,
+    item_id: int,
+    target: str,
+    scopes: set[str],
+    media_type: str,
+) -> tuple[ServiceCall, SandboxLineItem] | HttpResponse:
+    """The checked call and the course's line item it names, or the refusal to send back."""
+    call = open_call(
+        request,
+        slug=slug,
+        course_id=course_id,
+        target=target,
+        scopes=scopes,
+        media_type=media_type,
+    )
+    if isinstance(call, HttpResponse):
+        return call
     li = call.course.line_items.select_related("resource_link").filter(pk=item_id).first()
     if li is None:
         return call.flavour.error(request, 404, "The specified resource does not exist.")
     if li.other_tool:
         return call.flavour.foreign_line_item(request)
     li.course = call.course
-    return li
+    return call, li
 
 
 @csrf_exempt
 def line_item(request: HttpRequest, slug: str, course_id: int, item_id: int, **kw) -> HttpResponse:
     if request.method not in ("GET", "PUT", "DELETE"):
         return HttpResponse(status=405)
-    call = open_call(
+    opened = _open_line_item_call(
         request,
         slug=slug,
         course_id=course_id,
+        item_id=item_id,
         target="lineitems",
         scopes=READ if request.method == "GET" else WRITE,
         media_type=MT_LINEITEM,
     )
-    if isinstance(call, HttpResponse):
-        return call
-    li = _line_item_or_error(call, request, item_id)
-    if isinstance(li, HttpResponse):
-        return li
+    if isinstance(opened, HttpResponse):
+        return opened
+    call, li = opened
     if request.method == "GET":
         return call.respond(
             json_response(
@@ -218,10 +215,9 @@ def line_item(request: HttpRequest, slug: str, course_id: int, item_id: int, **k
             return refused
         li.delete()
         return call.respond(HttpResponse(status=204, content_type="text/html; charset=utf-8"))
-    try:
-        data = _json_body(request)
-    except ValueError as exc:
-        return call.flavour.error(request, 400, str(exc))
+    data = _body_or_error(call, request)
+    if isinstance(data, HttpResponse):
+        return data
     fields = _line_item_fields(call, request, data, partial=True)
     if isinstance(fields, HttpResponse):
         return fields
@@ -246,19 +242,18 @@ def results(
 ) -> HttpResponse:
     if request.method != "GET":
         return HttpResponse(status=405)
-    call = open_call(
+    opened = _open_line_item_call(
         request,
         slug=slug,
         course_id=course_id,
+        item_id=item_id,
         target="results",
         scopes={SCOPE_RESULT_READONLY},
         media_type=MT_RESULTS,
     )
-    if isinstance(call, HttpResponse):
-        return call
-    li = _line_item_or_error(call, request, item_id)
-    if isinstance(li, HttpResponse):
-        return li
+    if isinstance(opened, HttpResponse):
+        return opened
+    call, li = opened
     # Only users with a grade are listed (neither LMS lists ungraded learners).
     qs = li.results.filter(score_given__isnull=False).select_related("user").order_by("pk")
     if request.GET.get("user_id"):
@@ -274,30 +269,34 @@ def results(
         if one is None:
             return call.flavour.error(request, 404, "The specified resource does not exist.")
         return call.respond(json_response(render(one), media_type=MT_RESULTS))
-    return _page(call, request, kind="results", items=qs, media_type=MT_RESULTS, render=render)
+    return call.page(
+        request,
+        kind="results",
+        items=qs,
+        media_type=MT_RESULTS,
+        body=lambda rows: [render(r) for r in rows],
+    )
 
 
 @csrf_exempt
 def scores(request: HttpRequest, slug: str, course_id: int, item_id: int, **kw) -> HttpResponse:
     if request.method != "POST":
         return HttpResponse(status=405)
-    call = open_call(
+    opened = _open_line_item_call(
         request,
         slug=slug,
         course_id=course_id,
+        item_id=item_id,
         target="scores",
         scopes={SCOPE_SCORE},
         media_type=MT_SCORE,
     )
-    if isinstance(call, HttpResponse):
-        return call
-    li = _line_item_or_error(call, request, item_id)
-    if isinstance(li, HttpResponse):
-        return li
-    try:
-        body = _json_body(request)
-    except ValueError as exc:
-        return call.flavour.error(request, 400, str(exc))
+    if isinstance(opened, HttpResponse):
+        return opened
+    call, li = opened
+    body = _body_or_error(call, request)
+    if isinstance(body, HttpResponse):
+        return body
     user = call.flavour.find_user(
         call.platform, body.get("userId") if isinstance(body, dict) else None
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +13,6 @@ from .flavours import get_flavour
 from .flavours.base import LTI, MT_MEMBERSHIPS
 from .gate import open_call
 from .models import SCOPE_NRPS, FaultSwitch, SandboxPlatform
-from .pagination import BadPage, take
 from .tokens import TokenRefused, issue_token
 from .views_launch import platform_or_404
 
@@ -46,24 +44,19 @@ def memberships(request: HttpRequest, slug: str, course_id: int, **kw) -> HttpRe
         if link is None:
             return fl.error(request, 400, "Invalid 'rlid' parameter")
         message = [{LTI + "message_type": "LtiResourceLinkRequest", LTI + "custom": link.custom}]
-    try:
-        window = fl.page_window(request, kind="nrps", platform=call.platform)
-    except BadPage as exc:
-        return fl.error(request, 400, str(exc))
-    rows, total = take(enrolments, window)
-    base = call.platform.base_url.rstrip("/") + request.path
-    body = {
-        "id": fl.container_id(base, request),
-        "context": {"id": course.context_id, "label": course.label, "title": course.title},
-        "members": [fl.member(e, message=message) for e in rows],
-    }
-    response = HttpResponse(json.dumps(body), content_type=f"{MT_MEMBERSHIPS}; charset=utf-8")
-    links = fl.collection_links(
-        request, kind="nrps", base=base, window=window, total=total, loop=call.loop_next
+    container = fl.container_id(call.url_of(request), request)
+    context = {"id": course.context_id, "label": course.label, "title": course.title}
+    return call.page(
+        request,
+        kind="nrps",
+        items=enrolments,
+        media_type=MT_MEMBERSHIPS,
+        body=lambda rows: {
+            "id": container,
+            "context": context,
+            "members": [fl.member(e, message=message) for e in rows],
+        },
     )
-    if links:
-        response["Link"] = links
-    return call.respond(response)
 
 
 @csrf_exempt
