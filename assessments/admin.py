@@ -42,17 +42,7 @@ class CourseAdmin(admin.ModelAdmin):
         "end_date",
         "sync_enabled",
     )
-    readonly_fields = (
-        "platform",
-        "context_id",
-        "title",
-        "label",
-        "lineitems_url",
-        "memberships_url",
-        "ags_scopes",
-        "concluded",
-        "concluded_at",
-    )
+    readonly_fields = tuple(f for f in fields if f not in ("end_date", "sync_enabled"))
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -43,33 +43,17 @@ _REVISION_FIELDS = (
 )
 
 
+def _content_values(c: ResultContent) -> tuple:
+    """The content columns a result and its revisions share, in the order of the field lists."""
+    return (c.score, c.maximum, c.comment, c.lms_timestamp, c.raw, c.content_hash)
+
+
 def _result_row(line_item_id: int, learner_id: int, c: ResultContent, now) -> tuple:
-    return (
-        line_item_id,
-        learner_id,
-        c.score,
-        c.maximum,
-        c.comment,
-        c.lms_timestamp,
-        c.raw,
-        c.content_hash,
-        now,
-        1,
-    )
+    return (line_item_id, learner_id, *_content_values(c), now, 1)
 
 
 def _revision_row(result_id: int, number: int, c: ResultContent, now) -> tuple:
-    return (
-        result_id,
-        number,
-        c.score,
-        c.maximum,
-        c.comment,
-        c.lms_timestamp,
-        c.raw,
-        c.content_hash,
-        now,
-    )
+    return (result_id, number, *_content_values(c), now)
 
 
 @dataclass
