@@ -100,16 +100,13 @@ def seed_large_course(
         given, family = naming.person_name(i)
         username = f"bench{tag}_{i + 1}"
         users.append(
-            SandboxUser(
-                platform=platform,
+            SandboxUser.for_person(
+                platform,
                 sub=sub,
                 username=username,
-                name=f"{given} {family}",
-                given_name=given,
-                family_name=family,
-                email=f"{username}@example.edu",
+                given=given,
+                family=family,
                 sourcedid=f"{username.upper()}-ID",
-                legacy_id=naming.opaque_hex(f"{platform.slug}:{sub}"),
             )
         )
     SandboxUser.objects.bulk_create(users, batch_size=BATCH)

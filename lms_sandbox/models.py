@@ -12,6 +12,8 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from . import naming
+
 SCOPE_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
 SCOPE_LINEITEM_READONLY = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"
 SCOPE_RESULT_READONLY = "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly"
@@ -100,6 +102,32 @@ class SandboxUser(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.sub})"
+
+    @classmethod
+    def for_person(
+        cls,
+        platform: SandboxPlatform,
+        *,
+        sub: str,
+        username: str,
+        given: str,
+        family: str,
+        sourcedid: str = "",
+        admin: bool = False,
+    ) -> SandboxUser:
+        """An unsaved seeded user: display name, e-mail and LTI 1.1 id derived as an LMS would."""
+        return cls(
+            platform=platform,
+            sub=sub,
+            username=username,
+            name=f"{given} {family}",
+            given_name=given,
+            family_name=family,
+            email=f"{username}@example.edu",
+            sourcedid=sourcedid,
+            legacy_id=naming.opaque_hex(f"{platform.slug}:{sub}"),
+            is_site_admin=admin,
+        )
 
 
 class SandboxCourse(models.Model):

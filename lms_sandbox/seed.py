@@ -138,18 +138,17 @@ def _new_user(
             if platform.flavour == SandboxPlatform.Flavour.CANVAS
             else str(_next_moodle_id(platform))
         )
-    return SandboxUser.objects.create(
-        platform=platform,
+    user = SandboxUser.for_person(
+        platform,
         sub=sub,
         username=username,
-        name=f"{given} {family}",
-        given_name=given,
-        family_name=family,
-        email=f"{username}@example.edu",
+        given=given,
+        family=family,
         sourcedid=sourcedid,
-        legacy_id=naming.opaque_hex(f"{platform.slug}:{sub}"),
-        is_site_admin=admin,
+        admin=admin,
     )
+    user.save(force_insert=True)
+    return user
 
 
 def _ensure_admin(platform: SandboxPlatform) -> SandboxUser:
