@@ -18,34 +18,14 @@ from .models import LineItem, Result, ResultRevision
 from .result_content import ResultContent, read_result
 from .roster import learner_ids
 
-_RESULT_FIELDS = (
-    "line_item",
-    "learner",
-    "score",
-    "maximum",
-    "comment",
-    "lms_timestamp",
-    "raw",
-    "content_hash",
-    "fetched_at",
-    "revision",
-)
-_REVISION_FIELDS = (
-    "result",
-    "number",
-    "score",
-    "maximum",
-    "comment",
-    "lms_timestamp",
-    "raw",
-    "content_hash",
-    "recorded_at",
-)
+# What a result and each of its revisions hold of the fetched content (ResultContent's names).
+_CONTENT_FIELDS = ("score", "maximum", "comment", "lms_timestamp", "raw", "content_hash")
+_RESULT_FIELDS = ("line_item", "learner", *_CONTENT_FIELDS, "fetched_at", "revision")
+_REVISION_FIELDS = ("result", "number", *_CONTENT_FIELDS, "recorded_at")
 
 
 def _content_values(c: ResultContent) -> tuple:
-    """The content columns a result and its revisions share, in the order of the field lists."""
-    return (c.score, c.maximum, c.comment, c.lms_timestamp, c.raw, c.content_hash)
+    return tuple(getattr(c, name) for name in _CONTENT_FIELDS)
 
 
 def _result_row(line_item_id: int, learner_id: int, c: ResultContent, now) -> tuple:
@@ -116,16 +96,7 @@ def store_results_page(*, line_item: LineItem, platform_id: int, page: list[dict
     if changed_results:
         Result.objects.bulk_update(
             changed_results,
-            [
-                "score",
-                "maximum",
-                "comment",
-                "lms_timestamp",
-                "raw",
-                "content_hash",
-                "fetched_at",
-                "revision",
-            ],
+            [*_CONTENT_FIELDS, "fetched_at", "revision"],
         )
     revision_rows += [
         _revision_row(r.pk, r.revision, by_learner[r.learner_id], now) for r in changed_results
