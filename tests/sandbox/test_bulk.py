@@ -34,7 +34,8 @@ def test_seed_large_course(flavour):
     assert again.seeded_results == 0
 
 
-def test_sandbox_seed_command_is_idempotent(settings):
+def _seed_demo_canvas() -> str:
+    """Run `sandbox_seed` for the demo Canvas platform; its output."""
     out = StringIO()
     call_command(
         "sandbox_seed",
@@ -46,18 +47,13 @@ def test_sandbox_seed_command_is_idempotent(settings):
         "http://127.0.0.1:8000",
         stdout=out,
     )
-    text = out.getvalue()
+    return out.getvalue()
+
+
+def test_sandbox_seed_command_is_idempotent(settings):
+    text = _seed_demo_canvas()
     assert "/sandbox/demo-canvas/course/" in text and "launch as learner" in text
-    call_command(
-        "sandbox_seed",
-        "--flavour",
-        "canvas",
-        "--slug",
-        "demo-canvas",
-        "--tool-base-url",
-        "http://127.0.0.1:8000",
-        stdout=StringIO(),
-    )
+    _seed_demo_canvas()
     sp = SandboxPlatform.objects.get(slug="demo-canvas")
     assert sp.courses.count() == 1
     assert SandboxEnrolment.objects.filter(course__platform=sp, role="learner").count() == 30
