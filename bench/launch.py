@@ -195,17 +195,13 @@ def main() -> None:
         env = {
             **os.environ,
             "LMS_SANDBOX": "1",
-            "DJANGO_SETTINGS_MODULE": "bench.launch_settings",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
             "PUBLIC_BASE_URL": base,
             "VAR_DIR": tmp,
             "LOG_LEVEL": "ERROR",
         }
-        if not os.environ.get("DATABASE_URL"):
-            # SQLite: take the write lock at BEGIN, so concurrent transactions wait for it
-            # (the timeout) instead of failing with "database is locked" on lock upgrade.
-            env["DATABASE_URL"] = (
-                f"sqlite:///{tmp}/bench.sqlite3?transaction_mode=IMMEDIATE&timeout=30"
-            )
+        # Without DATABASE_URL the server uses the embedded default: SQLite in VAR_DIR (tmp),
+        # with the project's own SQLite options (IMMEDIATE transactions, WAL, a busy timeout).
         _run([sys.executable, "manage.py", "migrate", "--noinput"], env)
         out = _run(
             [
