@@ -50,8 +50,11 @@ def _timestamp(value) -> datetime | None:
         return None
 
 
-def read_result(raw: dict) -> ResultContent:
-    """A result dict from the LMS as plain fields; `userId` must be present (checked upstream)."""
+def read_result(raw: dict, *, digest: str | None = None) -> ResultContent:
+    """A result dict from the LMS as plain fields; `userId` must be present (checked upstream).
+
+    `digest` is `content_hash(raw)` when the caller has computed it already.
+    """
     return ResultContent(
         user_id=str(raw["userId"]),
         score=_number(raw.get("resultScore")),
@@ -59,5 +62,5 @@ def read_result(raw: dict) -> ResultContent:
         comment=str(raw.get("comment") or ""),
         lms_timestamp=_timestamp(raw.get("timestamp")),
         raw=raw,
-        content_hash=content_hash(raw),
+        content_hash=digest or content_hash(raw),
     )

@@ -2,26 +2,29 @@
 
 A page is one transaction: either every result of the page is stored with its revision, or
 none is. Rows are read and written in bulk (a handful of queries per page, whatever its
-size). Evidence is never deleted: a result missing from a page (Canvas lists graded
-learners only) stays as it was.
+size), and a page whose results are all unchanged costs one read and a hash per result:
+that is most pages of the periodic re-sync. Evidence is never deleted: a result missing
+from a page (Canvas lists graded learners only) stays as it was.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.db.models import DateTimeField, JSONField
 from django.utils import timezone
 
 from .bulk_insert import insert_rows
 from .models import LineItem, Result, ResultRevision
-from .result_content import ResultContent, read_result
+from .result_content import ResultContent, content_hash, read_result
 from .roster import learner_ids
 
 # What a result and each of its revisions hold of the fetched content (ResultContent's names).
 _CONTENT_FIELDS = ("score", "maximum", "comment", "lms_timestamp", "raw", "content_hash")
 _RESULT_FIELDS = ("line_item", "learner", *_CONTENT_FIELDS, "fetched_at", "revision")
 _REVISION_FIELDS = ("result", "number", *_CONTENT_FIELDS, "recorded_at")
+_UPDATED_FIELDS = (*_CONTENT_FIELDS, "fetched_at", "revision")
 
 
 def _content_values(c: ResultContent) -> tuple:
@@ -44,64 +47,79 @@ class PageOutcome:
     learner_ids: set[int] = field(default_factory=set)  # learners whose results changed
 
 
+def _stored(*, line_item: LineItem, subs: set[str]) -> dict[str, tuple[int, int, str, int]]:
+    """sub -> (learner id, result id, hash, revision) of this line item's stored results.
+
+    One query joined on the learner's `sub`, so a page of unchanged results costs one read:
+    no lookup of learner ids, no model instances.
+    """
+    rows = Result.objects.filter(line_item=line_item, learner__sub__in=subs).values_list(
+        "learner__sub", "learner_id", "id", "content_hash", "revision"
+    )
+    return {sub: rest for sub, *rest in rows}
+
+
+def _update_results(rows: list[tuple]) -> None:
+    """One UPDATE per changed result, sent together: `bulk_update` would compile a CASE per
+    column per row, which costs more than the write for the handful a page usually holds."""
+    connection = connections[router.db_for_write(Result)]
+    quote = connection.ops.quote_name
+    columns = [Result._meta.get_field(name) for name in _UPDATED_FIELDS]
+    assignments = ", ".join(f"{quote(c.column)} = %s" for c in columns)
+    sql = f"UPDATE {quote(Result._meta.db_table)} SET {assignments} WHERE id = %s"  # noqa: S608
+    adapt = [i for i, c in enumerate(columns) if isinstance(c, DateTimeField | JSONField)]
+    params = []
+    for row in rows:
+        row = list(row)
+        for i in adapt:
+            row[i] = columns[i].get_db_prep_save(row[i], connection)
+        params.append(row)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
 @transaction.atomic
 def store_results_page(*, line_item: LineItem, platform_id: int, page: list[dict]) -> PageOutcome:
     outcome = PageOutcome()
-    contents: dict[str, ResultContent] = {}
+    received: dict[str, dict] = {}
     for raw in page:
-        content = read_result(raw)
-        contents[content.user_id] = content  # a duplicate in one page: the last one wins
-    # Results may name people the roster did not list (Canvas drops departed learners from
-    # NRPS but keeps their grades): they get a Learner row so the evidence is kept.
-    ids = learner_ids(platform_id=platform_id, subs=set(contents))
-    by_learner = {ids[sub]: content for sub, content in contents.items()}
-    # (id, hash, revision) of the stored results: plain tuples, no model instances.
-    existing = {
-        learner_id: (pk, stored_hash, revision)
-        for learner_id, pk, stored_hash, revision in Result.objects.filter(
-            line_item=line_item, learner_id__in=by_learner
-        ).values_list("learner_id", "id", "content_hash", "revision")
-    }
+        received[str(raw["userId"])] = raw  # a duplicate in one page: the last one wins
+    stored = _stored(line_item=line_item, subs=set(received))
     now = timezone.now()
-    new_learners: list[int] = []
-    changed_results: list[Result] = []
-    for learner_id, content in by_learner.items():
-        stored = existing.get(learner_id)
-        if stored is None:
-            new_learners.append(learner_id)
-        elif stored[1] != content.content_hash:
-            result = Result(pk=stored[0], line_item=line_item, learner_id=learner_id)
-            result.score, result.maximum = content.score, content.maximum
-            result.comment, result.lms_timestamp = content.comment, content.lms_timestamp
-            result.raw, result.content_hash = content.raw, content.content_hash
-            result.fetched_at, result.revision = now, stored[2] + 1
-            changed_results.append(result)
+    new: dict[str, ResultContent] = {}
+    changed: list[tuple[int, int, int, ResultContent]] = []  # learner, result, revision, content
+    for sub, raw in received.items():
+        known = stored.get(sub)
+        digest = content_hash(raw)
+        if known is None:
+            new[sub] = read_result(raw, digest=digest)
+        elif known[2] != digest:
+            changed.append((known[0], known[1], known[3] + 1, read_result(raw, digest=digest)))
         else:
-            outcome.unchanged += 1
+            outcome.unchanged += 1  # the common case of a re-sync: hashed, compared, done
     revision_rows = []
-    if new_learners:
+    if new:
+        # Results may name people the roster did not list (Canvas drops departed learners
+        # from NRPS but keeps their grades): they get a Learner row so the evidence is kept.
+        ids = learner_ids(platform_id=platform_id, subs=set(new))
+        by_learner = {ids[sub]: content for sub, content in new.items()}
         insert_rows(
             model=Result,
             fields=_RESULT_FIELDS,
-            rows=[_result_row(line_item.pk, lid, by_learner[lid], now) for lid in new_learners],
+            rows=[_result_row(line_item.pk, lid, c, now) for lid, c in by_learner.items()],
         )
-        new_ids = dict(
-            Result.objects.filter(line_item=line_item, learner_id__in=new_learners).values_list(
-                "learner_id", "id"
-            )
-        )
+        new_ids = Result.objects.filter(line_item=line_item, learner_id__in=by_learner)
         revision_rows += [
-            _revision_row(new_ids[lid], 1, by_learner[lid], now) for lid in new_learners
+            _revision_row(result_id, 1, by_learner[lid], now)
+            for lid, result_id in new_ids.values_list("learner_id", "id")
         ]
-    if changed_results:
-        Result.objects.bulk_update(
-            changed_results,
-            [*_CONTENT_FIELDS, "fetched_at", "revision"],
+        outcome.learner_ids.update(by_learner)
+    if changed:
+        _update_results(
+            [(*_content_values(c), now, revision, pk) for _, pk, revision, c in changed]
         )
-    revision_rows += [
-        _revision_row(r.pk, r.revision, by_learner[r.learner_id], now) for r in changed_results
-    ]
+        revision_rows += [_revision_row(pk, rev, c, now) for _, pk, rev, c in changed]
+        outcome.learner_ids.update(learner for learner, *_ in changed)
     insert_rows(model=ResultRevision, fields=_REVISION_FIELDS, rows=revision_rows)
-    outcome.new, outcome.changed = len(new_learners), len(changed_results)
-    outcome.learner_ids = {*new_learners, *(r.learner_id for r in changed_results)}
+    outcome.new, outcome.changed = len(new), len(changed)
     return outcome

@@ -1,0 +1,86 @@
+"""Storing one page of AGS results: what a page costs, and what it writes (no HTTP needed)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from assessments.models import LineItem, Result, ResultRevision
+from assessments.results_store import store_results_page
+from tests.awarding.factories import make_course
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(n: int, *, score=lambda i: i % 11, comment="") -> list[dict]:
+    return [
+        {
+            "id": f"https://lms.example.edu/li/1/results/{i}",
+            "userId": f"s{i}",
+            "resultScore": score(i),
+            "resultMaximum": 10,
+            "timestamp": "2026-11-25T22:23:17+00:00",
+            **({"comment": comment} if comment else {}),
+        }
+        for i in range(n)
+    ]
+
+
+@pytest.fixture
+def line_item():
+    course = make_course()
+    return LineItem.objects.create(course=course, url="https://lms.example.edu/li/1", label="A")
+
+
+def _store(line_item, page):
+    return store_results_page(
+        line_item=line_item, platform_id=line_item.course.platform_id, page=page
+    )
+
+
+def _writes(queries) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "COPY"))
+    ]
+
+
+@pytest.mark.parametrize("size", [20, 300])
+def test_an_unchanged_page_costs_one_read_and_no_write_whatever_its_size(line_item, size):
+    page = _page(size)
+    assert _store(line_item, page).new == size
+    with CaptureQueriesContext(connection) as ctx:
+        outcome = _store(line_item, page)
+    assert (outcome.new, outcome.changed, outcome.unchanged) == (0, 0, size)
+    assert outcome.learner_ids == set()
+    reads = [q for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"].upper()]
+    assert len(reads) == 1 and _writes(ctx.captured_queries) == []
+
+
+def test_changed_and_new_results_in_one_page_are_revised_and_inserted(line_item):
+    _store(line_item, _page(5))
+    first = dict(Result.objects.values_list("learner__sub", "id"))
+    page = _page(7, score=lambda i: 9.5 if i in (1, 3) else i % 11)  # s1, s3 changed; s5, s6 new
+    outcome = _store(line_item, page)
+    assert (outcome.new, outcome.changed, outcome.unchanged) == (2, 2, 3)
+    rows = {r.learner.sub: r for r in Result.objects.select_related("learner")}
+    assert {sub: r.revision for sub, r in rows.items()} == {
+        "s0": 1, "s1": 2, "s2": 1, "s3": 2, "s4": 1, "s5": 1, "s6": 1
+    }  # fmt: skip
+    assert rows["s1"].id == first["s1"] and rows["s1"].score == 9.5
+    assert rows["s1"].raw["resultScore"] == 9.5 and rows["s1"].lms_timestamp is not None
+    assert outcome.learner_ids == {rows[s].learner_id for s in ("s1", "s3", "s5", "s6")}
+    # The old content stays as revision 1; the new one is revision 2, with the same hash as
+    # the result row.
+    history = ResultRevision.objects.filter(result=rows["s3"]).order_by("number")
+    assert [(h.number, h.score) for h in history] == [(1, 3.0), (2, 9.5)]
+    assert history[1].content_hash == rows["s3"].content_hash != history[0].content_hash
+    assert ResultRevision.objects.count() == 5 + 2 + 2
+
+
+def test_a_result_listed_twice_in_a_page_is_stored_once_with_the_last_content(line_item):
+    page = _page(2) + [{**_page(2)[1], "resultScore": 7, "comment": "second"}]
+    outcome = _store(line_item, page)
+    assert (outcome.new, outcome.changed, outcome.unchanged) == (2, 0, 0)
+    stored = Result.objects.get(learner__sub="s1")
+    assert (stored.score, stored.comment) == (7.0, "second")
