@@ -47,15 +47,18 @@ class PageOutcome:
     learner_ids: set[int] = field(default_factory=set)  # learners whose results changed
 
 
-def _stored(*, line_item: LineItem, subs: set[str]) -> dict[str, tuple[int, int, str, int]]:
+def _stored(
+    *, line_item: LineItem, platform_id: int, subs: set[str]
+) -> dict[str, tuple[int, int, str, int]]:
     """sub -> (learner id, result id, hash, revision) of this line item's stored results.
 
     One query joined on the learner's `sub`, so a page of unchanged results costs one read:
-    no lookup of learner ids, no model instances.
+    no lookup of learner ids, no model instances. The platform is named so the learner side
+    is found through its (platform, sub) index, not by scanning every platform's people.
     """
-    rows = Result.objects.filter(line_item=line_item, learner__sub__in=subs).values_list(
-        "learner__sub", "learner_id", "id", "content_hash", "revision"
-    )
+    rows = Result.objects.filter(
+        line_item=line_item, learner__platform_id=platform_id, learner__sub__in=subs
+    ).values_list("learner__sub", "learner_id", "id", "content_hash", "revision")
     return {sub: rest for sub, *rest in rows}
 
 
@@ -84,7 +87,7 @@ def store_results_page(*, line_item: LineItem, platform_id: int, page: list[dict
     received: dict[str, dict] = {}
     for raw in page:
         received[str(raw["userId"])] = raw  # a duplicate in one page: the last one wins
-    stored = _stored(line_item=line_item, subs=set(received))
+    stored = _stored(line_item=line_item, platform_id=platform_id, subs=set(received))
     now = timezone.now()
     new: dict[str, ResultContent] = {}
     changed: list[tuple[int, int, int, ResultContent]] = []  # learner, result, revision, content
