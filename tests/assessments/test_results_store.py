@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessments.models import LineItem, Result, ResultRevision
+from assessments.result_content import content_hash
 from assessments.results_store import store_results_page
 from tests.awarding.factories import make_course
 
@@ -84,3 +85,20 @@ def test_a_result_listed_twice_in_a_page_is_stored_once_with_the_last_content(li
     assert (outcome.new, outcome.changed, outcome.unchanged) == (2, 0, 0)
     stored = Result.objects.get(learner__sub="s1")
     assert (stored.score, stored.comment) == (7.0, "second")
+
+
+def test_the_content_hash_keeps_its_canonical_form():
+    # Stored hashes decide "changed"; if this form moved, every result would get a spurious
+    # revision at the next sync. Key order and spacing of what the LMS sent do not matter.
+    raw = {
+        "userId": "5",
+        "resultScore": 30.5,
+        "resultMaximum": 50,
+        "comment": "Très bien <b>",
+        "timestamp": "2026-11-25T22:23:17+00:00",
+        "ext": {"b": 1, "a": [1, None, True]},
+    }
+    expected = "5f19f75387e5e8f3f1bbe5902f4369da3834a8dfa19aa48f4c91a42c7ea252b1"
+    assert content_hash(raw) == expected
+    assert content_hash(dict(reversed(raw.items()))) == expected
+    assert content_hash({**raw, "resultScore": 30.25}) != expected
