@@ -234,6 +234,9 @@ class SandboxResult(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["line_item", "user"], name="sbx_uniq_result"),
         ]
+        # Pages list a line item's results in id order: without this index every page sorts
+        # the whole line item again (as an LMS with its indexes would not).
+        indexes = [models.Index(fields=["line_item", "id"], name="sbx_result_page")]
 
 
 class PendingLaunch(models.Model):
