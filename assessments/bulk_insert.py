@@ -11,6 +11,7 @@ Values are adapted exactly as Django would (`get_db_prep_save`) for the fields t
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from django.db import connections, router
 from django.db.models import DateTimeField, JSONField, Model
@@ -30,12 +31,18 @@ def insert_rows(*, model: type[Model], fields: Sequence[str], rows: list[tuple])
     table = quote(model._meta.db_table)
     column_list = ", ".join(quote(c.column) for c in columns)
 
+    driver_takes_aware = connection.vendor == "postgresql"
+
     def prepared(batch):
         for row in batch:
             if adapt:
                 row = list(row)
                 for i in adapt:
-                    row[i] = columns[i].get_db_prep_save(row[i], connection)
+                    value = row[i]
+                    # psycopg takes an aware datetime as it is (Django would only check it);
+                    # SQLite and naive values get Django's conversion (and its warning).
+                    if not (driver_takes_aware and isinstance(value, datetime) and value.tzinfo):
+                        row[i] = columns[i].get_db_prep_save(value, connection)
             yield row
 
     with connection.cursor() as cursor:

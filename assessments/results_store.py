@@ -28,7 +28,8 @@ _UPDATED_FIELDS = (*_CONTENT_FIELDS, "fetched_at", "revision")
 
 
 def _content_values(c: ResultContent) -> tuple:
-    return tuple(getattr(c, name) for name in _CONTENT_FIELDS)
+    # In _CONTENT_FIELDS's order; spelled out, as this runs for every stored result.
+    return (c.score, c.maximum, c.comment, c.lms_timestamp, c.raw, c.content_hash)
 
 
 def _result_row(line_item_id: int, learner_id: int, c: ResultContent, now) -> tuple:
