@@ -127,9 +127,9 @@ class ServiceClient:
     ) -> Iterator[list]:
         """Follow `Link: rel=next` page by page; `extract` turns a body into its items.
 
-        While the caller stores one page, the next one is already being downloaded (one
-        thread, at most two pages in memory): the sync then takes about as long as the
-        slower of downloading and storing, not their sum.
+        While the caller parses and stores one page, the next one is already being
+        downloaded (one thread, at most two pages in memory): the sync then takes about as
+        long as the slower of downloading and storing, not their sum.
         """
         max_pages = int(getattr(settings, "LTI_SERVICE_MAX_PAGES", 20000))
         seen: set[str] = set()
@@ -152,7 +152,8 @@ class ServiceClient:
                 seen.add(url)
                 response = self.call("GET", url, scope=scope, accept=accept, first_response=pending)
                 pending = None
-                items = extract(self.json_of(response, url=url), url)
+                # The next page is asked for before this one is parsed: the LMS renders it
+                # while this process reads and stores the current one.
                 next_url = parse_link_header(response.headers.get("Link")).get("next")
                 if next_url:
                     next_url = self.adapter.clean_link_url(next_url)
@@ -167,7 +168,7 @@ class ServiceClient:
                             token=token,
                             headers={"Accept": self.adapter.accept(accept)},
                         )
-                yield items
+                yield extract(self.json_of(response, url=url), url)
                 url = next_url or ""
         finally:
             if pending is not None:
