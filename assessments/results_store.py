@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import connections, router, transaction
-from django.db.models import DateTimeField, JSONField
+from django.db import transaction
 from django.utils import timezone
 
-from .bulk_insert import insert_rows
+from .bulk_write import insert_rows, update_rows
 from .models import LineItem, Result, ResultRevision
 from .result_content import ResultContent, content_hash, read_result
 from .roster import learner_ids
@@ -63,25 +62,6 @@ def _stored(
     return {sub: rest for sub, *rest in rows}
 
 
-def _update_results(rows: list[tuple]) -> None:
-    """One UPDATE per changed result, sent together: `bulk_update` would compile a CASE per
-    column per row, which costs more than the write for the handful a page usually holds."""
-    connection = connections[router.db_for_write(Result)]
-    quote = connection.ops.quote_name
-    columns = [Result._meta.get_field(name) for name in _UPDATED_FIELDS]
-    assignments = ", ".join(f"{quote(c.column)} = %s" for c in columns)
-    sql = f"UPDATE {quote(Result._meta.db_table)} SET {assignments} WHERE id = %s"  # noqa: S608
-    adapt = [i for i, c in enumerate(columns) if isinstance(c, DateTimeField | JSONField)]
-    params = []
-    for row in rows:
-        row = list(row)
-        for i in adapt:
-            row[i] = columns[i].get_db_prep_save(row[i], connection)
-        params.append(row)
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-
-
 @transaction.atomic
 def store_results_page(*, line_item: LineItem, platform_id: int, page: list[dict]) -> PageOutcome:
     outcome = PageOutcome()
@@ -119,8 +99,12 @@ def store_results_page(*, line_item: LineItem, platform_id: int, page: list[dict
         ]
         outcome.learner_ids.update(by_learner)
     if changed:
-        _update_results(
-            [(*_content_values(c), now, revision, pk) for _, pk, revision, c in changed]
+        # A handful per page in a re-sync: `bulk_update`'s CASE per column per row would
+        # cost more than the writes.
+        update_rows(
+            model=Result,
+            fields=_UPDATED_FIELDS,
+            rows=[(*_content_values(c), now, revision, pk) for _, pk, revision, c in changed],
         )
         revision_rows += [_revision_row(pk, rev, c, now) for _, pk, rev, c in changed]
         outcome.learner_ids.update(learner for learner, *_ in changed)

@@ -1,0 +1,82 @@
+"""Plain multi-row writes for the sync's hot path.
+
+`bulk_create` spends most of its time compiling SQL per field per object (about 20 µs a
+value), and `bulk_update` a CASE per column per row; a sync inserting 100,000 results and as
+many revisions would pay that twice. Here new rows go to PostgreSQL through COPY, and to
+SQLite as multi-row `INSERT ... VALUES` of up to `BATCH_ROWS` rows (`executemany` would send
+one statement per row); changed rows are one `UPDATE ... WHERE id` each, sent together.
+Values are adapted as Django would (`get_db_prep_save`) for the fields that need it (dates,
+JSON); numbers, strings and ids pass through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
+
+from django.db import connections, router
+from django.db.models import DateTimeField, Field, JSONField, Model
+
+# 500 rows x ~10 columns stays far below SQLite's and PostgreSQL's parameter limits.
+BATCH_ROWS = 500
+
+
+def _preparer(columns: list[Field], connection) -> Callable[[Iterable[tuple]], Iterator]:
+    """Rows -> rows whose date and JSON values are ready for the driver."""
+    adapt = [i for i, column in enumerate(columns) if isinstance(column, DateTimeField | JSONField)]
+    driver_takes_aware = connection.vendor == "postgresql"
+
+    def prepared(rows: Iterable[tuple]) -> Iterator:
+        for row in rows:
+            if adapt:
+                row = list(row)
+                for i in adapt:
+                    value = row[i]
+                    # psycopg takes an aware datetime as it is (Django would only check it);
+                    # SQLite and naive values get Django's conversion (and its warning).
+                    if not (driver_takes_aware and isinstance(value, datetime) and value.tzinfo):
+                        row[i] = columns[i].get_db_prep_save(value, connection)
+            yield row
+
+    return prepared
+
+
+def insert_rows(*, model: type[Model], fields: Sequence[str], rows: list[tuple]) -> None:
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    columns = [model._meta.get_field(name) for name in fields]
+    prepared = _preparer(columns, connection)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    column_list = ", ".join(quote(c.column) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY streams rows without building (and re-parsing) a large SQL string.
+            with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
+                for row in prepared(rows):
+                    copy.write_row(row)
+            return
+        head = f"INSERT INTO {table} ({column_list}) VALUES "  # noqa: S608 - quoted metadata
+        one_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        for start in range(0, len(rows), BATCH_ROWS):
+            batch = rows[start : start + BATCH_ROWS]
+            params = [value for row in prepared(batch) for value in row]
+            cursor.execute(head + ", ".join([one_row] * len(batch)), params)
+
+
+def update_rows(*, model: type[Model], fields: Sequence[str], rows: list[tuple]) -> None:
+    """Each row is the new values of `fields`, then the primary key of the row to update."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    columns = [model._meta.get_field(name) for name in fields]
+    prepared = _preparer([*columns, model._meta.pk], connection)
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(c.column)} = %s" for c in columns)
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608 - quoted metadata
+            list(prepared(rows)),
+        )
