@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -47,6 +46,7 @@ class FakeLMS:
         self.faults: list[dict] = []
         self.next_id = 1
         self.lock = threading.Lock()
+        self.stopped = threading.Event()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -57,6 +57,7 @@ class FakeLMS:
         return self
 
     def stop(self) -> None:
+        self.stopped.set()
         self.server.shutdown()
         self.server.server_close()
 
@@ -151,8 +152,10 @@ def _handler(lms: FakeLMS):
                 if all(n in self.path for n in needles) and fault["times"] > 0:
                     fault["times"] -= 1
                     if fault["status"] == 0:  # a timeout: answer too late
-                        time.sleep(1.5)
-                        self._send(200, b"[]")
+                        # An event, not a sleep: stop() wakes it, so no handler thread is
+                        # still asleep (and then failing) when the test process exits.
+                        if not lms.stopped.wait(1.5):
+                            self._send(200, b"[]")
                         return True
                     self._send(
                         fault["status"],
