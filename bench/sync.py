@@ -176,7 +176,9 @@ def bare_download(course) -> tuple[float, int, int]:
     start = time.perf_counter()
     n_pages = total = 0
     c, s, _ = pages(
-        course.memberships_url, scopes.MEMBERSHIP_READONLY, media.MEDIA_MEMBERSHIP_CONTAINER
+        adapter.with_page_size(course.memberships_url, size=adapter.roster_page_size),
+        scopes.MEMBERSHIP_READONLY,
+        media.MEDIA_MEMBERSHIP_CONTAINER,
     )
     n_pages, total = n_pages + c, total + s
     c, s, bodies = pages(

@@ -29,6 +29,9 @@ class PlatformAdapter:
     flavour = "generic"
     # Page size asked of results/line item containers (the LMS may cap it lower).
     page_size = 1000
+    # Page size asked of the NRPS roster: without `limit`, Moodle sends the whole roster in
+    # one response and Canvas pages at its own default.
+    roster_page_size = 1000
 
     def __init__(self, platform) -> None:
         self.platform = platform
@@ -46,12 +49,12 @@ class PlatformAdapter:
         path = parts.path.rstrip("/") + "/" + suffix
         return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
 
-    def with_page_size(self, url: str) -> str:
-        """Ask for large pages unless the URL already says how many."""
+    def with_page_size(self, url: str, *, size: int | None = None) -> str:
+        """Ask for large pages (`size`, else `page_size`) unless the URL already says how many."""
         parts = urlsplit(url)
         if re.search(r"(^|&)(limit|per_page)=", parts.query):
             return url
-        size = int(getattr(settings, "LTI_SERVICE_PAGE_SIZE", 0) or self.page_size)
+        size = int(getattr(settings, "LTI_SERVICE_PAGE_SIZE", 0) or size or self.page_size)
         query = (parts.query + "&" if parts.query else "") + f"limit={size}"
         return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 

@@ -24,6 +24,7 @@ _REQUEST_COST = 50.0
 class CanvasAdapter(PlatformAdapter):
     flavour = "canvas"
     page_size = 100  # Canvas's default api_max_per_page
+    roster_page_size = 50  # the names_and_roles cap (memberships_provider.rb)
 
     def is_throttled(self, response: requests.Response) -> bool:
         if response.status_code == 429:

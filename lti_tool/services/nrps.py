@@ -34,7 +34,7 @@ class NRPSClient(ServiceClient):
     def iter_member_pages(self) -> Iterator[list[dict]]:
         """Each page's members, with roles as full LIS URIs whatever the LMS sent."""
         return self.iter_pages(
-            self.memberships_url,
+            self.adapter.with_page_size(self.memberships_url, size=self.adapter.roster_page_size),
             scope=scopes.MEMBERSHIP_READONLY,
             accept=MEDIA_MEMBERSHIP_CONTAINER,
             extract=self._members,

@@ -76,6 +76,24 @@ def test_launch_then_sync_pulls_roster_and_results_across_pages(live_server, san
     assert (again.new_results, again.changed_results, again.unchanged_results) == (0, 0, 12)
 
 
+@pytest.mark.parametrize(("flavour", "pages"), [("moodle", 1 + 1), ("canvas", 3 + 2)])
+def test_the_sync_asks_for_large_pages_of_roster_and_results(live_server, flavour, pages):
+    # Left to themselves, Moodle sends the whole roster in one response and this Canvas
+    # pages its roster and results by 10 (13 + 12 requests here); asked with `limit`, Canvas
+    # gives 50 members (its cap) and 100 results a page.
+    sp, platform = connect_tool(flavour=flavour, tool_base_url=live_server.url)
+    sb_course = seed_course(platform=sp, title="Large pages", learners=120)
+    if flavour == "canvas":
+        add_activity(course=sb_course, title="Criterion column", score_maximum=10)
+    _grade(sb_course, learners=120, score=6)
+    course = _launch(live_server, sp, sb_course)
+    run = sync_course(course=course, trigger="manual")
+    assert run.outcome == "succeeded", run.error
+    assert Result.objects.filter(line_item__course=course).count() == 120
+    assert Enrolment.objects.filter(course=course, active=True).count() == 121
+    assert run.pages == pages
+
+
 def test_sandbox_faults_end_runs_cleanly(live_server, sandbox):
     sp, platform, sb_course = sandbox
     _grade(sb_course, learners=12, score=7)
