@@ -15,20 +15,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from support.servers import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _skip(reason: str) -> None:
@@ -41,7 +36,7 @@ if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql
     _skip("needs PostgreSQL (DATABASE_URL)")
 if not os.environ.get("REDIS_URL"):
     _skip("needs Redis (REDIS_URL)")
-PORT = _free_port()
+PORT = free_port()
 BASE = f"http://127.0.0.1:{PORT}"
 os.environ["PUBLIC_BASE_URL"] = BASE
 os.environ["LMS_SANDBOX"] = "1"

@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,6 +30,7 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import requests
+from support.servers import free_port, gunicorn_argv
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = """
@@ -51,12 +51,6 @@ print("SEED" + json.dumps({{"slug": sp.slug, "course": course.pk, "users": users
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _run(args: list[str], env: dict) -> str:
     done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     if done.returncode != 0:
@@ -66,22 +60,7 @@ def _run(args: list[str], env: dict) -> str:
 
 def start_server(kind: str, port: int, env: dict, workers: int) -> subprocess.Popen:
     if kind == "gunicorn":
-        cmd = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            str(workers),
-            "-k",
-            "gthread",
-            "--threads",
-            "8",
-            "--log-level",
-            "warning",
-        ]
+        cmd = gunicorn_argv(port=port, workers=workers, threads=8)
     else:
         cmd = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
     log = open(Path(env["VAR_DIR"]) / "server.log", "wb")  # noqa: SIM115 - lives with the server
@@ -189,7 +168,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="credbridge-bench-") as tmp:
         env = {

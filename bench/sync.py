@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,14 +25,10 @@ import threading
 import time
 from pathlib import Path
 
+from support.servers import free_port, gunicorn_argv
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class PeakRSS:
@@ -206,7 +201,7 @@ def main() -> None:
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="credbridge-bench-sync-")
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
@@ -229,22 +224,7 @@ def main() -> None:
     # gunicorn, as in production: Django's runserver adds about 40 ms to each request on a
     # kept-alive connection, which on Canvas's 50-result pages was most of the download.
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            "2",
-            "-k",
-            "gthread",
-            "--threads",
-            "4",
-            "--log-level",
-            "warning",
-        ],
+        gunicorn_argv(port=port, workers=2, threads=4),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
