@@ -9,7 +9,10 @@ it was. Afterwards, the learners whose results changed are announced (`learners_
 from __future__ import annotations
 
 import logging
+from collections import deque
+from collections.abc import Iterator
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -84,6 +87,43 @@ def line_items_to_sync(course: Course):
     return live
 
 
+def _result_pages(ags: AGSClient, line_items) -> Iterator[tuple[LineItem, list[dict]]]:
+    """Result pages of several line items, taken in turn from up to SYNC_PARALLEL_LINE_ITEMS
+    listings at once: each listing downloads its next page while the others' pages are
+    stored, so an LMS that answers slowly (Canvas: 100 results a page) is asked in parallel.
+    Everything but the downloads runs in this thread: errors, retries and storing included.
+    """
+    width = max(1, int(getattr(settings, "SYNC_PARALLEL_LINE_ITEMS", 3)))
+    waiting = iter(line_items)
+    open_listings: deque[tuple[LineItem, Iterator[list[dict]]]] = deque()
+
+    def open_next() -> None:
+        for line_item in waiting:
+            open_listings.append((line_item, ags.iter_result_pages(line_item_url=line_item.url)))
+            return
+
+    try:
+        for _ in range(width):
+            open_next()
+        while open_listings:
+            line_item, pages = open_listings.popleft()
+            try:
+                page = next(pages)
+            except StopIteration:
+                open_next()
+                continue
+            except NotFound:
+                # Deleted in the LMS since it was listed: keep its evidence, skip it.
+                LineItem.objects.filter(pk=line_item.pk).update(deleted_in_lms=True)
+                open_next()
+                continue
+            open_listings.append((line_item, pages))
+            yield line_item, page
+    finally:
+        for _, pages in open_listings:
+            pages.close()  # stops its download thread
+
+
 def _answered_before(course: Course) -> bool:
     return SyncRun.objects.filter(course=course, outcome=SyncRun.Outcome.SUCCEEDED).exists()
 
@@ -115,20 +155,15 @@ def sync_course(*, course: Course, trigger: str = "manual") -> SyncRun:
                 granted_scopes=list(course.ags_scopes or []),
             )
             store_line_items(course=course, items=list(ags.iter_line_items()))
-            for line_item in line_items_to_sync(course):
-                try:
-                    for page in ags.iter_result_pages(line_item_url=line_item.url):
-                        outcome = store_results_page(
-                            line_item=line_item, platform_id=course.platform_id, page=page
-                        )
-                        run.pages += 1
-                        run.new_results += outcome.new
-                        run.changed_results += outcome.changed
-                        run.unchanged_results += outcome.unchanged
-                        changed |= outcome.learner_ids
-                except NotFound:
-                    # Deleted in the LMS since it was listed: keep its evidence, skip it.
-                    LineItem.objects.filter(pk=line_item.pk).update(deleted_in_lms=True)
+            for line_item, page in _result_pages(ags, line_items_to_sync(course)):
+                outcome = store_results_page(
+                    line_item=line_item, platform_id=course.platform_id, page=page
+                )
+                run.pages += 1
+                run.new_results += outcome.new
+                run.changed_results += outcome.changed
+                run.unchanged_results += outcome.unchanged
+                changed |= outcome.learner_ids
         run.outcome = SyncRun.Outcome.SUCCEEDED
     except CourseConcluded:
         _mark_concluded(course)

@@ -126,6 +126,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "credbridge"
 SYNC_INTERVAL_SECONDS = env_int("SYNC_INTERVAL_SECONDS", 300)
+# Line items whose results a sync downloads at once (each one page ahead of storing).
+SYNC_PARALLEL_LINE_ITEMS = env_int("SYNC_PARALLEL_LINE_ITEMS", 3)
 CELERY_BEAT_SCHEDULE = {
     # The dispatcher spreads the courses' syncs over the interval itself.
     "assessments-dispatch-periodic-syncs": {

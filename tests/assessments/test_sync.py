@@ -255,3 +255,19 @@ def test_a_crash_while_storing_ends_the_run_failed_and_propagates(env, monkeypat
         sync_course(course=course)
     run = SyncRun.objects.get(course=course)
     assert run.outcome == "failed" and run.finished_at and "evidence stored before" in run.error
+
+
+@pytest.mark.parametrize(("width", "most"), [(1, 1), (3, 3)])
+def test_line_items_are_downloaded_in_parallel_up_to_the_setting(env, settings, width, most):
+    lms, platform, course = env
+    settings.SYNC_PARALLEL_LINE_ITEMS = width
+    seed(lms, learners=5, items=3)  # 3 line items x 3 result pages
+    # Slow enough that every listing's next page is still on its way while the other
+    # listings' pages are stored, however loaded the machine.
+    lms.results_delay_s = 0.3
+    lms.most_in_flight = 0
+    run = sync_course(course=course)
+    assert run.outcome == SyncRun.Outcome.SUCCEEDED, run.error
+    assert (run.new_results, run.pages) == (15, 3 + 3 * 3)
+    assert lms.most_in_flight == most
+    assert ResultRevision.objects.count() == 15
