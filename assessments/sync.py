@@ -1,7 +1,8 @@
 """Sync one course from the LMS: roster (NRPS), line items and results (AGS).
 
-Streamed: each page is stored in its own transaction as it arrives, so memory stays flat
-and a failure never leaves half a page written; what earlier pages stored is complete and
+Streamed: each page is stored in its own transaction as it arrives (a few line items are
+listed at once, each a page ahead), so memory stays flat and a failure never leaves half a
+page written; what earlier pages stored is complete and
 kept. Each fault ends the run with a reason an instructor can read, and leaves the data as
 it was. Afterwards, the learners whose results changed are announced (`learners_changed`).
 """
