@@ -2,25 +2,42 @@
 
 One key-encryption key (KEY_ENCRYPTION_KEY, a Fernet key) from the environment wraps
 every private key stored in the database, so a database dump alone reveals no key.
+To change it: set the new key as KEY_ENCRYPTION_KEY and the old one in
+KEY_ENCRYPTION_KEYS_RETIRED (still read, never written), run `manage.py
+rotate_key_encryption`, then drop the retired key.
 """
 
 from functools import lru_cache
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 
 
 @lru_cache(maxsize=4)
-def _fernet(key: str) -> Fernet:
-    return Fernet(key.encode())
+def _fernet(current: str, retired: tuple[str, ...]) -> MultiFernet:
+    # MultiFernet encrypts with the first key and decrypts with any of them.
+    return MultiFernet([Fernet(key.encode()) for key in (current, *retired)])
+
+
+def _keys() -> MultiFernet:
+    retired = tuple(getattr(settings, "KEY_ENCRYPTION_KEYS_RETIRED", ()) or ())
+    return _fernet(settings.KEY_ENCRYPTION_KEY, retired)
 
 
 def encrypt_secret(plaintext: bytes) -> str:
-    return _fernet(settings.KEY_ENCRYPTION_KEY).encrypt(plaintext).decode()
+    return _keys().encrypt(plaintext).decode()
 
 
 def decrypt_secret(token: str) -> bytes:
     try:
-        return _fernet(settings.KEY_ENCRYPTION_KEY).decrypt(token.encode())
+        return _keys().decrypt(token.encode())
+    except InvalidToken as exc:
+        raise ValueError("private key cannot be decrypted: wrong KEY_ENCRYPTION_KEY?") from exc
+
+
+def reencrypt_secret(token: str) -> str:
+    """The same secret encrypted under the current key (from the current or a retired one)."""
+    try:
+        return _keys().rotate(token.encode()).decode()
     except InvalidToken as exc:
         raise ValueError("private key cannot be decrypted: wrong KEY_ENCRYPTION_KEY?") from exc

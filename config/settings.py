@@ -21,6 +21,9 @@ SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET)
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # 32 url-safe base64 bytes (a Fernet key). The development default must never protect real keys.
 KEY_ENCRYPTION_KEY = env_str("KEY_ENCRYPTION_KEY", "ZGV2LW9ubHkta2V5LWVuY3J5cHRpb24ta2V5LTMyYiE=")
+# Earlier key-encryption keys, still read while `rotate_key_encryption` re-encrypts under the
+# current one (comma-separated).
+KEY_ENCRYPTION_KEYS_RETIRED = env_list("KEY_ENCRYPTION_KEYS_RETIRED", [])
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver", "[::1]"])
 LMS_SANDBOX = env_bool("LMS_SANDBOX", False)
 HTTPS = PUBLIC_BASE_URL.startswith("https://")
