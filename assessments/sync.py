@@ -2,9 +2,9 @@
 
 Streamed: each page is stored in its own transaction as it arrives (a few line items are
 listed at once, each a page ahead), so memory stays flat and a failure never leaves half a
-page written; what earlier pages stored is complete and
-kept. Each fault ends the run with a reason an instructor can read, and leaves the data as
-it was. Afterwards, the learners whose results changed are announced (`learners_changed`).
+page written; what earlier pages stored is complete and kept. Each fault ends the run with
+a reason an instructor can read, and leaves the data as it was. Afterwards, the learners
+whose results changed are announced (`learners_changed`).
 """
 
 from __future__ import annotations
