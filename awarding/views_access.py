@@ -5,8 +5,9 @@ instructor acts in the launch's course only, a learner sees only their own recor
 QA console (Django auth) a QA user acts only for the platforms they are linked to.
 
 Pages inside the LMS iframe cannot rely on cookies (browsers block them in third-party
-frames), so their POST views are CSRF-exempt and require the signed launch token instead:
-a cross-site attacker cannot know that token, which is what the CSRF cookie would prove.
+frames), so their views opt in to `launch_csrf`: the signed launch token posted with the form
+stands in for the CSRF cookie (a cross-site attacker cannot know it), for that launch only and
+never next to a signed-in Django session. The QA console keeps Django's CSRF check.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 
 from assessments.models import Course, Learner
+from lti_tool.launch_csrf import launch_csrf
 
 View = Callable[..., HttpResponse]
 
@@ -64,7 +65,7 @@ def _launch_course(request: HttpRequest) -> Course | None:
 def instructor_required(view: View) -> View:
     """The launch's instructor (or TA/admin) of the launch's course; passes `course`."""
 
-    @csrf_exempt
+    @launch_csrf
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         use_launch_locale(request)
@@ -84,7 +85,7 @@ def learner_required(view: View) -> View:
     """Anyone launched into a course (learners, and staff looking at their own records);
     passes `course` and `learner` — the launch's own person, never one from the request."""
 
-    @csrf_exempt
+    @launch_csrf
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         launch = request.lti_launch

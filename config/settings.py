@@ -148,6 +148,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/admin/login/"
+# LTI roles (full URIs or short names) that the operator maps to the tool's administrator
+# role, besides the LMS's own institution/system administrators: they may open the QA console
+# from a launch (the handoff) for their platform. Comma-separated.
+LTI_QA_ROLES = env_list("LTI_QA_ROLES", [])
+# A console session opened by an LMS administrator's handoff lasts this long (seconds).
+QA_HANDOFF_SESSION_AGE = env_int("QA_HANDOFF_SESSION_AGE", 8 * 3600)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]

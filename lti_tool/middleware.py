@@ -13,17 +13,14 @@ class LaunchMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        body_token = request.headers.get("X-Launch-Token") or (
-            request.POST.get("lt") if request.method == "POST" else None
+        token = (
+            request.headers.get("X-Launch-Token")
+            or (request.POST.get("lt") if request.method == "POST" else None)
+            or request.GET.get("lt")
         )
-        token = body_token or request.GET.get("lt")
         request.lti_launch = load_launch(token) if token else NO_LAUNCH
-        if body_token and request.lti_launch.present:
-            # Inside the LMS iframe the CSRF cookie is a blocked third-party cookie. A valid
-            # launch token in the body or a header is itself an unguessable per-launch secret
-            # that a cross-site attacker cannot supply, so it stands in for the CSRF token.
-            # (Only from the body/header: a token in the query string might have leaked.)
-            request._dont_enforce_csrf_checks = True
+        # CSRF is not touched here: only views marked @launch_csrf (lti_tool.launch_csrf)
+        # accept a posted launch token in place of the CSRF cookie.
         return self.get_response(request)
 
 

@@ -1,6 +1,8 @@
 """Map LTI role URIs (and the short names some platforms send) to the tool's four roles.
 
 Pure: plain strings in, a frozenset out. Only the signed launch's roles claim is used.
+The operator may name further roles (LTI_QA_ROLES) that count as administrator (QA of the
+platform, the QA console handoff); `map_roles` reads that setting when not given one.
 """
 
 from __future__ import annotations
@@ -70,9 +72,16 @@ def map_role(role: str) -> str | None:
     return _MEMBERSHIP.get(role)
 
 
-def map_roles(roles: Iterable[str]) -> frozenset[str]:
+def map_roles(roles: Iterable[str], qa_roles: Iterable[str] | None = None) -> frozenset[str]:
     names = [x for x in roles if isinstance(x, str)]
     mapped = {r for r in (map_role(x) for x in names) if r}
+    if qa_roles is None:
+        from django.conf import settings
+
+        qa_roles = getattr(settings, "LTI_QA_ROLES", ())
+    operator_qa = {r.strip() for r in qa_roles if r.strip()}
+    if operator_qa & {x.strip() for x in names}:
+        mapped.add(ADMINISTRATOR)
     if TEACHING_ASSISTANT in mapped and INSTRUCTOR in mapped:
         # A sub-role comes with its principal role (LTI 1.3 §A.2.2): "Instructor" next to
         # "Instructor#TeachingAssistant" makes a TA, not a full instructor, unless another

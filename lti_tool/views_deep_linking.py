@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from .deep_linking import Placement, accepts_line_items, accepts_resource_links, build_response_jwt
+from .launch_csrf import launch_csrf
 from .launch_flow import deep_link_settings, forget_deep_link
 from .models import Platform
 from .refusals import LaunchRefused, forbidden, refusal_response
@@ -32,6 +33,7 @@ class PlacementForm(forms.Form):
 
 
 @never_cache
+@launch_csrf
 @require_http_methods(["GET", "POST"])
 def deep_link(request: HttpRequest) -> HttpResponse:
     try:

@@ -1,6 +1,6 @@
-"""Who may open which rubrics page, from the request: the launch (instructor, LMS
-administrator) or the Django user (QA console). Views call these first; the workflow
-checks again on every change."""
+"""Who may open which rubrics page, from the request: the launch (instructor) or the Django
+session (QA console, an LMS administrator's handoff included). Views call these first; the
+workflow checks again on every change."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from django.shortcuts import get_object_or_404
 
 from assessments.models import Course
 
-from .actors import Actor, actor_from_launch, actor_from_user
+from .actors import Actor, actor_from_launch
 from .models import RubricVersion
+from .qa_handoff import console_actor
 
 
 @dataclass(frozen=True)
@@ -35,30 +36,25 @@ def instructor_scope(request: HttpRequest) -> InstructorScope:
 @dataclass(frozen=True)
 class QAAccess:
     actor: Actor
-    in_lms: bool  # an LMS administrator inside the iframe (launch token) vs the console
-
-    @property
-    def base_template(self) -> str:
-        return "base_lms.html" if self.in_lms else "base_console.html"
+    base_template: str = "base_console.html"
 
 
 def qa_scope(request: HttpRequest) -> QAAccess | HttpResponse:
-    """The QA actor, or a redirect to the console login; 403 when signed in without QA rights."""
-    launch = request.lti_launch
-    if launch.present and launch.is_admin:
-        return QAAccess(actor=actor_from_launch(launch), in_lms=True)
-    if launch.present:
-        # From the LMS without an administrator role: no QA rights, and no console login
-        # page inside the iframe either.
-        raise PermissionDenied("Only quality assurance staff can review rubric versions.")
+    """The QA actor of the console session, or a redirect to the console login; 403 when
+    signed in without QA rights.
+
+    Only a Django session counts here, never a launch token: the console keeps Django's CSRF
+    check, which a launch token must not switch off. An LMS administrator reaches the console
+    through the handoff (`qa_handoff`), which opens such a session.
+    """
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), "/qa/login/")
-    actor = actor_from_user(request.user)
+    actor = console_actor(request)
     if not actor.qa_platform_ids:
         raise PermissionDenied(
             "Your account is not in the Quality assurance group for any institution."
         )
-    return QAAccess(actor=actor, in_lms=False)
+    return QAAccess(actor=actor)
 
 
 def qa_version(scope: QAAccess, version_id: int) -> RubricVersion:

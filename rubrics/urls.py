@@ -5,7 +5,7 @@
 
 from django.urls import path
 
-from . import views_editor, views_qa
+from . import views_editor, views_qa, views_qa_handoff
 
 app_name = "rubrics"
 urlpatterns = [
@@ -21,6 +21,8 @@ urlpatterns = [
     path("qa/", views_qa.qa_home, name="qa_home"),
     path("qa/login/", views_qa.QALoginView.as_view(), name="qa_login"),
     path("qa/logout/", views_qa.QALogoutView.as_view(), name="qa_logout"),
+    path("qa/handoff/start", views_qa_handoff.handoff_start, name="qa_handoff_start"),
+    path("qa/handoff/", views_qa_handoff.handoff_redeem, name="qa_handoff_redeem"),
     path("qa/versions/<int:version_id>/", views_qa.review, name="qa_review"),
     path("qa/audit/", views_qa.audit_log, name="audit_log"),
     path("qa/audit.csv", views_qa.audit_csv, name="audit_csv"),

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lti_tool.launch_csrf import launch_csrf
 from lti_tool.services.errors import ServiceError
 
 from .editing import create_line_items, save_draft
@@ -31,6 +32,7 @@ def _to(request: HttpRequest, name: str, *args) -> HttpResponseRedirect:
     return HttpResponseRedirect(f"{reverse(name, args=args)}?{query}")
 
 
+@launch_csrf
 @require_http_methods(["GET", "POST"])
 def course_rubrics(request: HttpRequest) -> HttpResponse:
     scope = instructor_scope(request)
@@ -83,6 +85,7 @@ def _formsets(version: RubricVersion, data=None):
     return version_form, formset
 
 
+@launch_csrf
 @require_http_methods(["GET", "POST"])
 def version_page(request: HttpRequest, version_id: int) -> HttpResponse:
     """A draft is edited here; any other version is shown read-only."""
@@ -125,6 +128,7 @@ def version_page(request: HttpRequest, version_id: int) -> HttpResponse:
     )
 
 
+@launch_csrf
 @require_POST
 def line_items(request: HttpRequest, version_id: int) -> HttpResponse:
     scope = instructor_scope(request)
@@ -141,6 +145,7 @@ def line_items(request: HttpRequest, version_id: int) -> HttpResponse:
     return _to(request, "rubrics:version", version.pk)
 
 
+@launch_csrf
 @require_POST
 def submit_version(request: HttpRequest, version_id: int) -> HttpResponse:
     scope = instructor_scope(request)
@@ -154,6 +159,7 @@ def submit_version(request: HttpRequest, version_id: int) -> HttpResponse:
     return _to(request, "rubrics:version", version.pk)
 
 
+@launch_csrf
 @require_POST
 def new_version(request: HttpRequest, rubric_id: int) -> HttpResponse:
     scope = instructor_scope(request)

@@ -1,13 +1,13 @@
 """The QA console: reviews waiting, the review page (diff, preview, decide), the audit log.
 
 Django users of the "Quality assurance" group sign in at /qa/login/; an LMS administrator
-reaches the same pages from a launch (token), for their platform only.
+reaches the same pages through the handoff from a launch (views_qa_handoff), for their
+platform only. Either way it is a Django session with Django's CSRF check, never a launch token.
 """
 
 from __future__ import annotations
 
 import csv
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -125,17 +125,14 @@ def review(request: HttpRequest, version_id: int) -> HttpResponse:
         version.refresh_from_db()
         return _review_page(request, scope, version, form, str(exc), 409)
     messages.success(request, f"Version {version.number}: {action} done.")
-    url = reverse("rubrics:qa_review", args=[version.pk])
-    if scope.in_lms:
-        url += "?" + urlencode({"lt": request.lti_launch.token})
-    return HttpResponseRedirect(url)
+    return HttpResponseRedirect(reverse("rubrics:qa_review", args=[version.pk]))
 
 
 def _events(request: HttpRequest, scope: QAAccess):
     form = AuditFilterForm(request.GET or None)
     qs = visible_events(
         platform_ids=scope.actor.qa_platform_ids,
-        include_global=bool(getattr(request.user, "is_superuser", False)) and not scope.in_lms,
+        include_global=bool(getattr(request.user, "is_superuser", False)),
     )
     if form.is_valid():
         qs = filter_events(qs, form.cleaned_data)

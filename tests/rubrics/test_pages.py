@@ -186,22 +186,24 @@ def test_qa_console_login_review_approve_activate(client, xss_course, platform):
 
 @pytest.mark.django_db
 def test_author_as_lms_admin_is_refused_but_another_admin_approves(client, course):
-    admin_launch = instructor_launch(course, sub="adm-1", roles=("instructor", "administrator"))
+    """Four eyes between LMS administrators reaching the console through the handoff."""
     from rubrics.actors import actor_from_launch
+    from rubrics.qa_handoff import mint_code
     from rubrics.workflow import submit
 
+    admin_launch = instructor_launch(course, sub="adm-1", roles=("instructor", "administrator"))
     rubric, version = draft_rubric(course, actor_from_launch(admin_launch))
     submit(version=version, actor=actor_from_launch(admin_launch))
-    page = client.get(f"/qa/versions/{version.pk}/", {"lt": admin_launch.token})
+    assert client.post("/qa/handoff/", {"code": mint_code(admin_launch)}).status_code == 302
+    page = client.get(f"/qa/versions/{version.pk}/")
     assert page.status_code == 200 and b"another person must review" in page.content
-    refused = client.post(
-        f"/qa/versions/{version.pk}/", {"lt": admin_launch.token, "action": "approve"}
-    )
+    refused = client.post(f"/qa/versions/{version.pk}/", {"action": "approve"})
     assert refused.status_code == 403
     assert RubricVersion.objects.get(pk=version.pk).state == "submitted"
     other_admin = instructor_launch(course, sub="adm-2", roles=("administrator",))
-    ok = client.post(f"/qa/versions/{version.pk}/", {"lt": other_admin.token, "action": "approve"})
-    assert ok.status_code == 302 and "lt=" in ok["Location"]
+    assert client.post("/qa/handoff/", {"code": mint_code(other_admin)}).status_code == 302
+    ok = client.post(f"/qa/versions/{version.pk}/", {"action": "approve"})
+    assert ok.status_code == 302 and "lt=" not in ok["Location"]
     assert RubricVersion.objects.get(pk=version.pk).state == "approved"
 
 
