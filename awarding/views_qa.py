@@ -7,8 +7,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Max, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -175,7 +176,7 @@ def revoke(
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("reason", [_("A reason is needed.")])))
-        return redirect(request.POST.get("next_page") or "awarding:qa_flagged")
+        return _back(request, "awarding:qa_flagged")
     try:
         revoke_award(award=award, reason=form.cleaned_data["reason"], actor=user_actor(request))
     except AwardActionError as exc:
@@ -184,6 +185,17 @@ def revoke(
         done = _("Revoked the credential of %(name)s.") % {"name": award.learner}
         messages.success(request, done)
     return redirect("awarding:qa_revocations")
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    """Back to the page the form was on: a path of this site only, never a posted foreign URL
+    (an open redirect would lend the tool's name to a phishing page)."""
+    target = str(request.POST.get("next_page") or "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(target)
+    return redirect(fallback)
 
 
 def _report_data(platform_ids: set[int] | None) -> dict:
