@@ -64,6 +64,12 @@ def check_qa(actor: Actor, version: RubricVersion) -> None:
         raise NotAllowed("Only quality assurance staff of this institution can review.")
 
 
+def check_four_eyes(actor: Actor, version: RubricVersion) -> None:
+    """The author of a version never reviews or activates it, whichever page or path asks."""
+    if version.author == actor.id:
+        raise NotAllowed("You wrote this version: another person must review it.")
+
+
 def create_rubric(*, course, title: str, description: str = "", actor: Actor) -> Rubric:
     title = (title or "").strip()
     if not title:
@@ -152,8 +158,7 @@ def _review(version: RubricVersion, actor: Actor, comment: str, approve: bool) -
     with transaction.atomic():
         version = _locked(version)
         check_qa(actor, version)
-        if version.author == actor.id:
-            raise NotAllowed("You wrote this version: another person must review it.")
+        check_four_eyes(actor, version)
         if version.state != State.SUBMITTED:
             raise WorkflowError("Only a submitted version can be reviewed.")
         if not approve and not comment:
@@ -183,6 +188,9 @@ def activate(*, version: RubricVersion, actor: Actor) -> RubricVersion:
         Rubric.objects.select_for_update().get(pk=version.rubric_id)
         version = _locked(version)
         check_qa(actor, version)
+        # Activation puts the version to work: its author may not do that either, even once
+        # someone else approved it.
+        check_four_eyes(actor, version)
         if version.state != State.APPROVED:
             raise WorkflowError("Only an approved version can be activated.")
         now = timezone.now()
