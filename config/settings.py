@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from .deployment_guard import is_public_deployment
 from .env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -28,8 +29,14 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 LMS_SANDBOX = env_bool("LMS_SANDBOX", False)
 HTTPS = PUBLIC_BASE_URL.startswith("https://")
 _DEV_KEK = "ZGV2LW9ubHkta2V5LWVuY3J5cHRpb24ta2V5LTMyYiE="
-if HTTPS and not DEBUG and (SECRET_KEY == _DEV_SECRET or KEY_ENCRYPTION_KEY == _DEV_KEK):
-    # A public deployment with the development secrets would sign and encrypt with known keys.
+PUBLIC_DEPLOYMENT = is_public_deployment(PUBLIC_BASE_URL, ALLOWED_HOSTS)
+if (
+    PUBLIC_DEPLOYMENT
+    and not DEBUG
+    and (SECRET_KEY == _DEV_SECRET or KEY_ENCRYPTION_KEY == _DEV_KEK)
+):
+    # A public deployment with the development secrets would sign and encrypt with known keys,
+    # on http as much as on https.
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("Set SECRET_KEY and KEY_ENCRYPTION_KEY for a public deployment.")
