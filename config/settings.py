@@ -27,6 +27,13 @@ KEY_ENCRYPTION_KEY = env_str("KEY_ENCRYPTION_KEY", "ZGV2LW9ubHkta2V5LWVuY3J5cHRp
 KEY_ENCRYPTION_KEYS_RETIRED = env_list("KEY_ENCRYPTION_KEYS_RETIRED", [])
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver", "[::1]"])
 LMS_SANDBOX = env_bool("LMS_SANDBOX", False)
+# LTI Dynamic Registration (ADR 0004): issuers whose registrations are active at once
+# (comma-separated); others wait for an operator's approval, or are refused when open
+# registration is off.
+LTI_REGISTRATION_ISSUERS = env_list("LTI_REGISTRATION_ISSUERS", [])
+LTI_OPEN_REGISTRATION = env_bool("LTI_OPEN_REGISTRATION", True)
+# Registration attempts (page views and submissions) allowed per client address per hour.
+LTI_REGISTRATION_ATTEMPTS_PER_HOUR = env_int("LTI_REGISTRATION_ATTEMPTS_PER_HOUR", 30)
 HTTPS = PUBLIC_BASE_URL.startswith("https://")
 _DEV_KEK = "ZGV2LW9ubHkta2V5LWVuY3J5cHRpb24ta2V5LTMyYiE="
 PUBLIC_DEPLOYMENT = is_public_deployment(PUBLIC_BASE_URL, ALLOWED_HOSTS)

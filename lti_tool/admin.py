@@ -1,7 +1,9 @@
 """Manual registration in the Django admin: platforms, their deployments, the tool's keys."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import Case, IntegerField, Value, When
 
+from .approval import approve
 from .models import Deployment, Platform, ToolKey
 
 
@@ -16,18 +18,41 @@ class DeploymentInline(admin.TabularInline):
 class PlatformAdmin(admin.ModelAdmin):
     list_display = (
         "name",
+        "status",
         "flavour",
         "issuer",
         "client_id",
+        "registered_from",
         "auto_activate_deployments",
         "needs_attention",
     )
-    list_filter = ("flavour", "auto_activate_deployments")
+    list_filter = ("status", "flavour", "auto_activate_deployments")
     search_fields = ("name", "issuer", "client_id")
-    readonly_fields = ("created_at", "needs_attention")
+    readonly_fields = (
+        "created_at",
+        "needs_attention",
+        "status",
+        "registered_via",
+        "registered_from",
+        "approved_at",
+        "approved_by",
+    )
     inlines = [DeploymentInline]
+    actions = ["approve_selected"]
     fieldsets = (
         (None, {"fields": ("name", "flavour", "issuer", "client_id")}),
+        (
+            "Approval",
+            {
+                "fields": (
+                    "status",
+                    "registered_via",
+                    "registered_from",
+                    "approved_at",
+                    "approved_by",
+                )
+            },
+        ),
         (
             "Platform endpoints",
             {
@@ -43,6 +68,28 @@ class PlatformAdmin(admin.ModelAdmin):
         ("Deployments", {"fields": ("auto_activate_deployments",)}),
         ("Status", {"fields": ("needs_attention", "created_at")}),
     )
+
+    def get_queryset(self, request):
+        # Pending registrations first: they are what an operator comes here for.
+        pending_first = Case(
+            When(status=Platform.Status.PENDING, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return super().get_queryset(request).order_by(pending_first, "-created_at")
+
+    def save_model(self, request, obj, form, change):
+        if not change:  # an operator typed it in: active, like register_platform
+            obj.registered_via = "admin"
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Approve the selected pending registrations")
+    def approve_selected(self, request, queryset):
+        approved = [
+            p for p in queryset if approve(platform_id=p.pk, actor=request.user.get_username())
+        ]
+        names = ", ".join(p.name for p in approved) or "none (only pending ones can be)"
+        self.message_user(request, f"Approved: {names}.", messages.SUCCESS)
 
 
 @admin.register(Deployment)

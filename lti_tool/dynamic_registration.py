@@ -1,5 +1,8 @@
 """LTI Dynamic Registration 1.0: read the platform's openid-configuration, register the
-tool with it, and record the platform (and its deployment) on our side."""
+tool with it, and record a NEW platform (and its deployment) on our side.
+
+A registration is anonymous: it never changes an existing platform, and it is pending until
+an operator approves it unless the operator's allowlist names its issuer (ADR 0004)."""
 
 from __future__ import annotations
 
@@ -9,15 +12,17 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import requests
-from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
+from . import registration_policy as policy
 from .models import Deployment, Platform
 from .tool_configuration import PLATFORM_CONFIG, TOOL_CONFIG, product_family, registration_request
 
 logger = logging.getLogger("credbridge.lti")
 TIMEOUT_S = (3.05, 15)
 MAX_BYTES = 512 * 1024
+MAX_NAME_CHARS = 200
+LOG_EXCERPT_CHARS = 300
 FLAVOURS = {"moodle": "moodle", "canvas": "canvas"}
 
 
@@ -26,19 +31,60 @@ class RegistrationError(Exception):
 
 
 @dataclass(frozen=True)
+class PlatformConfiguration:
+    """An openid-configuration that passed every check, and the origin that vouched for it."""
+
+    url: str
+    data: dict
+    vouched_by: str
+
+    @property
+    def issuer(self) -> str:
+        return self.data["issuer"]
+
+    def suggested_name(self) -> str:
+        """A name the administrator can keep: Canvas's account name, else the LMS's host
+        name (never a bare address: there the administrator must type one)."""
+        info = self.data.get(PLATFORM_CONFIG) or {}
+        account = info.get("https://canvas.instructure.com/lti/account_name")
+        if isinstance(account, str) and account.strip():
+            return clean_name(account)
+        host = urlsplit(self.issuer).hostname or ""
+        if not host or host == "localhost" or host.replace(".", "").isdigit() or ":" in host:
+            return ""
+        family = product_family(self.data).strip().title()
+        return clean_name(f"{family} ({host})" if family else host)
+
+
+@dataclass(frozen=True)
 class RegistrationResult:
     platform: Platform
     deployment: Deployment | None
-    created: bool
+    config: PlatformConfiguration
+
+
+def clean_name(name: str) -> str:
+    """The administrator's name for the platform: printable, one line, bounded."""
+    return " ".join("".join(c for c in str(name) if c.isprintable()).split())[:MAX_NAME_CHARS]
+
+
+def without_query(url: str) -> str:
+    """A URL fit for logs and the database: Canvas puts the registration token in the
+    configuration URL's query."""
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"[:500]
 
 
 def _check_url(url: str, what: str) -> None:
-    parts = urlsplit(url or "")
-    insecure_ok = settings.DEBUG or getattr(settings, "LMS_SANDBOX", False)
-    if parts.scheme != "https" and not (insecure_ok and parts.scheme == "http"):
-        raise RegistrationError(f"The {what} must be an https URL.")
-    if not parts.netloc:
-        raise RegistrationError(f"The {what} is not a URL.")
+    problem = policy.url_problem(url)
+    if problem:
+        raise RegistrationError(f"The {what} {problem}.")
+
+
+def _excerpt(body: bytes) -> str:
+    # For the server log only: bounded and on one line, so a platform cannot forge log lines.
+    text = body[:LOG_EXCERPT_CHARS].decode(errors="replace")
+    return "".join(c if c.isprintable() else " " for c in text)
 
 
 def _read_json(response: requests.Response, what: str) -> dict:
@@ -46,9 +92,19 @@ def _read_json(response: requests.Response, what: str) -> dict:
     if len(body) > MAX_BYTES:
         raise RegistrationError(f"The platform's {what} is too large.")
     if response.status_code not in (200, 201):
+        # The body is the platform's (or an impostor's) text: logged, never shown.
+        logger.warning(
+            "dynamic registration: %s answered %s to the %s request: %s",
+            policy.origin(response.url),
+            response.status_code,
+            what,
+            _excerpt(body),
+        )
         raise RegistrationError(
-            f"The platform answered {response.status_code} to the {what} request: "
-            f"{body[:300].decode(errors='replace')}"
+            f"The platform answered HTTP {response.status_code} to the {what} request. "
+            "Start the registration again from your LMS (its registration token may have "
+            "expired); if it keeps failing, the Credbridge operator finds the platform's "
+            "answer in the server log."
         )
     try:
         data = json.loads(body)
@@ -66,7 +122,9 @@ def _auth_headers(token: str) -> dict:
     return headers
 
 
-def fetch_platform_configuration(*, openid_configuration: str, registration_token: str) -> dict:
+def fetch_platform_configuration(
+    *, openid_configuration: str, registration_token: str
+) -> PlatformConfiguration:
     _check_url(openid_configuration, "openid_configuration URL")
     try:
         response = requests.get(
@@ -80,35 +138,32 @@ def fetch_platform_configuration(*, openid_configuration: str, registration_toke
         raise RegistrationError("The platform's configuration could not be fetched.") from exc
     config = _read_json(response, "openid-configuration")
     issuer = config.get("issuer")
-    if not isinstance(issuer, str) or not issuer:
+    if not isinstance(issuer, str) or not issuer or len(issuer) > 500:
         raise RegistrationError("The platform's configuration names no issuer.")
+    _check_url(issuer, "issuer")
     for field in ("authorization_endpoint", "token_endpoint", "jwks_uri", "registration_endpoint"):
-        _check_url(config.get(field, ""), field)
-    if not _served_by_issuer(openid_configuration, config):
+        value = config.get(field, "")
+        if not isinstance(value, str) or len(value) > 500:
+            raise RegistrationError(f"The platform's {field} is not a URL.")
+        _check_url(value, field)
+    vouched_by = policy.vouching_origin(openid_configuration=openid_configuration, config=config)
+    if not vouched_by:
         raise RegistrationError("The configuration URL is not on the platform's issuer.")
-    allowed = getattr(settings, "LTI_REGISTRATION_ISSUERS", None)
-    if allowed and issuer not in allowed:
-        raise RegistrationError("This Credbridge does not accept registrations from this issuer.")
-    return config
+    if not policy.may_register(issuer=issuer, vouched_by=vouched_by):
+        raise RegistrationError(
+            "This Credbridge does not accept registrations from this platform. Ask its "
+            "operator to add the platform's issuer to LTI_REGISTRATION_ISSUERS, or to "
+            "register it by hand."
+        )
+    return PlatformConfiguration(url=openid_configuration, data=config, vouched_by=vouched_by)
 
 
-def _served_by_issuer(openid_configuration: str, config: dict) -> bool:
-    """The spec: the configuration URL must start with the issuer, or anyone's server could
-    claim to be any LMS. Canvas has one issuer for every school and also serves the
-    configuration from each school's host; there the school's host must be the one that
-    takes the registration (the trust anchor is the school, not the shared issuer)."""
-    if openid_configuration.startswith(config["issuer"].rstrip("/") + "/"):
-        return True
-    if product_family(config) != "canvas":
-        return False
-    here = urlsplit(openid_configuration).netloc.lower()
-    return here == urlsplit(config["registration_endpoint"]).netloc.lower()
-
-
-def post_registration(*, config: dict, request_body: dict, registration_token: str) -> dict:
+def post_registration(
+    *, config: PlatformConfiguration, request_body: dict, registration_token: str
+) -> dict:
     try:
         response = requests.post(
-            config["registration_endpoint"],
+            config.data["registration_endpoint"],
             json=request_body,
             headers={**_auth_headers(registration_token), "Content-Type": "application/json"},
             timeout=TIMEOUT_S,
@@ -118,70 +173,98 @@ def post_registration(*, config: dict, request_body: dict, registration_token: s
     except requests.RequestException as exc:
         raise RegistrationError("The platform's registration endpoint did not answer.") from exc
     answer = _read_json(response, "registration")
-    if not isinstance(answer.get("client_id"), str) or not answer["client_id"]:
+    client_id = answer.get("client_id")
+    if not isinstance(client_id, str) or not client_id or len(client_id) > 255:
         raise RegistrationError("The platform's registration answer carries no client_id.")
     return answer
 
 
 def register(
-    *, openid_configuration: str, registration_token: str, tool_base_url: str
+    *, openid_configuration: str, registration_token: str, tool_base_url: str, name: str = ""
 ) -> RegistrationResult:
     config = fetch_platform_configuration(
         openid_configuration=openid_configuration, registration_token=registration_token
     )
     answer = post_registration(
         config=config,
-        request_body=registration_request(base_url=tool_base_url, platform_config=config),
+        request_body=registration_request(base_url=tool_base_url, platform_config=config.data),
         registration_token=registration_token,
     )
-    return record_registration(config=config, answer=answer)
+    return record_registration(config=config, answer=answer, name=name)
 
 
-@transaction.atomic
-def record_registration(*, config: dict, answer: dict) -> RegistrationResult:
-    flavour = FLAVOURS.get(product_family(config), "generic")
-    platform_info = config.get(PLATFORM_CONFIG) or {}
+def _deployment_id(answer: dict) -> str:
     # Canvas puts deployment_id at the top level; the IMS spec (and Moodle) inside the
     # tool configuration.
-    deployment_id = answer.get("deployment_id") or (answer.get(TOOL_CONFIG) or {}).get(
-        "deployment_id"
+    tool = answer.get(TOOL_CONFIG)
+    value = answer.get("deployment_id") or (
+        tool.get("deployment_id") if isinstance(tool, dict) else ""
     )
-    name = (
-        platform_info.get("https://canvas.instructure.com/lti/account_name")
-        or f"{product_family(config) or 'LTI'} {urlsplit(config['issuer']).netloc}"
+    return str(value)[:255] if isinstance(value, str | int) and str(value).strip() else ""
+
+
+def _already_registered(config: PlatformConfiguration, client_id: str) -> RegistrationError:
+    logger.warning(
+        "dynamic registration refused: %s (client %s) is already registered; read from %s",
+        config.issuer,
+        client_id,
+        without_query(config.url),
     )
+    return RegistrationError(
+        f"Credbridge already has a registration for this platform (issuer {config.issuer}, "
+        f"client id {client_id}). A dynamic registration never changes an existing one, so "
+        "nothing was changed here. To change it, ask the Credbridge operator (Django admin or "
+        "`manage.py register_platform --update`)."
+    )
+
+
+def record_registration(
+    *, config: PlatformConfiguration, answer: dict, name: str = ""
+) -> RegistrationResult:
+    data = config.data
+    client_id = answer["client_id"]
+    deployment_id = _deployment_id(answer)
+    active = policy.starts_active(issuer=config.issuer, vouched_by=config.vouched_by)
     # Service URLs may live on the host the admin registered from (Canvas: the school's
     # own host), not the issuer's.
     service_hosts = sorted(
-        {urlsplit(config["registration_endpoint"]).netloc.lower()}
-        | {urlsplit(config["token_endpoint"]).netloc.lower()}
+        {urlsplit(data["registration_endpoint"]).netloc.lower()}
+        | {urlsplit(data["token_endpoint"]).netloc.lower()}
     )
-    platform, created = Platform.objects.update_or_create(
-        issuer=config["issuer"],
-        client_id=answer["client_id"],
-        defaults={
-            "name": str(name)[:200],
-            "flavour": flavour,
-            "auth_login_url": config["authorization_endpoint"],
-            "auth_token_url": config["token_endpoint"],
-            "auth_audience": config["token_endpoint"],
-            "key_set_url": config["jwks_uri"],
-            "service_hosts": "\n".join(service_hosts),
-            # Without a deployment id in the answer (Canvas before its new registrations
-            # UI) the first launch brings it: the LMS admin just approved this tool.
-            "auto_activate_deployments": not deployment_id,
-        },
-    )
-    deployment = None
-    if deployment_id:
-        deployment, _ = Deployment.objects.update_or_create(
-            platform=platform, deployment_id=str(deployment_id)[:255], defaults={"active": True}
-        )
+    try:
+        with transaction.atomic():
+            if Platform.objects.filter(issuer=config.issuer, client_id=client_id).exists():
+                raise _already_registered(config, client_id)
+            platform = Platform.objects.create(
+                issuer=config.issuer,
+                client_id=client_id,
+                name=clean_name(name) or config.suggested_name() or config.issuer[:200],
+                flavour=FLAVOURS.get(product_family(data), "generic"),
+                auth_login_url=data["authorization_endpoint"],
+                auth_token_url=data["token_endpoint"],
+                auth_audience=data["token_endpoint"],
+                key_set_url=data["jwks_uri"],
+                service_hosts="\n".join(service_hosts),
+                # Without a deployment id in the answer (Canvas before its new registrations
+                # UI) the first launch brings it: the LMS admin just approved this tool.
+                auto_activate_deployments=not deployment_id,
+                status=Platform.Status.ACTIVE if active else Platform.Status.PENDING,
+                registered_via="dynamic",
+                registered_from=without_query(config.url),
+            )
+            deployment = (
+                Deployment.objects.create(platform=platform, deployment_id=deployment_id)
+                if deployment_id
+                else None
+            )
+    except IntegrityError:  # the same registration, recorded by a concurrent request
+        raise _already_registered(config, client_id) from None
     logger.info(
-        "dynamic registration: platform %s (%s, client %s) %s",
+        "dynamic registration: platform %s (%s, client %s) created %s, read from %s",
         platform.pk,
         platform.issuer,
         platform.client_id,
-        "created" if created else "updated",
+        platform.status,
+        without_query(config.url),
     )
-    return RegistrationResult(platform=platform, deployment=deployment, created=created)
+    return RegistrationResult(platform=platform, deployment=deployment, config=config)

@@ -1,4 +1,7 @@
-"""Which origins may frame the tool: the registered platforms' (CSP frame-ancestors)."""
+"""Which origins may frame the tool: the active platforms' (CSP frame-ancestors).
+
+A pending registration adds nothing: anyone can make one, so its origins are not trusted
+until an operator approves it."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from django.dispatch import receiver
 
 from .models import Platform, parse_hosts
 
-_CACHE_KEY = "lti-frame-ancestors:v1"
+_CACHE_KEY = "lti-frame-ancestors:v2"
 _CACHE_S = 300
 
 
@@ -39,7 +42,7 @@ def frame_ancestors() -> str:
     value = cache.get(_CACHE_KEY)
     if value is None:
         origins: set[str] = set()
-        for platform in Platform.objects.only(
+        for platform in Platform.objects.filter(status=Platform.Status.ACTIVE).only(
             "issuer", "auth_login_url", "auth_token_url", "service_hosts"
         ):
             origins |= platform_origins(platform)

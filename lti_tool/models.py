@@ -26,6 +26,12 @@ class Platform(models.Model):
         CANVAS = "canvas", "Canvas"
         GENERIC = "generic", "Other LTI 1.3 platform"
 
+    class Status(models.TextChoices):
+        # An anonymous Dynamic Registration proves only that someone controls the servers it
+        # names: it waits for an operator (ADR 0004). What an operator creates is active.
+        PENDING = "pending", "Pending approval"
+        ACTIVE = "active", "Active"
+
     name = models.CharField(max_length=200)
     flavour = models.CharField(max_length=20, choices=Flavour.choices, default=Flavour.GENERIC)
     issuer = models.URLField(max_length=500)
@@ -48,6 +54,25 @@ class Platform(models.Model):
             "from each school's own host."
         ),
     )
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.ACTIVE,
+        db_index=True,
+        help_text="A pending platform cannot launch, call services or frame the tool.",
+    )
+    registered_via = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="How the registration was made: dynamic, admin or command.",
+    )
+    registered_from = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Dynamic Registration: the openid-configuration URL it was read from.",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -59,6 +84,10 @@ class Platform(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.issuer}, {self.client_id})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
 
     def clean(self) -> None:
         bad = [h for h in self.service_hosts.split() if not HOST_RE.match(h.strip().lower())]

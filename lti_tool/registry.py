@@ -9,17 +9,32 @@ from pylti1p3.tool_config import ToolConfAbstract
 
 from .keys import current_signing_key
 from .models import Deployment, Platform
+from .refusals import forbidden
 
 
 def find_platform(*, issuer: str, client_id: str | None) -> Platform | None:
-    """The registration for (issuer, client_id). Without a client id (some platforms omit it
-    at login) the issuer must have exactly one registration."""
+    """The active registration for (issuer, client_id). Without a client id (some platforms
+    omit it at login) the issuer must have exactly one registration.
+
+    Raises LaunchRefused (403 `platform_pending`) for a registration an operator has not
+    approved yet: the login and the launch both find their platform here.
+    """
     if not issuer or len(issuer) > 500:
         return None
     if client_id:
-        return Platform.objects.filter(issuer=issuer, client_id=str(client_id)[:255]).first()
-    candidates = list(Platform.objects.filter(issuer=issuer)[:2])
-    return candidates[0] if len(candidates) == 1 else None
+        found = Platform.objects.filter(issuer=issuer, client_id=str(client_id)[:255]).first()
+    else:
+        candidates = list(Platform.objects.filter(issuer=issuer)[:2])
+        found = candidates[0] if len(candidates) == 1 else None
+    if found is not None and not found.is_active:
+        raise forbidden(
+            "platform_pending",
+            "This LMS registered Credbridge, and the registration is awaiting approval by the "
+            "Credbridge operator. Launches work once it is approved; ask your LMS "
+            "administrator to contact them.",
+            detail=f"platform={found.pk}",
+        )
+    return found
 
 
 def registration_for(platform: Platform) -> Registration:

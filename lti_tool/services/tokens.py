@@ -67,6 +67,13 @@ def get_access_token(*, platform, scopes) -> str:
     wanted = tuple(sorted(set(scopes)))
     if not wanted:
         raise ValueError("get_access_token needs at least one scope")
+    if not platform.is_active:
+        # An unapproved Dynamic Registration names servers nobody has vouched for: no
+        # signed client assertion, no bearer token goes there (ADR 0004).
+        raise AuthFailed(
+            "The LMS registration is awaiting approval by the Credbridge operator.",
+            url=platform.auth_token_url,
+        )
     key = _cache_key(platform, wanted)
     token = cache.get(key)
     if token:

@@ -1,100 +1,22 @@
 """LTI Dynamic Registration against a small platform served over real HTTP (Moodle- and
 Canvas-shaped answers, as in the captures), and the Canvas developer-key JSON."""
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 
 from lti_tool.models import Deployment, Platform
 
+from .registration_platform import TOKEN, TOOL_CONFIG, RegistrationPlatform
+
 pytestmark = pytest.mark.django_db
-TOKEN = "reg-token-123"
-TOOL_CONFIG = "https://purl.imsglobal.org/spec/lti-tool-configuration"
-PLATFORM_CONFIG = "https://purl.imsglobal.org/spec/lti-platform-configuration"
+TOOL = "https://credbridge.example.edu"
 
 
-class RegistrationPlatform:
-    def __init__(self, flavour: str) -> None:
-        self.flavour = flavour
-        self.received: list[dict] = []
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _send(self, status, body):
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def do_GET(self):  # noqa: N802
-                if self.headers.get("Authorization") != f"Bearer {TOKEN}":
-                    return self._send(
-                        401, {"errorMessage": "JWT did not include expected contents"}
-                    )
-                self._send(200, owner.config())
-
-            def do_POST(self):  # noqa: N802
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                if self.headers.get("Authorization") != f"Bearer {TOKEN}":
-                    return self._send(401, {"errorMessage": "bad token"})
-                owner.received.append(body)
-                self._send(200, owner.answer(body))
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def config(self) -> dict:
-        b = self.base
-        if self.flavour == "moodle":
-            return {
-                "issuer": b,
-                "authorization_endpoint": b + "/mod/lti/auth.php",
-                "token_endpoint": b + "/mod/lti/token.php",
-                "jwks_uri": b + "/mod/lti/certs.php",
-                "registration_endpoint": b + "/mod/lti/openid-registration.php",
-                "scopes_supported": [
-                    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
-                    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly",
-                    "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
-                    "https://purl.imsglobal.org/spec/lti-ags/scope/score",
-                    "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
-                ],
-                PLATFORM_CONFIG: {"product_family_code": "moodle", "version": "4.5"},
-            }
-        return {
-            "issuer": "https://canvas.instructure.com",  # one issuer for every school
-            "authorization_endpoint": b + "/api/lti/authorize_redirect",
-            "token_endpoint": b + "/login/oauth2/token",
-            "jwks_uri": b + "/api/lti/security/jwks",
-            # Canvas: the registration endpoint is on the school's own host
-            "registration_endpoint": f"http://localhost:{self.server.server_port}"
-            "/api/lti/registrations",
-            PLATFORM_CONFIG: {
-                "product_family_code": "canvas",
-                "https://canvas.instructure.com/lti/account_name": "Example <University>",
-            },
-        }
-
-    def answer(self, body: dict) -> dict:
-        if self.flavour == "moodle":
-            return {
-                **body,
-                "client_id": "pJI81SXNkzXmJxY",
-                TOOL_CONFIG: {**body[TOOL_CONFIG], "deployment_id": "7"},
-            }
-        return {**body, "client_id": "170000000000123", "deployment_id": "5213:abc"}
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+@pytest.fixture(autouse=True)
+def _settings(settings):
+    settings.LTI_ALLOW_HTTP_PLATFORMS = True  # the test platforms are on loopback http
+    settings.PUBLIC_BASE_URL = TOOL
+    settings.LTI_REGISTRATION_ISSUERS = []
+    settings.LTI_OPEN_REGISTRATION = True
 
 
 @pytest.fixture
@@ -111,45 +33,54 @@ def canvas():
     p.stop()
 
 
-def open_config(platform):
-    return platform.base + "/mod/lti/openid-configuration.php?x=1"
+def post(client, platform, **extra):
+    return client.post(
+        "/lti/register/",
+        {"openid_configuration": platform.config_url(), "registration_token": TOKEN, **extra},
+    )
 
 
 def test_moodle_dynamic_registration(client, moodle):
     page = client.get(
-        "/lti/register/", {"openid_configuration": open_config(moodle), "registration_token": TOKEN}
+        "/lti/register/", {"openid_configuration": moodle.config_url(), "registration_token": TOKEN}
     )
     assert page.status_code == 200 and moodle.base.encode() in page.content
-    done = client.post(
-        "/lti/register/", {"openid_configuration": open_config(moodle), "registration_token": TOKEN}
-    )
+    assert b'name="name"' in page.content
+    # A bare address is no name: the administrator types one (never "moodle 127.0.0.1:...").
+    assert b'name="name" value=""' in page.content
+    done = post(client, moodle, name="  Example\x00 University\n Moodle ")
     assert done.status_code == 200, done.content[:500]
     assert b"org.imsglobal.lti.close" in done.content
     (sent,) = moodle.received
-    assert sent["initiate_login_uri"] == "http://testserver/lti/login/"
-    assert sent["jwks_uri"] == "http://testserver/lti/jwks.json"
-    assert sent["redirect_uris"] == ["http://testserver/lti/launch/"]
+    # What we tell the LMS comes from PUBLIC_BASE_URL, never from the request's Host.
+    assert sent["initiate_login_uri"] == TOOL + "/lti/login/"
+    assert sent["jwks_uri"] == TOOL + "/lti/jwks.json"
+    assert sent["redirect_uris"] == [TOOL + "/lti/launch/"]
     assert sent["token_endpoint_auth_method"] == "private_key_jwt"
     assert "contextmembership.readonly" in sent["scope"]
     types = {m["type"] for m in sent[TOOL_CONFIG]["messages"]}
     assert types == {"LtiResourceLinkRequest", "LtiDeepLinkingRequest"}
     platform = Platform.objects.get(issuer=moodle.base, client_id="pJI81SXNkzXmJxY")
+    assert platform.name == "Example University Moodle"
     assert platform.flavour == "moodle"
+    assert platform.status == "pending" and platform.registered_via == "dynamic"
+    assert platform.registered_from == moodle.config_url()
     assert platform.auth_login_url == moodle.base + "/mod/lti/auth.php"
     assert platform.key_set_url == moodle.base + "/mod/lti/certs.php"
     assert not platform.auto_activate_deployments
     assert Deployment.objects.get(platform=platform).deployment_id == "7"
-    # Registering again updates, never duplicates.
-    client.post(
-        "/lti/register/", {"openid_configuration": open_config(moodle), "registration_token": TOKEN}
-    )
-    assert Platform.objects.filter(issuer=moodle.base).count() == 1
+    html = done.content.decode()
+    for shown in (moodle.base, "pJI81SXNkzXmJxY", "Example University Moodle", "pending approval"):
+        assert shown in html
+    assert "approve_platform" in html
 
 
 def test_canvas_dynamic_registration(client, canvas):
-    school = canvas.base.replace("127.0.0.1", "localhost")  # the school's own host
-    url = school + "/api/lti/security/openid-configuration?registration_token=" + TOKEN
-    done = client.post("/lti/register/", {"openid_configuration": url, "registration_token": TOKEN})
+    page = client.get(
+        "/lti/register/", {"openid_configuration": canvas.config_url(), "registration_token": TOKEN}
+    )
+    assert b'value="Example &lt;University&gt;"' in page.content  # Canvas's account name
+    done = post(client, canvas, name="Example <University>")
     assert done.status_code == 200, done.content[:500]
     assert b"Example &lt;University&gt;" in done.content
     (sent,) = canvas.received
@@ -159,10 +90,10 @@ def test_canvas_dynamic_registration(client, canvas):
         "https://canvas.instructure.com/lti/course_navigation"
     ]
     platform = Platform.objects.get(client_id="170000000000123")
-    assert platform.flavour == "canvas"
-    assert platform.service_url_allowed(
-        f"http://localhost:{canvas.server.server_port}/api/lti/courses/1/line_items"
-    )
+    assert platform.flavour == "canvas" and platform.status == "pending"
+    # The registration token rides in Canvas's configuration URL: never stored.
+    assert TOKEN not in platform.registered_from
+    assert platform.service_url_allowed(f"{canvas.school}/api/lti/courses/1/line_items")
     assert Deployment.objects.get(platform=platform).deployment_id == "5213:abc"
 
 
@@ -172,6 +103,8 @@ def test_canvas_dynamic_registration(client, canvas):
         ({}, b"openid_configuration"),
         ({"openid_configuration": "ftp://x/y"}, b"https URL"),
         ({"openid_configuration": "http://127.0.0.1:9/none"}, b"could not be fetched"),
+        ({"openid_configuration": "http://127.0.0.1:99999/x"}, b"malformed port"),
+        ({"openid_configuration": "http://user:pw@127.0.0.1:9/x"}, b"not a URL of a host"),
     ],
 )
 def test_bad_registration_requests_are_explained(client, params, message):
@@ -180,11 +113,17 @@ def test_bad_registration_requests_are_explained(client, params, message):
     assert Platform.objects.count() == 0
 
 
+def test_http_platforms_need_the_operator_setting(client, moodle, settings):
+    settings.LTI_ALLOW_HTTP_PLATFORMS = False
+    settings.DEBUG = True  # no longer implies http
+    response = post(client, moodle)
+    assert response.status_code == 400 and b"https URL" in response.content
+    assert moodle.requests == [] and Platform.objects.count() == 0
+
+
 def test_wrong_token_and_foreign_issuer_are_refused(client, moodle, canvas):
-    response = client.post(
-        "/lti/register/", {"openid_configuration": open_config(moodle), "registration_token": "bad"}
-    )
-    assert response.status_code == 400 and b"401" in response.content
+    response = post(client, moodle, registration_token="bad")
+    assert response.status_code == 400 and b"HTTP 401" in response.content
     # A configuration served from one host that claims another issuer
     foreign = moodle.base.replace("127.0.0.1", "localhost") + "/mod/lti/openid-configuration.php"
     response = client.post(
@@ -202,12 +141,13 @@ def test_wrong_token_and_foreign_issuer_are_refused(client, moodle, canvas):
     assert Platform.objects.count() == 0
 
 
-def test_canvas_developer_key_json(client):
-    data = client.get("/lti/canvas.json").json()
-    assert data["oidc_initiation_url"] == "http://testserver/lti/login/"
-    assert data["target_link_uri"] == "http://testserver/lti/launch/"
-    assert data["public_jwk_url"] == "http://testserver/lti/jwks.json"
+def test_canvas_developer_key_json_is_built_from_the_public_url(client):
+    data = client.get("/lti/canvas.json", HTTP_HOST="localhost:8123").json()
+    assert data["oidc_initiation_url"] == TOOL + "/lti/login/"
+    assert data["target_link_uri"] == TOOL + "/lti/launch/"
+    assert data["public_jwk_url"] == TOOL + "/lti/jwks.json"
     (ext,) = data["extensions"]
+    assert ext["domain"] == "credbridge.example.edu"
     placements = {p["placement"]: p["message_type"] for p in ext["settings"]["placements"]}
     assert placements["course_navigation"] == "LtiResourceLinkRequest"
     assert placements["link_selection"] == "LtiDeepLinkingRequest"

@@ -150,10 +150,16 @@ def test_deep_linking_round_trip_places_the_tool_with_a_line_item(live_server, f
 
 
 @pytest.mark.parametrize("flavour", ["moodle", "canvas"])
-def test_dynamic_registration_with_the_sandbox_then_launch(live_server, flavour):
+def test_dynamic_registration_with_the_sandbox_then_launch(live_server, flavour, settings):
+    from django.core.management import call_command
+
     from lms_sandbox.registration import start_registration
     from lti_tool.models import Deployment, Platform
 
+    # The sandbox is plain http on loopback (an operator's explicit choice), and the tool
+    # tells the LMS its PUBLIC_BASE_URL, here the live server.
+    settings.LTI_ALLOW_HTTP_PLATFORMS = True
+    settings.PUBLIC_BASE_URL = live_server.url
     sp, manual = connect_tool(flavour=flavour, tool_base_url=live_server.url)
     manual.delete()  # the tool forgets the manual registration: register dynamically instead
     start = start_registration(platform=sp, registration_url=f"{live_server.url}/lti/register/")
@@ -162,14 +168,19 @@ def test_dynamic_registration_with_the_sandbox_then_launch(live_server, flavour)
     assert page.status_code == 200 and 'id="register"' in page.text, page.text[:800]
     done = _submit(session, page)
     assert done.status_code == 200, done.text[:800]
-    assert "org.imsglobal.lti.close" in done.text
+    assert "org.imsglobal.lti.close" in done.text and "pending approval" in done.text
     sp.refresh_from_db()
     platform = Platform.objects.get(issuer=sp.issuer, client_id=sp.client_id)
-    assert platform.flavour == flavour
+    assert platform.flavour == flavour and platform.status == "pending"
     assert platform.key_set_url.startswith(live_server.url)
     assert sp.tool_login_url == f"{live_server.url}/lti/login/"
-    # The registered deployment (or the first launch's, when the platform gave none) launches.
     course = seed(sp, title="After registration", learners=1)
+    url, _ = start_url(live_server, sp, course, "learner")
+    refused = follow_launch(requests.Session(), url)
+    assert refused.status_code == 403 and refused.headers["X-LTI-Refusal"] == "platform_pending"
+    # Approved by the operator, the registered deployment (or the first launch's, when the
+    # platform gave none) launches.
+    call_command("approve_platform", str(platform.pk))
     url, _ = start_url(live_server, sp, course, "learner")
     hop = the_tool_redirect(follow_launch(requests.Session(), url))
     assert hop.status_code == 302, hop.text[:800]

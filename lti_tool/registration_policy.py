@@ -1,0 +1,96 @@
+"""Who may register by LTI Dynamic Registration, and whether a new registration starts active
+(ADR 0004). Decisions over the operator's settings and what the registration proved; the
+fetching and recording live in dynamic_registration.py."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+# Instructure's cloud issuers: one for every school, so the configuration may come from the
+# school's own host. A fixed list, because a configuration can claim any product family.
+KNOWN_CANVAS_ISSUERS = frozenset(
+    {
+        "https://canvas.instructure.com",
+        "https://canvas.beta.instructure.com",
+        "https://canvas.test.instructure.com",
+    }
+)
+
+
+def origin(url: str) -> str:
+    """scheme://host[:port] in lower case, or "" when `url` is not an absolute http(s) URL."""
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return ""
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def http_allowed() -> bool:
+    # A campus or test Moodle on plain http is an explicit operator choice, never implied.
+    return bool(getattr(settings, "LTI_ALLOW_HTTP_PLATFORMS", False))
+
+
+def url_problem(url: str) -> str:
+    """Why `url` cannot name a platform endpoint ("" when it can)."""
+    parts = urlsplit(url or "")
+    if parts.scheme != "https" and not (parts.scheme == "http" and http_allowed()):
+        return "must be an https URL"
+    try:
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError:
+        return "has a malformed port"
+    if not parts.hostname or parts.username or parts.password:
+        return "is not a URL of a host"
+    return ""
+
+
+def _normalise(issuer: str) -> str:
+    return (issuer or "").strip().rstrip("/")
+
+
+def allowlist() -> frozenset[str]:
+    """LTI_REGISTRATION_ISSUERS: issuers (and, for Canvas schools, school origins) whose
+    registrations are active at once."""
+    value = getattr(settings, "LTI_REGISTRATION_ISSUERS", None) or ()
+    if isinstance(value, str):
+        value = value.split(",")
+    return frozenset(_normalise(v) for v in value if _normalise(v))
+
+
+def open_registration() -> bool:
+    """LTI_OPEN_REGISTRATION: whether issuers off the allowlist may register (pending)."""
+    return bool(getattr(settings, "LTI_OPEN_REGISTRATION", True))
+
+
+def vouching_origin(*, openid_configuration: str, config: dict) -> str:
+    """The origin that vouches for this configuration, or "" when none does.
+
+    The specification: the configuration URL must start with the issuer, or anyone's server
+    could speak for any LMS. The one exception is Canvas cloud, whose issuer is shared by
+    every school and whose school hosts also serve the configuration: there the school's
+    host (the one that takes the registration) vouches, and only for a known Canvas issuer.
+    """
+    issuer = _normalise(config.get("issuer", ""))
+    if origin(issuer) and openid_configuration.startswith(issuer + "/"):
+        return origin(issuer)
+    here = origin(openid_configuration)
+    school = origin(str(config.get("registration_endpoint") or ""))
+    if issuer in KNOWN_CANVAS_ISSUERS and here and here == school:
+        return here
+    return ""
+
+
+def starts_active(*, issuer: str, vouched_by: str) -> bool:
+    """Allowlisted registrations are active at once. A Canvas school registration (vouched for
+    by the school's host, not the shared issuer) needs that host on the list as well: the
+    shared issuer alone would let any server that answers like Canvas in."""
+    listed = allowlist()
+    if _normalise(issuer) not in listed:
+        return False
+    return vouched_by == origin(issuer) or vouched_by in listed
+
+
+def may_register(*, issuer: str, vouched_by: str) -> bool:
+    return open_registration() or starts_active(issuer=issuer, vouched_by=vouched_by)
