@@ -189,6 +189,11 @@ STORAGES = {
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "credbridge@localhost")
 
+# Every call to another server (LMS services, tokens, key sets, registration): a total
+# wall-clock deadline and a body size cap, whatever the other side does (lti_tool.outbound).
+OUTBOUND_DEADLINE_SECONDS = env_int("OUTBOUND_DEADLINE_SECONDS", 30)
+OUTBOUND_MAX_BYTES = env_int("OUTBOUND_MAX_BYTES", 16 * 1024 * 1024)
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000  # id_tokens and forms are small; refuse floods early
 SESSION_COOKIE_SAMESITE = "None" if HTTPS else "Lax"
 CSRF_COOKIE_SAMESITE = "None" if HTTPS else "Lax"
