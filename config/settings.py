@@ -5,6 +5,7 @@ cache, Celery tasks run in-process), so `make demo` needs no service. Set DATABA
 and REDIS_URL for PostgreSQL, the Redis cache and broker, and a separate worker.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "rubrics",
     "awarding",
     "credentials",
+    "axes",
 ]
 if LMS_SANDBOX:
     INSTALLED_APPS.append("lms_sandbox")
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "lti_tool.middleware.LaunchMiddleware",
     "lti_tool.middleware.FrameAncestorsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -162,6 +166,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/admin/login/"
+# Password logins (Django admin, QA console) are throttled by django-axes: after
+# LOGIN_FAILURE_LIMIT failures for one username from one address, that pair is locked out for
+# LOGIN_LOCKOUT_MINUTES (429). Username *and* address, so a stranger cannot lock a QA person
+# out from everywhere; behind a proxy the address is the proxy's, which still throttles.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
 # LTI roles (full URIs or short names) that the operator maps to the tool's administrator
 # role, besides the LMS's own institution/system administrators: they may open the QA console
 # from a launch (the handoff) for their platform. Comma-separated.

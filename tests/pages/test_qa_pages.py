@@ -41,7 +41,7 @@ def test_anonymous_is_sent_to_login(client, two_worlds):
 
 def test_user_without_qa_scope_is_refused(client, two_worlds):
     User.objects.create_user("plain", password="pw-Strong-123")
-    client.login(username="plain", password="pw-Strong-123")
+    client.force_login(User.objects.get(username="plain"))  # axes: login() needs a request
     assert client.get("/qa/awards/").status_code == 403
 
 
@@ -127,7 +127,7 @@ def test_reports_and_csv(client, two_worlds):
 
 def test_superuser_sees_every_platform(client, two_worlds):
     User.objects.create_superuser("root", password="pw-Strong-123")
-    client.login(username="root", password="pw-Strong-123")
+    client.force_login(User.objects.get(username="root"))  # axes: login() needs a request
     html = client.get("/qa/awards/").content.decode()
     assert "Ada Mine" in html and "Zed Theirs" in html
 

@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.contrib.auth.models import User
 
 from audit.models import AuditEvent
 from rubrics.models import Criterion, RubricVersion
@@ -212,15 +213,13 @@ def test_qa_sees_only_their_platforms(client, course):
     version = _submitted(course)
     other = make_platform("Other", "https://other.example.org")
     make_qa_user(other, "olga")
-    client.login(username="olga", password="qa-pass-123456")
+    client.force_login(User.objects.get(username="olga"))  # axes: login() needs a request
     assert f"/qa/versions/{version.pk}/" not in client.get("/qa/").content.decode()
     assert client.get(f"/qa/versions/{version.pk}/").status_code == 404
     assert client.post(f"/qa/versions/{version.pk}/", {"action": "approve"}).status_code == 404
     assert "rubric.created" not in client.get("/qa/audit/").content.decode()
-    from django.contrib.auth.models import User
-
     User.objects.create_user("nobody", "n@example.org", "qa-pass-123456")
-    client.login(username="nobody", password="qa-pass-123456")
+    client.force_login(User.objects.get(username="nobody"))  # axes: login() needs a request
     assert client.get("/qa/").status_code == 403
 
 
@@ -238,7 +237,7 @@ def test_audit_log_filters_and_csv(client, course, platform):
         platform_id=platform.pk,
     )
     make_qa_user(platform)
-    client.login(username="quinn", password="qa-pass-123456")
+    client.force_login(User.objects.get(username="quinn"))  # axes: login() needs a request
     page = client.get("/qa/audit/").content.decode()
     assert "version.submitted" in page and "rubric.created" in page and XSS not in page
     filtered = client.get("/qa/audit/", {"action": "submitted"}).content.decode()
