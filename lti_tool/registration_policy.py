@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from .models import HOST_RE
+
 # Instructure's cloud issuers: one for every school, so the configuration may come from the
 # school's own host. A fixed list, because a configuration can claim any product family.
 KNOWN_CANVAS_ISSUERS = frozenset(
@@ -20,9 +22,10 @@ KNOWN_CANVAS_ISSUERS = frozenset(
 
 
 def origin(url: str) -> str:
-    """scheme://host[:port] in lower case, or "" when `url` is not an absolute http(s) URL."""
+    """scheme://host[:port] in lower case, or "" when `url` is not an absolute http(s) URL
+    of a plain host name or address."""
     parts = urlsplit(url or "")
-    if parts.scheme not in ("https", "http") or not parts.hostname:
+    if parts.scheme not in ("https", "http") or not HOST_RE.match(parts.netloc.lower()):
         return ""
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
@@ -41,7 +44,9 @@ def url_problem(url: str) -> str:
         parts.port  # noqa: B018 - raises on a malformed port
     except ValueError:
         return "has a malformed port"
-    if not parts.hostname or parts.username or parts.password:
+    # A strict host[:port]: the origin goes into a CSP header (frame-ancestors), where a
+    # ";" or a space would start another directive.
+    if not parts.hostname or not HOST_RE.match(parts.netloc.lower()):
         return "is not a URL of a host"
     return ""
 

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
+from audit.models import AuditEvent
 from lti_tool.keys import current_signing_key
 from lti_tool.models import Deployment, Platform
 
@@ -24,18 +25,36 @@ ARGS = [
 ]
 
 
-def test_register_platform_command_creates_then_updates():
+def test_register_platform_command_creates_then_updates_only_when_asked():
     call_command("register_platform", *ARGS, "--deployment", "1", "--deployment", "2")
     platform = Platform.objects.get(issuer="https://moodle.example.edu", client_id="abc")
     assert platform.flavour == "moodle"
+    assert platform.status == "active" and platform.registered_via == "command"
     assert set(
         Deployment.objects.filter(platform=platform).values_list("deployment_id", flat=True)
     ) == {"1", "2"}
+    # Running it again never silently overwrites the registration ...
+    evil = [a.replace("certs.php", "evil-keys.php") for a in ARGS]
+    with pytest.raises(CommandError, match="--update"):
+        call_command("register_platform", *evil, "--name", "Renamed")
+    platform.refresh_from_db()
+    assert platform.name == "https://moodle.example.edu"
+    assert platform.key_set_url.endswith("/certs.php")
+    # ... only with --update, and that is audited.
     call_command(
-        "register_platform", *ARGS, "--name", "Renamed", "--service-host", "files.example.edu"
+        "register_platform",
+        *ARGS,
+        "--update",
+        "--name",
+        "Renamed",
+        "--service-host",
+        "files.example.edu",
     )
     platform.refresh_from_db()
     assert platform.name == "Renamed" and Platform.objects.count() == 1
+    event = AuditEvent.objects.get(action="platform.updated")
+    assert event.before["name"] == "https://moodle.example.edu"
+    assert event.after["name"] == "Renamed" and event.object_id == str(platform.pk)
     assert platform.service_url_allowed("https://files.example.edu/x")
     assert platform.service_url_allowed(
         "https://moodle.example.edu/mod/lti/services.php/2/lineitems"
