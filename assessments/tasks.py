@@ -13,6 +13,7 @@ import zlib
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
+from kombu.exceptions import OperationalError
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,12 @@ def request_sync(*, course_id: int, trigger: str, countdown: float = 0) -> bool:
         sync_course_task.apply_async(
             kwargs={"course_id": course_id, "trigger": trigger}, countdown=countdown or None
         )
+    except (OperationalError, OSError) as exc:
+        # The broker is down: the page that asked goes on (the periodic dispatch queues the
+        # course again once the broker is back); the lock goes so that dispatch is not blocked.
+        cache.delete(_lock_key(course_id))
+        log.warning("sync of course %s not queued: broker unavailable (%s)", course_id, exc)
+        return False
     except Exception:
         cache.delete(_lock_key(course_id))
         raise

@@ -1,7 +1,9 @@
 """Enqueue pipeline work once the transaction that caused it has committed.
 
 A worker must see the rows a task refers to, so nothing is sent before commit; in-process
-(eager) mode runs the tasks right after the commit instead.
+(eager) mode runs the tasks right after the commit instead. The callbacks are robust: with the
+broker down, the failure is logged and the request that caused it still answers (the award
+sweep finds pending awards, unsent mail and post-backs again once the broker is back).
 """
 
 from __future__ import annotations
@@ -40,7 +42,9 @@ def enqueue_issue(*, award_ids: Iterable[int]) -> None:
     from .tasks import issue_awards_task
 
     for batch in _chunks(sorted(set(award_ids)), ISSUE_BATCH):
-        transaction.on_commit(lambda batch=batch: issue_awards_task.delay(award_ids=batch))
+        transaction.on_commit(
+            lambda batch=batch: issue_awards_task.delay(award_ids=batch), robust=True
+        )
 
 
 def enqueue_after_issue(*, award_ids: list[int]) -> None:
@@ -48,5 +52,5 @@ def enqueue_after_issue(*, award_ids: list[int]) -> None:
     from .tasks import notify_awards_task, postback_awards_task
 
     if award_ids:
-        transaction.on_commit(lambda: notify_awards_task.delay(award_ids=award_ids))
-        transaction.on_commit(lambda: postback_awards_task.delay(award_ids=award_ids))
+        transaction.on_commit(lambda: notify_awards_task.delay(award_ids=award_ids), robust=True)
+        transaction.on_commit(lambda: postback_awards_task.delay(award_ids=award_ids), robust=True)

@@ -122,20 +122,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
+_DATABASE_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "credbridge_cache",
+    # Login states live here until the launch: the default 300 entries would cull
+    # live logins under load (then launches fail with "unknown state").
+    "OPTIONS": {"MAX_ENTRIES": 100_000},
+}
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
-else:
+    # Redis first; while it is down the database cache answers (config/cache_fallback.py,
+    # ADR 0050), so public pages and launches keep working through a Redis outage.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "credbridge_cache",
-            # Login states live here until the launch: the default 300 entries would cull
-            # live logins under load (then launches fail with "unknown state").
-            "OPTIONS": {"MAX_ENTRIES": 100_000},
-        }
+            "BACKEND": "config.cache_fallback.FallbackCache",
+            "OPTIONS": {
+                "PRIMARY": "redis",
+                "FALLBACK": "database",
+                # How long a process leaves a failed Redis alone before trying it again.
+                "RETRY_AFTER_S": env_int("CACHE_RETRY_AFTER_S", 5),
+            },
+        },
+        "redis": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A dead or unreachable Redis must cost milliseconds, not a request's lifetime.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 1.0},
+        },
+        "database": _DATABASE_CACHE,
     }
+else:
+    CACHES = {"default": _DATABASE_CACHE}
 
 # Celery: with a broker, a separate worker runs the tasks; without one, they run in-process.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -146,6 +162,23 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "credbridge"
+# A broker outage: the worker keeps trying to reconnect (at start and after a loss) instead of
+# exiting; a task being run when the connection drops finishes its database work (tasks are
+# idempotent; its message comes back after the visibility timeout and finds nothing to do).
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_TIMEOUT = 2.0
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1.0}
+# A web request that queues a task while the broker is down gives up within about a second
+# (the caller logs it and goes on; beat's periodic sync and award sweep pick the work up).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 SYNC_INTERVAL_SECONDS = env_int("SYNC_INTERVAL_SECONDS", 300)
 # Line items whose results a sync downloads at once (each one page ahead of storing).
 SYNC_PARALLEL_LINE_ITEMS = env_int("SYNC_PARALLEL_LINE_ITEMS", 3)

@@ -1,16 +1,61 @@
+"""/healthz names each dependency (database, cache, broker) and answers 503 when one fails.
+
+The outage tests (tests/outage/) stop a real Redis under the running tool; these cover the
+answer's shape and a dependency that is unreachable from the start, cheaply.
+"""
+
+import time
+
 import pytest
 
+from tests.outage.services import fallback_caches
 
-@pytest.mark.django_db
-def test_healthz_reports_database(client):
+pytestmark = pytest.mark.django_db
+
+DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1: refused at once
+
+
+def test_healthz_reports_each_dependency(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json()["checks"]["database"] == "ok"
+    body = response.json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "cache", "broker"}
+    assert body["checks"]["database"] == "ok"
+    assert response["Cache-Control"].startswith("max-age=0")
 
 
-@pytest.mark.django_db
-def test_healthz_fails_when_redis_unreachable(client, settings):
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+def test_healthz_checks_the_embedded_database_cache(client, settings):
+    from django.core.management import call_command
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "credbridge_cache",
+        }
+    }
+    call_command("createcachetable", verbosity=0)
     response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["cache"] == "ok"
+
+
+def test_healthz_names_an_unreachable_cache_and_broker_quickly(client, settings):
+    from config import cache_fallback
+
+    cache_fallback._HEALTH.clear()
+    settings.CACHES = fallback_caches(DEAD_REDIS)
+    settings.CELERY_BROKER_URL = DEAD_REDIS
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    started = time.monotonic()
+    response = client.get("/healthz")
+    assert time.monotonic() - started < 3
     assert response.status_code == 503
-    assert response.json()["checks"]["redis"].startswith("error")
+    body = response.json()
+    assert body["status"] == "error"
+    assert body["checks"]["database"] == "ok"
+    assert body["checks"]["cache"].startswith("error: ConnectionError")
+    assert body["checks"]["broker"].startswith("error: ConnectionError")
+    # Hosts and credentials in the URLs stay out of the answer.
+    assert "127.0.0.1" not in response.content.decode()
+    cache_fallback._HEALTH.clear()
