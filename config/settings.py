@@ -33,6 +33,9 @@ LMS_SANDBOX = env_bool("LMS_SANDBOX", False)
 # registration is off.
 LTI_REGISTRATION_ISSUERS = env_list("LTI_REGISTRATION_ISSUERS", [])
 LTI_OPEN_REGISTRATION = env_bool("LTI_OPEN_REGISTRATION", True)
+# Whether a Dynamic Registration may reach loopback or private addresses (a test Moodle on
+# this machine, a campus LMS on a private network): anyone can start one.
+LTI_PRIVATE_NETWORK_PLATFORMS = env_bool("LTI_PRIVATE_NETWORK_PLATFORMS", False)
 # Registration attempts (page views and submissions) allowed per client address per hour.
 LTI_REGISTRATION_ATTEMPTS_PER_HOUR = env_int("LTI_REGISTRATION_ATTEMPTS_PER_HOUR", 30)
 HTTPS = PUBLIC_BASE_URL.startswith("https://")

@@ -14,12 +14,15 @@ from urllib.parse import urlsplit
 import requests
 from django.db import IntegrityError, transaction
 
+from . import outbound
 from . import registration_policy as policy
 from .models import Deployment, Platform
 from .tool_configuration import PLATFORM_CONFIG, TOOL_CONFIG, product_family, registration_request
 
 logger = logging.getLogger("credbridge.lti")
-TIMEOUT_S = (3.05, 15)
+# Each of the two calls (configuration, registration) in total, however the platform trickles:
+# the administrator waits for them in the LMS's dialog, and a worker must not be held longer.
+DEADLINE_S = 10.0
 MAX_BYTES = 512 * 1024
 MAX_NAME_CHARS = 200
 LOG_EXCERPT_CHARS = 300
@@ -87,10 +90,39 @@ def _excerpt(body: bytes) -> str:
     return "".join(c if c.isprintable() else " " for c in text)
 
 
+def _call(method: str, url: str, *, what: str, **kwargs) -> requests.Response:
+    """One bounded call (lti_tool.outbound: total deadline, size cap, no redirects) to the
+    platform being registered, and only to it."""
+    try:
+        return outbound.fetch(
+            method,
+            url,
+            allowed_hosts=[outbound.host_key(url)],
+            private_ok=policy.private_kinds_allowed(url),
+            deadline_s=DEADLINE_S,
+            max_bytes=MAX_BYTES,
+            **kwargs,
+        )
+    except outbound.DeadlineExceeded as exc:
+        raise RegistrationError(
+            f"The platform did not answer the {what} request within {DEADLINE_S:g} seconds."
+        ) from exc
+    except outbound.TooLarge as exc:
+        raise RegistrationError(f"The platform's {what} answer is too large.") from exc
+    except outbound.NotAllowed as exc:
+        logger.warning("dynamic registration: %s refused: %s", policy.origin(url), exc)
+        raise RegistrationError(
+            f"Credbridge may not call the platform's {what} URL: {exc} Platforms on loopback "
+            "or private networks need the operator setting LTI_PRIVATE_NETWORK_PLATFORMS."
+        ) from exc
+    except outbound.OutboundError as exc:
+        raise RegistrationError(
+            f"The platform's {what} could not be fetched ({policy.origin(url)})."
+        ) from exc
+
+
 def _read_json(response: requests.Response, what: str) -> dict:
-    body = response.raw.read(MAX_BYTES + 1, decode_content=True)
-    if len(body) > MAX_BYTES:
-        raise RegistrationError(f"The platform's {what} is too large.")
+    body = response.content
     if response.status_code not in (200, 201):
         # The body is the platform's (or an impostor's) text: logged, never shown.
         logger.warning(
@@ -126,16 +158,12 @@ def fetch_platform_configuration(
     *, openid_configuration: str, registration_token: str
 ) -> PlatformConfiguration:
     _check_url(openid_configuration, "openid_configuration URL")
-    try:
-        response = requests.get(
-            openid_configuration,
-            headers=_auth_headers(registration_token),
-            timeout=TIMEOUT_S,
-            allow_redirects=False,
-            stream=True,
-        )
-    except requests.RequestException as exc:
-        raise RegistrationError("The platform's configuration could not be fetched.") from exc
+    response = _call(
+        "GET",
+        openid_configuration,
+        what="openid-configuration",
+        headers=_auth_headers(registration_token),
+    )
     config = _read_json(response, "openid-configuration")
     issuer = config.get("issuer")
     if not isinstance(issuer, str) or not issuer or len(issuer) > 500:
@@ -161,17 +189,13 @@ def fetch_platform_configuration(
 def post_registration(
     *, config: PlatformConfiguration, request_body: dict, registration_token: str
 ) -> dict:
-    try:
-        response = requests.post(
-            config.data["registration_endpoint"],
-            json=request_body,
-            headers={**_auth_headers(registration_token), "Content-Type": "application/json"},
-            timeout=TIMEOUT_S,
-            allow_redirects=False,
-            stream=True,
-        )
-    except requests.RequestException as exc:
-        raise RegistrationError("The platform's registration endpoint did not answer.") from exc
+    response = _call(
+        "POST",
+        config.data["registration_endpoint"],
+        what="registration",
+        json=request_body,
+        headers={**_auth_headers(registration_token), "Content-Type": "application/json"},
+    )
     answer = _read_json(response, "registration")
     client_id = answer.get("client_id")
     if not isinstance(client_id, str) or not client_id or len(client_id) > 255:

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from .addresses import private_kinds_of
 from .models import HOST_RE
 
 # Instructure's cloud issuers: one for every school, so the configuration may come from the
@@ -49,6 +50,16 @@ def url_problem(url: str) -> str:
     if not parts.hostname or not HOST_RE.match(parts.netloc.lower()):
         return "is not a URL of a host"
     return ""
+
+
+def private_kinds_allowed(url: str) -> frozenset[str]:
+    """The non-public address kinds a registration call to `url` may reach. Anyone can start
+    a registration, so reaching loopback or a private network (a test Moodle on this machine,
+    a campus LMS) is the operator's explicit choice, LTI_PRIVATE_NETWORK_PLATFORMS, and then
+    only the kinds the URL's own host is on (lti_tool.outbound, ADR 0045)."""
+    if not getattr(settings, "LTI_PRIVATE_NETWORK_PLATFORMS", False):
+        return frozenset()
+    return private_kinds_of([url])
 
 
 def _normalise(issuer: str) -> str:

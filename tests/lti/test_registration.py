@@ -13,7 +13,8 @@ TOOL = "https://credbridge.example.edu"
 
 @pytest.fixture(autouse=True)
 def _settings(settings):
-    settings.LTI_ALLOW_HTTP_PLATFORMS = True  # the test platforms are on loopback http
+    settings.LTI_ALLOW_HTTP_PLATFORMS = True
+    settings.LTI_PRIVATE_NETWORK_PLATFORMS = True  # the test platforms are on loopback http
     settings.PUBLIC_BASE_URL = TOOL
     settings.LTI_REGISTRATION_ISSUERS = []
     settings.LTI_OPEN_REGISTRATION = True

@@ -22,6 +22,7 @@ SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 @pytest.fixture(autouse=True)
 def _settings(settings):
     settings.LTI_ALLOW_HTTP_PLATFORMS = True
+    settings.LTI_PRIVATE_NETWORK_PLATFORMS = True
     settings.PUBLIC_BASE_URL = "https://credbridge.example.edu"
     settings.LTI_REGISTRATION_ISSUERS = []
     settings.LTI_OPEN_REGISTRATION = True

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_registration_inside_the_lms_dialog(browser_page, live_server, settings):
     settings.LTI_ALLOW_HTTP_PLATFORMS = True
+    settings.LTI_PRIVATE_NETWORK_PLATFORMS = True
     settings.PUBLIC_BASE_URL = live_server.url
     lms = live_server.url.replace("localhost", "127.0.0.1")
     assert lms != live_server.url

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _settings(settings):
     settings.LTI_ALLOW_HTTP_PLATFORMS = True
+    settings.LTI_PRIVATE_NETWORK_PLATFORMS = True
     settings.PUBLIC_BASE_URL = "https://credbridge.example.edu"
     settings.LTI_REGISTRATION_ISSUERS = []
     settings.LTI_OPEN_REGISTRATION = True
@@ -104,3 +105,84 @@ def test_registration_attempts_are_limited_per_client_address(client, settings):
     assert client.get("/lti/register/", params).status_code == 429
     # Another client address is not affected.
     assert client.post("/lti/register/", params, REMOTE_ADDR="10.0.0.9").status_code == 400
+
+
+class TricklingServer:
+    """Answers 200 with a large Content-Length, then one byte a second (issue 12 H3)."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.stop_event = threading.Event()
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.base = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.bytes_sent = 0
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        import threading
+
+        while not self.stop_event.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._trickle, args=(conn,), daemon=True).start()
+
+    def _trickle(self, conn) -> None:
+        try:
+            conn.recv(65536)
+            conn.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                b"Content-Length: 100000\r\n\r\n{"
+            )
+            while not self.stop_event.wait(1.0):
+                conn.sendall(b" ")
+                self.bytes_sent += 1
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self.sock.close()
+
+
+def test_a_trickling_configuration_is_cut_off_at_the_deadline(client, monkeypatch):
+    import time
+
+    from lti_tool import dynamic_registration
+
+    monkeypatch.setattr(dynamic_registration, "DEADLINE_S", 2.0)
+    server = TricklingServer()
+    try:
+        started = time.monotonic()
+        response = client.get(
+            "/lti/register/",
+            {
+                "openid_configuration": server.base + "/openid-configuration",
+                "registration_token": TOKEN,
+            },
+        )
+        elapsed = time.monotonic() - started
+    finally:
+        server.stop()
+    assert response.status_code == 400
+    assert b"did not answer the openid-configuration request within 2 seconds" in response.content
+    # Per-read timeouts would have waited as long as the bytes kept coming (100 s here).
+    assert elapsed < 4.0, elapsed
+    assert Platform.objects.count() == 0
+
+
+def test_loopback_platforms_need_the_operator_setting(client, moodle, settings):
+    settings.LTI_PRIVATE_NETWORK_PLATFORMS = False
+    response = client.get(
+        "/lti/register/", {"openid_configuration": moodle.config_url(), "registration_token": TOKEN}
+    )
+    assert response.status_code == 400
+    assert b"LTI_PRIVATE_NETWORK_PLATFORMS" in response.content
+    assert moodle.requests == []  # refused before connecting

@@ -159,6 +159,7 @@ def test_dynamic_registration_with_the_sandbox_then_launch(live_server, flavour,
     # The sandbox is plain http on loopback (an operator's explicit choice), and the tool
     # tells the LMS its PUBLIC_BASE_URL, here the live server.
     settings.LTI_ALLOW_HTTP_PLATFORMS = True
+    settings.LTI_PRIVATE_NETWORK_PLATFORMS = True
     settings.PUBLIC_BASE_URL = live_server.url
     sp, manual = connect_tool(flavour=flavour, tool_base_url=live_server.url)
     manual.delete()  # the tool forgets the manual registration: register dynamically instead
