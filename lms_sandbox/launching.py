@@ -35,12 +35,21 @@ class AuthError(Exception):
     True: the error is form-posted to the redirect_uri, as OIDC says.
     """
 
-    def __init__(self, error: str, description: str, *, post_back: bool = True, status: int = 400):
+    def __init__(
+        self,
+        error: str,
+        description: str,
+        *,
+        post_back: bool = True,
+        status: int = 400,
+        bad_hint: bool = False,
+    ):
         super().__init__(f"{error}: {description}")
         self.error = error
         self.description = description
         self.post_back = post_back
         self.status = status
+        self.bad_hint = bad_hint  # unknown, expired or spent: the flavour may answer itself
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,14 @@ def begin_launch(
     if not platform.tool_login_url:
         raise ValueError("no tool is registered in this sandbox platform")
     if message_type == DEEP_LINKING:
+        if not platform.in_activity_chooser:
+            # Moodle: Deep Linking starts from adding the tool as an activity, which the
+            # chooser offers only for "Show in activity chooser" (mod/lti/locallib.php
+            # lti_get_configured_types).
+            raise ValueError(
+                "the tool is not shown in the activity chooser: a site administrator must set "
+                "its Tool configuration usage to 'Show in activity chooser'"
+            )
         target = platform.tool_deep_link_url or platform.tool_launch_url
         resource_link = None
     else:
@@ -95,9 +112,10 @@ def begin_launch(
         message_type=message_type,
         target_link_uri=target,
     )
-    fields = get_flavour(platform).login_initiation_fields(
-        launch=pending, hint_value=str(pending.hint)
-    )
+    flavour = get_flavour(platform)
+    pending.launch_key = flavour.new_launch_key(pending)
+    pending.save(update_fields=["launch_key"])
+    fields = flavour.login_initiation_fields(launch=pending, hint_value=pending.launch_key)
     return pending, platform.tool_login_url, fields
 
 
@@ -143,23 +161,40 @@ def answer_auth_request(*, platform: SandboxPlatform, params: dict[str, str]) ->
     flavour = get_flavour(platform)
     hint = flavour.hint_value(platform, params["lti_message_hint"])
     if hint is None:
-        raise AuthError("invalid_request", "Invalid lti_message_hint", post_back=False)
+        raise AuthError(
+            "invalid_request", "Invalid lti_message_hint", post_back=False, bad_hint=True
+        )
     now = timezone.now()
     with transaction.atomic():
         pending = (
             PendingLaunch.objects.select_for_update(of=("self",))
             .select_related("user", "course", "resource_link")
-            .filter(platform=platform, hint=hint)
+            .filter(platform=platform, launch_key=hint)
             .first()
         )
         if pending is None or pending.consumed_at or pending.created_at < now - HINT_LIFETIME:
             raise AuthError(
-                "launch_no_longer_valid", "The launch has either expired or already been consumed"
+                "launch_no_longer_valid",
+                "The launch has either expired or already been consumed",
+                bad_hint=True,
             )
-        if params["login_hint"] != flavour.login_hint_for(pending.user):
-            raise AuthError("login_required", "Must have an active user session")
-        pending.consumed_at = now
-        pending.save(update_fields=["consumed_at"])
+        if flavour.spends_hint_before_checks:
+            pending.consumed_at = now
+            pending.save(update_fields=["consumed_at"])
+    if params["login_hint"] != flavour.login_hint_for(pending.user):
+        raise AuthError(flavour.wrong_login_hint_error, "Must have an active user session")
+    if not pending.consumed_at:
+        with transaction.atomic():
+            # Of two concurrent answers for one hint, only the first marks it consumed.
+            spent = PendingLaunch.objects.filter(pk=pending.pk, consumed_at__isnull=True).update(
+                consumed_at=now
+            )
+        if not spent:
+            raise AuthError(
+                "launch_no_longer_valid",
+                "The launch has either expired or already been consumed",
+                bad_hint=True,
+            )
     course = pending.course
     course.platform = platform
     line_items = ()

@@ -61,10 +61,36 @@ class SandboxPlatform(models.Model):
     page_size = models.PositiveIntegerField(
         default=10, help_text="Default page size of line items, results and memberships."
     )
+
+    class CourseVisible(models.IntegerChoices):
+        """Moodle's "Tool configuration usage" (mod/lti/locallib.php LTI_COURSEVISIBLE_*)."""
+
+        NO = 0, "Do not show; use only when a matching tool URL is entered"
+        PRECONFIGURED = 1, "Show as preconfigured tool when adding an external tool"
+        ACTIVITY_CHOOSER = 2, "Show in activity chooser and as a preconfigured tool"
+
+    # Moodle defaults a new tool to PRECONFIGURED, both when registered dynamically
+    # (mod/lti/classes/local/ltiopenid/registration_helper.php) and by hand (mod/lti/edit_form.php
+    # setDefault('lti_coursevisible', '1')); only ACTIVITY_CHOOSER puts it under "Add an activity
+    # or resource" (lti_get_configured_types), and 4.5 has no generic "External tool" entry
+    # there, so until an admin changes it teachers cannot place the tool. Canvas ignores it.
+    coursevisible = models.PositiveSmallIntegerField(
+        choices=CourseVisible.choices,
+        default=CourseVisible.PRECONFIGURED,
+        help_text="Moodle's Tool configuration usage.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.flavour}, {self.slug})"
+
+    @property
+    def in_activity_chooser(self) -> bool:
+        """Whether a teacher can add the tool as an activity (Moodle's setting; Canvas: yes)."""
+        return (
+            self.flavour == self.Flavour.CANVAS
+            or self.coursevisible == self.CourseVisible.ACTIVITY_CHOOSER
+        )
 
     @property
     def root(self) -> str:
@@ -243,6 +269,9 @@ class PendingLaunch(models.Model):
     """A login the sandbox started: the opaque lti_message_hint names it (single use)."""
 
     hint = models.UUIDField(default=uuid.uuid4, unique=True)
+    # What the lti_message_hint carries, in the flavour's own form: Moodle's session key
+    # `ltilaunch<instance>_<rand>`, Canvas's verifier (the hint UUID).
+    launch_key = models.CharField(max_length=100, blank=True, db_index=True)
     platform = models.ForeignKey(SandboxPlatform, on_delete=models.CASCADE)
     user = models.ForeignKey(SandboxUser, on_delete=models.CASCADE)
     course = models.ForeignKey(SandboxCourse, on_delete=models.CASCADE)

@@ -261,6 +261,9 @@ def register_tool(*, platform: SandboxPlatform, token: str, body) -> dict:
             )
             platform.tool_jwks_url = body["jwks_uri"]
             platform.granted_scopes = [s for s in requested if s in ALL_SCOPES]
+            # Moodle's registration_helper.php registers the tool "preconfigured": not in the
+            # activity chooser until an admin says so.
+            platform.coursevisible = SandboxPlatform.CourseVisible.PRECONFIGURED
             platform.save()
     except IntegrityError:
         raise RegistrationRefused(

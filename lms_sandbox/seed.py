@@ -49,12 +49,15 @@ def connect_tool(
     name: str = "",
     scopes: list[str] | None = None,
     page_size: int | None = None,
+    activity_chooser: bool = True,
 ) -> tuple[SandboxPlatform, Platform]:
     """Create (or refresh) a sandbox platform and register the tool on both sides.
 
     The sandbox is served by the same Django process as the tool unless `sandbox_base_url`
     says otherwise. Calling it again with the same slug updates the tool URLs and keeps the
-    keys, client id and deployment.
+    keys, client id and deployment. `activity_chooser`: the admin also sets Moodle's "Show in
+    activity chooser", as the README tells them to (Moodle's own default is off: pass False
+    to model an admin who did not).
     """
     fl = get_flavour(flavour)
     tool = tool_base_url.rstrip("/")
@@ -96,6 +99,11 @@ def connect_tool(
         sp.granted_scopes = list(ALL_SCOPES)
     if page_size is not None:
         sp.page_size = page_size
+    sp.coursevisible = (
+        SandboxPlatform.CourseVisible.ACTIVITY_CHOOSER
+        if activity_chooser
+        else SandboxPlatform.CourseVisible.PRECONFIGURED
+    )
     sp.save()
     _ensure_admin(sp)
     platform, _ = Platform.objects.update_or_create(
@@ -226,7 +234,16 @@ def seed_course(
 def add_activity(
     *, course: SandboxCourse, title: str, score_maximum: float = 100, custom: dict | None = None
 ) -> SandboxResourceLink:
-    """A placed resource link with its own grade column (made by the LMS, not the tool)."""
+    """A placed resource link with its own grade column (made by the LMS, not the tool).
+
+    In Moodle a teacher adds it from the activity chooser, which lists the tool only when
+    the admin set "Show in activity chooser" (mod/lti/locallib.php lti_get_configured_types).
+    """
+    if not course.platform.in_activity_chooser:
+        raise ValueError(
+            "the tool is not shown in the activity chooser: a site administrator must set its "
+            "Tool configuration usage to 'Show in activity chooser'"
+        )
     link = SandboxResourceLink.objects.create(
         course=course, link_id="pending", title=title, custom=custom or {}
     )

@@ -85,6 +85,10 @@ def authorize(request: HttpRequest, slug: str) -> HttpResponse:
         answer = answer_auth_request(platform=platform, params=params)
     except AuthError as err:
         log.info("sandbox %s refused an auth request: %s", slug, err.error)
+        if err.bad_hint:
+            answer = get_flavour(platform).hint_refused(request)
+            if answer is not None:
+                return answer
         if not err.post_back:
             if err.description == "Invalid lti_message_hint":
                 return JsonResponse(

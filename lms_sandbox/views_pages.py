@@ -30,6 +30,7 @@ def platform_page(request: HttpRequest, slug: str) -> HttpResponse:
             "platform": platform,
             "courses": platform.courses.order_by("pk"),
             "faults": platform.faults.order_by("-created_at")[:50],
+            "usage_choices": SandboxPlatform.CourseVisible.choices,
             "fault_form": FaultForm(),
         },
     )
@@ -131,6 +132,22 @@ def conclude(request: HttpRequest, slug: str, course_id: int) -> HttpResponse:
         )
         messages.success(request, "Course concluded." if course.concluded else "Course reopened.")
     return redirect("lms_sandbox:course", slug=slug, course_id=course_id)
+
+
+@require_POST
+def tool_usage(request: HttpRequest, slug: str) -> HttpResponse:
+    """Site admin → Plugins → External tool → Manage tools → edit: "Tool configuration usage"
+    (mod/lti/edit_form.php lti_coursevisible)."""
+    platform = platform_or_404(slug)
+    try:
+        value = SandboxPlatform.CourseVisible(int(request.POST.get("coursevisible", "")))
+    except ValueError:
+        messages.error(request, "Choose one of the Tool configuration usage options.")
+        return redirect("lms_sandbox:platform", slug=slug)
+    platform.coursevisible = value
+    platform.save(update_fields=["coursevisible"])
+    messages.success(request, f"Tool configuration usage: {value.label}.")
+    return redirect("lms_sandbox:platform", slug=slug)
 
 
 @require_POST

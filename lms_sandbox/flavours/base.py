@@ -83,8 +83,20 @@ class Flavour:
         return str(pk)
 
     # -- launch -------------------------------------------------------------------
+    def new_launch_key(self, launch) -> str:
+        """What this launch's lti_message_hint will name (PendingLaunch.launch_key)."""
+        return str(launch.hint)
+
     def login_initiation_fields(self, *, launch, hint_value: str) -> dict:
         raise NotImplementedError
+
+    # Moodle spends the hint as soon as auth.php has read it, even when a later check fails.
+    spends_hint_before_checks = False
+    wrong_login_hint_error = "login_required"
+
+    def hint_refused(self, request) -> HttpResponse | None:
+        """The answer to an unknown, expired or spent hint; None: post the OIDC error back."""
+        return None
 
     def id_token_claims(self, li: LaunchInput) -> dict:
         raise NotImplementedError

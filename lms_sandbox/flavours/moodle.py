@@ -4,9 +4,12 @@ service URLs, exact media types, 60 s id_tokens, JSON token answers sent as text
 from __future__ import annotations
 
 import json
+import re
+import secrets
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
+from django.shortcuts import render
 
 from ..models import SandboxCourse, SandboxLineItem, SandboxPlatform
 from ..pagination import Window, positive_int
@@ -39,6 +42,7 @@ NRPS_ROLE = {"instructor": ["Instructor"], "ta": ["Instructor"], "learner": ["Le
 # are UTF-8, which a client decoding headers as latin-1 (HTTP's default) sees as mojibake.
 _LQ = "\u201c".encode().decode("latin-1")
 _RQ = "\u201d".encode().decode("latin-1")
+_LAUNCHID = re.compile(r"ltilaunch(\w+_\d+|_\w+?\d+)")
 
 
 class MoodleFlavour(Flavour):
@@ -84,18 +88,29 @@ class MoodleFlavour(Flavour):
     def registration_url(self, p: SandboxPlatform) -> str:
         return f"{p.root}/mod/lti/openid-registration.php"
 
+    def new_launch_key(self, launch) -> str:
+        # mod/lti/locallib.php lti_build_login_request: the key of the launch in $SESSION,
+        # 'ltilaunch'.$instance->id.'_'.rand() for an activity, "ltilaunch_$messagetype".rand()
+        # for Deep Linking (contentitem.php calls it 'ContentItemSelectionRequest').
+        rand = secrets.randbelow(2**31)  # PHP's rand(): 0..getrandmax()
+        if launch.resource_link is not None:
+            return f"ltilaunch{launch.resource_link.link_id}_{rand}"
+        return f"ltilaunch_ContentItemSelectionRequest{rand}"
+
     def login_initiation_fields(self, *, launch, hint_value: str) -> dict:
         p = launch.platform
+        # lti_build_login_request: json_encode(['cmid' => (int), 'launchid' => ...]); no cmid
+        # without an activity.
+        hint: dict = {}
+        if launch.resource_link is not None:
+            link_id = launch.resource_link.link_id
+            hint["cmid"] = int(link_id) if link_id.isdigit() else link_id
+        hint["launchid"] = hint_value
         return {
             "iss": p.issuer,
             "target_link_uri": launch.target_link_uri,
             "login_hint": launch.user.sub,
-            "lti_message_hint": json.dumps(
-                {
-                    "cmid": launch.resource_link.link_id if launch.resource_link else None,
-                    "launchid": f"ltilaunch_{hint_value}",
-                }
-            ),
+            "lti_message_hint": json.dumps(hint, separators=(",", ":")),
             "client_id": p.client_id,
             "lti_deployment_id": p.deployment_id,
         }
@@ -105,9 +120,22 @@ class MoodleFlavour(Flavour):
             launchid = json.loads(raw).get("launchid", "")
         except (ValueError, AttributeError):
             return None
-        if not isinstance(launchid, str) or not launchid.startswith("ltilaunch_"):
+        if not isinstance(launchid, str) or not _LAUNCHID.fullmatch(launchid):
             return None
-        return launchid.removeprefix("ltilaunch_")
+        return launchid
+
+    # mod/lti/auth.php reads $SESSION->$launchid and unset()s it before checking the client id
+    # and the login hint, so any answer spends it; a wrong login_hint is 'access_denied'.
+    spends_hint_before_checks = True
+    wrong_login_hint_error = "access_denied"
+
+    def hint_refused(self, request) -> HttpResponse:
+        # auth.php: with the launch id gone from $SESSION there is no tool config, so it throws
+        # moodle_exception('invalidrequest', 'error'); core_renderer::fatal_error answers 404
+        # with Moodle's error page ("Invalid request", lang/en/error.php).
+        return render(
+            request, "lms_sandbox/moodle_error.html", {"message": "Invalid request"}, status=404
+        )
 
     def id_token_claims(self, li: LaunchInput) -> dict:
         p, user, course = li.platform, li.user, li.course

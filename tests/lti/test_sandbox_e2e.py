@@ -175,6 +175,9 @@ def test_dynamic_registration_with_the_sandbox_then_launch(live_server, flavour,
     assert platform.flavour == flavour and platform.status == "pending"
     assert platform.key_set_url.startswith(live_server.url)
     assert sp.tool_login_url == f"{live_server.url}/lti/login/"
+    # Moodle registers the tool off the activity chooser; the admin then puts it there.
+    sp.coursevisible = sp.CourseVisible.ACTIVITY_CHOOSER
+    sp.save(update_fields=["coursevisible"])
     course = seed(sp, title="After registration", learners=1)
     url, _ = start_url(live_server, sp, course, "learner")
     refused = follow_launch(requests.Session(), url)

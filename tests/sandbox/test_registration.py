@@ -115,9 +115,13 @@ def test_register_then_launch(sp, live_server, http):
     assert page.status_code == 200 and "org.imsglobal.lti.close" in page.text
     sp.refresh_from_db()
     assert Platform.objects.filter(issuer=sp.issuer, client_id=sp.client_id).exists()
-    course = seed_course(
-        platform=SandboxPlatform.objects.get(pk=sp.pk), title="After DR", learners=1
-    )
+    registered = SandboxPlatform.objects.get(pk=sp.pk)
+    if sp.flavour == "moodle":
+        # Registered "preconfigured", as Moodle does: the admin then sets the activity chooser.
+        assert registered.coursevisible == SandboxPlatform.CourseVisible.PRECONFIGURED
+        registered.coursevisible = SandboxPlatform.CourseVisible.ACTIVITY_CHOOSER
+        registered.save()
+    course = seed_course(platform=registered, title="After DR", learners=1)
     learner = course_users(course, "learner")[0]
     r = follow_launch(http, launch_url(course=course, user=learner))
     assert r.status_code == 200, r.text
