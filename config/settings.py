@@ -235,7 +235,10 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # `collectstatic` (the release step) writes hashed, compressed copies that WhiteNoise
+    # serves with DEBUG=0 and caches for a year; templates name the hashed file, so a deploy
+    # never leaves a browser on an old stylesheet. Without collectstatic a DEBUG=0 page fails.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -20,3 +20,10 @@ if not REDIS_URL:  # noqa: F405
 # Tests run tasks in-process unless the `celery_worker` fixture starts a real worker;
 # a worker process itself (CELERY_WORKER=1) must of course consume from the broker.
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_WORKER") != "1"
+
+# Tests render pages without running collectstatic first: plain static names. The hashed,
+# compressed storage of production is tested on its own (tests/test_static_serving.py).
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
