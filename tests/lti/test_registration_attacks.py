@@ -215,3 +215,16 @@ def test_admin_lists_pending_first_and_approves_in_one_step(client, servers):
     pending.refresh_from_db()
     assert pending.status == "active" and pending.approved_by == "op"
     assert AuditEvent.objects.filter(action="platform.approved", actor="op").count() == 1
+
+
+def test_a_launch_for_a_platform_no_longer_active_is_refused(client, fake_platform, login):
+    """The message launch finds its platform through the same lookup as the login."""
+    from .conftest import TOOL
+
+    state, nonce = login()
+    Platform.objects.filter(pk=fake_platform.row.pk).update(status="pending")
+    token = fake_platform.sign(fake_platform.claims(nonce=nonce, tool=TOOL))
+    response = client.post("/lti/launch/", {"id_token": token, "state": state})
+    assert response.status_code == 403
+    assert response["X-LTI-Refusal"] == "platform_pending"
+    assert b"awaiting approval" in response.content
