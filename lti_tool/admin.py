@@ -1,7 +1,11 @@
 """Manual registration in the Django admin: platforms, their deployments, the tool's keys."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.views.decorators.http import require_POST
 
 from .approval import approve
 from .models import Deployment, Platform, ToolKey
@@ -82,6 +86,25 @@ class PlatformAdmin(admin.ModelAdmin):
         if not change:  # an operator typed it in: active, like register_platform
             obj.registered_via = "admin"
         super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        approve_url = path(
+            "<int:platform_id>/approve/",
+            self.admin_site.admin_view(require_POST(self.approve_view)),
+            name="lti_tool_platform_approve",
+        )
+        return [approve_url, *super().get_urls()]
+
+    def approve_view(self, request, platform_id: int):
+        """The change page's "Approve this registration" button (POST, CSRF-checked)."""
+        platform = get_object_or_404(Platform, pk=platform_id)
+        if not self.has_change_permission(request, platform):
+            raise PermissionDenied
+        if approve(platform_id=platform.pk, actor=request.user.get_username()):
+            self.message_user(request, f"Approved: {platform.name}.", messages.SUCCESS)
+        else:
+            self.message_user(request, f"{platform.name} was not pending.", messages.WARNING)
+        return redirect("admin:lti_tool_platform_change", platform.pk)
 
     @admin.action(description="Approve the selected pending registrations")
     def approve_selected(self, request, queryset):

@@ -228,3 +228,20 @@ def test_a_launch_for_a_platform_no_longer_active_is_refused(client, fake_platfo
     assert response.status_code == 403
     assert response["X-LTI-Refusal"] == "platform_pending"
     assert b"awaiting approval" in response.content
+
+
+def test_the_change_page_approves_with_one_button_and_only_by_post(client, servers):
+    moodle = servers("moodle")
+    assert register(client, moodle, name="Waiting LMS").status_code == 200
+    pending = Platform.objects.get()
+    admin = User.objects.create_superuser("op", "op@example.test", "pw")
+    client.force_login(admin)
+    page = client.get(f"/admin/lti_tool/platform/{pending.pk}/change/").content.decode()
+    assert 'id="approve-platform"' in page and moodle.config_url() in page
+    assert client.get(f"/admin/lti_tool/platform/{pending.pk}/approve/").status_code == 405
+    done = client.post(f"/admin/lti_tool/platform/{pending.pk}/approve/", follow=True)
+    assert b"Approved: Waiting LMS" in done.content
+    pending.refresh_from_db()
+    assert pending.status == "active" and pending.approved_by == "op"
+    page = client.get(f"/admin/lti_tool/platform/{pending.pk}/change/").content.decode()
+    assert 'id="approve-platform"' not in page
