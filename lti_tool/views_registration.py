@@ -53,11 +53,22 @@ def _registering_origins(openid_configuration: str, config: PlatformConfiguratio
     return " ".join(["'self'", *sorted({o for o in origins if o})])
 
 
+def client_address(request: HttpRequest) -> str:
+    """The client's address. Behind the reverse proxy on this machine (the documented nginx:
+    the peer is loopback) it is the last X-Forwarded-For entry, the one that proxy wrote;
+    from any other peer the header is the client's own claim and is ignored."""
+    peer = request.META.get("REMOTE_ADDR", "")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and (peer == "::1" or peer.startswith("127.")):
+        return forwarded.split(",")[-1].strip()[:64] or peer
+    return peer[:64]
+
+
 def _over_the_limit(request: HttpRequest) -> bool:
     """Each attempt makes this server call out to a URL the client chose: a few per hour per
     client address. A cache outage lets attempts through rather than failing the page."""
     limit = getattr(settings, "LTI_REGISTRATION_ATTEMPTS_PER_HOUR", 30)
-    address = request.META.get("REMOTE_ADDR", "")[:64]
+    address = client_address(request)
     key = f"lti-registration-attempts:{address}:{int(time.time() // WINDOW_S)}"
     try:
         cache.add(key, 0, WINDOW_S)

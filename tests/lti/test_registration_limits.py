@@ -107,6 +107,22 @@ def test_registration_attempts_are_limited_per_client_address(client, settings):
     assert client.post("/lti/register/", params, REMOTE_ADDR="10.0.0.9").status_code == 400
 
 
+def test_the_limit_sees_through_the_local_proxy_and_not_through_forged_headers(client, settings):
+    settings.LTI_REGISTRATION_ATTEMPTS_PER_HOUR = 2
+    params = {"openid_configuration": "http://127.0.0.1:9/none", "registration_token": TOKEN}
+
+    def attempt(peer, forwarded):
+        return client.post(
+            "/lti/register/", params, REMOTE_ADDR=peer, HTTP_X_FORWARDED_FOR=forwarded
+        ).status_code
+
+    # Behind the proxy on this machine, each client has its own count ...
+    assert [attempt("127.0.0.1", "203.0.113.5") for _ in range(3)] == [400, 400, 429]
+    assert attempt("127.0.0.1", "198.51.100.7") == 400
+    # ... and a client that reaches the server directly cannot rotate the header to escape.
+    assert [attempt("192.0.2.1", f"10.9.9.{i}") for i in range(3)] == [400, 400, 429]
+
+
 class TricklingServer:
     """Answers 200 with a large Content-Length, then one byte a second (issue 12 H3)."""
 
