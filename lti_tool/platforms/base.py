@@ -58,6 +58,10 @@ class PlatformAdapter:
         query = (parts.query + "&" if parts.query else "") + f"limit={size}"
         return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
+    def results_listing_url(self, results_url: str) -> str:
+        """The URL a line item's results are read from, paging asked as the LMS allows."""
+        return self.with_page_size(results_url)
+
     def clean_link_url(self, url: str) -> str:
         """A URL as found in a `Link` header; the case of every character is kept."""
         return url.strip()

@@ -7,9 +7,11 @@ item ids the LMS itself returned, and each is checked against the registration's
 from __future__ import annotations
 
 import contextlib
+import html
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from urllib.parse import parse_qsl, urlsplit
 
 from lti_tool.platforms.base import (
     MEDIA_LINEITEM,
@@ -31,6 +33,13 @@ def _list_of_dicts(body, url: str, *, what: str, required: str) -> list[dict]:
             f"The LMS sent a {what} page of the wrong shape; it was rejected.", url=url
         )
     return body
+
+
+def _comparable(url: str) -> tuple:
+    """A line item URL as the LMS may spell it again: host case and query order ignored."""
+    parts = urlsplit(html.unescape(url.strip()))
+    query = tuple(sorted(parse_qsl(parts.query, keep_blank_values=True)))
+    return parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), query
 
 
 class AGSClient(ServiceClient):
@@ -105,11 +114,34 @@ class AGSClient(ServiceClient):
             )
         return body
 
+    def get_line_item(self, *, url: str) -> dict:
+        """One line item, read from its own URL (raises NotFound when the LMS says 404)."""
+        response = self.call(
+            "GET",
+            url,
+            scope=scopes.read_lineitems_scope(self.granted_scopes),
+            accept=MEDIA_LINEITEM,
+        )
+        return self._line_item(response)
+
+    def line_item_is_gone(self, *, url: str) -> bool:
+        """Whether the LMS really deleted this line item: its own URL answers 404 AND the
+        course's listing answers and no longer lists it. A 404 alone proves nothing (Moodle
+        answers PHP errors as HTML 404s); any other failure is raised, never guessed at.
+        """
+        try:
+            self.get_line_item(url=url)
+            return False
+        except NotFound:
+            pass
+        wanted = _comparable(url)
+        return not any(_comparable(str(item["id"])) == wanted for item in self.iter_line_items())
+
     # --- results and scores -----------------------------------------------------------------
     def iter_result_pages(self, *, line_item_url: str) -> Iterator[list[dict]]:
         """Every page of a line item's results (the first page alone is not the list)."""
         self.check_url(line_item_url)
-        url = self.adapter.with_page_size(self.adapter.sub_url(line_item_url, "results"))
+        url = self.adapter.results_listing_url(self.adapter.sub_url(line_item_url, "results"))
         return self.iter_pages(
             url,
             scope=scopes.RESULT_READONLY,

@@ -26,6 +26,7 @@ from .errors import (
 )
 from .links import check_next_link, check_service_url, parse_link_header
 from .registration_health import flag_registration
+from .response_excerpt import excerpt, media_type, sanitize
 from .tokens import forget_access_token, get_access_token
 from .transport import send
 
@@ -92,11 +93,14 @@ class ServiceClient:
         status = response.status_code
         if 200 <= status < 300:
             return
+        # Every refusal carries what the LMS answered (sanitised), for the run's log.
+        seen = {"content_type": media_type(response), "excerpt": excerpt(response)}
         if self.adapter.is_course_concluded(response):
             raise CourseConcluded(
                 "The course has concluded in the LMS: it no longer answers grade requests.",
                 status=status,
                 url=url,
+                **seen,
             )
         if status in (401, 403):
             message = (
@@ -104,22 +108,42 @@ class ServiceClient:
                 "An administrator must check the registration and its scopes."
             )
             flag_registration(platform=self.platform, reason=message)
-            raise AuthFailed(message, status=status, url=url)
+            raise AuthFailed(message, status=status, url=url, **seen)
         if status == 404:
-            raise NotFound("The LMS says this resource does not exist.", status=status, url=url)
+            # Not proof of a deletion (Moodle answers a PHP error as an HTML 404): the
+            # caller confirms before concluding anything.
+            raise NotFound(
+                f"The LMS answered HTTP 404 ({seen['content_type'] or 'no media type'}).",
+                status=status,
+                url=url,
+                **seen,
+            )
         raise Rejected(
             f"The LMS refused the request (HTTP {status}): {_lms_words(response)}",
             status=status,
             url=url,
+            **seen,
         )
 
     def json_of(self, response: requests.Response, *, url: str):
+        seen = {
+            "status": response.status_code,
+            "content_type": media_type(response),
+            "excerpt": excerpt(response),
+        }
+        if _looks_like_html(response):
+            # An error page served with 200 (a proxy, a login page, a PHP notice).
+            raise MalformedResponse(
+                "The LMS sent an HTML page where JSON was expected; it was rejected.",
+                url=url,
+                **seen,
+            )
         try:
             return self.adapter.parse_json(response)
         except ValueError as exc:
             log.warning("malformed JSON from %s: %s", url, exc)
             raise MalformedResponse(
-                "The LMS sent a page that is not valid JSON; it was rejected.", url=url
+                "The LMS sent a page that is not valid JSON; it was rejected.", url=url, **seen
             ) from exc
 
     def iter_pages(
@@ -176,12 +200,18 @@ class ServiceClient:
             prefetcher.shutdown(wait=True, cancel_futures=True)
 
 
+def _looks_like_html(response: requests.Response) -> bool:
+    # By the body, not the Content-Type: Moodle labels its JSON token answers text/html.
+    head = response.content[:64].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body"))
+
+
 def _lms_words(response: requests.Response) -> str:
     """A short, safe summary of the LMS's error body, for people."""
     try:
         body = response.json()
     except ValueError:
-        return response.text[:200].strip() or response.reason or ""
+        return sanitize(response.text[:400], limit=200) or response.reason or ""
     if isinstance(body, dict):
         errors = body.get("errors")
         if isinstance(errors, dict):

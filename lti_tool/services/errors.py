@@ -10,14 +10,38 @@ from __future__ import annotations
 class ServiceError(Exception):
     """A call to an LMS service failed; `status` and `url` say where, when known."""
 
-    def __init__(self, message: str, *, status: int | None = None, url: str = "") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        url: str = "",
+        content_type: str = "",
+        excerpt: str = "",
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
         self.url = url
+        # What the LMS answered: its media type and the sanitised start of its body.
+        self.content_type = content_type
+        self.excerpt = excerpt
 
     def __str__(self) -> str:
         return self.message
+
+    def evidence(self) -> str:
+        """What the LMS answered, for the run's log: status, media type, first bytes."""
+        parts = []
+        if self.status is not None:
+            parts.append(f"HTTP {self.status}")
+        if self.content_type:
+            parts.append(self.content_type)
+        head = ", ".join(parts) or "no answer"
+        # Service URLs carry ids and paging (`limit` matters: see NotFound), never a token.
+        where = f" from {self.url}" if self.url else ""
+        body = f"; the body starts: {self.excerpt}" if self.excerpt else "; empty body"
+        return f"{head}{where}{body}"
 
 
 class Throttled(ServiceError):
@@ -37,7 +61,13 @@ class CourseConcluded(ServiceError):
 
 
 class NotFound(ServiceError):
-    """404: the resource (a line item, a course) is not there (any more)."""
+    """404. Not proof that the resource is gone: Moodle 4.5 answers a PHP error as an HTML
+    404 (results asked with `limit`), so a caller confirms before it concludes anything."""
+
+
+class Unexplained(ServiceError):
+    """An answer the tool cannot account for (a 404 on a line item that still exists...):
+    the sync stops loudly with the evidence instead of guessing."""
 
 
 class AuthFailed(ServiceError):

@@ -21,6 +21,13 @@ LINEITEMS = "application/vnd.ims.lis.v2.lineitemcontainer+json"
 RESULTS = "application/vnd.ims.lis.v2.resultcontainer+json"
 SCORE = "application/vnd.ims.lis.v1.score+json"
 MEMBERS = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
+# The start of the page Moodle 4.5 answers (404) when results.php fails on `limit`.
+MOODLE_ERROR_PAGE = (
+    '<!DOCTYPE html>\n<html  dir="ltr" lang="en" xml:lang="en">\n<head>\n'
+    '<title>Error | Moodle</title></head><body><div class="errorbox alert alert-danger">'
+    '<p class="errormessage">Exception - Call to a member function out() on null</p>'
+    "</div></body></html>"
+)
 
 
 class FakeLMS:
@@ -274,6 +281,11 @@ def _handler(lms: FakeLMS):
                 ctype,
             )
 
+        def _is_one_line_item(self, path: str) -> bool:
+            if lms.flavour == "moodle":
+                return path.endswith("/lineitem")
+            return path.rstrip("/").split("/")[-2] == "line_items"
+
         def _item_id(self) -> int:
             parts = urlsplit(self.path).path.split("/")
             idx = parts.index("lineitems" if lms.flavour == "moodle" else "line_items")
@@ -324,7 +336,27 @@ def _handler(lms: FakeLMS):
                     return self._send(
                         404, {"errors": [{"message": "The specified resource does not exist."}]}
                     )
+                limit = int(parse_qs(urlsplit(self.path).query).get("limit", ["0"])[0] or 0)
+                if lms.flavour == "moodle" and limit > 0 and lms.results[item_id]:
+                    # Moodle 4.5 results.php with `limit` and a grade: a PHP error, HTML 404.
+                    return self._send(404, MOODLE_ERROR_PAGE, "text/html; charset=utf-8")
                 return self._page(list(lms.results[item_id].values()), url, RESULTS)
+            if self._is_one_line_item(path):
+                if not self._auth(
+                    (
+                        "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly",
+                        "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
+                    )
+                ):
+                    return
+                if not self._accept_ok(LINEITEM):
+                    return
+                item = lms.line_items.get(self._item_id())
+                if item is None:
+                    return self._send(
+                        404, {"errors": [{"message": "The specified resource does not exist."}]}
+                    )
+                return self._send(200, item, LINEITEM + "; charset=utf-8")
             if not self._auth(
                 (
                     "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly",
