@@ -21,6 +21,7 @@ from .models import (
     SandboxLineItem,
     SandboxResult,
 )
+from .pagination import BadPage
 from .scoring import Stored
 
 READ = {SCOPE_LINEITEM, SCOPE_LINEITEM_READONLY}
@@ -254,11 +255,21 @@ def results(
     if isinstance(opened, HttpResponse):
         return opened
     call, li = opened
-    # Only users with a grade are listed (neither LMS lists ungraded learners).
-    qs = li.results.filter(score_given__isnull=False).select_related("user").order_by("pk")
+    rows = li.results.all()  # every grade row, a cleared grade's included
     if request.GET.get("user_id"):
         user = call.flavour.find_user(call.platform, request.GET["user_id"])
-        qs = qs.filter(user=user) if user else qs.none()
+        rows = rows.filter(user=user) if user else rows.none()
+    if result_id is None:
+        try:
+            refused = call.flavour.results_refusal(
+                request, platform=call.platform, graded=rows.exists()
+            )
+        except BadPage as exc:
+            refused = call.flavour.error(request, 400, str(exc))
+        if refused is not None:
+            return call.respond(refused)
+    # Only users with a grade are listed (neither LMS lists ungraded learners).
+    qs = rows.filter(score_given__isnull=False).select_related("user").order_by("pk")
 
     def render(result):
         result.line_item = li

@@ -136,6 +136,11 @@ class Flavour:
         """None when Accept (reads) / Content-Type (writes) are acceptable, else the error."""
         return None
 
+    def results_refusal(self, request, *, platform, graded: bool) -> HttpResponse | None:
+        """The LMS's own failure for a results read, before any paging (None: it answers).
+        `graded`: the line item has a stored grade row (of the requested user, if any)."""
+        return None
+
     def page_window(self, request, *, kind: str, platform: SandboxPlatform):
         """The pagination.Window a request asks for (kind: lineitems, results, nrps)."""
         raise NotImplementedError

@@ -25,6 +25,7 @@ from .base import (
     name_claims,
     with_query,
 )
+from .moodle_errors import results_with_limit_error
 
 _ROLES = {
     "instructor": [MEMBERSHIP + "Instructor"],
@@ -246,19 +247,39 @@ class MoodleFlavour(Flavour):
         return self.error(request, 401, "Unauthorized")  # Moodle never says why
 
     def check_media_types(self, request, media_type: str) -> HttpResponse | None:
-        # Moodle picks its handler by exact media type: `Accept: application/json` finds none.
+        # mod/lti/services.php picks a resource by exact media type: a GET passes with no
+        # Accept, an Accept holding */*, or exactly one of the resource's formats (so
+        # `Accept: application/json` → 400 "No handler found"); a POST/PUT needs its
+        # Content-Type (before any `;`) to be exactly one of them. DELETE is not checked.
         if request.method in ("GET", "HEAD"):
             header = request.headers.get("Accept", "")
+            ok = not header or "*/*" in header or header == media_type
         elif request.method in ("POST", "PUT"):
-            header = request.headers.get("Content-Type", "")
+            header = request.headers.get("Content-Type", "").split(";", 1)[0]
+            ok = header == media_type
         else:
             return None
-        if media_type not in header:
+        if not ok:
             path = request.path.split("services.php", 1)[-1]
             return self.error(request, 400, f"No handler found for {path} {header} ")
         return None
 
+    def results_refusal(self, request, *, platform, graded: bool) -> HttpResponse | None:
+        # results.php get_json_for_get_request: `limit` with a grade → PHP error → HTML 404.
+        limit = positive_int(request.GET.get("limit"), name="limit", default=0) or 0
+        if limit > 0 and graded:
+            return results_with_limit_error(request, site_name=platform.name)
+        return None
+
     def page_window(self, request, *, kind: str, platform: SandboxPlatform) -> Window:
+        if kind == "results":
+            # results.php pages only when asked (`limit` > 0), whatever the platform's
+            # page_size; without `limit`, `from` is ignored and every result is sent.
+            limit = positive_int(request.GET.get("limit"), name="limit", default=0) or None
+            if limit is None:
+                return Window(offset=0, limit=None)
+            offset = positive_int(request.GET.get("from"), name="from", default=0) or 0
+            return Window(offset=offset, limit=limit)
         default = platform.page_size or None
         limit = positive_int(request.GET.get("limit"), name="limit", default=default, minimum=1)
         offset = positive_int(request.GET.get("from"), name="from", default=0) or 0
@@ -267,7 +288,8 @@ class MoodleFlavour(Flavour):
     def collection_links(
         self, request, *, kind: str, base: str, window: Window, total: int, loop: bool = False
     ) -> str:
-        if window.limit is None:
+        if window.limit is None or (kind == "results" and not total):
+            # results.php: no grade, no paging block, no Link (with a grade: results_refusal).
             return ""
         limit, offset = window.limit, window.offset
         next_from = offset if loop else offset + limit
