@@ -139,6 +139,20 @@ class SyncRun(models.Model):
     unchanged_results = models.PositiveIntegerField(default=0)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.RUNNING)
     error = models.TextField(blank=True, help_text="Shown to the instructor, in plain words.")
+    detail = models.TextField(
+        blank=True,
+        help_text="What the LMS answered when the run failed: HTTP status, media type and the "
+        "first bytes of the body (sanitised). Shown to the instructor under the error.",
+    )
+    warnings = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Things that did not stop the run but need a look (e.g. a column that had "
+        "results and now lists none).",
+    )
+    # Touched as pages are stored: a run whose worker died stops beating and is then
+    # recorded as failed (see sync_runs.fail_stale_runs), never left "running".
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["course", "-started_at"])]

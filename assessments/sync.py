@@ -5,6 +5,12 @@ listed at once, each a page ahead), so memory stays flat and a failure never lea
 page written; what earlier pages stored is complete and kept. Each fault ends the run with
 a reason an instructor can read, and leaves the data as it was. Afterwards, the learners
 whose results changed are announced (`learners_changed`).
+
+Nothing the LMS says is taken on trust as a deletion: a 404 on a column's results is
+checked against the column itself and the course's listing (`AGSClient.line_item_is_gone`),
+and anything unexplained fails the run with what the LMS answered (status, media type, first
+bytes) in `SyncRun.detail`. A column that had results and now lists none is a warning on the
+run; its stored results stay.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from collections import deque
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from lti_tool.platforms import get_adapter
@@ -29,15 +35,17 @@ from lti_tool.services.errors import (
     ServiceError,
     Throttled,
     Unavailable,
+    Unexplained,
     UntrustedURL,
 )
 from lti_tool.services.nrps import NRPSClient
 
 from .line_item_store import store_line_items
-from .models import Course, LineItem, SyncRun
+from .models import Course, LineItem, Result, SyncRun
 from .results_store import store_results_page
 from .roster import deactivate_missing, store_roster_page
 from .signals import learners_changed
+from .sync_runs import beat
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +54,8 @@ RETRYABLE = (Throttled, Unavailable)
 
 
 def _plain_words(exc: ServiceError) -> str:
+    if isinstance(exc, Unexplained):
+        return exc.message
     if isinstance(exc, InvalidScope):
         return (
             f"The LMS registration lacks the permission {exc.scope}. "
@@ -58,7 +68,10 @@ def _plain_words(exc: ServiceError) -> str:
     if isinstance(exc, Unavailable):
         return "The LMS did not answer properly; the sync will try again."
     if isinstance(exc, MalformedResponse):
-        return "The LMS sent a page Credbridge could not read; that page was not stored."
+        return (
+            f"{exc.message.removesuffix('; it was rejected.')}: Credbridge could not read it, "
+            "so that page was not stored and the sync stopped."
+        )
     if isinstance(exc, PaginationLoop):
         return "The LMS kept sending pages in a loop; the sync was stopped."
     if isinstance(exc, UntrustedURL):
@@ -88,7 +101,21 @@ def line_items_to_sync(course: Course):
     return live
 
 
-def _result_pages(ags: AGSClient, line_items) -> Iterator[tuple[LineItem, list[dict]]]:
+def _unexplained_404(line_item: LineItem, exc: NotFound) -> Unexplained:
+    return Unexplained(
+        f"The LMS answered “not found” (HTTP {exc.status}) when asked for the results of "
+        f"“{line_item}”, yet that column still exists in the LMS. The sync stopped and "
+        "nothing was marked deleted; the LMS's answer is shown below.",
+        status=exc.status,
+        url=exc.url,
+        content_type=exc.content_type,
+        excerpt=exc.excerpt,
+    )
+
+
+def _result_pages(
+    ags: AGSClient, line_items, gone: set[int]
+) -> Iterator[tuple[LineItem, list[dict]]]:
     """Result pages of several line items, taken in turn from up to SYNC_PARALLEL_LINE_ITEMS
     listings at once: each listing downloads its next page while the others' pages are
     stored, so an LMS that answers slowly (Canvas: 100 results a page) is asked in parallel.
@@ -113,9 +140,13 @@ def _result_pages(ags: AGSClient, line_items) -> Iterator[tuple[LineItem, list[d
             except StopIteration:
                 open_next()
                 continue
-            except NotFound:
+            except NotFound as exc:
+                # Only a deletion the LMS confirms counts as one (see the module's docstring).
+                if not ags.line_item_is_gone(url=line_item.url):
+                    raise _unexplained_404(line_item, exc) from exc
                 # Deleted in the LMS since it was listed: keep its evidence, skip it.
                 LineItem.objects.filter(pk=line_item.pk).update(deleted_in_lms=True)
+                gone.add(line_item.pk)
                 open_next()
                 continue
             open_listings.append((line_item, pages))
@@ -123,6 +154,27 @@ def _result_pages(ags: AGSClient, line_items) -> Iterator[tuple[LineItem, list[d
     finally:
         for _, pages in open_listings:
             pages.close()  # stops its download thread
+
+
+def _emptied_columns(line_items: list[LineItem], read: dict[int, int], gone: set[int]) -> list:
+    """Warnings for the columns that listed no result this time although results of them
+    are stored (read by earlier runs): a column emptied in the LMS, or an LMS answering
+    wrongly. Their stored results are kept either way."""
+    quiet = [li for li in line_items if li.pk not in gone and not read.get(li.pk)]
+    if not quiet:
+        return []
+    stored = {
+        row["line_item"]: row["n"]
+        for row in Result.objects.filter(line_item__in=quiet)
+        .values("line_item")
+        .annotate(n=Count("pk"))
+    }
+    return [
+        f"“{li}”: the LMS listed no results this time, where earlier syncs read {stored[li.pk]}. "
+        "The stored results are kept; check the column in the LMS."
+        for li in quiet
+        if stored.get(li.pk)
+    ]
 
 
 def _answered_before(course: Course) -> bool:
@@ -137,7 +189,10 @@ def _mark_concluded(course: Course) -> None:
 
 def sync_course(*, course: Course, trigger: str = "manual") -> SyncRun:
     """Run one sync of `course`; returns its SyncRun (outcome succeeded/failed/concluded)."""
-    run = SyncRun.objects.create(course=course, trigger=trigger[:30], started_at=timezone.now())
+    now = timezone.now()
+    run = SyncRun.objects.create(
+        course=course, trigger=trigger[:30], started_at=now, heartbeat_at=now
+    )
     run.retryable = False  # not stored: tells the task whether to try again later
     changed: set[int] = set()
     platform = course.platform
@@ -148,6 +203,7 @@ def sync_course(*, course: Course, trigger: str = "manual") -> SyncRun:
             for members in nrps.iter_member_pages():
                 seen |= store_roster_page(course=course, members=members)
                 run.pages += 1
+                beat(run)
             deactivate_missing(course=course, seen_learner_ids=seen)
         if course.lineitems_url:
             ags = AGSClient(
@@ -156,15 +212,24 @@ def sync_course(*, course: Course, trigger: str = "manual") -> SyncRun:
                 granted_scopes=list(course.ags_scopes or []),
             )
             store_line_items(course=course, items=list(ags.iter_line_items()))
-            for line_item, page in _result_pages(ags, line_items_to_sync(course)):
+            beat(run)
+            to_sync = list(line_items_to_sync(course))
+            read: dict[int, int] = {}
+            gone: set[int] = set()
+            for line_item, page in _result_pages(ags, to_sync, gone):
                 outcome = store_results_page(
                     line_item=line_item, platform_id=course.platform_id, page=page
                 )
+                read[line_item.pk] = read.get(line_item.pk, 0) + len(page)
                 run.pages += 1
                 run.new_results += outcome.new
                 run.changed_results += outcome.changed
                 run.unchanged_results += outcome.unchanged
                 changed |= outcome.learner_ids
+                beat(run)
+            run.warnings = _emptied_columns(to_sync, read, gone)
+            for warning in run.warnings:
+                log.warning("sync of course %s: %s", course.pk, warning)
         run.outcome = SyncRun.Outcome.SUCCEEDED
     except CourseConcluded:
         _mark_concluded(course)
@@ -183,12 +248,18 @@ def sync_course(*, course: Course, trigger: str = "manual") -> SyncRun:
             )
         else:
             run.outcome = SyncRun.Outcome.FAILED
-            run.error = f"The LMS says a course resource does not exist ({exc.url})."
+            run.error = (
+                "The LMS answered “not found” for one of the course's services; the sync "
+                "stopped and nothing was marked deleted."
+            )
+            run.detail = exc.evidence()
+            log.warning("sync of course %s failed: %s", course.pk, run.detail)
     except ServiceError as exc:
-        log.warning("sync of course %s failed: %s", course.pk, exc)
         run.outcome = SyncRun.Outcome.FAILED
         run.error = _plain_words(exc)
+        run.detail = exc.evidence() if exc.status is not None or exc.excerpt else ""
         run.retryable = isinstance(exc, RETRYABLE)
+        log.warning("sync of course %s failed: %s (%s)", course.pk, exc, run.detail)
     except Exception:
         # A bug or a database failure: the run must not stay "running" forever.
         log.exception("sync of course %s crashed", course.pk)

@@ -8,7 +8,9 @@ broker (the embedded default) Celery runs the task in-process, same code.
 from __future__ import annotations
 
 import logging
+import time
 import zlib
+from datetime import datetime
 
 from celery import shared_task
 from django.conf import settings
@@ -25,13 +27,35 @@ def _lock_key(course_id: int) -> str:
     return f"assessments:sync-lock:{course_id}"
 
 
+def _lock_value(trigger: str) -> str:
+    # When the lock was taken travels with it: a dead run's lock can then be told from the
+    # lock of a sync queued after that run started (see release_lock_of_dead_run).
+    return f"{trigger}@{time.time():.3f}"
+
+
 def sync_in_flight(*, course_id: int) -> bool:
     return cache.get(_lock_key(course_id)) is not None
 
 
+def release_lock_of_dead_run(*, course_id: int, started_at: datetime) -> bool:
+    """Release the course's lock if it was taken before `started_at` (so by the dead run's
+    request, not by a later one); True if released."""
+    value = cache.get(_lock_key(course_id))
+    if value is None:
+        return False
+    try:
+        taken_at = float(str(value).rsplit("@", 1)[1])
+    except (IndexError, ValueError):
+        taken_at = 0.0  # a lock written before locks carried their time
+    if taken_at > started_at.timestamp():
+        return False
+    cache.delete(_lock_key(course_id))
+    return True
+
+
 def request_sync(*, course_id: int, trigger: str, countdown: float = 0) -> bool:
     """Queue a sync of the course unless one is already queued or running; True if queued."""
-    if not cache.add(_lock_key(course_id), trigger, LOCK_TTL_S + countdown):
+    if not cache.add(_lock_key(course_id), _lock_value(trigger), LOCK_TTL_S + countdown):
         return False
     try:
         sync_course_task.apply_async(
@@ -69,7 +93,7 @@ def sync_course_task(self, *, course_id: int, trigger: str = "periodic") -> str:
         if retry and self.request.retries < MAX_RETRIES:
             retrying = True
             # Keep the lock through the wait so no second sync starts meanwhile.
-            cache.set(_lock_key(course_id), trigger, LOCK_TTL_S + 600)
+            cache.set(_lock_key(course_id), _lock_value(trigger), LOCK_TTL_S + 600)
             raise self.retry(countdown=min(600, 30 * 2**self.request.retries))
         return run.outcome
     finally:
@@ -84,8 +108,12 @@ def spread_offset(*, course_id: int, interval_s: int) -> int:
 
 @shared_task(name="assessments.dispatch_periodic_syncs")
 def dispatch_periodic_syncs() -> int:
-    """Queue a sync of every active course, spread over the sync interval."""
+    """Record dead runs as failed, then queue a sync of every active course, spread over
+    the sync interval."""
     from .models import Course
+    from .sync_runs import fail_stale_runs
+
+    fail_stale_runs()
 
     interval = int(getattr(settings, "SYNC_INTERVAL_SECONDS", 300))
     queued = 0

@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from .models import Course, CourseNotice, SyncRun
+from .models import Course, CourseNotice
+from .sync_runs import latest_run
 from .tasks import request_sync, sync_in_flight
 
 
@@ -30,7 +31,7 @@ def _wants_fragment(request: HttpRequest) -> bool:
 
 
 def status_data(*, course: Course, for_instructor: bool) -> dict:
-    run = SyncRun.objects.filter(course=course).order_by("-started_at", "-id").first()
+    run = latest_run(course)  # a run whose worker died is recorded failed first
     data = {
         "course_id": course.pk,
         "in_flight": sync_in_flight(course_id=course.pk),
@@ -40,6 +41,7 @@ def status_data(*, course: Course, for_instructor: bool) -> dict:
     if run is not None:
         data["last_run"] = {
             "outcome": run.outcome,
+            "outcome_label": run.get_outcome_display(),
             "trigger": run.trigger,
             "started_at": run.started_at.isoformat(),
             "finished_at": run.finished_at.isoformat() if run.finished_at else None,
@@ -48,6 +50,9 @@ def status_data(*, course: Course, for_instructor: bool) -> dict:
             "changed_results": run.changed_results,
             "unchanged_results": run.unchanged_results,
             "error": run.error if for_instructor else "",
+            # What the LMS answered (sanitised when stored), and what needs a look.
+            "detail": run.detail if for_instructor else "",
+            "warnings": list(run.warnings or []) if for_instructor else [],
         }
     if for_instructor:
         data["notices"] = [
@@ -69,6 +74,7 @@ def sync_now(request: HttpRequest, course_id: int) -> HttpResponse:
     course = _course_of_launch(request, course_id, instructor=True)
     if course is None:
         return JsonResponse({"error": "Only an instructor of this course may sync it."}, status=403)
+    latest_run(course)  # a dead run's lock is released, so this sync may start
     queued = False if course.concluded else request_sync(course_id=course.pk, trigger="manual")
     data = {**status_data(course=course, for_instructor=True), "queued": queued}
     if _wants_fragment(request):

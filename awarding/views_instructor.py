@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from assessments.models import Course, Learner, SyncRun
+from assessments.models import Course, Learner
+from assessments.sync_runs import latest_run
 from rubrics.spec import version_spec_to_dict
 
 from . import views_grid
@@ -137,7 +138,7 @@ def instructor_dashboard(request: HttpRequest, *, course: Course) -> HttpRespons
                 "mode_form": RuleModeForm(initial={"mode": rule.mode}),
             }
         )
-    last_sync = SyncRun.objects.filter(course=course).order_by("-started_at", "-pk").first()
+    last_sync = latest_run(course)  # a run whose worker died shows as failed, not running
     return render(
         request,
         "awarding/instructor_dashboard.html",

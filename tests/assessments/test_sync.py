@@ -271,3 +271,92 @@ def test_line_items_are_downloaded_in_parallel_up_to_the_setting(env, settings, 
     assert (run.new_results, run.pages) == (15, 3 + 3 * 3)
     assert lms.most_in_flight == most
     assert ResultRevision.objects.count() == 15
+
+
+MOODLE_PAGE = (
+    '<!DOCTYPE html>\n<html dir="ltr" lang="en"><head><title>Error</title>'
+    '<script>M.cfg = {"sesskey":"s3cr3tSesskey"};</script></head><body>'
+    '<p class="errormessage">Exception - Call to a member function out() on null</p>'
+    "</body></html>"
+)
+
+
+def test_an_html_page_where_json_was_expected_fails_the_run_with_its_first_bytes(env):
+    lms, platform, course = env
+    seed(lms, learners=2, items=1)
+    lms.inject(
+        match="results",
+        status=200,
+        body=MOODLE_PAGE,
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
+    run = sync_course(course=course)
+    assert run.outcome == "failed" and Result.objects.count() == 0
+    assert "HTML page" in run.error
+    assert run.detail.startswith("HTTP 200, text/html") and "<!DOCTYPE html>" in run.detail
+    assert "out() on null" in run.detail  # the page's own words
+    assert "s3cr3tSesskey" not in run.detail  # sanitised
+
+
+def test_a_404_on_results_of_a_column_that_still_exists_fails_instead_of_deleting(env):
+    lms, platform, course = env
+    seed(lms, learners=3, items=2)
+    assert sync_course(course=course).outcome == "succeeded"
+    lms.inject(
+        match="results",
+        status=404,
+        body=MOODLE_PAGE,
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
+    run = sync_course(course=course)
+    assert run.outcome == "failed" and "still exists" in run.error
+    assert run.detail.startswith("HTTP 404, text/html") and "out() on null" in run.detail
+    assert not LineItem.objects.filter(deleted_in_lms=True).exists()
+    assert Result.objects.count() == 6
+    # It asked the column itself before concluding anything.
+    assert ("GET", lms.line_item_url(1).removeprefix(lms.base)) in lms.requests
+
+
+def test_a_404_on_a_column_the_listing_still_names_is_not_a_deletion(env):
+    # The column's own URL and its results answer 404, but the course still lists it.
+    lms, platform, course = env
+    seed(lms, learners=2, items=1)
+    assert sync_course(course=course).outcome == "succeeded"
+    lms.inject(match="results", status=404, body="{}", times=1)
+    own = "/lineitems/1/lineitem" if lms.flavour == "moodle" else "/line_items/1"
+    lms.inject(match=own, status=404, body="{}", times=2)
+    run = sync_course(course=course)
+    assert run.outcome == "failed" and "still exists" in run.error
+    assert not LineItem.objects.filter(deleted_in_lms=True).exists()
+
+
+def test_results_deleted_between_listing_and_read_are_confirmed_then_flagged(env, monkeypatch):
+    lms, platform, course = env
+    seed(lms, learners=2, items=2)
+    assert sync_course(course=course).outcome == "succeeded"
+    from assessments import sync
+
+    listed = sync.store_line_items
+
+    def list_then_delete(**kwargs):
+        stored = listed(**kwargs)
+        lms.line_items.pop(2)  # deleted in the LMS right after the listing
+        return stored
+
+    monkeypatch.setattr(sync, "store_line_items", list_then_delete)
+    run = sync_course(course=course)
+    assert run.outcome == "succeeded", (run.error, run.detail)
+    gone = LineItem.objects.get(label="Criterion 1")
+    assert gone.deleted_in_lms and gone.results.count() == 2
+    assert not LineItem.objects.get(label="Criterion 0").deleted_in_lms
+
+
+def test_zero_results_where_earlier_runs_read_some_is_a_warning_and_keeps_them(env):
+    lms, platform, course = env
+    seed(lms, learners=3, items=2)
+    assert sync_course(course=course).outcome == "succeeded"
+    lms.results[1].clear()
+    run = sync_course(course=course)
+    assert run.outcome == "succeeded"
+    assert len(run.warnings) == 1 and "Criterion 0" in run.warnings[0] and "3" in run.warnings[0]
+    assert Result.objects.filter(line_item__label="Criterion 0").count() == 3
