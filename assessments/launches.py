@@ -14,24 +14,32 @@ DEPLOYMENT_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/deployment_id"
 LIS_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/lis"
 
 
+def _text(value: object, limit: int) -> str:
+    """Stored text: absent is empty, NUL (which PostgreSQL cannot store) is dropped."""
+    return "" if value is None else str(value).replace("\x00", "")[:limit]
+
+
 @transaction.atomic
 def record_launch(
     *, platform: Platform, claims: dict, roles: list[str]
 ) -> tuple[Course | None, Learner]:
     """Upsert the course, the person and their enrolment from a verified id_token's claims.
 
-    `claims` must come from a verified id_token: the service URLs stored here are used later
-    without a launch in hand.
+    `claims` must come from a verified id_token whose claim types were checked
+    (lti_tool.launch_claims): the service URLs stored here are used later without a launch in
+    hand. Text is stored NUL-free and cut to its column whatever the caller did.
     """
     learner, _ = Learner.objects.update_or_create(
         platform=platform,
         sub=str(claims["sub"]),
         defaults={
-            "name": claims.get("name", "")[:500],
-            "given_name": claims.get("given_name", "")[:255],
-            "family_name": claims.get("family_name", "")[:255],
-            "email": claims.get("email", "")[:320],
-            "lis_person_sourcedid": (claims.get(LIS_CLAIM) or {}).get("person_sourcedid", "") or "",
+            "name": _text(claims.get("name"), 500),
+            "given_name": _text(claims.get("given_name"), 255),
+            "family_name": _text(claims.get("family_name"), 255),
+            "email": _text(claims.get("email"), 320),
+            "lis_person_sourcedid": _text(
+                (claims.get(LIS_CLAIM) or {}).get("person_sourcedid"), 255
+            ),
         },
     )
     context = claims.get(CONTEXT_CLAIM) or {}
@@ -40,8 +48,8 @@ def record_launch(
     ags = claims.get(AGS_CLAIM) or {}
     nrps = claims.get(NRPS_CLAIM) or {}
     defaults = {
-        "title": (context.get("title") or "")[:500],
-        "label": (context.get("label") or "")[:255],
+        "title": _text(context.get("title"), 500),
+        "label": _text(context.get("label"), 255),
         "deployment_id": str(claims.get(DEPLOYMENT_CLAIM, "")),
         "last_launch_at": timezone.now(),
     }

@@ -4,6 +4,7 @@ apps, and send the person where their role belongs."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.core.cache import cache
@@ -12,6 +13,7 @@ from django.urls import reverse
 
 from assessments.launches import record_launch
 
+from .launch_claims import clean_launch_claims
 from .launch_context import TOKEN_MAX_AGE_S, LaunchContext, start_launch_session
 from .message_launch import LTI, VerifiedLaunch
 from .refusals import forbidden
@@ -48,6 +50,9 @@ def launch_fields(*, verified: VerifiedLaunch, course_id, learner_id, roles) -> 
 
 
 def complete_launch(*, request: HttpRequest, verified: VerifiedLaunch) -> HttpResponse:
+    # Before anything is stored: wrong JSON types and NUL characters are refused (or, in
+    # display text, removed) here rather than failing in the database.
+    verified = replace(verified, claims=clean_launch_claims(verified.claims))
     learn_service_hosts(platform=verified.platform, claims=verified.claims)
     roles = map_roles(verified.claims.get(LTI + "roles") or [])
     course, learner = record_launch(
