@@ -266,6 +266,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # registered platforms only, does that job (lti_tool.middleware.FrameAncestorsMiddleware).
 SILENCED_SYSTEM_CHECKS = ["security.W002"]
 SECURE_REFERRER_POLICY = "same-origin"
+# Every page gets a strict CSP (lti_tool.content_security: script-src 'self' plus a per-response
+# nonce, object-src 'none', base-uri 'none', frame-ancestors of registered platforms), except
+# the apps listed here, which keep frame-ancestors only: the sandbox LMS plays another site.
+CSP_FRAME_ANCESTORS_ONLY_APPS = ["lms_sandbox"]
 
 LOGGING = {
     "version": 1,

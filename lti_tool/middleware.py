@@ -1,10 +1,13 @@
-"""Attach the launch (or the null launch) to each request; allow framing by platforms only."""
+"""Attach the launch (or the null launch) to each request; the pages' CSP (scripts by nonce,
+framing by registered platforms only)."""
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 
+from .content_security import new_nonce, page_policy
 from .launch_context import NO_LAUNCH, load_launch
 
 
@@ -25,12 +28,14 @@ class LaunchMiddleware:
 
 
 class FrameAncestorsMiddleware:
-    """CSP frame-ancestors: only registered platforms may frame the tool's pages."""
+    """The CSP of every page that sets none itself: scripts by nonce, framing by registered
+    platforms only (see content_security)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.csp_nonce = new_nonce()
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
             from .frame_ancestors import frame_ancestors  # models are ready by now
@@ -39,5 +44,13 @@ class FrameAncestorsMiddleware:
                 ancestors = frame_ancestors()
             except DatabaseError:  # before migrations, or the database is down
                 ancestors = "'self'"
-            response["Content-Security-Policy"] = f"frame-ancestors {ancestors}"
+            match = getattr(request, "resolver_match", None)
+            if match is not None and match.app_name in settings.CSP_FRAME_ANCESTORS_ONLY_APPS:
+                # The development LMS imitates another site with its own policy (it frames the
+                # tool from another origin); it keeps the framing rule only.
+                response["Content-Security-Policy"] = f"frame-ancestors {ancestors}"
+            else:
+                response["Content-Security-Policy"] = page_policy(
+                    nonce=request.csp_nonce, frame_ancestors=ancestors
+                )
         return response
