@@ -274,8 +274,21 @@ CSP_FRAME_ANCESTORS_ONLY_APPS = ["lms_sandbox"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # Launch tokens travel in URLs (`?lt=`); no log line may carry one (config.log_redaction).
+    "filters": {"redact_secrets": {"()": "config.log_redaction.RedactSecrets"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # runserver's request lines: Django's default sends them to a handler of its own,
+        # which would bypass the filter.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

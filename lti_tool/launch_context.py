@@ -4,10 +4,18 @@ A verified launch is stored server side (the cache) under a random id; pages car
 short-lived signed *launch token* naming that id (query `lt`, form field `lt`, or header
 `X-Launch-Token`). `request.lti_launch` is a LaunchContext, or NO_LAUNCH (a null object
 whose `present` is False) when the request carries no valid token.
+
+A token is worth little if it leaks (it does travel in URLs, though never into the logs:
+config.log_redaction): the launch it names is forgotten after TOKEN_IDLE_S without use (each
+use renews that window), the token itself expires TOKEN_MAX_AGE_S after the launch whatever
+happens, it names the platform, course and user it was issued for (checked against the
+stored launch), and it works only from the browser (User-Agent) that made the launch.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from dataclasses import asdict, dataclass, field
 
@@ -15,7 +23,10 @@ from django.core import signing
 from django.core.cache import cache
 
 TOKEN_SALT = "credbridge.launch-token"
-TOKEN_MAX_AGE_S = 4 * 3600
+# Absolute: two hours after the launch the token is refused, however active its user.
+TOKEN_MAX_AGE_S = 2 * 3600
+# Sliding: a launch unused for this long is over (every request inside it renews the window).
+TOKEN_IDLE_S = 30 * 60
 _CACHE_PREFIX = "launch-ctx:"
 
 INSTRUCTOR = "instructor"
@@ -76,28 +87,52 @@ class _NoLaunch:
 NO_LAUNCH = _NoLaunch()
 
 
-def start_launch_session(**data: object) -> LaunchContext:
-    """Store a verified launch server side; returns it with its signed token."""
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:24]
+
+
+def _binding(data: dict) -> dict:
+    """What a token was issued for: its launch's platform, course and user."""
+    return {"p": data["platform_id"], "c": data["course_id"], "s": _digest(str(data["user_sub"]))}
+
+
+def start_launch_session(*, user_agent: str | None = None, **data: object) -> LaunchContext:
+    """Store a verified launch server side; returns it with its signed token.
+
+    `user_agent`: the launching browser's User-Agent; when given, the token works only with
+    the same one (a token copied out of a log or a shared link into another browser fails).
+    """
     launch_id = secrets.token_urlsafe(18)
     data = dict(data)
     data["roles"] = frozenset(data.get("roles", ()))
     ctx = LaunchContext(launch_id=launch_id, **data)  # type: ignore[arg-type]
     stored = asdict(ctx)
     stored["roles"] = sorted(ctx.roles)
-    cache.set(_CACHE_PREFIX + launch_id, stored, TOKEN_MAX_AGE_S)
-    token = signing.dumps(launch_id, salt=TOKEN_SALT, compress=False)
+    stored["_agent"] = None if user_agent is None else _digest(user_agent)
+    cache.set(_CACHE_PREFIX + launch_id, stored, TOKEN_IDLE_S)
+    token = signing.dumps({"i": launch_id, **_binding(stored)}, salt=TOKEN_SALT, compress=True)
     return LaunchContext(**{**asdict(ctx), "token": token})
 
 
-def load_launch(token: str) -> LaunchContext | _NoLaunch:
+def load_launch(token: str, *, user_agent: str = "") -> LaunchContext | _NoLaunch:
     if not token or len(token) > 512:
         return NO_LAUNCH
     try:
-        launch_id = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE_S)
+        claims = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE_S)
     except signing.BadSignature:
         return NO_LAUNCH
-    stored = cache.get(_CACHE_PREFIX + str(launch_id))
+    if not isinstance(claims, dict) or not isinstance(claims.get("i"), str):
+        return NO_LAUNCH
+    key = _CACHE_PREFIX + claims["i"]
+    stored = cache.get(key)
     if not stored:
         return NO_LAUNCH
+    stored = dict(stored)
+    agent = stored.pop("_agent", None)
+    if {k: claims.get(k) for k in ("p", "c", "s")} != _binding(stored):
+        return NO_LAUNCH
+    if agent is not None and not hmac.compare_digest(agent, _digest(user_agent)):
+        return NO_LAUNCH
+    cache.touch(key, TOKEN_IDLE_S)  # sliding: in use, so not idle
     stored = {**stored, "roles": frozenset(stored["roles"]), "token": token}
     return LaunchContext(**stored)

@@ -59,12 +59,13 @@ def complete_launch(*, request: HttpRequest, verified: VerifiedLaunch) -> HttpRe
         platform=verified.platform, claims=verified.claims, roles=sorted(roles)
     )
     ctx = start_launch_session(
+        user_agent=request.headers.get("User-Agent", ""),
         **launch_fields(
             verified=verified,
             course_id=course.pk if course else None,
             learner_id=learner.pk,
             roles=roles,
-        )
+        ),
     )
     # A listener's failure (say, a sync that cannot be queued) must not break the launch.
     for receiver, result in launch_verified.send_robust(

@@ -21,7 +21,11 @@ class LaunchMiddleware:
             or (request.POST.get("lt") if request.method == "POST" else None)
             or request.GET.get("lt")
         )
-        request.lti_launch = load_launch(token) if token else NO_LAUNCH
+        request.lti_launch = (
+            load_launch(token, user_agent=request.headers.get("User-Agent", ""))
+            if token
+            else NO_LAUNCH
+        )
         # CSRF is not touched here: only views marked @launch_csrf (lti_tool.launch_csrf)
         # accept a posted launch token in place of the CSRF cookie.
         return self.get_response(request)

@@ -66,12 +66,16 @@ def test_launch_from_the_sandbox(live_server, flavour, role, landing, tool_roles
     sp, platform = connect_tool(flavour=flavour, tool_base_url=live_server.url)
     course = seed(sp, title="Digital Skills 101", learners=3, tas=1)
     url, user = start_url(live_server, sp, course, role)
-    final = follow_launch(requests.Session(), url)
+    browser = requests.Session()
+    final = follow_launch(browser, url)
     hop = the_tool_redirect(final)
     assert hop.status_code == 302, hop.text[:800]
     location = urlsplit(hop.headers["Location"])
     assert location.path == landing
-    ctx = load_launch(parse_qs(location.query)["lt"][0])
+    # The token is bound to the launching browser's User-Agent.
+    token = parse_qs(location.query)["lt"][0]
+    assert not load_launch(token, user_agent="another browser").present
+    ctx = load_launch(token, user_agent=browser.headers["User-Agent"])
     assert ctx.present and ctx.platform_id == platform.pk
     assert tool_roles <= set(ctx.roles)
     assert ctx.user_sub == user.sub
