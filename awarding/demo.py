@@ -144,9 +144,15 @@ def _levels(points: float, threshold: float) -> list[LevelSpec]:
 
 
 def set_up_credential(
-    *, course: Course, instructor: Actor, qa: Actor, name: str = ACHIEVEMENT_NAME
+    *,
+    course: Course,
+    instructor: Actor,
+    qa: Actor,
+    name: str = ACHIEVEMENT_NAME,
+    gradebook_column: bool = False,
 ) -> AwardingRule:
-    """Achievement → rubric → line items in the LMS → submit → QA approves → active → rule.
+    """Achievement → rubric → line items in the LMS → submit → QA approves → active → rule
+    (with the credential column in the LMS gradebook only if `gradebook_column`).
 
     Idempotent: an existing active rule for the achievement is returned as it is.
     """
@@ -202,7 +208,10 @@ def set_up_credential(
         workflow.activate(version=version, actor=qa)
     with transaction.atomic():
         rule, _ = AwardingRule.objects.get_or_create(
-            course=course, achievement=achievement, active=True, defaults={"rubric": rubric}
+            course=course,
+            achievement=achievement,
+            active=True,
+            defaults={"rubric": rubric, "gradebook_column": gradebook_column},
         )
     return rule
 

@@ -90,6 +90,14 @@ class RuleModeForm(forms.Form):
     )
 
 
+class GradebookColumnForm(forms.Form):
+    """The instructor's opt-in to a credential column in the LMS gradebook (off by default)."""
+
+    gradebook_column = forms.BooleanField(
+        label=_("Post a credential column to the LMS gradebook"), required=False
+    )
+
+
 class PrivacyForm(forms.Form):
     """The learner's switch for the public page of one credential."""
 

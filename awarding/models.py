@@ -93,6 +93,14 @@ class AwardingRule(models.Model):
         "rubrics.Rubric", on_delete=models.PROTECT, related_name="awarding_rules"
     )
     mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.AUTOMATIC)
+    # Off by default: an AGS line item is an ordinary grade item, so in Moodle a credential
+    # column would count toward every learner's course total (AGS cannot say otherwise). The
+    # instructor opts in on the setup page, which says how to exclude the column there.
+    gradebook_column = models.BooleanField(
+        _("credential column in the LMS gradebook"),
+        default=False,
+        help_text=_("Post 1/1 to a credential column for every learner who earns it."),
+    )
     active = models.BooleanField(default=True)
     created_by_sub = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -175,6 +183,8 @@ class Award(models.Model):
         FAILED = "failed", _("Failed, will retry")
         GAVE_UP = "gave_up", _("Failed")
         NOT_POSSIBLE = "not_possible", _("Not possible (no grade service)")
+        OFF = "off", _("Off (no credential column)")
+        CLEARED = "cleared", _("Cleared in the LMS (revoked)")
 
     LIVE_STATES = (State.PENDING, State.HELD, State.ISSUED, State.FLAGGED)
 

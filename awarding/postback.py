@@ -1,8 +1,16 @@
 """Post an issued award back to the LMS: 1/1 on the credential's own line item, with the
-verification URL as comment. Runs after the award is stored and never blocks it.
+verification URL as comment — only for rules whose instructor asked for that column — and
+clear that score again when the award is revoked. Runs after the award is stored (or
+revoked) and never blocks it.
 
-The LMS quirks of the score (Canvas: no new submission attempt, never over a teacher's
-grade; Moodle: one score per second) live in the platform adapter behind `AGSClient`.
+Off by default: a line item created through AGS is an ordinary grade item, and Moodle counts
+it toward the course total unless a teacher excludes it; AGS has no field to say so.
+
+A score without `scoreGiven` erases the learner's grade in both LMSs (Moodle
+mod/lti/service/gradebookservices/classes/local/resources/scores.php and `save_grade_item`;
+Canvas app/controllers/lti/ims/scores_controller.rb `ignore_score?`), so a revocation posts
+exactly that. The LMS quirks of the score (Canvas: no new submission attempt, never over a
+teacher's grade; Moodle: one score per second) live in the platform adapter behind `AGSClient`.
 """
 
 from __future__ import annotations
@@ -54,18 +62,24 @@ def credential_tag(achievement) -> str:
     return f"{CREDENTIAL_TAG_PREFIX}{achievement.uuid}"
 
 
-def ensure_credential_line_item(*, rule: AwardingRule) -> LineItem:
-    """The credential's own gradebook column (created in the LMS on first need)."""
-    tag = credential_tag(rule.achievement)
+def find_credential_line_item(*, rule: AwardingRule) -> LineItem | None:
+    """The credential's column if the LMS has one (never creates it)."""
     live = LineItem.objects.filter(course_id=rule.course_id, deleted_in_lms=False)
-    found = live.filter(tag=tag).first()
+    found = live.filter(tag=credential_tag(rule.achievement)).first()
     if found:
         return found
     if AwardingRule.objects.filter(course_id=rule.course_id, active=True).count() == 1:
         # One credential in the course: the column its placement created is its column.
-        placed = live.filter(tag=PLACEMENT_TAG).order_by("pk").first()
-        if placed:
-            return placed
+        return live.filter(tag=PLACEMENT_TAG).order_by("pk").first()
+    return None
+
+
+def ensure_credential_line_item(*, rule: AwardingRule) -> LineItem:
+    """The credential's own gradebook column (created in the LMS on first need)."""
+    found = find_credential_line_item(rule=rule)
+    if found:
+        return found
+    tag = credential_tag(rule.achievement)
     items = ensure_line_items(
         course=rule.course,
         specs=[
@@ -84,32 +98,41 @@ def _set(award_id: int, **fields) -> None:
     Award.objects.filter(pk=award_id).update(updated_at=timezone.now(), **fields)
 
 
+def _client(course) -> AGSClient:
+    return AGSClient(
+        platform=course.platform,
+        lineitems_url=course.lineitems_url,
+        granted_scopes=list(course.ags_scopes or []),
+    )
+
+
 def post_back_award(*, award_id: int) -> PostbackOutcome:
+    """Bring the learner's credential score in the LMS in line with the award: 1/1 while it
+    is issued (if the rule has a column), no score once it is revoked."""
     award = Award.objects.select_related("course__platform", "learner", "rule__achievement").get(
         pk=award_id
     )
-    done = (Award.PostbackState.POSTED, Award.PostbackState.NOT_POSSIBLE)
+    if award.state == Award.State.REVOKED:
+        return _clear_score(award)
+    done = (
+        Award.PostbackState.POSTED,
+        Award.PostbackState.NOT_POSSIBLE,
+        Award.PostbackState.OFF,
+    )
     if award.postback_state in done or award.state not in (
         Award.State.ISSUED,
         Award.State.FLAGGED,
     ):
         return PostbackOutcome(award.postback_state)
-    course = award.course
-    if not course.lineitems_url or SCORE_SCOPE not in (course.ags_scopes or ()):
-        _set(
-            award_id,
-            postback_state=Award.PostbackState.NOT_POSSIBLE,
-            postback_error="The course's launch did not grant the score service.",
-        )
+    if not award.rule.gradebook_column:
+        _set(award_id, postback_state=Award.PostbackState.OFF, postback_error="")
+        return PostbackOutcome(Award.PostbackState.OFF)
+    if not _score_possible(award):
         return PostbackOutcome(Award.PostbackState.NOT_POSSIBLE)
     _set(award_id, postback_attempts=F("postback_attempts") + 1)
     try:
         item = ensure_credential_line_item(rule=award.rule)
-        AGSClient(
-            platform=course.platform,
-            lineitems_url=course.lineitems_url,
-            granted_scopes=list(course.ags_scopes or []),
-        ).post_score(
+        _client(award.course).post_score(
             line_item_url=item.url,
             user_id=award.learner.sub,
             score_given=1,
@@ -117,28 +140,91 @@ def post_back_award(*, award_id: int) -> PostbackOutcome:
             comment=f"Credential issued: {credential_url(award)}",
         )
     except errors.ServiceError as exc:
-        if not _permanent(exc):
-            return _failed(award=award, exc=exc)
-        state = (
-            Award.PostbackState.NOT_POSSIBLE
-            if isinstance(exc, errors.CourseConcluded | errors.InvalidScope)
-            else Award.PostbackState.GAVE_UP
-        )
-        _set(award_id, postback_state=state, postback_error=str(exc)[:2000])
-        log.warning("post-back of award %s not possible: %s", award.uuid, exc)
-        return PostbackOutcome(state, error=str(exc))
-    _set(
-        award_id,
+        return _refused(award=award, exc=exc)
+    posted = Award.objects.filter(
+        pk=award_id, state__in=(Award.State.ISSUED, Award.State.FLAGGED)
+    ).update(
         postback_state=Award.PostbackState.POSTED,
         postback_at=timezone.now(),
         postback_error="",
+        updated_at=timezone.now(),
     )
+    if not posted:
+        # Revoked while the 1/1 was on its way: the revocation's clearing may have landed
+        # first, so clear once more, after this score.
+        award.refresh_from_db()
+        return _clear_score(award, again=True)
     return PostbackOutcome(Award.PostbackState.POSTED)
 
 
-def _failed(*, award: Award, exc: errors.ServiceError) -> PostbackOutcome:
+def _score_possible(award: Award) -> bool:
+    course = award.course
+    if course.lineitems_url and SCORE_SCOPE in (course.ags_scopes or ()):
+        return True
+    _set(
+        award.pk,
+        postback_state=Award.PostbackState.NOT_POSSIBLE,
+        postback_error="The course's launch did not grant the score service.",
+    )
+    return False
+
+
+def _clear_score(award: Award) -> PostbackOutcome:
+    """Erase the revoked credential's score: a score without `scoreGiven`."""
+    if award.postback_state != Award.PostbackState.PENDING:
+        return PostbackOutcome(award.postback_state)  # nothing posted, or already cleared
+    item = find_credential_line_item(rule=award.rule)
+    if item is None:
+        # No column (never made, or deleted in the LMS): no score to erase.
+        _set(award.pk, postback_state=Award.PostbackState.CLEARED, postback_error="")
+        return PostbackOutcome(Award.PostbackState.CLEARED)
+    if not _score_possible(award):
+        return PostbackOutcome(Award.PostbackState.NOT_POSSIBLE)
+    _set(award.pk, postback_attempts=F("postback_attempts") + 1)
+    try:
+        _client(award.course).post_score(
+            line_item_url=item.url,
+            user_id=award.learner.sub,
+            score_given=None,
+            score_maximum=None,
+            comment="Credential revoked.",
+            activity_progress="Initialized",
+            grading_progress="NotReady",
+        )
+    except errors.NotFound:
+        # The column is gone from the LMS, and with it the score.
+        LineItem.objects.filter(pk=item.pk).update(deleted_in_lms=True)
+    except errors.ServiceError as exc:
+        return _refused(award=award, exc=exc, recreate_column=False)
+    _set(
+        award.pk,
+        postback_state=Award.PostbackState.CLEARED,
+        postback_at=timezone.now(),
+        postback_error="",
+    )
+    return PostbackOutcome(Award.PostbackState.CLEARED)
+
+
+def _refused(
+    *, award: Award, exc: errors.ServiceError, recreate_column: bool = True
+) -> PostbackOutcome:
+    if not _permanent(exc):
+        return _failed(award=award, exc=exc, recreate_column=recreate_column)
+    state = (
+        Award.PostbackState.NOT_POSSIBLE
+        if isinstance(exc, errors.CourseConcluded | errors.InvalidScope)
+        else Award.PostbackState.GAVE_UP
+    )
+    _set(award.pk, postback_state=state, postback_error=str(exc)[:2000])
+    log.warning("post-back of award %s not possible: %s", award.uuid, exc)
+    return PostbackOutcome(state, error=str(exc))
+
+
+def _failed(
+    *, award: Award, exc: errors.ServiceError, recreate_column: bool = True
+) -> PostbackOutcome:
     """Count the failure; ask for another try later, with backoff, until MAX_ATTEMPTS."""
-    if isinstance(exc, errors.NotFound):
+    if recreate_column and isinstance(exc, errors.NotFound):
         # The column was deleted in the LMS: recreate it on the next try.
         LineItem.objects.filter(
             course_id=award.course_id, tag=credential_tag(award.rule.achievement)

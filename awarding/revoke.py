@@ -1,4 +1,8 @@
-"""Decisions of a person about an award: confirm a held one, revoke one (always with a reason)."""
+"""Decisions of a person about an award: confirm a held one, revoke one (always with a reason).
+
+Revoking also erases the learner's credential score in the LMS gradebook, if one was posted
+(awarding.postback, after the revocation has committed).
+"""
 
 from __future__ import annotations
 
@@ -34,13 +38,24 @@ def revoke_award(*, award: Award, reason: str, actor: str) -> Award:
         before = {"state": locked.state}
         if locked.credential is not None:
             revoke_credential(credential=locked.credential, reason=reason, actor=actor)
+        clear_lms_score = _score_may_be_in_lms(locked)
         locked.state = Award.State.REVOKED
         locked.revoked_reason = reason[:2000]
         locked.revoked_by = actor[:255]
         locked.revoked_at = timezone.now()
-        locked.save(
-            update_fields=["state", "revoked_reason", "revoked_by", "revoked_at", "updated_at"]
-        )
+        fields = ["state", "revoked_reason", "revoked_by", "revoked_at", "updated_at"]
+        if clear_lms_score:
+            # The post-back task now erases the learner's credential score in the LMS.
+            locked.postback_state = Award.PostbackState.PENDING
+            locked.postback_attempts = 0
+            locked.postback_error = ""
+            fields += ["postback_state", "postback_attempts", "postback_error"]
+        locked.save(update_fields=fields)
+        if clear_lms_score:
+            from .tasks import postback_award_task
+
+            award_id = locked.pk
+            transaction.on_commit(lambda: postback_award_task.delay(award_id=award_id))
         if locked.credential_id:
             Notification.objects.get_or_create(
                 award=locked,
@@ -63,6 +78,14 @@ def revoke_award(*, award: Award, reason: str, actor: str) -> Award:
             platform_id=locked.course.platform_id,
         )
     return locked
+
+
+def _score_may_be_in_lms(award: Award) -> bool:
+    """A 1/1 was posted, or is being posted, for this award's credential column."""
+    if award.postback_state == Award.PostbackState.POSTED:
+        return True
+    in_flight = (Award.PostbackState.PENDING, Award.PostbackState.FAILED)
+    return award.postback_state in in_flight and award.rule.gradebook_column
 
 
 def confirm_award(*, award: Award, actor: str) -> Award:

@@ -159,7 +159,8 @@ def sweep_awards_task(*, older_than_s: int = 60) -> dict:
         notify_award_task.delay(award_id=award_id)
     retry = list(
         Award.objects.filter(
-            state__in=(Award.State.ISSUED, Award.State.FLAGGED),
+            # Revoked awards too: their credential score is still to be erased in the LMS.
+            state__in=(Award.State.ISSUED, Award.State.FLAGGED, Award.State.REVOKED),
             postback_state__in=(Award.PostbackState.PENDING, Award.PostbackState.FAILED),
             updated_at__lt=cutoff,
         ).values_list("pk", flat=True)[:1000]

@@ -21,6 +21,11 @@ urlpatterns = [
     path("course/setup/", views_setup.setup_home, name="setup"),
     path("course/setup/achievement", views_setup.setup_achievement, name="setup_achievement"),
     path("course/setup/submit", views_setup.setup_submit, name="setup_submit"),
+    path(
+        "course/setup/rules/<int:rule_id>/gradebook",
+        views_setup.setup_gradebook,
+        name="setup_gradebook",
+    ),
     path("learner/", views_learner.learner_home, name="learner_home"),
     path(
         "learner/notifications/read",

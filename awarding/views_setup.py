@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 
 from assessments.models import Course
 
-from .forms import AchievementForm, RuleModeForm
-from .models import Achievement, AwardingRule
+from .forms import AchievementForm, GradebookColumnForm, RuleModeForm
+from .models import Achievement, Award, AwardingRule
 from .views_access import instructor_required
 
 SUBMITTED_STATES = ("submitted", "approved", "active")
@@ -150,11 +150,93 @@ def setup_home(request: HttpRequest, *, course: Course) -> HttpResponse:
         from rubrics.preview import preview_version
 
         preview = preview_version(version=version)
+    rules = AwardingRule.objects.filter(course=course, active=True).select_related("achievement")
     return render(
         request,
         "awarding/setup.html",
-        {**state, "course": course, "preview": preview, "mode_form": RuleModeForm()},
+        {
+            **state,
+            "course": course,
+            "preview": preview,
+            "mode_form": RuleModeForm(),
+            "gradebook_rules": [
+                (rule, GradebookColumnForm(initial={"gradebook_column": rule.gradebook_column}))
+                for rule in rules.order_by("pk")
+            ],
+        },
     )
+
+
+@require_POST
+@instructor_required
+def setup_gradebook(request: HttpRequest, rule_id: int, *, course: Course) -> HttpResponse:
+    """Turn the rule's credential column on or off. On: the column is created in the LMS now
+    (so the teacher can exclude it from the total at once) and credentials already issued
+    are posted; off: nothing more is posted (scores already there stay until the column is
+    deleted in the LMS, or are erased one by one by revocations)."""
+    from audit.events import record_event
+    from lti_tool.services import errors
+
+    from .postback import ensure_credential_line_item
+    from .tasks import postback_awards_task
+
+    rule = get_object_or_404(AwardingRule, pk=rule_id, course=course, active=True)
+    back = redirect(f"{reverse('awarding:setup')}?lt={request.lti_launch.token}#gradebook")
+    form = GradebookColumnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether to post a credential column."))
+        return back
+    wanted = form.cleaned_data["gradebook_column"]
+    before = rule.gradebook_column
+    with transaction.atomic():
+        rule.gradebook_column = wanted
+        rule.save(update_fields=["gradebook_column"])
+        record_event(
+            actor=f"lti:{course.platform_id}:{request.lti_launch.user_sub}",
+            action="awarding.rule.gradebook_column",
+            object_type="awarding.AwardingRule",
+            object_id=str(rule.pk),
+            before={"gradebook_column": before},
+            after={"gradebook_column": wanted},
+            platform_id=course.platform_id,
+        )
+        if wanted:
+            waiting = list(
+                Award.objects.filter(
+                    rule=rule,
+                    state__in=(Award.State.ISSUED, Award.State.FLAGGED),
+                    postback_state=Award.PostbackState.OFF,
+                ).values_list("pk", flat=True)
+            )
+            Award.objects.filter(pk__in=waiting).update(
+                postback_state=Award.PostbackState.PENDING, postback_attempts=0
+            )
+            if waiting:
+                transaction.on_commit(lambda: postback_awards_task.delay(award_ids=waiting))
+    if not wanted:
+        messages.success(request, _("Off: Credbridge posts no credential scores to the LMS."))
+        return back
+    try:
+        item = ensure_credential_line_item(rule=rule)
+    except (ValueError, errors.ServiceError) as exc:  # the first post-back tries again
+        messages.warning(
+            request,
+            _(
+                "On. The LMS did not create the column yet (%(error)s); it is tried again with "
+                "the first credential."
+            )
+            % {"error": str(exc)[:300]},
+        )
+        return back
+    messages.success(
+        request,
+        _(
+            "On: the column “%(label)s” is in the LMS gradebook. Exclude it from the course "
+            "total now (see below)."
+        )
+        % {"label": item.label},
+    )
+    return back
 
 
 @instructor_required

@@ -170,6 +170,7 @@ def prepare_course(*, sandbox_platform, platform, qa, title: str, learners: int)
         instructor=demo.instructor_actor(course=course, sub=teacher.sub, name=teacher.name),
         qa=qa,
         name=f"{demo.ACHIEVEMENT_NAME} ({title})",
+        gradebook_column=True,  # the post-back is part of what is measured
     )
     return sandbox_course, course, rule
 

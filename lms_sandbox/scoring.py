@@ -1,10 +1,15 @@
 """What each LMS does with a score POST: plain data in, a decision out (no ORM, no HTTP).
 
 Moodle: strictly newer timestamps to the second (else 409), a teacher override wins
-silently, no scoreGiven erases the grade, scores are rescaled to the column's maximum.
+silently, scores are rescaled to the column's maximum; no scoreGiven (absent or null: PHP's
+`isset`) erases the grade, and so does a scoreGiven sent with any gradingProgress other than
+FullyGraded (mod/lti/service/gradebookservices/classes/local/resources/scores.php
+`get_json_for_post_request` nulls it; `service/gradebookservices.php` `save_grade_item` then
+writes a null grade).
 Canvas: timestamps must not go backwards (400), only active students (422), unpublished
 assignments refuse grades (422, another envelope), a non-final gradingProgress or no
-scoreGiven clears the grade, `prioritize_non_tool_grade` keeps a teacher's grade.
+scoreGiven clears the grade (app/controllers/lti/ims/scores_controller.rb `ignore_score?` →
+`submission.update(score: nil)`), `prioritize_non_tool_grade` keeps a teacher's grade.
 """
 
 from __future__ import annotations
@@ -100,7 +105,7 @@ def moodle_decide(body: dict, *, line_max: float, is_learner: bool, stored: Stor
         activity_progress=body["activityProgress"],
         grading_progress=body["gradingProgress"],
     )
-    if given is None:
+    if given is None or body["gradingProgress"] != "FullyGraded":
         return Decision(action="clear", **base)
     return Decision(action="store", score=given * line_max / maximum, **base)
 

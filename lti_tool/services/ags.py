@@ -154,23 +154,26 @@ class AGSClient(ServiceClient):
         *,
         line_item_url: str,
         user_id: str,
-        score_given: float,
-        score_maximum: float,
+        score_given: float | None,
+        score_maximum: float | None,
         comment: str = "",
         activity_progress: str = "Completed",
         grading_progress: str = "FullyGraded",
     ) -> None:
+        """Post a score; with `score_given` None the LMS erases the learner's grade (Moodle
+        and Canvas both treat a score without `scoreGiven` so)."""
         self.check_url(line_item_url)
         url = self.adapter.sub_url(line_item_url, "scores")
         for attempt in range(2):
-            payload = {
+            payload: dict = {
                 "userId": str(user_id),
-                "scoreGiven": score_given,
-                "scoreMaximum": score_maximum,
                 "activityProgress": activity_progress,
                 "gradingProgress": grading_progress,
                 "timestamp": datetime.now(UTC).isoformat(timespec="microseconds"),
             }
+            if score_given is not None:
+                payload["scoreGiven"] = score_given
+                payload["scoreMaximum"] = score_maximum
             if comment:
                 payload["comment"] = comment
             try:

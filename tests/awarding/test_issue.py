@@ -141,6 +141,8 @@ def test_email_is_sent_once(sc):
 
 
 def test_learners_changed_runs_the_whole_pipeline(sc, django_capture_on_commit_callbacks):
+    sc.rule.gradebook_column = True
+    sc.rule.save()
     passing, failing = sc.learners
     sc.grade_all(passing, 0.8)
     sc.grade_all(failing, 0.3)

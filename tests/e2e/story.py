@@ -27,7 +27,9 @@ class Story:
     learners: list  # sandbox users, in PLAN order
 
 
-def set_up(*, base_url: str, flavour: str, deep_link: bool = True) -> Story:
+def set_up(
+    *, base_url: str, flavour: str, deep_link: bool = True, gradebook_column: bool = True
+) -> Story:
     from lms_sandbox.seed import seed_course
     from tests.awarding.preload import ensure_preloaded
 
@@ -47,6 +49,7 @@ def set_up(*, base_url: str, flavour: str, deep_link: bool = True) -> Story:
         course=course,
         instructor=demo.instructor_actor(course=course, sub=teacher.sub, name=teacher.name),
         qa=demo.actor_for_qa(qa_user),
+        gradebook_column=gradebook_column,
     )
     learners = demo.people(sandbox_course, "learner")
     for user, plan in zip(learners, PLAN, strict=True):

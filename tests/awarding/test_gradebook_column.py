@@ -1,0 +1,136 @@
+"""Gradebook manners, over real HTTP against the sandbox LMS in both flavours.
+
+A column created through AGS is an ordinary grade item (in Moodle it counts toward the
+course total), so Credbridge creates no credential column unless the instructor opts in on
+the setup page; opted in, it posts 1/1 per credential; a revocation erases the score.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+import lxml.html
+import pytest
+import requests
+
+from assessments.sync import sync_course
+from audit.models import AuditEvent
+from awarding import demo
+from awarding.models import Award
+from awarding.revoke import revoke_award
+from awarding.tasks import sweep_awards_task
+from lms_sandbox.browserless import follow_launch, form_fields
+from lms_sandbox.models import SandboxLineItem, SandboxResult
+from lms_sandbox.seed import launch_url
+from tests.e2e.story import PASS, PLAN, set_up
+
+CREDENTIAL_TAGS = "credbridge:credential"
+
+
+def _credential_results(story) -> dict[str, SandboxResult]:
+    rows = SandboxResult.objects.filter(
+        line_item__course=story.sandbox_course, line_item__tag__startswith=CREDENTIAL_TAGS
+    ).select_related("user")
+    return {row.user.sub: row for row in rows}
+
+
+def _opt_in_as_the_instructor(story) -> requests.Response:
+    """The instructor launches, opens the setup page, ticks the box and saves."""
+    teacher = demo.people(story.sandbox_course, "instructor")[0]
+    session = requests.Session()
+    link = story.sandbox_course.resource_links.order_by("pk").first()
+    dashboard = follow_launch(
+        session,
+        launch_url(
+            course=story.sandbox_course, user=teacher, role="instructor", resource_link=link
+        ),
+    )
+    dashboard.raise_for_status()
+    token = lxml.html.fromstring(dashboard.content).xpath('//input[@name="lt"]/@value')[0]
+    setup = session.get(urljoin(dashboard.url, "/course/setup/"), params={"lt": token}, timeout=30)
+    assert setup.status_code == 200
+    page = lxml.html.fromstring(setup.content)
+    explanation = page.get_element_by_id("gradebook").text_content()
+    # The teacher is told, in Moodle's own words, how to keep the course total unchanged.
+    for words in ("Gradebook setup", "Override weight of", "Save changes", "Item weight"):
+        assert words in explanation, words
+    form = next(f for f in page.forms if f.get("action", "").count("/gradebook"))
+    assert not form.inputs["gradebook_column"].checked  # off unless asked for
+    fields = dict(form_fields(form))
+    fields["gradebook_column"] = "on"
+    saved = session.post(urljoin(setup.url, form.get("action")), data=fields, timeout=60)
+    assert saved.status_code == 200, saved.text[:1000]
+    return saved
+
+
+@pytest.mark.parametrize("flavour", ["moodle", "canvas"])
+def test_no_column_by_default_opt_in_posts_and_revoke_clears(
+    flavour, live_server, transactional_db, settings
+):
+    settings.PUBLIC_BASE_URL = live_server.url
+    story = set_up(
+        base_url=live_server.url, flavour=flavour, deep_link=False, gradebook_column=False
+    )
+    assert sync_course(course=story.course, trigger="test").outcome == "succeeded"
+
+    awards = Award.objects.filter(rule=story.rule)
+    assert awards.count() == PLAN.count(PASS)
+    assert all(a.state == Award.State.ISSUED for a in awards)
+    # By default: no credential column in the LMS, so no course total changes.
+    assert not SandboxLineItem.objects.filter(
+        course=story.sandbox_course, tag__startswith=CREDENTIAL_TAGS
+    ).exists()
+    assert {a.postback_state for a in awards} == {Award.PostbackState.OFF}
+
+    saved = _opt_in_as_the_instructor(story)
+    assert "is in the LMS gradebook" in saved.text
+    story.rule.refresh_from_db()
+    assert story.rule.gradebook_column
+    assert AuditEvent.objects.filter(action="awarding.rule.gradebook_column").exists()
+    column = SandboxLineItem.objects.get(
+        course=story.sandbox_course, tag__startswith=CREDENTIAL_TAGS
+    )
+    assert column.score_maximum == 1
+    if flavour == "canvas" and not column.published:
+        # Canvas refuses scores on an unpublished assignment; the sweep retries once it is.
+        SandboxLineItem.objects.filter(pk=column.pk).update(published=True)
+        sweep_awards_task.delay(older_than_s=0)
+
+    expected = {a.learner.sub for a in awards}
+    posted = _credential_results(story)
+    assert set(posted) == expected
+    for award in awards:
+        award.refresh_from_db()
+        row = posted[award.learner.sub]
+        assert row.score_given == row.score_maximum == 1
+        assert f"/credentials/{award.uuid}" in row.comment
+        assert award.postback_state == Award.PostbackState.POSTED
+
+    revoked = awards.order_by("pk").first()
+    revoke_award(award=revoked, reason="Grade entered in the wrong course", actor="lti:1:teacher")
+
+    revoked.refresh_from_db()
+    assert revoked.postback_state == Award.PostbackState.CLEARED, revoked.postback_error
+    after = _credential_results(story)
+    assert after[revoked.learner.sub].score_given is None  # erased in the LMS gradebook
+    others = expected - {revoked.learner.sub}
+    assert all(after[sub].score_given == 1 for sub in others)
+
+
+@pytest.mark.parametrize("flavour", ["moodle", "canvas"])
+def test_revoking_without_a_column_sends_nothing(flavour, live_server, transactional_db, settings):
+    settings.PUBLIC_BASE_URL = live_server.url
+    story = set_up(
+        base_url=live_server.url, flavour=flavour, deep_link=False, gradebook_column=False
+    )
+    assert sync_course(course=story.course, trigger="test").outcome == "succeeded"
+    award = Award.objects.filter(rule=story.rule).first()
+
+    revoke_award(award=award, reason="Issued by mistake", actor="lti:1:teacher")
+
+    award.refresh_from_db()
+    assert award.state == Award.State.REVOKED
+    assert award.postback_state == Award.PostbackState.OFF
+    assert not SandboxLineItem.objects.filter(
+        course=story.sandbox_course, tag__startswith=CREDENTIAL_TAGS
+    ).exists()
