@@ -8,6 +8,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -53,4 +54,7 @@ def frame_ancestors() -> str:
 
 @receiver([post_save, post_delete], sender=Platform)
 def _forget(**kwargs) -> None:
+    # Again after the commit: a request between the save and the commit would otherwise
+    # cache the old list (an approval missing from it) for _CACHE_S.
     cache.delete(_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(_CACHE_KEY))
