@@ -19,6 +19,9 @@ Correctness across a switch (ADR 0050 explains the choices):
   login record was deleted from Redis in the same request and never existed in the database,
   so the replay is refused as an unknown login state. Logins and launch pages started just
   before the outage therefore need a fresh launch — the degradation we accept.
+- A single-use marker that nothing else guards (a spent QA handoff code: the code itself is a
+  self-contained signed value) names its prefix in `SINGLE_USE_PREFIXES`: its `add` is decided
+  by the database in every state of Redis, so Redis dying cannot forget that it was spent.
 - A delete that Redis could not take is remembered (per process, bounded) and replayed on
   Redis once it answers again, so an entry removed during the outage does not come back.
 """
@@ -78,6 +81,8 @@ class FallbackCache(BaseCache):
         self._primary_alias = options["PRIMARY"]
         self._fallback_alias = options["FALLBACK"]
         self._retry_after_s = float(options.get("RETRY_AFTER_S", 5))
+        # Keys whose `add` the database decides, in every state of Redis (see `add`).
+        self._single_use_prefixes = tuple(options.get("SINGLE_USE_PREFIXES", ()))
         self._health = _health_for(f"{self._primary_alias}->{self._fallback_alias}")
 
     @property
@@ -190,7 +195,14 @@ class FallbackCache(BaseCache):
             self._wrote_fallback(timeout)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
-        # Always ask the database: a key added there during an outage (a used nonce, a lock)
+        if key.startswith(self._single_use_prefixes):
+            # A marker that nothing else guards (a spent handoff code): a Redis that dies takes
+            # its markers with it, so the database records it always, and Redis mirrors it.
+            added = self.fallback.add(key, value, timeout, version=version)
+            if added:
+                self._on_primary(self.primary.set, key, value, timeout, version=version)
+            return added
+        # Ask the database first: a key added there during an outage (a used nonce, a lock)
         # must still count once Redis is back.
         if self.fallback.has_key(key, version=version):
             return False
@@ -211,7 +223,11 @@ class FallbackCache(BaseCache):
         answered, deleted = self._on_primary(self.primary.delete, key, version=version)
         if not answered:
             self._health.pending_deletes.append((key, version))
-        if not answered or self._fallback_may_hold_entries():
+        if (
+            not answered
+            or key.startswith(self._single_use_prefixes)
+            or self._fallback_may_hold_entries()
+        ):
             deleted = self.fallback.delete(key, version=version) or bool(deleted)
         return bool(deleted)
 

@@ -89,7 +89,12 @@ def fallback_caches(url: str, *, retry_after_s: float = 0.5) -> dict:
     return {
         "default": {
             "BACKEND": "config.cache_fallback.FallbackCache",
-            "OPTIONS": {"PRIMARY": "redis", "FALLBACK": "database", "RETRY_AFTER_S": retry_after_s},
+            "OPTIONS": {
+                "PRIMARY": "redis",
+                "FALLBACK": "database",
+                "RETRY_AFTER_S": retry_after_s,
+                "SINGLE_USE_PREFIXES": ["qa-handoff-used:"],
+            },
         },
         "redis": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
