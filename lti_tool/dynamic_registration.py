@@ -33,6 +33,14 @@ class RegistrationError(Exception):
     """Why a registration failed, in words an LMS administrator can act on."""
 
 
+class NameRequired(RegistrationError):
+    """The administrator must name the platform (nothing was sent to it yet)."""
+
+    def __init__(self, config: PlatformConfiguration) -> None:
+        super().__init__("Give this LMS a name: Credbridge shows it to QA staff and learners.")
+        self.config = config
+
+
 @dataclass(frozen=True)
 class PlatformConfiguration:
     """An openid-configuration that passed every check, and the origin that vouched for it."""
@@ -209,6 +217,11 @@ def register(
     config = fetch_platform_configuration(
         openid_configuration=openid_configuration, registration_token=registration_token
     )
+    # Before anything is sent: the name is the administrator's (or an unmistakable default),
+    # never made up from a bare address.
+    name = clean_name(name) or config.suggested_name()
+    if not name:
+        raise NameRequired(config)
     answer = post_registration(
         config=config,
         request_body=registration_request(base_url=tool_base_url, platform_config=config.data),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from . import registration_policy as policy
 from .dynamic_registration import (
+    NameRequired,
     PlatformConfiguration,
     RegistrationError,
     clean_name,
@@ -143,6 +144,14 @@ def register_view(request: HttpRequest) -> HttpResponse:
             registration_token=token,
             tool_base_url=tool_base_url(),
             name=name,
+        )
+    except NameRequired as exc:
+        return _page(
+            request,
+            "lti_tool/register.html",
+            {**context, "config": exc.config, "name": "", "name_error": str(exc)},
+            status=400,
+            frame=_registering_origins(openid_configuration, exc.config),
         )
     except RegistrationError as exc:
         return _page(

@@ -76,6 +76,14 @@ def test_moodle_dynamic_registration(client, moodle):
     assert "approve_platform" in html
 
 
+def test_a_platform_on_a_bare_address_must_be_named_before_anything_is_sent(client, moodle):
+    response = post(client, moodle, name=" \x00 ")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Give this LMS a name" in html and 'id="register"' in html  # the form, again
+    assert moodle.received == [] and Platform.objects.count() == 0
+
+
 def test_canvas_dynamic_registration(client, canvas):
     page = client.get(
         "/lti/register/", {"openid_configuration": canvas.config_url(), "registration_token": TOKEN}

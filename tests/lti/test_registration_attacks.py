@@ -43,6 +43,7 @@ def servers():
 
 
 def register(client, platform, **extra):
+    extra.setdefault("name", "An LMS")
     return client.post(
         "/lti/register/",
         {"openid_configuration": platform.config_url(), "registration_token": TOKEN, **extra},
