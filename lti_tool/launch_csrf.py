@@ -6,7 +6,10 @@ of one launch that a cross-site attacker cannot supply, so on the views that opt
 `@launch_csrf` it stands in for the CSRF cookie. Everywhere else (the QA console, the Django
 admin) Django's own CSRF check applies unchanged. It never applies when the request also
 carries a signed-in Django session: otherwise a learner's own token plus an administrator's
-session cookie would let a cross-site form act with the administrator's rights.
+session cookie would let a cross-site form act with the administrator's rights. Nor does
+it when the browser says the request comes from another origin (`Origin`): an attacker's own
+launch token, posted by the attacker's page from a victim's browser, must not make that
+browser act in the attacker's launch (say, sign in to the QA console as the attacker).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -33,7 +37,18 @@ def posted_launch_token(request: HttpRequest) -> str:
     return ""
 
 
+def _from_this_site(request: HttpRequest) -> bool:
+    """True unless the browser names another origin (no Origin header: older clients)."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    own = f"{request.scheme}://{request.get_host()}"
+    return origin == own or origin in settings.CSRF_TRUSTED_ORIGINS
+
+
 def token_stands_in_for_csrf(request: HttpRequest) -> bool:
+    if not _from_this_site(request):
+        return False
     launch = getattr(request, "lti_launch", None)
     if launch is None or not launch.present:
         return False

@@ -121,3 +121,24 @@ def test_an_expired_launch_gives_no_csrf_exemption(world, browser):
     assert response.status_code == 403
     world.rule.refresh_from_db()
     assert world.rule.mode == "automatic"
+
+
+def test_a_cross_site_post_with_the_attackers_own_token_is_refused(world, browser):
+    """The attacker's page posts the attacker's own (administrator) launch token from the
+    victim's browser: no in-launch action, and no QA console session for the victim's browser."""
+    attacker = world.launch(world.instructor, "instructor", "administrator").token
+    evil = {"HTTP_ORIGIN": "https://evil.example"}
+    started = browser.post("/qa/handoff/start", {"lt": attacker}, **evil)
+    assert started.status_code == 403 and b'name="code"' not in started.content
+    changed = browser.post(
+        f"/course/rules/{world.rule.pk}/mode", {"lt": attacker, "mode": "hold"}, **evil
+    )
+    assert changed.status_code == 403
+    world.rule.refresh_from_db()
+    assert world.rule.mode == "automatic"
+    # The tool's own page (same origin) still works without any cookie.
+    own = {"HTTP_ORIGIN": "http://testserver"}
+    ok = browser.post(
+        f"/course/rules/{world.rule.pk}/mode", {"lt": attacker, "mode": "hold"}, **own
+    )
+    assert ok.status_code == 302
