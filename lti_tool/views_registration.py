@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import registration_policy as policy
+from .content_security import new_nonce, page_policy
 from .dynamic_registration import (
     NameRequired,
     PlatformConfiguration,
@@ -82,8 +83,13 @@ def _over_the_limit(request: HttpRequest) -> bool:
 def _page(
     request: HttpRequest, template: str, context: dict, *, status: int = 200, frame: str
 ) -> HttpResponse:
+    if not getattr(request, "csp_nonce", ""):
+        request.csp_nonce = new_nonce()
     response = render(request, template, context, status=status)
-    response["Content-Security-Policy"] = f"frame-ancestors {frame}"
+    # The pages' usual policy (scripts by nonce), framed by the registering LMS.
+    response["Content-Security-Policy"] = page_policy(
+        nonce=request.csp_nonce, frame_ancestors=frame
+    )
     return response
 
 
