@@ -37,17 +37,18 @@ def posted_launch_token(request: HttpRequest) -> str:
     return ""
 
 
-def _from_this_site(request: HttpRequest) -> bool:
-    """True unless the browser names another origin (no Origin header: older clients)."""
+def from_this_site(request: HttpRequest, *, require_origin: bool = False) -> bool:
+    """True unless the browser names another origin (no Origin header: older clients, unless
+    `require_origin`)."""
     origin = request.headers.get("Origin")
     if origin is None:
-        return True
+        return not require_origin
     own = f"{request.scheme}://{request.get_host()}"
     return origin == own or origin in settings.CSRF_TRUSTED_ORIGINS
 
 
 def token_stands_in_for_csrf(request: HttpRequest) -> bool:
-    if not _from_this_site(request):
+    if not from_this_site(request):
         return False
     launch = getattr(request, "lti_launch", None)
     if launch is None or not launch.present:

@@ -1,20 +1,27 @@
 """The two steps of an LMS administrator's handoff to the QA console (see qa_handoff).
 
 1. `handoff_start`: posted from the launch page (launch token, inside the LMS) into a new
-   top-level window; answers a page carrying a fresh handoff code.
+   top-level window; answers a page carrying a fresh handoff code. It acts with the posted
+   launch's rights only, never a session's, so a console session the browser may already
+   hold (first-party in that window) does not matter and Django's CSRF check is not needed:
+   the posted token must be the launch's, and the browser must say the form is this site's
+   own (`Origin`), so no other site can sign a browser in to the console as someone else.
 2. `handoff_redeem`: that page posts the code back, now first-party with ordinary CSRF; the
    code is spent and the browser gets a console session.
 """
 
 from __future__ import annotations
 
+import hmac
+
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from lti_tool.launch_csrf import launch_csrf
+from lti_tool.launch_csrf import from_this_site, posted_launch_token
 
 from .qa_handoff import (
     HANDOFF_MAX_AGE_S,
@@ -30,15 +37,23 @@ def _refused(request: HttpRequest, reason: str) -> HttpResponse:
 
 
 @never_cache
-@launch_csrf
+@csrf_exempt  # see the module docstring: checked below instead
 @require_POST
 def handoff_start(request: HttpRequest) -> HttpResponse:
-    if not may_hand_off(request.lti_launch):
+    launch = request.lti_launch
+    posted = posted_launch_token(request)
+    if not (
+        posted
+        and hmac.compare_digest(posted, launch.token or "")
+        and from_this_site(request, require_origin=True)
+    ):
+        return _refused(request, "Open the QA console with the button on the Credbridge page.")
+    if not may_hand_off(launch):
         return _refused(request, "Only LMS administrators can open the QA console from here.")
     return render(
         request,
         "rubrics/qa/handoff.html",
-        {"code": mint_code(request.lti_launch), "max_age": HANDOFF_MAX_AGE_S},
+        {"code": mint_code(launch), "max_age": HANDOFF_MAX_AGE_S},
     )
 
 

@@ -130,6 +130,8 @@ def test_a_cross_site_post_with_the_attackers_own_token_is_refused(world, browse
     evil = {"HTTP_ORIGIN": "https://evil.example"}
     started = browser.post("/qa/handoff/start", {"lt": attacker}, **evil)
     assert started.status_code == 403 and b'name="code"' not in started.content
+    started = browser.post("/qa/handoff/start", {"lt": attacker})  # Origin withheld
+    assert started.status_code == 403 and b'name="code"' not in started.content
     changed = browser.post(
         f"/course/rules/{world.rule.pk}/mode", {"lt": attacker, "mode": "hold"}, **evil
     )

@@ -12,8 +12,9 @@ from tests.pages.world import make_world
 pytestmark = pytest.mark.django_db
 
 
-def _start(browser, token):
-    return browser.post("/qa/handoff/start", {"lt": token})
+def _start(browser, token, origin="http://testserver"):
+    """The form of the tool's own page: the browser sends its Origin."""
+    return browser.post("/qa/handoff/start", {"lt": token}, HTTP_ORIGIN=origin)
 
 
 def _form_fields(html: str) -> dict:
@@ -102,7 +103,13 @@ def test_learners_and_instructors_get_no_handoff(world, browser, roles):
 
 def test_the_handoff_start_needs_the_token_in_the_body(world, browser):
     admin = world.launch(world.instructor, "administrator")
-    assert browser.post(f"/qa/handoff/start?lt={admin.token}").status_code == 403
+    query_only = browser.post(
+        f"/qa/handoff/start?lt={admin.token}", HTTP_ORIGIN="http://testserver"
+    )
+    assert query_only.status_code == 403
+    assert _start(browser, admin.token, origin="https://evil.example").status_code == 403
+    no_origin = browser.post("/qa/handoff/start", {"lt": admin.token})
+    assert no_origin.status_code == 403
     assert browser.get("/qa/handoff/start", {"lt": admin.token}).status_code == 405
 
 
@@ -177,3 +184,16 @@ def test_a_code_older_than_a_minute_is_refused(world, browser, monkeypatch):
     monkeypatch.setattr(time, "time", lambda: now + 61)
     late = browser.post("/qa/handoff/", fields)
     assert late.status_code == 403 and b"expired" in late.content
+
+
+def test_a_second_handoff_replaces_an_existing_console_session(world, browser):
+    """The window may already hold a console session (an earlier handoff, a QA login): the
+    button still works, and the new session is the launch's administrator's."""
+    from django.contrib.auth.models import User
+
+    browser.force_login(User.objects.create_superuser("root", "r@example.org", "pw-Strong-123"))
+    admin = world.launch(world.instructor, "administrator")
+    _fields, redeemed = _hand_off(browser, admin.token)
+    assert redeemed.status_code == 302
+    user = User.objects.get(pk=browser.session["_auth_user_id"])
+    assert user.username.startswith(f"lms-{world.platform.pk}-") and not user.is_superuser
