@@ -83,6 +83,11 @@ _pages = [
     path("<slug:slug>/launch", views_launch.start_launch, name="start_launch"),
     path("<slug:slug>/faults", views_pages.faults, name="faults"),
     path("<slug:slug>/tool-usage", views_pages.tool_usage, name="tool_usage"),
+    path(
+        "<slug:slug>/post_message_forwarding",
+        views_pages.post_message_forwarding,
+        name="post_message_forwarding",
+    ),
     path("<slug:slug>/register", views_pages.register, name="register"),
     path("<slug:slug>/course/<int:course_id>/", views_pages.course_page, name="course"),
     path("<slug:slug>/course/<int:course_id>/gradebook", views_pages.gradebook, name="gradebook"),

@@ -4,7 +4,7 @@ course conclusion, fault switches and Dynamic Registration. Development only (LM
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -132,6 +132,16 @@ def conclude(request: HttpRequest, slug: str, course_id: int) -> HttpResponse:
         )
         messages.success(request, "Course concluded." if course.concluded else "Course reopened.")
     return redirect("lms_sandbox:course", slug=slug, course_id=course_id)
+
+
+def post_message_forwarding(request: HttpRequest, slug: str) -> HttpResponse:
+    """Canvas's LTI Platform Storage frame, named `post_message_forwarding` in the course page
+    (doc/api/lti_window_post_message.md): it answers lti.put_data / lti.get_data, keeping
+    each tool origin's values apart. Moodle 4.5 has none."""
+    platform = platform_or_404(slug)
+    if platform.flavour != SandboxPlatform.Flavour.CANVAS:
+        raise Http404
+    return render(request, "lms_sandbox/post_message_forwarding.html")
 
 
 @require_POST
