@@ -19,7 +19,8 @@ $(STAMP): pyproject.toml requirements.lock
 # The sandbox LMS is on this machine over http: its Dynamic Registration needs both LTI_ switches.
 demo: install
 	LMS_SANDBOX=1 DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	LMS_SANDBOX=1 DEBUG=1 PUBLIC_BASE_URL=http://127.0.0.1:$(PORT) $(BIN)/python manage.py seed_demo
+	LMS_SANDBOX=1 LTI_ALLOW_HTTP_PLATFORMS=1 DEBUG=1 PUBLIC_BASE_URL=http://127.0.0.1:$(PORT) \
+	  $(BIN)/python manage.py seed_demo
 	LMS_SANDBOX=1 DEBUG=1 PUBLIC_BASE_URL=http://127.0.0.1:$(PORT) LTI_ALLOW_HTTP_PLATFORMS=1 \
 	  LTI_PRIVATE_NETWORK_PLATFORMS=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

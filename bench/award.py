@@ -40,6 +40,7 @@ PORT = free_port()
 BASE = f"http://127.0.0.1:{PORT}"
 os.environ["PUBLIC_BASE_URL"] = BASE
 os.environ["LMS_SANDBOX"] = "1"
+os.environ["LTI_ALLOW_HTTP_PLATFORMS"] = "1"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
@@ -65,6 +66,7 @@ def _worker_env(db_name: str) -> dict:
         "REDIS_URL": settings.REDIS_URL,
         "PUBLIC_BASE_URL": BASE,
         "LMS_SANDBOX": "1",
+        "LTI_ALLOW_HTTP_PLATFORMS": "1",  # the sandbox is served over http
         "DJANGO_SETTINGS_MODULE": "config.settings",
         # The learners' emails are composed and sent, into memory rather than the console.
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",

@@ -174,6 +174,7 @@ def main() -> None:
         env = {
             **os.environ,
             "LMS_SANDBOX": "1",
+            "LTI_ALLOW_HTTP_PLATFORMS": "1",  # the sandbox is served over http
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "PUBLIC_BASE_URL": base,
             "VAR_DIR": tmp,

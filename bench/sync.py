@@ -207,6 +207,7 @@ def main() -> None:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "LMS_SANDBOX": "1",
+        "LTI_ALLOW_HTTP_PLATFORMS": "1",  # the sandbox is served over http
         "PUBLIC_BASE_URL": base_url,
         "LOG_LEVEL": "WARNING",
     }

@@ -28,6 +28,9 @@ KEY_ENCRYPTION_KEY = env_str("KEY_ENCRYPTION_KEY", "ZGV2LW9ubHkta2V5LWVuY3J5cHRp
 KEY_ENCRYPTION_KEYS_RETIRED = env_list("KEY_ENCRYPTION_KEYS_RETIRED", [])
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver", "[::1]"])
 LMS_SANDBOX = env_bool("LMS_SANDBOX", False)
+# LTI platforms whose addresses are plain http (a campus or local test Moodle) are refused at
+# login and launch unless the operator allows them here; DEBUG and LMS_SANDBOX do not.
+LTI_ALLOW_HTTP_PLATFORMS = env_bool("LTI_ALLOW_HTTP_PLATFORMS", False)
 # LTI Dynamic Registration (ADR 0004): issuers whose registrations are active at once
 # (comma-separated); others wait for an operator's approval, or are refused when open
 # registration is off.

@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("LMS_SANDBOX", "1")
+# The sandbox LMS and the test platforms are served over http by the live server.
+os.environ.setdefault("LTI_ALLOW_HTTP_PLATFORMS", "1")
 
 from .settings import *  # noqa: E402,F403
 

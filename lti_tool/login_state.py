@@ -17,6 +17,8 @@ from django.core.cache import cache
 LOGIN_TTL_S = 10 * 60  # the user may have to pass the LMS's own checks between the steps
 NONCE_MEMORY_S = 2 * 3600  # longer than any id_token lives (Canvas: one hour)
 STATE_COOKIE_PREFIX = "lti1p3-state-"
+LAX_COOKIE_PREFIX = "lti1p3-statelax-"  # the same secret, SameSite=Lax (see views_launch)
+PROBE_COOKIE = "cb-cookie-probe"  # readable by script: does this frame keep our cookies?
 _PREFIX = "lti-login:"
 _USED = "lti-nonce-used:"
 
@@ -30,7 +32,7 @@ class LoginRecord:
     browser_secret: str
     platform_id: int
     target_link_uri: str
-    params: dict = field(default_factory=dict)  # what a retry in a new window needs
+    params: dict = field(default_factory=dict)  # the login parameters, as received
     storage_target: str = ""  # the platform's postMessage storage target, if offered
 
 

@@ -15,7 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .launch_flow import complete_launch
 from .login_state import (
+    LAX_COOKIE_PREFIX,
     LOGIN_TTL_S,
+    PROBE_COOKIE,
     STATE_COOKIE_PREFIX,
     begin_login,
     browser_matches,
@@ -47,10 +49,67 @@ def tool_origins(request: HttpRequest) -> set[str]:
     return {f"{public.scheme}://{public.netloc}", f"{request.scheme}://{request.get_host()}"}
 
 
-def _cookie_flags(request: HttpRequest) -> dict:
-    # Inside an LMS iframe the cookie is third party: SameSite=None needs Secure (HTTPS).
-    secure = request.is_secure()
-    return {"secure": secure, "samesite": "None" if secure else "Lax", "httponly": True}
+# Fetch metadata (Chromium, Firefox 90+, Safari 16.4+) says where a page will be shown.
+_FRAMED = {"iframe", "frame", "embed", "object"}
+_LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+
+
+def _framed(request: HttpRequest) -> bool:
+    """The login runs inside a frame (the LMS's iframe). Clients that do not say (older
+    browsers, HTTP libraries) are taken as top level: the redirect then works as before."""
+    return request.headers.get("Sec-Fetch-Dest", "") in _FRAMED
+
+
+def cross_site_cookie_possible(request: HttpRequest) -> bool:
+    """Whether browsers accept this tool's SameSite=None cookie: it must be Secure, so the
+    tool must answer over https, or on a loopback host (browsers treat it as secure)."""
+    if request.is_secure():
+        return True
+    host = (urlsplit("//" + request.get_host()).hostname or "").lower()
+    return host in _LOOPBACK or host.endswith(".localhost")
+
+
+def _set_state_cookies(response: HttpResponse, request: HttpRequest, record) -> None:
+    """The browser secret, in a cookie that can come back to a framed launch (SameSite=None;
+    Secure) where browsers take one, and in a Lax cookie that comes back on a same-site
+    request (the top-level relay, `_relay`) and to clients that ignore Secure over http."""
+    path = reverse("lti_tool:launch")
+    common = {"max_age": LOGIN_TTL_S, "path": path, "httponly": True}
+    if cross_site_cookie_possible(request):
+        response.set_cookie(
+            STATE_COOKIE_PREFIX + record.state,
+            record.browser_secret,
+            secure=True,
+            samesite="None",
+            **common,
+        )
+        response.set_cookie(
+            LAX_COOKIE_PREFIX + record.state,
+            record.browser_secret,
+            secure=request.is_secure(),
+            samesite="Lax",
+            **common,
+        )
+    else:
+        response.set_cookie(
+            STATE_COOKIE_PREFIX + record.state, record.browser_secret, samesite="Lax", **common
+        )
+
+
+def _refuse_plain_http(platform: Platform) -> None:
+    """Platform URLs on plain http only when the operator allows them (LTI_ALLOW_HTTP_PLATFORMS):
+    over http the id_token, keys and grades can be read or changed on the way."""
+    if settings.LTI_ALLOW_HTTP_PLATFORMS:
+        return
+    urls = (platform.issuer, platform.auth_login_url, platform.auth_token_url, platform.key_set_url)
+    if any(u.lower().startswith("http://") for u in urls if u):
+        raise forbidden(
+            "insecure_platform",
+            "This LMS is registered with plain http addresses, which Credbridge refuses. "
+            "Serve the LMS over https, or (for a test or campus LMS on http) the Credbridge "
+            "operator sets LTI_ALLOW_HTTP_PLATFORMS=1.",
+            detail=f"platform={platform.pk}",
+        )
 
 
 def _login_params(request: HttpRequest) -> dict[str, str]:
@@ -96,14 +155,16 @@ def _login(request: HttpRequest) -> HttpResponse:
             "This tool is not registered for this platform (issuer and client id).",
             detail=f"iss={params['iss'][:200]!r}",
         )
+    _refuse_plain_http(platform)
     target = params["target_link_uri"]
     if f"{urlsplit(target).scheme}://{urlsplit(target).netloc}" not in tool_origins(request):
         raise forbidden("foreign_target_link_uri", "The login is addressed to another tool.")
     storage_target = params.get("lti_storage_target", "")[:64]
+    login_params = {k: v for k, v in params.items() if k != "lti_storage_target"}
     record = begin_login(
         platform_id=platform.pk,
         target_link_uri=target,
-        params={k: v for k, v in params.items() if k != "lti_storage_target"},
+        params=login_params,
         storage_target=storage_target,
     )
     auth = {
@@ -121,31 +182,52 @@ def _login(request: HttpRequest) -> HttpResponse:
         auth["lti_message_hint"] = params["lti_message_hint"]
     sep = "&" if "?" in platform.auth_login_url else "?"
     auth_url = platform.auth_login_url + sep + urlencode(auth)
-    if storage_target:
-        # Keep the browser secret in the platform's storage too: the cookie may be blocked.
-        response = render(
-            request,
-            "lti_tool/login_storage.html",
-            {
-                "auth_action": platform.auth_login_url.split("?", 1)[0],
-                "auth_fields": parse_qsl(urlsplit(auth_url).query),
+    framed = _framed(request)
+    if not (storage_target or framed):
+        # Top level: the state cookie is first party and comes back.
+        response = HttpResponseRedirect(auth_url)
+        _set_state_cookies(response, request, record)
+        return response
+    # In the LMS's iframe, or with platform storage offered: decide in the browser, before
+    # the platform's auth endpoint spends its (Moodle: single-use) lti_message_hint, whether
+    # the launch can finish here or must restart in a top-level window (ADR 0002).
+    cookie_possible = cross_site_cookie_possible(request)
+    probe = f"{record.state[:12]}"
+    response = render(
+        request,
+        "lti_tool/login_frame.html",
+        {
+            "auth_action": platform.auth_login_url.split("?", 1)[0],
+            "auth_fields": parse_qsl(urlsplit(auth_url).query),
+            "relaunch_fields": list(login_params.items()),
+            "plain_http": framed and not cookie_possible and not storage_target,
+            "config": {
+                "framed": framed,
+                "plain_http": not cookie_possible,
+                "probe": f"{PROBE_COOKIE}={probe}",
                 "storage": {
                     "target": storage_target,
                     "origin": _origin_of(platform.auth_login_url),
                     "key": "credbridge_state_" + record.state,
                     "value": record.browser_secret,
-                },
+                }
+                if storage_target
+                else None,
             },
-        )
-    else:
-        response = HttpResponseRedirect(auth_url)
-    response.set_cookie(
-        STATE_COOKIE_PREFIX + record.state,
-        record.browser_secret,
-        max_age=LOGIN_TTL_S,
-        path=reverse("lti_tool:launch"),
-        **_cookie_flags(request),
+        },
     )
+    if framed and cookie_possible:
+        # Readable by the page only if the browser keeps cookies in this frame; set with the
+        # state cookie's own attributes, so it tells whether that one will come back.
+        response.set_cookie(
+            PROBE_COOKIE,
+            probe,
+            max_age=60,
+            path=reverse("lti_tool:login"),
+            secure=True,
+            samesite="None",
+        )
+    _set_state_cookies(response, request, record)
     return response
 
 
@@ -188,13 +270,16 @@ def _launch(request: HttpRequest) -> HttpResponse:
             "unknown_state",
             "This launch's login is unknown or has expired; open the activity again.",
         )
-    cookie = request.COOKIES.get(STATE_COOKIE_PREFIX + state)
+    platform = Platform.objects.filter(pk=record.platform_id).first()
+    if platform is not None:
+        _refuse_plain_http(platform)
+    cookies = [
+        request.COOKIES.get(STATE_COOKIE_PREFIX + state),
+        request.COOKIES.get(LAX_COOKIE_PREFIX + state),
+    ]
     stored = request.POST.get("lti_storage_value")
-    if not (
-        browser_matches(record=record, presented=cookie)
-        or (browser_matches(record=record, presented=stored))
-    ):
-        if record.storage_target and stored is None and not cookie:
+    if not any(browser_matches(record=record, presented=v) for v in [*cookies, stored]):
+        if record.storage_target and stored is None and not any(cookies):
             return render(
                 request,
                 "lti_tool/launch_storage.html",
@@ -208,19 +293,39 @@ def _launch(request: HttpRequest) -> HttpResponse:
                     },
                 },
             )
-        login_url = request.build_absolute_uri(reverse("lti_tool:login"))
+        if _relay_may_help(request) and not any(cookies):
+            return render(
+                request,
+                "lti_tool/launch_relay.html",
+                {"id_token": request.POST.get("id_token", ""), "state": state},
+            )
+        # No "open in a new window" here: that would replay the platform's login, and Moodle's
+        # hint is already spent. The login step chose the window before spending it.
         raise forbidden(
             "state_mismatch",
-            "This launch was not started in this browser (its login state does not match). "
-            "Your browser may block cookies inside the LMS page.",
-            retry_url=f"{login_url}?{urlencode(record.params)}" if record.params else "",
+            "This launch was not started in this browser (its login state does not match), "
+            "or the browser kept back Credbridge's cookie. Go back to the course and open the "
+            "activity again.",
         )
     verified = CredbridgeMessageLaunch(
         request, record=record, tool_origins=tool_origins(request)
     ).verify()
     response = complete_launch(request=request, verified=verified)
-    response.delete_cookie(STATE_COOKIE_PREFIX + state, path=reverse("lti_tool:launch"))
+    for prefix in (STATE_COOKIE_PREFIX, LAX_COOKIE_PREFIX):
+        response.delete_cookie(prefix + state, path=reverse("lti_tool:launch"))
     return response
+
+
+def _relay_may_help(request: HttpRequest) -> bool:
+    """A top-level cross-site POST (the platform's form_post in a window of its own) leaves
+    SameSite=Lax cookies behind, the only kind plain http allows. Posted again from this
+    tool's own page, the request is same-site and the Lax state cookie comes along; it is
+    still this browser's cookie that must match, so a relay proves nothing by itself."""
+    return (
+        not request.POST.get("lti_relay")
+        and request.headers.get("Sec-Fetch-Dest") == "document"
+        and request.headers.get("Sec-Fetch-Site") == "cross-site"
+    )
 
 
 def _unverified_nonce(token: str) -> str:

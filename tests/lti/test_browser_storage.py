@@ -1,8 +1,9 @@
 """In Chromium: the tool inside a cross-site LMS iframe, where its state cookie does not come
-back (SameSite=Lax on http; blocked third-party cookies on https). The launch succeeds through
-the LTI client-side postMessage storage the platform page offers, and without it the refusal
-offers a new window. The platform here is a small page set served over real HTTP on
-127.0.0.1; the tool is the live server on localhost (another site)."""
+back (third-party cookies blocked, as headless Chromium does). The launch succeeds through the
+LTI client-side postMessage storage the platform page offers; without it the login step, before
+it sends the browser to the platform, offers a new window, where the launch succeeds. The
+platform here is a small page set served over real HTTP on 127.0.0.1; the tool is the live
+server on localhost (another site). The sandbox LMS's flavours: test_cookieless_launch.py."""
 
 import json
 import threading
@@ -38,6 +39,7 @@ class BrowserPlatform:
 
     def __init__(self, tool: str, *, storage: bool) -> None:
         self.tool, self.storage, self.seen = tool, storage, []
+        self.auth_requests = 0
         self.jwks = KeySetServer()
         owner = self
 
@@ -67,6 +69,7 @@ class BrowserPlatform:
                     owner.seen.append((query["op"], query["origin"]))
                     self._html("")
                 elif url.path == "/auth":
+                    owner.auth_requests += 1
                     self._html(owner.auth_answer(query))
                 else:
                     self.send_error(404)
@@ -168,14 +171,21 @@ def test_launch_in_a_cross_site_iframe(browser_page, live_server, storage, caplo
             assert [op for op, _ in lms.seen] == ["lti.put_data", "lti.get_data"]
             assert {origin for _, origin in lms.seen} == {live_server.url}
         else:
-            # Refused (the refusal page offers a new window: see test_launch_checks.py);
-            # read from the log, as the out-of-process iframe's DOM is not reliably reachable.
+            # No storage, no cookie in the frame: the login step offers a window of its own
+            # before it sends the browser to the platform (whose hint may be single-use).
+            frame = browser_page.frame_locator("#tool")
+            button = frame.get_by_role("button", name="Open Credbridge in a new window")
+            button.wait_for(timeout=30_000)
+            assert lms.auth_requests == 0 and verified == []
+            with browser_page.context.expect_page() as opened:
+                button.click()
             deadline = time.time() + 45
-            while time.time() < deadline and not refusals(caplog):
+            while not verified and time.time() < deadline:
                 time.sleep(0.2)
-            assert refusals(caplog) == ["state_mismatch"]
-            assert lms.seen == []
-            assert verified == []
+            assert [launch.user_sub for launch in verified] == ["user-7"]
+            opened.value.wait_for_url(lambda url: url.startswith(live_server.url + "/"))
+            assert lms.auth_requests == 1
+            assert lms.seen == [] and refusals(caplog) == []
     finally:
         launch_verified.disconnect(on_launch)
         lms.stop()
