@@ -37,6 +37,11 @@ def posted_launch_token(request: HttpRequest) -> str:
     return ""
 
 
+def same_token(posted: str, expected: str) -> bool:
+    """Constant-time comparison that also takes non-ASCII input (bad input, never a 500)."""
+    return hmac.compare_digest(posted.encode(), (expected or "").encode())
+
+
 def from_this_site(request: HttpRequest, *, require_origin: bool = False) -> bool:
     """True unless the browser names another origin (no Origin header: older clients, unless
     `require_origin`)."""
@@ -56,7 +61,7 @@ def token_stands_in_for_csrf(request: HttpRequest) -> bool:
     posted = posted_launch_token(request)
     # The launch the view will act for must be the one whose token came in the body, so the
     # exemption lives exactly as long as that launch and covers its own user and course only.
-    if not posted or not hmac.compare_digest(posted, launch.token):
+    if not posted or not same_token(posted, launch.token):
         return False
     user = getattr(request, "user", None)
     return not (user is not None and user.is_authenticated)

@@ -12,8 +12,6 @@
 
 from __future__ import annotations
 
-import hmac
-
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from lti_tool.launch_csrf import from_this_site, posted_launch_token
+from lti_tool.launch_csrf import from_this_site, posted_launch_token, same_token
 
 from .qa_handoff import (
     HANDOFF_MAX_AGE_S,
@@ -43,9 +41,7 @@ def handoff_start(request: HttpRequest) -> HttpResponse:
     launch = request.lti_launch
     posted = posted_launch_token(request)
     if not (
-        posted
-        and hmac.compare_digest(posted, launch.token or "")
-        and from_this_site(request, require_origin=True)
+        posted and same_token(posted, launch.token) and from_this_site(request, require_origin=True)
     ):
         return _refused(request, "Open the QA console with the button on the Credbridge page.")
     if not may_hand_off(launch):

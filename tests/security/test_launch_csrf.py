@@ -144,3 +144,12 @@ def test_a_cross_site_post_with_the_attackers_own_token_is_refused(world, browse
         f"/course/rules/{world.rule.pk}/mode", {"lt": attacker, "mode": "hold"}, **own
     )
     assert ok.status_code == 302
+
+
+@pytest.mark.parametrize("bad", ["é" * 10, "x" * 600, "a:b:c", ""])
+def test_bad_tokens_get_a_clear_refusal_never_a_500(world, browser, bad):
+    for url in (f"/course/rules/{world.rule.pk}/mode", "/qa/handoff/start", "/learner/"):
+        response = browser.post(url, {"lt": bad}, HTTP_ORIGIN="http://testserver")
+        assert response.status_code in (403, 405), (url, response.status_code)
+        response = browser.post(url, {"lt": "x"}, HTTP_X_LAUNCH_TOKEN=bad)
+        assert response.status_code in (403, 405), (url, response.status_code)
