@@ -200,6 +200,7 @@ def setup_gradebook(request: HttpRequest, rule_id: int, *, course: Course) -> Ht
             after={"gradebook_column": wanted},
             platform_id=course.platform_id,
         )
+        waiting = []
         if wanted:
             waiting = list(
                 Award.objects.filter(
@@ -211,11 +212,10 @@ def setup_gradebook(request: HttpRequest, rule_id: int, *, course: Course) -> Ht
             Award.objects.filter(pk__in=waiting).update(
                 postback_state=Award.PostbackState.PENDING, postback_attempts=0
             )
-            if waiting:
-                transaction.on_commit(lambda: postback_awards_task.delay(award_ids=waiting))
     if not wanted:
         messages.success(request, _("Off: Credbridge posts no credential scores to the LMS."))
         return back
+    # The column first, then the scores: two workers posting at once would each create one.
     try:
         item = ensure_credential_line_item(rule=rule)
     except (ValueError, errors.ServiceError) as exc:  # the first post-back tries again
@@ -227,15 +227,17 @@ def setup_gradebook(request: HttpRequest, rule_id: int, *, course: Course) -> Ht
             )
             % {"error": str(exc)[:300]},
         )
-        return back
-    messages.success(
-        request,
-        _(
-            "On: the column “%(label)s” is in the LMS gradebook. Exclude it from the course "
-            "total now (see below)."
+    else:
+        messages.success(
+            request,
+            _(
+                "On: the column “%(label)s” is in the LMS gradebook. Exclude it from the course "
+                "total now (see below)."
+            )
+            % {"label": item.label},
         )
-        % {"label": item.label},
-    )
+    if waiting:
+        postback_awards_task.delay(award_ids=waiting)
     return back
 
 
