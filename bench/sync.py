@@ -142,22 +142,25 @@ def change_fraction(course, fraction: float) -> int:
 
 def bare_download(course) -> tuple[float, int, int]:
     """Every page the sync reads, fetched with the same token and paging, not processed."""
+    from lti_tool.outbound import fetch
     from lti_tool.platforms import get_adapter
+    from lti_tool.service_hosts import registration_policy
     from lti_tool.services import scopes
     from lti_tool.services.links import parse_link_header
     from lti_tool.services.tokens import get_access_token
-    from lti_tool.services.transport import session
 
     platform = course.platform
     adapter = get_adapter(platform)
-    http = session()
+    # The same bounded path the sync's calls take (lti_tool.outbound), without processing.
+    policy = registration_policy(platform)._asdict()
 
     def pages(url: str, scope: str, accept: str) -> tuple[int, int, list[bytes]]:
         token = get_access_token(platform=platform, scopes=[scope])
         count = size = 0
         bodies = []
         while url:
-            r = http.get(url, headers={"Authorization": f"Bearer {token}", "Accept": accept})
+            headers = {"Authorization": f"Bearer {token}", "Accept": accept}
+            r = fetch("GET", url, headers=headers, **policy)
             r.raise_for_status()
             count += 1
             size += len(r.content)

@@ -8,7 +8,7 @@ platform's issuer, endpoints and deployment.
 from __future__ import annotations
 
 import secrets
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.db import transaction
 
@@ -116,6 +116,9 @@ def connect_tool(
             "auth_token_url": fl.token_url(sp),
             "auth_audience": fl.token_url(sp),
             "key_set_url": fl.jwks_url(sp),
+            # Canvas serves AGS/NRPS from the school's host, which a registration names when
+            # it is made (dynamic registration: the host it came from); launches never add one.
+            "service_hosts": urlsplit(sp.root).netloc if flavour == "canvas" else "",
         },
     )
     Deployment.objects.get_or_create(

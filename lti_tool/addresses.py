@@ -66,6 +66,7 @@ def resolve(host: str, port: int, *, timeout: float) -> list[tuple]:
 
 _home_cache: dict[str, tuple[float, frozenset[str]]] = {}
 _HOME_TTL_S = 300.0
+_UNRESOLVED_TTL_S = 30.0  # a passing DNS failure must not refuse a private LMS for long
 
 
 def private_kinds_of(urls: Iterable[str]) -> frozenset[str]:
@@ -85,12 +86,13 @@ def private_kinds_of(urls: Iterable[str]) -> frozenset[str]:
         if cached and cached[0] > time.monotonic():
             kinds |= cached[1]
             continue
+        ttl = _HOME_TTL_S
         try:
             infos = resolve(host, parts.port or 443, timeout=2.0)
             found = {address_kind(info[4][0]) for info in infos}
         except (OSError, ValueError):
-            found = set()
+            found, ttl = set(), _UNRESOLVED_TTL_S
         mine = frozenset(found & {LOOPBACK, PRIVATE, LINK_LOCAL})
-        _home_cache[host] = (time.monotonic() + _HOME_TTL_S, mine)
+        _home_cache[host] = (time.monotonic() + ttl, mine)
         kinds |= mine
     return frozenset(kinds)

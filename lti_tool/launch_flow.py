@@ -18,7 +18,7 @@ from .launch_context import TOKEN_MAX_AGE_S, LaunchContext, start_launch_session
 from .message_launch import LTI, VerifiedLaunch
 from .refusals import forbidden
 from .roles import map_roles
-from .service_hosts import learn_service_hosts
+from .service_hosts import note_foreign_service_hosts
 from .signals import launch_verified
 
 logger = logging.getLogger("credbridge.lti")
@@ -53,7 +53,7 @@ def complete_launch(*, request: HttpRequest, verified: VerifiedLaunch) -> HttpRe
     # Before anything is stored: wrong JSON types and NUL characters are refused (or, in
     # display text, removed) here rather than failing in the database.
     verified = replace(verified, claims=clean_launch_claims(verified.claims))
-    learn_service_hosts(platform=verified.platform, claims=verified.claims)
+    note_foreign_service_hosts(platform=verified.platform, claims=verified.claims)
     roles = map_roles(verified.claims.get(LTI + "roles") or [])
     course, learner = record_launch(
         platform=verified.platform, claims=verified.claims, roles=sorted(roles)

@@ -1,4 +1,6 @@
-"""Platform public keys (JWKS): fetched over HTTPS, cached, refetched once on an unknown kid."""
+"""Platform public keys (JWKS): fetched through the bounded outbound path (only from the
+registration's own hosts, total deadline, size cap, no redirects), cached, and refetched once
+on an unknown kid."""
 
 from __future__ import annotations
 
@@ -7,17 +9,20 @@ import json
 import logging
 
 import jwt
-import requests
+from django.conf import settings
 from django.core.cache import cache
 
 from .models import Platform
+from .outbound import OutboundError, fetch
 from .refusals import unauthenticated
+from .service_hosts import registration_policy
 
 logger = logging.getLogger("credbridge.lti")
 
 JWKS_CACHE_SECONDS = 3600
 JWKS_MAX_BYTES = 256 * 1024
-FETCH_TIMEOUT_S = (3.05, 10)
+# A launch waits for this fetch (the LMS's id_token may be 60 s old at most): keep it short.
+JWKS_DEADLINE_S = 10
 ALLOWED_ALGORITHMS = ("RS256",)  # LTI 1.3 security framework: RS256; never none/HS*
 
 
@@ -25,22 +30,23 @@ def _cache_key(url: str) -> str:
     return "platform-jwks:" + hashlib.sha256(url.encode()).hexdigest()
 
 
-def fetch_jwks(url: str) -> dict:
-    """GET the key set (no cache). Refuses redirects, huge bodies and non-JSON."""
+def fetch_jwks(platform: Platform) -> dict:
+    """GET the platform's key set (no cache). Refuses redirects, huge bodies and non-JSON."""
     try:
-        response = requests.get(
-            url,
-            timeout=FETCH_TIMEOUT_S,
-            allow_redirects=False,
+        response = fetch(
+            "GET",
+            platform.key_set_url,
+            **registration_policy(platform)._asdict(),
+            deadline_s=min(JWKS_DEADLINE_S, _deadline()),
+            max_bytes=JWKS_MAX_BYTES,
             headers={"Accept": "application/json"},
-            stream=True,
         )
-        body = response.raw.read(JWKS_MAX_BYTES + 1, decode_content=True)
-    except requests.RequestException as exc:
+    except OutboundError as exc:
         raise unauthenticated(
             "jwks_unreachable", "The platform's public keys could not be fetched.", detail=str(exc)
         ) from exc
-    if response.status_code != 200 or len(body) > JWKS_MAX_BYTES:
+    body = response.content
+    if response.status_code != 200:
         raise unauthenticated(
             "jwks_unreachable",
             "The platform's public keys could not be fetched.",
@@ -58,13 +64,17 @@ def fetch_jwks(url: str) -> dict:
     return {"keys": [k for k in keys if isinstance(k, dict)]}
 
 
-def _cached_jwks(url: str, *, refresh: bool) -> dict:
-    key = _cache_key(url)
+def _deadline() -> float:
+    return float(getattr(settings, "OUTBOUND_DEADLINE_SECONDS", 30))
+
+
+def _cached_jwks(platform: Platform, *, refresh: bool) -> dict:
+    key = _cache_key(platform.key_set_url)
     if not refresh:
         cached = cache.get(key)
         if cached is not None:
             return cached
-    jwks = fetch_jwks(url)
+    jwks = fetch_jwks(platform)
     cache.set(key, jwks, JWKS_CACHE_SECONDS)
     return jwks
 
@@ -83,13 +93,13 @@ def platform_public_key(*, platform: Platform, kid: str):
     unknown (platforms rotate keys), then the launch is refused."""
     if not kid or len(kid) > 256:
         raise unauthenticated("kid_missing", "The launch token names no signing key (kid).")
-    jwk = _find(_cached_jwks(platform.key_set_url, refresh=False), kid)
+    jwk = _find(_cached_jwks(platform, refresh=False), kid)
     if jwk is None:
         # A throttle stops an attacker from making us refetch on every request.
         throttle = "platform-jwks-refetch:" + _cache_key(platform.key_set_url)
         if cache.add(throttle, 1, 10):
             logger.info("unknown kid for platform %s: refetching its JWKS", platform.pk)
-            jwk = _find(_cached_jwks(platform.key_set_url, refresh=True), kid)
+            jwk = _find(_cached_jwks(platform, refresh=True), kid)
     if jwk is None:
         raise unauthenticated(
             "unknown_kid",

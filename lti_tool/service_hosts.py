@@ -1,50 +1,73 @@
-"""Learn the hosts a platform serves AGS/NRPS from, out of its verified launches.
+"""The hosts a registration's outbound calls may reach: fixed at registration (ADR 0045).
 
-Canvas builds service URLs on each school's own host, never the issuer's; a registration made
-by hand knows none of them. A signed id_token is the platform speaking, so the hosts of the
-service URLs it carries join the registration's allowed hosts (bounded, and per platform:
-a platform can only widen its own list).
+They are the hosts of the registration's own URLs (issuer, login, token, key set) plus the
+service hosts listed when it was made: by Dynamic Registration (Canvas: the school's host the
+registration came from) or by an operator (`register_platform --service-host`, the admin).
+
+A launch never widens them. Service URLs in a launch are the platform's words, but bearer
+tokens go wherever they point: had a launch naming `http://127.0.0.1:PORT/` taught us that
+host, the tool would send its token there. A launch naming other hosts still launches; its
+service URLs are kept as sent and refused when called (the sync says why), and the
+registration is flagged so an administrator can add the host if it really is the LMS's.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import logging
+from collections.abc import Iterable
 
-from django.db import transaction
+from .models import Platform
+from .outbound import HostPolicy, NotAllowed, check_url, host_key, private_kinds_of
+from .services.registration_health import flag_registration
 
-from .models import HOST_RE, Platform, parse_hosts
+log = logging.getLogger("credbridge.lti")
 
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
-MAX_HOSTS = 20
 
 
-def service_hosts_in(claims: dict) -> set[str]:
+def registration_policy(platform: Platform, *, hosts: Iterable[str] | None = None) -> HostPolicy:
+    """Where this registration's calls may go: its hosts (or `hosts`, the adapter's list),
+    and the non-public address kinds its own home (issuer, login host) is on."""
+    allowed = frozenset(platform.allowed_service_hosts() if hosts is None else hosts)
+    home = private_kinds_of([platform.issuer, platform.auth_login_url])
+    return HostPolicy(allowed_hosts=allowed, private_ok=home)
+
+
+def service_urls_in(claims: dict) -> list[str]:
+    """Every service URL a launch names (AGS line items, line item, NRPS memberships)."""
     ags = claims.get(AGS_CLAIM) or {}
     nrps = claims.get(NRPS_CLAIM) or {}
+    if not isinstance(ags, dict):
+        ags = {}
+    if not isinstance(nrps, dict):
+        nrps = {}
     urls = [ags.get("lineitems"), ags.get("lineitem"), nrps.get("context_memberships_url")]
-    hosts = set()
-    for url in urls:
-        if isinstance(url, str):
-            parts = urlsplit(url)
-            host = parts.netloc.lower()
-            if parts.scheme in ("https", "http") and HOST_RE.match(host):
-                hosts.add(host)
-    return hosts
+    return [url for url in urls if isinstance(url, str) and url]
 
 
-def learn_service_hosts(*, platform: Platform, claims: dict) -> bool:
-    """Add the launch's service hosts to the platform; True when something was added."""
-    new = service_hosts_in(claims) - platform.allowed_service_hosts()
-    if not new:
+def _allowed(url: str, hosts: Iterable[str]) -> bool:
+    try:
+        check_url(url, hosts)
+    except NotAllowed:
         return False
-    with transaction.atomic():
-        locked = Platform.objects.select_for_update().get(pk=platform.pk)
-        known = parse_hosts(locked.service_hosts)
-        added = [h for h in sorted(new) if h not in known][: max(0, MAX_HOSTS - len(known))]
-        if not added:
-            return False
-        locked.service_hosts = "\n".join([*known, *added])
-        locked.save(update_fields=["service_hosts"])
-    platform.service_hosts = locked.service_hosts
     return True
+
+
+def note_foreign_service_hosts(*, platform: Platform, claims: dict) -> set[str]:
+    """Log and flag (never allow) service hosts a launch names outside the registration."""
+    allowed = platform.allowed_service_hosts()
+    urls = [url for url in service_urls_in(claims) if not _allowed(url, allowed)]
+    foreign = {host_key(url) or "(not a plain http(s) URL)" for url in urls}
+    if not foreign:
+        return set()
+    shown = ", ".join(sorted(foreign))[:200]
+    log.warning("launch from platform %s names foreign service hosts: %s", platform.pk, shown)
+    reason = (
+        f"Launches name LMS service hosts this registration does not list: {shown}. "
+        "Calls there are refused. If a host is really the LMS's own, add it to the "
+        "registration's service hosts."
+    )
+    if platform.needs_attention != reason[:500]:
+        flag_registration(platform=platform, reason=reason)
+    return foreign

@@ -1,5 +1,9 @@
-"""One HTTP call to the LMS, with timeouts and bounded retries.
+"""One HTTP call to the LMS, bounded (lti_tool.outbound), with bounded retries.
 
+Every call goes through `outbound.fetch`: a total deadline, a size cap, no redirects, and only
+to the registration's own hosts (never a loopback or private address unless the registration
+itself is on one). A refused host is an `UntrustedURL`, never retried; an oversized answer a
+`MalformedResponse`.
 429/5xx/timeouts are retried with exponential backoff and full jitter, honouring what the
 LMS asks (`Retry-After`, Canvas's rate headers, via the adapter). The number of attempts
 and the longest single wait are bounded, so a sync never hangs: when the LMS keeps
@@ -10,26 +14,17 @@ from __future__ import annotations
 
 import logging
 import random
-import threading
 import time
 
 import requests
 from django.conf import settings
 
-from .errors import Throttled, Unavailable
+from lti_tool.outbound import DeadlineExceeded, NotAllowed, TooLarge, Unreachable, fetch
+from lti_tool.service_hosts import registration_policy
+
+from .errors import MalformedResponse, Throttled, Unavailable, UntrustedURL
 
 log = logging.getLogger(__name__)
-_local = threading.local()
-
-
-def session() -> requests.Session:
-    """One connection pool per thread (requests sessions are not thread-safe)."""
-    s = getattr(_local, "session", None)
-    if s is None:
-        s = requests.Session()
-        s.headers["User-Agent"] = "Credbridge LTI tool"
-        _local.session = s
-    return s
 
 
 def _setting(name: str, default):
@@ -50,13 +45,22 @@ def send(method: str, url: str, *, adapter, **kwargs) -> requests.Response:
     """
     attempts = int(_setting("LTI_SERVICE_MAX_ATTEMPTS", 5))
     max_wait = float(_setting("LTI_SERVICE_MAX_WAIT_S", 60.0))
-    timeout = _setting("LTI_SERVICE_TIMEOUT", (5.0, 30.0))
+    # The longest silence between two packets; the whole call is bounded by the deadline.
+    silence = float(_setting("LTI_SERVICE_TIMEOUT", (5.0, 30.0))[1])
+    policy = registration_policy(adapter.platform, hosts=adapter.allowed_hosts())
     last_problem = ""
     for attempt in range(attempts):
         try:
-            response = session().request(method, url, timeout=timeout, **kwargs)
-        except (requests.Timeout, requests.ConnectionError) as exc:
-            last_problem = f"the LMS did not answer ({type(exc).__name__})"
+            response = fetch(method, url, **policy._asdict(), read_timeout_s=silence, **kwargs)
+        except NotAllowed as exc:
+            log.warning("LMS call %s %s refused before connecting: %s", method, url, exc)
+            raise UntrustedURL(
+                f"{exc} Credbridge calls only the hosts of the LMS registration.", url=url
+            ) from exc
+        except TooLarge as exc:
+            raise MalformedResponse(f"The LMS answer was refused: {exc}", url=url) from exc
+        except (DeadlineExceeded, Unreachable) as exc:
+            last_problem = f"the LMS did not answer ({exc})"
             log.warning(
                 "LMS call %s %s failed: %s (attempt %d)", method, url, last_problem, attempt + 1
             )

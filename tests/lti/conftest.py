@@ -2,6 +2,7 @@ import pytest
 
 from lti_tool.models import Deployment, Platform
 
+from .listener import Listener
 from .platform import FakePlatform, KeySetServer
 
 TOOL = "http://testserver"
@@ -51,3 +52,18 @@ def login(client, fake_platform):
         return state_and_nonce(response["Location"])
 
     return run
+
+
+@pytest.fixture
+def listen():
+    """Start raw TCP servers on loopback: `listen(answer)`; all closed after the test."""
+    made: list[Listener] = []
+
+    def make(answer):
+        listener = Listener(answer)
+        made.append(listener)
+        return listener
+
+    yield make
+    for listener in made:
+        listener.close()

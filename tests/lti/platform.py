@@ -59,6 +59,9 @@ class FakePlatform:
 
     def __init__(self, jwks: KeySetServer) -> None:
         self.jwks = jwks
+        # A test LMS on loopback, like a developer's Moodle: its key set beside its issuer.
+        # (A registration on a public host may not fetch from loopback: ADR 0045.)
+        self.issuer = jwks.url.removesuffix("/jwks")
         self.key, self.kid = self.new_key()
         jwks.keys.append(self.public(self.key, self.kid))
 
