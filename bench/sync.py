@@ -188,7 +188,7 @@ def bare_download(course) -> tuple[float, int, int]:
     item_urls = [item["id"] for body in bodies for item in json.loads(body)]
     for url in item_urls:
         c, s, _ = pages(
-            adapter.with_page_size(adapter.sub_url(url, "results")),
+            adapter.results_listing_url(adapter.sub_url(url, "results")),
             scopes.RESULT_READONLY,
             media.MEDIA_RESULT_CONTAINER,
         )

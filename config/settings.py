@@ -191,6 +191,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 SYNC_INTERVAL_SECONDS = env_int("SYNC_INTERVAL_SECONDS", 300)
 # Line items whose results a sync downloads at once (each one page ahead of storing).
 SYNC_PARALLEL_LINE_ITEMS = env_int("SYNC_PARALLEL_LINE_ITEMS", 3)
+# A running sync silent this long is taken for dead (worker killed) and recorded failed.
+SYNC_STALE_AFTER_SECONDS = env_int("SYNC_STALE_AFTER_SECONDS", 900)
 CELERY_BEAT_SCHEDULE = {
     # The dispatcher spreads the courses' syncs over the interval itself.
     "assessments-dispatch-periodic-syncs": {
