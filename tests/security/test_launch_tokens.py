@@ -167,3 +167,42 @@ def test_gunicorn_access_log_carries_no_token(tmp_path):
     assert secret not in text
     assert re.search(r"/robots.txt\?lt=\[redacted\]&x=1", lines[0])
     assert "/course/?lt=[redacted]" in lines[0]
+
+
+def test_in_launch_forms_carry_the_token_in_the_body_not_the_url(world, client):
+    from html.parser import HTMLParser
+
+    from tests.pages.world import issue
+
+    class Forms(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.forms = []
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "form" and (attrs.get("method") or "").lower() == "post":
+                self.forms.append([attrs.get("action", ""), attrs.get("data-status", ""), set()])
+            elif tag == "input" and self.forms:
+                self.forms[-1][2].add(attrs.get("name"))
+
+    ada = world.learners[0]
+    award = issue(world, ada)
+    teacher = world.launch(world.instructor, "instructor", "administrator").token
+    pages = [
+        ("/course/", teacher),
+        ("/course/setup/", teacher),
+        ("/course/setup/achievement", teacher),
+        (f"/course/awards/{award.uuid}/revoke", teacher),
+        ("/learner/", world.launch(ada).token),
+    ]
+    seen = 0
+    for url, token in pages:
+        parser = Forms()
+        parser.feed(client.get(url, {"lt": token}).content.decode())
+        for action, status_url, fields in parser.forms:
+            assert token not in action and "lt=" not in action, (url, action)
+            assert "lt=" not in status_url, (url, status_url)
+            assert "lt" in fields, (url, action)
+            seen += 1
+    assert seen >= 5
