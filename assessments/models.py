@@ -155,7 +155,15 @@ class SyncRun(models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["course", "-started_at"])]
+        indexes = [
+            models.Index(fields=["course", "-started_at"]),
+            # The periodic check for dead runs reads only the few rows still running.
+            models.Index(
+                fields=["started_at"],
+                condition=models.Q(outcome="running"),
+                name="assess_syncrun_running_idx",
+            ),
+        ]
 
 
 class CourseNotice(models.Model):
