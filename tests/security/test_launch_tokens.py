@@ -40,8 +40,10 @@ def _launch(world, **extra):
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    """time.time() moved forward at will (signing and the local-memory cache both read it)."""
+def clock(monkeypatch, settings):
+    """time.time() moved forward at will (signing and the local-memory cache both read it;
+    a Redis server keeps its own clock, so these tests use the local-memory cache)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     now = [time.time()]
     monkeypatch.setattr(time, "time", lambda: now[0])
     return now
