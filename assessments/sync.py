@@ -40,6 +40,7 @@ from lti_tool.services.errors import (
 )
 from lti_tool.services.nrps import NRPSClient
 
+from .line_item_listing import list_line_items
 from .line_item_store import store_line_items
 from .models import Course, LineItem, Result, SyncRun
 from .results_store import store_results_page
@@ -211,7 +212,8 @@ def sync_course(*, course: Course, trigger: str = "manual") -> SyncRun:
                 lineitems_url=course.lineitems_url,
                 granted_scopes=list(course.ags_scopes or []),
             )
-            store_line_items(course=course, items=list(ags.iter_line_items()))
+            items, listing_warnings = list_line_items(ags=ags, course=course)
+            store_line_items(course=course, items=items)
             beat(run)
             to_sync = list(line_items_to_sync(course))
             read: dict[int, int] = {}
@@ -227,7 +229,7 @@ def sync_course(*, course: Course, trigger: str = "manual") -> SyncRun:
                 run.unchanged_results += outcome.unchanged
                 changed |= outcome.learner_ids
                 beat(run)
-            run.warnings = _emptied_columns(to_sync, read, gone)
+            run.warnings = listing_warnings + _emptied_columns(to_sync, read, gone)
             for warning in run.warnings:
                 log.warning("sync of course %s: %s", course.pk, warning)
         run.outcome = SyncRun.Outcome.SUCCEEDED

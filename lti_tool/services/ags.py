@@ -35,7 +35,7 @@ def _list_of_dicts(body, url: str, *, what: str, required: str) -> list[dict]:
     return body
 
 
-def _comparable(url: str) -> tuple:
+def line_item_key(url: str) -> tuple:
     """A line item URL as the LMS may spell it again: host case and query order ignored."""
     parts = urlsplit(html.unescape(url.strip()))
     query = tuple(sorted(parse_qsl(parts.query, keep_blank_values=True)))
@@ -134,8 +134,8 @@ class AGSClient(ServiceClient):
             return False
         except NotFound:
             pass
-        wanted = _comparable(url)
-        return not any(_comparable(str(item["id"])) == wanted for item in self.iter_line_items())
+        wanted = line_item_key(url)
+        return not any(line_item_key(str(item["id"])) == wanted for item in self.iter_line_items())
 
     # --- results and scores -----------------------------------------------------------------
     def iter_result_pages(self, *, line_item_url: str) -> Iterator[list[dict]]:

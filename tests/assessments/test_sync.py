@@ -1,10 +1,13 @@
 """The sync against an LMS over real HTTP: streaming, change detection, revisions, faults."""
 
+import json
+
 import pytest
 
 from assessments.models import Enrolment, Learner, LineItem, Result, ResultRevision, SyncRun
 from assessments.signals import learners_changed
 from assessments.sync import sync_course
+from tests.services.fake_lms import LINEITEMS
 
 from .conftest import seed
 
@@ -360,3 +363,18 @@ def test_zero_results_where_earlier_runs_read_some_is_a_warning_and_keeps_them(e
     assert run.outcome == "succeeded"
     assert len(run.warnings) == 1 and "Criterion 0" in run.warnings[0] and "3" in run.warnings[0]
     assert Result.objects.filter(line_item__label="Criterion 0").count() == 3
+
+
+def test_a_column_the_listing_omits_but_that_still_answers_is_kept_with_a_warning(env):
+    lms, platform, course = env
+    seed(lms, learners=2, items=2)
+    assert sync_course(course=course).outcome == "succeeded"
+    partial = json.dumps([lms.line_items[1]])  # a listing that lost the second column
+    listing = "lineitems?" if lms.flavour == "moodle" else "line_items?"
+    lms.inject(match=listing, status=200, body=partial, headers={"Content-Type": LINEITEMS})
+    run = sync_course(course=course)
+    assert run.outcome == "succeeded", (run.error, run.detail)
+    assert not LineItem.objects.filter(deleted_in_lms=True).exists()
+    assert len(run.warnings) == 1 and "no longer names" in run.warnings[0]
+    assert "Criterion 1" in run.warnings[0]
+    assert run.unchanged_results == 4  # both columns still read
