@@ -7,8 +7,8 @@ registration came from) or by an operator (`register_platform --service-host`, t
 A launch never widens them. Service URLs in a launch are the platform's words, but bearer
 tokens go wherever they point: had a launch naming `http://127.0.0.1:PORT/` taught us that
 host, the tool would send its token there. A launch naming other hosts still launches; its
-service URLs are kept as sent and refused when called (the sync says why), and the
-registration is flagged so an administrator can add the host if it really is the LMS's.
+service URLs are kept as sent and refused when called (the sync says why), and the launch
+is logged with the foreign hosts so an administrator can add one if it really is the LMS's.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from collections.abc import Iterable
 
 from .models import Platform
 from .outbound import HostPolicy, NotAllowed, check_url, host_key, private_kinds_of
-from .services.registration_health import flag_registration
 
 log = logging.getLogger("credbridge.lti")
 
@@ -55,19 +54,20 @@ def _allowed(url: str, hosts: Iterable[str]) -> bool:
 
 
 def note_foreign_service_hosts(*, platform: Platform, claims: dict) -> set[str]:
-    """Log and flag (never allow) service hosts a launch names outside the registration."""
+    """Log (never allow) the service hosts a launch names outside the registration.
+
+    Not a registration flag: a flagged registration stops every course's periodic sync, and
+    one course's odd launch must not do that. The course's own sync fails with the reason.
+    """
     allowed = platform.allowed_service_hosts()
     urls = [url for url in service_urls_in(claims) if not _allowed(url, allowed)]
     foreign = {host_key(url) or "(not a plain http(s) URL)" for url in urls}
     if not foreign:
         return set()
-    shown = ", ".join(sorted(foreign))[:200]
-    log.warning("launch from platform %s names foreign service hosts: %s", platform.pk, shown)
-    reason = (
-        f"Launches name LMS service hosts this registration does not list: {shown}. "
-        "Calls there are refused. If a host is really the LMS's own, add it to the "
-        "registration's service hosts."
+    log.warning(
+        "a launch from platform %s names service hosts the registration does not list: %s; "
+        "calls there are refused (add a host to the registration if it really is the LMS's)",
+        platform.pk,
+        ", ".join(sorted(foreign))[:200],
     )
-    if platform.needs_attention != reason[:500]:
-        flag_registration(platform=platform, reason=reason)
     return foreign
