@@ -169,9 +169,14 @@ def _score_possible(award: Award) -> bool:
     return False
 
 
-def _clear_score(award: Award) -> PostbackOutcome:
-    """Erase the revoked credential's score: a score without `scoreGiven`."""
-    if award.postback_state != Award.PostbackState.PENDING:
+def _clear_score(award: Award, *, again: bool = False) -> PostbackOutcome:
+    """Erase the revoked credential's score: a score without `scoreGiven`.
+
+    The revocation asks for it (state pending) only when a score was or may have been posted;
+    a failed try (state failed) is tried again; `again` clears even an award already cleared.
+    """
+    waiting = (Award.PostbackState.PENDING, Award.PostbackState.FAILED)
+    if award.postback_state not in waiting and not again:
         return PostbackOutcome(award.postback_state)  # nothing posted, or already cleared
     item = find_credential_line_item(rule=award.rule)
     if item is None:

@@ -134,3 +134,74 @@ def test_revoking_without_a_column_sends_nothing(flavour, live_server, transacti
     assert not SandboxLineItem.objects.filter(
         course=story.sandbox_course, tag__startswith=CREDENTIAL_TAGS
     ).exists()
+
+
+def _posted_story(flavour: str, base_url: str):
+    story = set_up(base_url=base_url, flavour=flavour, deep_link=False, gradebook_column=True)
+    assert sync_course(course=story.course, trigger="test").outcome == "succeeded"
+    SandboxLineItem.objects.filter(course=story.sandbox_course).update(published=True)
+    sweep_awards_task.delay(older_than_s=0)
+    awards = Award.objects.filter(rule=story.rule)
+    assert {a.postback_state for a in awards} == {Award.PostbackState.POSTED}
+    return story, awards.order_by("pk").first()
+
+
+@pytest.mark.parametrize("flavour", ["moodle", "canvas"])
+def test_a_clearing_the_lms_refused_is_tried_again(
+    flavour, live_server, transactional_db, settings
+):
+    from lms_sandbox.faults import clear_faults, set_fault
+
+    settings.PUBLIC_BASE_URL = live_server.url
+    story, award = _posted_story(flavour, live_server.url)
+    platform = story.sandbox_course.platform
+    set_fault(platform=platform, kind="server_error", target="scores", times=20)
+
+    revoke_award(award=award, reason="Issued by mistake", actor="lti:1:teacher")
+
+    award.refresh_from_db()
+    assert award.postback_state == Award.PostbackState.FAILED
+    assert _credential_results(story)[award.learner.sub].score_given == 1
+    clear_faults(platform=platform)
+    sweep_awards_task.delay(older_than_s=0)  # what the periodic sweep does
+    award.refresh_from_db()
+    assert award.postback_state == Award.PostbackState.CLEARED, award.postback_error
+    assert _credential_results(story)[award.learner.sub].score_given is None
+
+
+@pytest.mark.parametrize("flavour", ["moodle", "canvas"])
+def test_a_score_landing_after_a_revocation_is_cleared_again(
+    flavour, live_server, transactional_db, settings, monkeypatch
+):
+    """The 1/1 was on its way when the award was revoked, and the revocation's clearing
+    reached the LMS first: the learner must not keep the score."""
+    from awarding import postback
+    from lti_tool.services.ags import AGSClient
+
+    settings.PUBLIC_BASE_URL = live_server.url
+    story = set_up(
+        base_url=live_server.url, flavour=flavour, deep_link=False, gradebook_column=False
+    )
+    assert sync_course(course=story.course, trigger="test").outcome == "succeeded"
+    award = Award.objects.filter(rule=story.rule).order_by("pk").first()
+    story.rule.gradebook_column = True
+    story.rule.save()
+    postback.ensure_credential_line_item(rule=story.rule)
+    SandboxLineItem.objects.filter(course=story.sandbox_course).update(published=True)
+    Award.objects.filter(pk=award.pk).update(postback_state=Award.PostbackState.PENDING)
+    real_post = AGSClient.post_score
+
+    def revoke_first(self, **kwargs):
+        if kwargs["score_given"] is not None:
+            monkeypatch.setattr(AGSClient, "post_score", real_post)
+            revoke_award(award=award, reason="Revoked meanwhile", actor="lti:1:teacher")
+        return real_post(self, **kwargs)
+
+    monkeypatch.setattr(AGSClient, "post_score", revoke_first)
+
+    postback.post_back_award(award_id=award.pk)
+
+    award.refresh_from_db()
+    assert award.state == Award.State.REVOKED
+    assert award.postback_state == Award.PostbackState.CLEARED, award.postback_error
+    assert _credential_results(story)[award.learner.sub].score_given is None
