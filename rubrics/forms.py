@@ -98,10 +98,16 @@ class CriterionForm(forms.Form):
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     points = forms.FloatField(min_value=0.01, initial=10, help_text="The column's maximum score")
     threshold = forms.FloatField(min_value=0, initial=5)
-    threshold_unit = forms.ChoiceField(choices=Criterion.ThresholdUnit.choices)
+    # Each select's initial is the option a browser submits for it untouched (the first), so a
+    # blank extra criterion form counts as unchanged and is skipped, not validated.
+    threshold_unit = forms.ChoiceField(
+        choices=Criterion.ThresholdUnit.choices, initial=Criterion.ThresholdUnit.POINTS
+    )
     required = forms.BooleanField(required=False, initial=True)
     weight = forms.FloatField(min_value=0, initial=1)
-    source = forms.ChoiceField(choices=Criterion.Source.choices, label="Evidence")
+    source = forms.ChoiceField(
+        choices=Criterion.Source.choices, initial=Criterion.Source.TOOL, label="Evidence"
+    )
     line_item = LineItemChoice(
         queryset=LineItem.objects.none(), required=False, label="Existing column"
     )
