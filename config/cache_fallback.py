@@ -28,7 +28,6 @@ Correctness across a switch (ADR 0050 explains the choices):
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 import time
@@ -193,6 +192,9 @@ class FallbackCache(BaseCache):
         if not answered:
             self.fallback.set(key, value, timeout, version=version)
             self._wrote_fallback(timeout)
+        elif self._fallback_may_hold_entries():
+            # An older value from an outage must not reappear when Redis evicts this one.
+            self.fallback.delete(key, version=version)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
         if key.startswith(self._single_use_prefixes):
@@ -255,6 +257,5 @@ class FallbackCache(BaseCache):
         self._health.pending_deletes.clear()
 
     def close(self, **kwargs) -> None:
-        for cache in (self.primary, self.fallback):
-            with contextlib.suppress(PRIMARY_ERRORS):
-                cache.close(**kwargs)
+        # Nothing of its own to close: Django closes the two configured caches itself.
+        pass

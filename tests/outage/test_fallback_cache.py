@@ -104,3 +104,15 @@ def test_counters_fall_back_too(redis_backed):
     redis_backed.start()
     back_on_redis()
     assert cache.incr("attempts") == 7  # Redis restarted empty: the database's count goes on
+
+
+def test_a_value_written_during_the_outage_does_not_outlive_a_newer_one(redis_backed):
+    redis_backed.kill()
+    cache.set("jwks", "old keys", 600)  # into the database
+    redis_backed.start()
+    back_on_redis()
+    cache.set("jwks", "new keys", 600)  # into Redis; the outage's copy goes
+    redis_backed.kill()  # and Redis loses it again
+    redis_backed.start()
+    back_on_redis()
+    assert cache.get("jwks") is None  # a miss, never the older value
