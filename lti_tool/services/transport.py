@@ -58,6 +58,9 @@ def send(method: str, url: str, *, adapter, **kwargs) -> requests.Response:
                 f"{exc} Credbridge calls only the hosts of the LMS registration.", url=url
             ) from exc
         except TooLarge as exc:
+            # Moodle sends a column's results in one answer: a very large course can need a
+            # larger OUTBOUND_MAX_BYTES (about 330 bytes a result).
+            log.warning("LMS call %s %s: %s (OUTBOUND_MAX_BYTES)", method, url, exc)
             raise MalformedResponse(f"The LMS answer was refused: {exc}", url=url) from exc
         except (DeadlineExceeded, Unreachable) as exc:
             last_problem = f"the LMS did not answer ({exc})"
