@@ -40,7 +40,7 @@ class ServiceError(Exception):
         head = ", ".join(parts) or "no answer"
         # Service URLs carry ids and paging (`limit` matters: see NotFound), never a token.
         where = f" from {self.url}" if self.url else ""
-        body = f"; the body starts: {self.excerpt}" if self.excerpt else "; empty body"
+        body = f"; the body starts: {self.excerpt}" if self.excerpt else ""
         return f"{head}{where}{body}"
 
 

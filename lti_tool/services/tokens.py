@@ -21,6 +21,7 @@ from lti_tool.platforms import get_adapter
 
 from .errors import AuthFailed, InvalidScope, MalformedResponse
 from .registration_health import flag_registration
+from .response_excerpt import excerpt, media_type
 from .transport import send
 
 log = logging.getLogger(__name__)
@@ -96,7 +97,10 @@ def get_access_token(*, platform, scopes) -> str:
     except ValueError:
         body = None
     if response.status_code != 200 or not isinstance(body, dict):
-        _refused(platform, response.status_code, body, wanted)
+        # What the endpoint answered goes with the error: a Moodle whose cURL blocks the
+        # tool's host answers token.php with an HTML 404 page (captures, item 14).
+        seen = {"content_type": media_type(response), "excerpt": excerpt(response)}
+        _refused(platform, response.status_code, body, wanted, seen=seen)
     access = body.get("access_token")
     if not isinstance(access, str) or not access:
         raise MalformedResponse(
@@ -113,7 +117,7 @@ def get_access_token(*, platform, scopes) -> str:
     return access
 
 
-def _refused(platform, status: int, body, wanted: tuple[str, ...]) -> None:
+def _refused(platform, status: int, body, wanted: tuple[str, ...], *, seen: dict) -> None:
     error = body.get("error", "") if isinstance(body, dict) else ""
     description = body.get("error_description", "") if isinstance(body, dict) else ""
     url = platform.auth_token_url
@@ -127,7 +131,7 @@ def _refused(platform, status: int, body, wanted: tuple[str, ...]) -> None:
             + ". An administrator must enable it in the LMS's tool registration."
         )
         flag_registration(platform=platform, reason=message)
-        raise InvalidScope(message, scope=missing, status=status, url=url)
+        raise InvalidScope(message, scope=missing, status=status, url=url, **seen)
     detail = error or f"HTTP {status}"
     message = (
         f"The LMS token endpoint refused the tool ({detail}). "
@@ -135,4 +139,4 @@ def _refused(platform, status: int, body, wanted: tuple[str, ...]) -> None:
     )
     log.warning("token endpoint of platform %s refused: %s %s", platform.pk, status, error)
     flag_registration(platform=platform, reason=message)
-    raise AuthFailed(message, status=status, url=url)
+    raise AuthFailed(message, status=status, url=url, **seen)

@@ -378,3 +378,19 @@ def test_a_column_the_listing_omits_but_that_still_answers_is_kept_with_a_warnin
     assert len(run.warnings) == 1 and "no longer names" in run.warnings[0]
     assert "Criterion 1" in run.warnings[0]
     assert run.unchanged_results == 4  # both columns still read
+
+
+def test_a_token_endpoint_answering_an_html_404_is_shown_with_its_words(env):
+    # Moodle refusing to call a blocked host (captures, item 14) answers token.php so.
+    lms, platform, course = env
+    seed(lms, learners=1, items=1)
+    lms.inject(
+        match="/token",
+        status=404,
+        body=MOODLE_PAGE,
+        headers={"Content-Type": "text/html; charset=utf-8"},
+        times=3,
+    )
+    run = sync_course(course=course)
+    assert run.outcome == "failed" and "refused" in run.error
+    assert run.detail.startswith("HTTP 404, text/html") and "out() on null" in run.detail
