@@ -103,7 +103,7 @@ def dynamic_registration(rig: Rig, admin, report: Report, log: AccessLog) -> int
         report.add(
             "approve_platform",
             "PASS" if done.returncode == 0 else "FAIL",
-            (done.stdout + done.stderr).strip()[:300],
+            (done.stdout if done.returncode == 0 else done.stdout + done.stderr).strip()[:300],
         )
     return type_id
 
@@ -235,11 +235,11 @@ def exclude_from_total(rig: Rig, teacher, course_id: int, item_id: int) -> str:
     """What Credbridge's setup page tells the teacher: Gradebook setup, "Override weight" of
     the credential column, weight 0, Save changes (Moodle's default Natural aggregation)."""
     teacher.goto(f"{rig.moodle_url}/grade/edit/tree/index.php?id={course_id}")
-    override = teacher.locator(f"input[name=weightoverride_{item_id}]")
+    override = teacher.locator(f"input[type=checkbox][name=weightoverride_{item_id}]")
     if not override.count():
         return "no weight override for the column on Gradebook setup"
     override.check()
-    teacher.locator(f"input[name=weight_{item_id}]").fill("0")
+    teacher.locator(f"input[name=weight_{item_id}]:not([type=hidden])").fill("0")
     teacher.get_by_role("button", name="Save changes").click()
     teacher.wait_for_load_state()
     return "weight of the credential column overridden to 0"

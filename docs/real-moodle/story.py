@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import requests  # noqa: E402
+from deep_linking import place_by_deep_linking  # noqa: E402
 from launching import Launch, goto, launch, with_lt  # noqa: E402
 from rig import AccessLog, Report, Rig, chromium, moodle_login  # noqa: E402
 from steps_moodle import (  # noqa: E402
@@ -56,6 +57,7 @@ def main() -> int:
         if dynamic_type:
             placed = place(rig, report, course_id, dynamic_type, "Credbridge (dynamic)")
             launch_step(rig, report, log, teacher, placed["embed"], "teacher1 (dynamic type)")
+        place_by_deep_linking(rig, teacher, course_id, type_id, report, log)
         cmids = place(rig, report, course_id, type_id, "Credbridge")
 
         def launch_as(page, who: str) -> Launch:
