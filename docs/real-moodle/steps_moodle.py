@@ -108,6 +108,47 @@ def dynamic_registration(rig: Rig, admin, report: Report, log: AccessLog) -> int
     return type_id
 
 
+def dynamic_update(rig: Rig, admin, type_id: int, report: Report, log: AccessLog) -> None:
+    """**Add LTI Advantage** again and, on Moodle's "existing tools" page, **Update** the
+    tool: Moodle's token then says reg-update, and whatever the tool POSTs to
+    openid-registration.php replaces the type's configuration (lti_update_type)."""
+    before = rig.lti("typeinfo", type=type_id)["type"]
+    log.mark()
+    admin.goto(f"{rig.moodle_url}/mod/lti/toolconfigure.php")
+    admin.fill("#tool-url", f"{rig.tool_url}/lti/register/")
+    admin.click("#tool-create-button")
+    time.sleep(5)
+    frame = next((f for f in admin.frames if f.parent_frame is not None), None)
+    update = frame.locator(f"button[data-href$='type={type_id}']") if frame else None
+    if update is None or not update.count():
+        report.add("register dynamic: Update", "FAIL", f"no Update: {_frame_text(frame)[:200]}")
+        return
+    update.click()
+    time.sleep(4)
+    frame = next((f for f in admin.frames if f.parent_frame is not None), frame)
+    name = frame.locator("input[name=name]")
+    if name.count() and not name.input_value():
+        name.fill("Credbridge test Moodle (update)")
+    if frame.locator("#register").count():
+        frame.locator("#register").click()
+        time.sleep(4)
+    said = _frame_text(frame)
+    rig.shot(admin, "dynreg-update")
+    after = rig.lti("typeinfo", type=type_id)["type"]
+    posted = [AccessLog.short(x) for x in log.since("openid-registration.php") if "POST" in x]
+    changed = {
+        k: (before[k], after[k])
+        for k in ("coursevisible", "timemodified", "clientid")
+        if before[k] != after[k]
+    }
+    report.add(
+        "register dynamic: Update",
+        "FAIL" if posted and changed and "nothing was changed" in said else "INFO",
+        f"Moodle answered {posted}; Moodle's type {type_id} changed {changed}; "
+        f"Credbridge said: {said[said.find('Credbridge already') :][:220]}",
+    )
+
+
 def _frame_text(frame) -> str:
     if frame is None:
         return "(no iframe)"

@@ -24,6 +24,7 @@ from rig import AccessLog, Report, Rig, chromium, moodle_login  # noqa: E402
 from steps_moodle import (  # noqa: E402
     criterion_items,
     dynamic_registration,
+    dynamic_update,
     exclude_from_total,
     manual_registration,
     show_in_activity_chooser,
@@ -49,6 +50,9 @@ def main() -> int:
         type_id = manual_registration(rig, report)
         for each in filter(None, (dynamic_type, type_id)):
             show_in_activity_chooser(rig, admin, each, report)
+        if dynamic_type:  # "Update" on Moodle's existing-tools page, then the chooser again
+            dynamic_update(rig, admin, dynamic_type, report, log)
+            show_in_activity_chooser(rig, admin, dynamic_type, report)
         course = rig.lti("course", shortname=args.course_shortname)
         course_id, users = course["course_id"], course["users"]
         report.add("course", "PASS", f"course {course_id} ({args.course_shortname}), ids {users}")
