@@ -72,7 +72,8 @@ def cross_site_cookie_possible(request: HttpRequest) -> bool:
 def _set_state_cookies(response: HttpResponse, request: HttpRequest, record) -> None:
     """The browser secret, in a cookie that can come back to a framed launch (SameSite=None;
     Secure) where browsers take one, and in a Lax cookie that comes back on a same-site
-    request (the top-level relay, `_relay`) and to clients that ignore Secure over http."""
+    request (the top-level relay, `_relay_may_help`) and to clients that ignore Secure over
+    http."""
     path = reverse("lti_tool:launch")
     common = {"max_age": LOGIN_TTL_S, "path": path, "httponly": True}
     if cross_site_cookie_possible(request):
@@ -126,7 +127,9 @@ def _login_params(request: HttpRequest) -> dict[str, str]:
 
 def _framable_anywhere(response: HttpResponse) -> HttpResponse:
     # The login and launch pages are transit pages (auto-submitted forms, the storage
-    # exchange, a refusal): nothing to click-jack. They must render inside the LMS iframe
+    # exchange, a refusal): nothing to click-jack. The one button, "open in a new window",
+    # posts the login parameters the framing page sent, which that page can post itself. They
+    # must render inside the LMS iframe
     # before we know every host a platform frames us from (Canvas: each school's own host,
     # learnt at the first launch), so they do not take the registered-platforms CSP.
     response["Content-Security-Policy"] = "frame-ancestors *"
@@ -192,7 +195,8 @@ def _login(request: HttpRequest) -> HttpResponse:
     # the platform's auth endpoint spends its (Moodle: single-use) lti_message_hint, whether
     # the launch can finish here or must restart in a top-level window (ADR 0002).
     cookie_possible = cross_site_cookie_possible(request)
-    probe = f"{record.state[:12]}"
+    # One probe per login: two launches framed at once must not read each other's.
+    probe = PROBE_COOKIE + record.state[:12]
     response = render(
         request,
         "lti_tool/login_frame.html",
@@ -204,7 +208,7 @@ def _login(request: HttpRequest) -> HttpResponse:
             "config": {
                 "framed": framed,
                 "plain_http": not cookie_possible,
-                "probe": f"{PROBE_COOKIE}={probe}",
+                "probe": f"{probe}=1",
                 "storage": {
                     "target": storage_target,
                     "origin": _origin_of(platform.auth_login_url),
@@ -220,8 +224,8 @@ def _login(request: HttpRequest) -> HttpResponse:
         # Readable by the page only if the browser keeps cookies in this frame; set with the
         # state cookie's own attributes, so it tells whether that one will come back.
         response.set_cookie(
-            PROBE_COOKIE,
             probe,
+            "1",
             max_age=60,
             path=reverse("lti_tool:login"),
             secure=True,
