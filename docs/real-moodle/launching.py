@@ -61,6 +61,12 @@ def _tool_frame(page, rig: Rig):
     for frame in page.frames:
         if frame.url.startswith(rig.tool_url):
             return frame
+    # A cross-site frame may be missing from page.frames: ask Moodle's iframe element.
+    element = page.locator("#contentframe")
+    if element.count():
+        frame = element.element_handle().content_frame()
+        if frame is not None and frame.url.startswith(rig.tool_url):
+            return frame
     return None
 
 

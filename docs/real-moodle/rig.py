@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -144,11 +145,58 @@ def chromium(rig: Rig, *, block_third_party_cookies: bool = True):
             browser.close()
 
 
+@contextmanager
+def chromium_allowing_third_party_cookies(rig: Rig):
+    """For contrast: one Chromium profile (a context) that accepts third-party cookies. The
+    managed policy applies to every Chromium on the machine, so this one runs in a mount
+    namespace of its own where an empty folder hides it (root and `unshare` needed)."""
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        executable = rig.chromium
+        if POLICY_FILE.exists():
+            if os.geteuid() != 0 or not shutil.which("unshare"):
+                raise RuntimeError("the managed policy can only be hidden as root with unshare")
+            empty = Path(tmp, "no-policies")
+            empty.mkdir()
+            wrapper = Path(tmp, "chromium-allowing-3pc")
+            wrapper.write_text(
+                "#!/bin/sh\n"
+                f"exec unshare -m -- sh -c 'mount --bind {empty} {POLICY_FILE.parent} && "
+                f'exec {rig.chromium} "$@"\' sh "$@"\n'
+            )
+            wrapper.chmod(0o755)
+            executable = str(wrapper)
+        profile = Path(tmp, "profile", "Default")
+        profile.mkdir(parents=True)
+        prefs = {"profile": {"cookie_controls_mode": 0, "block_third_party_cookies": False}}
+        (profile / "Preferences").write_text(json.dumps(prefs))
+        with sync_playwright() as p:
+            context = p.chromium.launch_persistent_context(
+                str(profile.parent),
+                executable_path=executable,
+                args=["--no-sandbox"],
+                ignore_https_errors=True,
+                viewport={"width": 1280, "height": 900},
+            )
+            try:
+                yield context
+            finally:
+                context.close()
+
+
 def moodle_login(rig: Rig, browser, username: str):
     """A fresh browser profile (context) signed in to Moodle as `username`; returns its page.
     The tool's certificate is self-signed: Chromium keeps its own trust store, so the context
     ignores certificate errors (Moodle's PHP trusts the certificate through the CA store)."""
-    context = browser.new_context(ignore_https_errors=True, viewport={"width": 1280, "height": 900})
+    if hasattr(browser, "new_context"):
+        context = browser.new_context(
+            ignore_https_errors=True, viewport={"width": 1280, "height": 900}
+        )
+    else:  # already a context (a persistent profile)
+        context = browser
     page = context.new_page()
     said = ""
     for _attempt in range(3):

@@ -20,7 +20,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import requests  # noqa: E402
 from deep_linking import place_by_deep_linking  # noqa: E402
 from launching import Launch, goto, launch, with_lt  # noqa: E402
-from rig import AccessLog, Report, Rig, chromium, moodle_login  # noqa: E402
+from rig import (  # noqa: E402
+    AccessLog,
+    Report,
+    Rig,
+    chromium,
+    chromium_allowing_third_party_cookies,
+    moodle_login,
+)
 from steps_moodle import (  # noqa: E402
     criterion_items,
     dynamic_registration,
@@ -103,7 +110,22 @@ def main() -> int:
             check_public_page(rig, report, award, revoked=True)
             check_postback(rig, report, course_id, users, grader, after_revoke=True)
         check_below_threshold(rig, report, students["student3"][1])
+    contrast_cookies_allowed(rig, report, log, cmids["embed"])
     return report.summary()
+
+
+def contrast_cookies_allowed(rig: Rig, report: Report, log: AccessLog, cmid: int) -> None:
+    """The same embedded activity in a Chromium that accepts third-party cookies: the launch
+    should finish inside Moodle's iframe, with no new window."""
+    try:
+        with chromium_allowing_third_party_cookies(rig) as context:
+            page = moodle_login(rig, context, "student2")
+            done = launch_step(rig, report, log, page, cmid, "student2 (cookies allowed)")
+    except RuntimeError as exc:
+        report.add("launch student2 (cookies allowed)", "INFO", f"not run: {exc}")
+        return
+    if done.ok and done.popup:
+        report.add("cookies allowed: stays in the iframe", "FAIL", "a new window was opened")
 
 
 def place(rig: Rig, report: Report, course_id: int, type_id: int, name: str) -> dict:
@@ -218,6 +240,12 @@ def check_public_page(rig: Rig, report: Report, award: str, revoked: bool = Fals
         f"/credentials/{award} {page.status_code}, .json {doc.status_code}: {verdict}",
     )
     report.note("checks: " + "; ".join(checks)[:400])
+    if doc.ok:
+        data = doc.json()
+        report.note(
+            f"issuer {data['issuer'].get('name')!r} ({data['issuer'].get('id')}); holder "
+            f"{data['credentialSubject'].get('name')!r}"
+        )
 
 
 def gradebook(rig: Rig, page, course_id: int, user_id: int) -> dict:
