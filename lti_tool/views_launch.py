@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from .content_security import new_nonce, page_policy
 from .launch_flow import complete_launch
 from .login_state import (
     LAX_COOKIE_PREFIX,
@@ -125,14 +126,16 @@ def _login_params(request: HttpRequest) -> dict[str, str]:
     return params
 
 
-def _framable_anywhere(response: HttpResponse) -> HttpResponse:
+def _framable_anywhere(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     # The login and launch pages are transit pages (auto-submitted forms, the storage
-    # exchange, a refusal): nothing to click-jack. The one button, "open in a new window",
-    # posts the login parameters the framing page sent, which that page can post itself. They
-    # must render inside the LMS iframe
-    # before we know every host a platform frames us from (Canvas: each school's own host,
-    # learnt at the first launch), so they do not take the registered-platforms CSP.
-    response["Content-Security-Policy"] = "frame-ancestors *"
+    # exchange, the new-window offer, a refusal): nothing to click-jack (the one button posts
+    # the login parameters the framing page sent, which that page can post itself). They must
+    # render inside the LMS iframe before we know every host a platform frames us from
+    # (Canvas: each school's own host, learnt at the first launch), so they are framable by
+    # any page; scripts still run only with this response's nonce.
+    nonce = getattr(request, "csp_nonce", "") or new_nonce()
+    request.csp_nonce = nonce
+    response["Content-Security-Policy"] = page_policy(nonce=nonce, frame_ancestors="*")
     return response
 
 
@@ -141,9 +144,9 @@ def _framable_anywhere(response: HttpResponse) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def login(request: HttpRequest) -> HttpResponse:
     try:
-        return _framable_anywhere(_login(request))
+        return _framable_anywhere(request, _login(request))
     except LaunchRefused as exc:
-        return _framable_anywhere(refusal_response(request, exc))
+        return _framable_anywhere(request, refusal_response(request, exc))
 
 
 def _login(request: HttpRequest) -> HttpResponse:
@@ -251,9 +254,9 @@ def _origin_of(url: str) -> str:
 @require_POST
 def launch(request: HttpRequest) -> HttpResponse:
     try:
-        return _framable_anywhere(_launch(request))
+        return _framable_anywhere(request, _launch(request))
     except LaunchRefused as exc:
-        return _framable_anywhere(refusal_response(request, exc))
+        return _framable_anywhere(request, refusal_response(request, exc))
 
 
 def _launch(request: HttpRequest) -> HttpResponse:

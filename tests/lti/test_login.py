@@ -242,3 +242,20 @@ def test_the_setting_defaults_to_off():
         check=True,
     )
     assert out.stdout.strip() == "False"
+
+
+def test_transit_pages_run_only_their_own_scripts(client, fake_platform):
+    """Framable by any LMS page, but script runs only with the response's nonce: markup that
+    slipped into a login parameter could not run."""
+    import re
+
+    response = client.post("/lti/login/", params(fake_platform), HTTP_SEC_FETCH_DEST="iframe")
+    policy = response["Content-Security-Policy"]
+    assert "frame-ancestors *" in policy
+    nonce = re.search(r"script-src 'self' 'nonce-([^']+)'", policy).group(1)
+    scripts = [
+        attrs
+        for attrs in re.findall(r"<script([^>]*)>", response.content.decode())
+        if 'type="application/json"' not in attrs  # data, not script
+    ]
+    assert scripts and all(f'nonce="{nonce}"' in attrs for attrs in scripts)
