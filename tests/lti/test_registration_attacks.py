@@ -246,3 +246,44 @@ def test_the_change_page_approves_with_one_button_and_only_by_post(client, serve
     assert pending.status == "active" and pending.approved_by == "op"
     page = client.get(f"/admin/lti_tool/platform/{pending.pk}/change/").content.decode()
     assert 'id="approve-platform"' not in page
+
+
+@pytest.mark.postgres  # SQLite's shared in-memory test database locks instead of waiting
+@pytest.mark.django_db(transaction=True)
+def test_two_registrations_of_one_platform_at_once_record_one(servers):
+    """Race two recordings of the same answer: one platform, the other refused (the unique
+    constraint backs the check)."""
+    import threading
+
+    from django.db import connection
+
+    from lti_tool.dynamic_registration import (
+        RegistrationError,
+        fetch_platform_configuration,
+        record_registration,
+    )
+
+    moodle = servers("moodle")
+    config = fetch_platform_configuration(
+        openid_configuration=moodle.config_url(), registration_token=TOKEN
+    )
+    answer = {"client_id": "same-client", "deployment_id": "1"}
+    barrier, outcomes = threading.Barrier(2), []
+
+    def record():
+        try:
+            barrier.wait()
+            record_registration(config=config, answer=answer, name="Racer")
+            outcomes.append("created")
+        except RegistrationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=record) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(outcomes) == ["created", "refused"]
+    assert Platform.objects.filter(client_id="same-client").count() == 1

@@ -11,7 +11,7 @@ import pytest
 from lms_sandbox.seed import connect_tool
 from lti_tool.models import Platform
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_registration_inside_the_lms_dialog(browser_page, live_server, settings):
