@@ -4,8 +4,9 @@ Scripts run only from the tool's own origin or inline with this response's nonce
 write `<script nonce="{{ request.csp_nonce }}">`), so markup injected into a page cannot run
 script even if escaping ever failed. Styles may be inline (the templates use style
 attributes; CSS cannot run script). Framing is for registered platforms only
-(`frame_ancestors`). Transit pages of the launch and the registration set their own policy
-(they must be framable before a platform's hosts are known) and are left as they are.
+(`frame_ancestors`). A response that already has a policy keeps it: the launch's transit
+pages use this one with `frame-ancestors *` (they must be framable before a platform's hosts
+are known), the registration pages name the registering platform.
 """
 
 from __future__ import annotations
