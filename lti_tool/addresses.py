@@ -8,6 +8,7 @@ unspecified ones never (ADR 0045).
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 import time
 from collections.abc import Iterable
@@ -46,6 +47,15 @@ def address_kind(address: str) -> str:
 
 
 _resolver = ThreadPoolExecutor(max_workers=4, thread_name_prefix="outbound-dns")
+
+
+def _new_resolver_after_fork() -> None:
+    # A forked worker (Celery prefork, gunicorn) inherits the pool but not its threads.
+    global _resolver
+    _resolver = ThreadPoolExecutor(max_workers=4, thread_name_prefix="outbound-dns")
+
+
+os.register_at_fork(after_in_child=_new_resolver_after_fork)
 
 
 def resolve(host: str, port: int, *, timeout: float) -> list[tuple]:

@@ -153,6 +153,14 @@ def _shutdown(sock: socket.socket) -> None:
 _local = threading.local()
 
 
+def _forget_connections_after_fork() -> None:
+    # Pooled connections must never be shared between a parent and its forked worker.
+    _local.__dict__.clear()
+
+
+os.register_at_fork(after_in_child=_forget_connections_after_fork)
+
+
 def _current() -> _Call:
     call = getattr(_local, "call", None)
     if call is None:
