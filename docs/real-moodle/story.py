@@ -109,6 +109,8 @@ def main() -> int:
             revoke(rig, t_launch, award, report)
             check_public_page(rig, report, award, revoked=True)
             check_postback(rig, report, course_id, users, grader, after_revoke=True)
+            revocation_sticks(rig, report, log, t_launch, students["student1"][1], award)
+            check_postback(rig, report, course_id, users, grader, after_revoke=True)
         check_below_threshold(rig, report, students["student3"][1])
     contrast_cookies_allowed(rig, report, log, cmids["embed"])
     return report.summary()
@@ -126,6 +128,24 @@ def contrast_cookies_allowed(rig: Rig, report: Report, log: AccessLog, cmid: int
         return
     if done.ok and done.popup:
         report.add("cookies allowed: stays in the iframe", "FAIL", "a new window was opened")
+
+
+def revocation_sticks(
+    rig: Rig, report: Report, log: AccessLog, teacher: Launch, learner: Launch, revoked: str
+) -> None:
+    """After the revocation (and its cleared score in Moodle), the teacher syncs again with
+    no grade changed: the learner must not get a new credential."""
+    sync_now(rig, teacher, report, log)
+    time.sleep(10)
+    goto(learner.surface, with_lt(f"{rig.tool_url}/learner/", learner.token))
+    found = set(re.findall(r"/credentials/([0-9a-f-]{36})", learner.surface.content()))
+    fresh = sorted(found - {revoked})
+    report.add(
+        "revocation sticks",
+        "FAIL" if fresh else "PASS",
+        f"after a sync with no grade changed, student1's page links credentials {sorted(found)}"
+        + (f": a new one was issued ({fresh[0]})" if fresh else ""),
+    )
 
 
 def place(rig: Rig, report: Report, course_id: int, type_id: int, name: str) -> dict:
