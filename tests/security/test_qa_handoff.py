@@ -197,3 +197,22 @@ def test_a_second_handoff_replaces_an_existing_console_session(world, browser):
     assert redeemed.status_code == 302
     user = User.objects.get(pk=browser.session["_auth_user_id"])
     assert user.username.startswith(f"lms-{world.platform.pk}-") and not user.is_superuser
+
+
+def test_a_revocation_from_a_handoff_session_names_the_lms_administrator(world, browser):
+    from awarding.models import Award
+
+    world.decide(world.learners[0], {"search": 9, "evaluate": 9})
+    award = world.award(world.learners[0])
+    admin = world.launch(world.instructor, "administrator")
+    _hand_off(browser, admin.token)
+    page = browser.get(f"/qa/awards/decisions/{world.decisions[world.learners[0].pk].pk}")
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+    done = browser.post(
+        f"/qa/awards/{award.uuid}/revoke",
+        {"reason": "Plagiarism confirmed", "csrfmiddlewaretoken": csrf},
+    )
+    assert done.status_code == 302
+    award.refresh_from_db()
+    assert award.state == Award.State.REVOKED
+    assert award.revoked_by == f"lti:{world.platform.pk}:{world.instructor.sub}"
