@@ -49,7 +49,10 @@ def launch_fields(*, verified: VerifiedLaunch, course_id, learner_id, roles) -> 
     }
 
 
-def complete_launch(*, request: HttpRequest, verified: VerifiedLaunch) -> HttpResponse:
+def complete_launch(
+    *, request: HttpRequest, verified: VerifiedLaunch, frame_id: str = ""
+) -> HttpResponse:
+    """`frame_id`: the launch runs in a window opened from the LMS's frame (frame_return.py)."""
     # Before anything is stored: wrong JSON types and NUL characters are refused (or, in
     # display text, removed) here rather than failing in the database.
     verified = replace(verified, claims=clean_launch_claims(verified.claims))
@@ -78,7 +81,7 @@ def complete_launch(*, request: HttpRequest, verified: VerifiedLaunch) -> HttpRe
             raise forbidden("not_instructor", "Only instructors can place Credbridge in a course.")
         cache.set(
             _DEEP_LINK_PREFIX + ctx.launch_id,
-            {"settings": verified.claims[DEEP_LINK_CLAIM]},
+            {"settings": verified.claims[DEEP_LINK_CLAIM], "frame_id": frame_id},
             TOKEN_MAX_AGE_S,
         )
         target = reverse("lti_tool:deep_link")
@@ -92,6 +95,12 @@ def complete_launch(*, request: HttpRequest, verified: VerifiedLaunch) -> HttpRe
 def deep_link_settings(launch: LaunchContext) -> dict | None:
     stored = cache.get(_DEEP_LINK_PREFIX + launch.launch_id)
     return stored["settings"] if stored else None
+
+
+def deep_link_frame(launch: LaunchContext) -> str:
+    """The LMS frame waiting for this deep linking response, if it left it ("" if not)."""
+    stored = cache.get(_DEEP_LINK_PREFIX + launch.launch_id)
+    return (stored or {}).get("frame_id", "")
 
 
 def forget_deep_link(launch: LaunchContext) -> None:

@@ -34,10 +34,16 @@ class LoginRecord:
     target_link_uri: str
     params: dict = field(default_factory=dict)  # the login parameters, as received
     storage_target: str = ""  # the platform's postMessage storage target, if offered
+    frame_id: str = ""  # the LMS frame this window's login was opened from (frame_return.py)
 
 
 def begin_login(
-    *, platform_id: int, target_link_uri: str, params: dict, storage_target: str = ""
+    *,
+    platform_id: int,
+    target_link_uri: str,
+    params: dict,
+    storage_target: str = "",
+    frame_id: str = "",
 ) -> LoginRecord:
     record = LoginRecord(
         state=secrets.token_urlsafe(24),
@@ -47,6 +53,7 @@ def begin_login(
         target_link_uri=target_link_uri,
         params=dict(params),
         storage_target=storage_target,
+        frame_id=frame_id,
     )
     cache.set(_PREFIX + record.state, asdict(record), LOGIN_TTL_S)
     return record

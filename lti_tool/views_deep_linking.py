@@ -10,8 +10,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from .deep_linking import Placement, accepts_line_items, accepts_resource_links, build_response_jwt
+from .frame_return import hand_back
 from .launch_csrf import launch_csrf
-from .launch_flow import deep_link_settings, forget_deep_link
+from .launch_flow import deep_link_frame, deep_link_settings, forget_deep_link
 from .models import Platform
 from .refusals import LaunchRefused, forbidden, refusal_response
 
@@ -72,11 +73,14 @@ def _deep_link(request: HttpRequest) -> HttpResponse:
             settings=settings,
             placement=placement,
         )
+        frame = deep_link_frame(launch)
         forget_deep_link(launch)  # one response per deep linking request
+        if frame:  # the LMS's frame posts it, where the LMS expects it
+            hand_back(frame, action=settings["deep_link_return_url"], jwt=token)
         return render(
             request,
             "lti_tool/deep_link_return.html",
-            {"return_url": settings["deep_link_return_url"], "jwt": token},
+            {"return_url": settings["deep_link_return_url"], "jwt": token, "handed_back": frame},
         )
     return render(
         request,

@@ -6,7 +6,7 @@ import logging
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .content_security import new_nonce, page_policy
+from .frame_return import new_frame_id, take, valid_frame_id
 from .launch_flow import complete_launch
 from .login_state import (
     LAX_COOKIE_PREFIX,
@@ -167,11 +168,14 @@ def _login(request: HttpRequest) -> HttpResponse:
         raise forbidden("foreign_target_link_uri", "The login is addressed to another tool.")
     storage_target = params.get("lti_storage_target", "")[:64]
     login_params = {k: v for k, v in params.items() if k != "lti_storage_target"}
+    source = request.POST if request.method == "POST" else request.GET
     record = begin_login(
         platform_id=platform.pk,
         target_link_uri=target,
         params=login_params,
         storage_target=storage_target,
+        # Set by our own frame page when it opened this window (frame_return.py).
+        frame_id=valid_frame_id(source.get("cb_frame", "")),
     )
     auth = {
         "scope": "openid",
@@ -198,6 +202,7 @@ def _login(request: HttpRequest) -> HttpResponse:
     # the platform's auth endpoint spends its (Moodle: single-use) lti_message_hint, whether
     # the launch can finish here or must restart in a top-level window (ADR 0002).
     cookie_possible = cross_site_cookie_possible(request)
+    frame_id = new_frame_id()
     # One probe per login: two launches framed at once must not read each other's.
     probe = PROBE_COOKIE + record.state[:12]
     response = render(
@@ -206,12 +211,14 @@ def _login(request: HttpRequest) -> HttpResponse:
         {
             "auth_action": platform.auth_login_url.split("?", 1)[0],
             "auth_fields": parse_qsl(urlsplit(auth_url).query),
-            "relaunch_fields": list(login_params.items()),
+            "relaunch_fields": [*login_params.items(), ("cb_frame", frame_id)],
             "plain_http": framed and not cookie_possible and not storage_target,
             "config": {
                 "framed": framed,
                 "plain_http": not cookie_possible,
                 "probe": f"{probe}=1",
+                "frame": frame_id,
+                "frame_return": reverse("lti_tool:frame_return"),
                 "storage": {
                     "target": storage_target,
                     "origin": _origin_of(platform.auth_login_url),
@@ -236,6 +243,17 @@ def _login(request: HttpRequest) -> HttpResponse:
         )
     _set_state_cookies(response, request, record)
     return response
+
+
+@csrf_exempt  # no cookie, no effect but handing over: the unguessable frame id authorises it
+@never_cache
+@require_POST
+def frame_return(request: HttpRequest) -> HttpResponse:
+    """Our frame page in the LMS asks for the Deep Linking response its window made."""
+    parked = take(request.POST.get("frame", "")[:64])
+    if parked is None:
+        return HttpResponse(status=204)
+    return JsonResponse(parked)
 
 
 def _storage_origin(platform_id: int) -> str:
@@ -317,7 +335,7 @@ def _launch(request: HttpRequest) -> HttpResponse:
     verified = CredbridgeMessageLaunch(
         request, record=record, tool_origins=tool_origins(request)
     ).verify()
-    response = complete_launch(request=request, verified=verified)
+    response = complete_launch(request=request, verified=verified, frame_id=record.frame_id)
     for prefix in (STATE_COOKIE_PREFIX, LAX_COOKIE_PREFIX):
         response.delete_cookie(prefix + state, path=reverse("lti_tool:launch"))
     return response

@@ -247,3 +247,30 @@ def test_a_login_started_elsewhere_cannot_be_completed_in_a_victims_browser(
     assert posts == ["POST", "POST"]
     refused = [r.getMessage() for r in caplog.records if r.getMessage().startswith("LTI refused")]
     assert refused and all("state_mismatch" in m for m in refused)
+
+
+def test_moodle_deep_linking_with_cookies_blocked_returns_the_choice_to_the_course_frame(
+    chromium_context, live_server, verified
+):
+    """Moodle opens "Select content" in a frame and expects the response in it
+    (contentitem_return.php hands it to its dialog through `parent`). The picker runs in the
+    new window; the signed response goes back to the frame, which posts it to the LMS."""
+    sp, course, _ = _sandbox(live_server, "moodle")
+    links_before = course.resource_links.count()
+    context = chromium_context(third_party_cookies=False)
+    page = context.pages[0] if context.pages else context.new_page()
+    page.goto(f"{sp.root}/course/{course.pk}/")
+    page.locator("#activity-chooser button[type=submit]").click()  # Add an activity: Credbridge
+    frame = page.frame_locator("iframe[name=moodle-tool-frame]")
+    button = frame.get_by_role("button", name="Open Credbridge in a new window")
+    button.wait_for(timeout=30_000)
+    with context.expect_page() as opened:
+        button.click()
+    window = opened.value
+    window.get_by_role("button", name="Place Credbridge").click(timeout=45_000)
+    # The LMS received the response in the course page's frame, not in the window.
+    frame.get_by_role("heading", name=f"Content added to {course.title}").wait_for(timeout=30_000)
+    tool_frame = next(f for f in page.frames if f.name == "moodle-tool-frame")
+    assert "/mod/lti/contentitem_return.php" in tool_frame.url
+    assert course.resource_links.count() == links_before + 1
+    assert window.locator("#deep-link-handed-back").is_visible()

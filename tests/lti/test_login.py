@@ -101,7 +101,9 @@ def _new_window_form(html: str) -> dict:
 
     form = lxml.html.fromstring(html).get_element_by_id("cb-new-window-form")
     assert form.get("action") == "/lti/login/" and form.get("target") == "_blank"
-    return {i.get("name"): i.get("value") for i in form.inputs if i.get("name")}
+    fields = {i.get("name"): i.get("value") for i in form.inputs if i.get("name")}
+    assert len(fields.pop("cb_frame")) == 32  # where a Deep Linking choice comes back
+    return fields
 
 
 def test_framed_login_over_plain_http_says_so_and_offers_a_window(client, fake_platform):
@@ -259,3 +261,23 @@ def test_transit_pages_run_only_their_own_scripts(client, fake_platform):
         if 'type="application/json"' not in attrs  # data, not script
     ]
     assert scripts and all(f'nonce="{nonce}"' in attrs for attrs in scripts)
+
+
+def test_the_window_login_remembers_its_frame_and_a_response_is_taken_once(client, fake_platform):
+    from lti_tool.frame_return import hand_back
+
+    frame = "f" * 32
+    response = client.post("/lti/login/", params(fake_platform, cb_frame=frame))
+    query = {k: v[0] for k, v in parse_qs(urlsplit(response["Location"]).query).items()}
+    assert load_login(query["state"]).frame_id == frame
+    assert client.post("/lti/login/frame-return/", {"frame": frame}).status_code == 204
+    hand_back(frame, action="https://lms.example.test/return", jwt="signed")
+    got = client.post("/lti/login/frame-return/", {"frame": frame})
+    assert got.status_code == 200
+    assert got.json() == {"action": "https://lms.example.test/return", "jwt": "signed"}
+    assert client.post("/lti/login/frame-return/", {"frame": frame}).status_code == 204
+    # A malformed frame id is neither stored nor looked up.
+    bad = client.post("/lti/login/", params(fake_platform, cb_frame="../x"))
+    bad_state = parse_qs(urlsplit(bad["Location"]).query)["state"][0]
+    assert load_login(bad_state).frame_id == ""
+    assert client.post("/lti/login/frame-return/", {"frame": "../x"}).status_code == 204
