@@ -96,11 +96,12 @@ def start_registration(*, platform: SandboxPlatform, registration_url: str) -> s
     )
 
 
-def token_from_request(request) -> str:
+def token_from_request(request, *, query: bool = True) -> str:
+    """The registration token from the Bearer header, else (when query) the query string."""
     auth = request.headers.get("Authorization", "")
     if auth.lower().startswith("bearer "):
         return auth[7:].strip()
-    return request.GET.get("registration_token", "")
+    return request.GET.get("registration_token", "") if query else ""
 
 
 # -- openid configuration -------------------------------------------------------------------

@@ -104,8 +104,14 @@ def registrations(request: HttpRequest, slug: str) -> HttpResponse:
         body = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError):
         body = None
+    in_query = get_flavour(platform).registration_token_in_query
+    token = token_from_request(request, query=in_query)
+    if not token and not in_query:
+        # mod/lti/openid-registration.php: no Bearer header is 401 'missing_registration_token'.
+        log.info("sandbox %s refused a registration: no registration token header", slug)
+        return HttpResponse("missing_registration_token", status=401, content_type="text/plain")
     try:
-        answer = register_tool(platform=platform, token=token_from_request(request), body=body)
+        answer = register_tool(platform=platform, token=token, body=body)
     except RegistrationRefused as err:
         log.info("sandbox %s refused a registration: %s", slug, err.body)
         if isinstance(err.body, str):

@@ -90,6 +90,10 @@ class Flavour:
     def login_initiation_fields(self, *, launch, hint_value: str) -> dict:
         raise NotImplementedError
 
+    # Whether the registration POST also takes the token from a ?registration_token= query
+    # parameter; otherwise only from the Authorization: Bearer header.
+    registration_token_in_query = True
+
     # Moodle spends the hint as soon as auth.php has read it, even when a later check fails.
     spends_hint_before_checks = False
     wrong_login_hint_error = "login_required"

@@ -125,6 +125,10 @@ class MoodleFlavour(Flavour):
             return None
         return launchid
 
+    # mod/lti/openid-registration.php reads the token only from the Authorization: Bearer
+    # header; without one it answers 401 'missing_registration_token', whatever the query says.
+    registration_token_in_query = False
+
     # mod/lti/auth.php reads $SESSION->$launchid and unset()s it before checking the client id
     # and the login hint, so any answer spends it; a wrong login_hint is 'access_denied'.
     spends_hint_before_checks = True

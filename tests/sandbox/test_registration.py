@@ -98,6 +98,17 @@ def test_registration_refusals(sp, live_server, http):
     assert r.status_code == (422 if sp.flavour == "canvas" else 400)
 
 
+def test_moodle_reads_the_registration_token_only_from_the_header(moodle, live_server, http):
+    # mod/lti/openid-registration.php takes the token from the Authorization header alone.
+    _, config_url, token = _start(moodle, live_server)
+    endpoint = moodle.root + "/mod/lti/openid-registration.php"
+    r = http.post(endpoint, params={"registration_token": token}, json=_body(live_server))
+    assert r.status_code == 401 and r.text == "missing_registration_token"
+    # The token was not spent by the refused attempt: the proper request still registers.
+    ok = http.post(endpoint, json=_body(live_server), headers={"Authorization": f"Bearer {token}"})
+    assert ok.status_code == 200, ok.text
+
+
 def test_canvas_refuses_unknown_scopes(canvas, live_server, http):
     _, config_url, token = _start(canvas, live_server)
     r = http.post(
