@@ -70,8 +70,8 @@ def _plain_words(exc: ServiceError) -> str:
         return "The LMS did not answer properly; the sync will try again."
     if isinstance(exc, MalformedResponse):
         return (
-            f"{exc.message.removesuffix('; it was rejected.')}: Credbridge could not read it, "
-            "so that page was not stored and the sync stopped."
+            f"{exc.message.removesuffix('; it was rejected.').rstrip('.')}: Credbridge "
+            "could not read it, so that page was not stored and the sync stopped."
         )
     if isinstance(exc, PaginationLoop):
         return "The LMS kept sending pages in a loop; the sync was stopped."
