@@ -284,3 +284,14 @@ def exclude_from_total(rig: Rig, teacher, course_id: int, item_id: int) -> str:
     teacher.get_by_role("button", name="Save changes").click()
     teacher.wait_for_load_state()
     return "weight of the credential column overridden to 0"
+
+
+def delete_column(rig: Rig, teacher, course_id: int, item_id: int) -> bool:
+    """Gradebook setup → the column's menu → Delete (grade/edit/tree/index.php, 'delete')."""
+    teacher.goto(f"{rig.moodle_url}/grade/edit/tree/index.php?id={course_id}")
+    sesskey = teacher.evaluate("() => M.cfg.sesskey")
+    teacher.goto(
+        f"{rig.moodle_url}/grade/edit/tree/index.php?id={course_id}&action=delete"
+        f"&eid=ig{item_id}&sesskey={sesskey}&confirm=1"
+    )
+    return all(i["id"] != item_id for i in rig.lti("items", course=course_id)["items"])

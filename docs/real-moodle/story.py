@@ -30,6 +30,7 @@ from rig import (  # noqa: E402
 )
 from steps_moodle import (  # noqa: E402
     criterion_items,
+    delete_column,
     dynamic_registration,
     dynamic_update,
     exclude_from_total,
@@ -112,6 +113,8 @@ def main() -> int:
             revocation_sticks(rig, report, log, t_launch, students["student1"][1], award)
             check_postback(rig, report, course_id, users, grader, after_revoke=True)
         check_below_threshold(rig, report, students["student3"][1])
+        if award:
+            column_deleted(rig, report, log, grader, course_id, items, t_launch, students)
     contrast_cookies_allowed(rig, report, log, cmids["embed"])
     return report.summary()
 
@@ -145,6 +148,42 @@ def revocation_sticks(
         "FAIL" if fresh else "PASS",
         f"after a sync with no grade changed, student1's page links credentials {sorted(found)}"
         + (f": a new one was issued ({fresh[0]})" if fresh else ""),
+    )
+
+
+def column_deleted(
+    rig: Rig,
+    report: Report,
+    log: AccessLog,
+    grader,
+    course_id: int,
+    items: list[dict],
+    teacher: Launch,
+    students: dict,
+) -> None:
+    """The teacher deletes the criterion's column in Moodle, then syncs: the dashboard should
+    say so, and the revoked learner must get nothing new."""
+    gone = delete_column(rig, grader, course_id, items[0]["id"])
+    log.mark()
+    sync_now(rig, teacher, report, log)
+    time.sleep(8)
+    moodle = [AccessLog.short(x) for x in log.since("services.php")]
+    page = teacher.surface
+    goto(page, with_lt(f"{rig.tool_url}/course/", teacher.token))
+    text = " ".join(page.inner_text("body").split())
+    told = any(w in text.lower() for w in ("deleted", "no longer", "missing", "removed"))
+    report.add(
+        "column deleted in Moodle: dashboard says so",
+        "PASS" if gone and told else "FAIL",
+        f"column {items[0]['id']} deleted: {gone}; Moodle answered {moodle}",
+    )
+    learner = students["student1"][1]
+    goto(learner.surface, with_lt(f"{rig.tool_url}/learner/", learner.token))
+    found = re.findall(r"/credentials/([0-9a-f-]{36})", learner.surface.content())
+    report.add(
+        "column deleted in Moodle: nothing issued",
+        "FAIL" if found else "PASS",
+        f"student1's page links credentials {sorted(set(found))}",
     )
 
 
