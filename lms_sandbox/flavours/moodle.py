@@ -286,6 +286,10 @@ class MoodleFlavour(Flavour):
             return Window(offset=offset, limit=limit)
         default = platform.page_size or None
         limit = positive_int(request.GET.get("limit"), name="limit", default=default, minimum=1)
+        if limit is None:
+            # Without `limit`, `from` is ignored too: gradebookservices.php get_lineitems
+            # slices only when limit > 0; contextmemberships.php sets from to 0.
+            return Window(offset=0, limit=None)
         offset = positive_int(request.GET.get("from"), name="from", default=0) or 0
         return Window(offset=offset, limit=limit)
 

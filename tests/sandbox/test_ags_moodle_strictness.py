@@ -90,3 +90,16 @@ def test_moodle_media_types_are_matched_exactly(moodle_course, http, accept, sta
     assert r.status_code == status, r.text
     if status == 400:
         assert r.json()["reason"].startswith("No handler found for")
+
+
+def test_moodle_ignores_from_without_limit_on_line_items_and_rosters(moodle_course, http):
+    from lms_sandbox.flavours.base import MT_MEMBERSHIPS
+
+    sp = moodle_course.platform
+    fl, svc = get_flavour(sp), Svc(http, sp)
+    every = svc.get(fl.memberships_url(moodle_course), MT_MEMBERSHIPS).json()["members"]
+    skipped = svc.get(f"{fl.memberships_url(moodle_course)}?from=2", MT_MEMBERSHIPS)
+    assert skipped.json()["members"] == every and "Link" not in skipped.headers
+    listed = svc.get(fl.lineitems_url(moodle_course, {"from": 1}), MT_LINEITEMS).json()
+    assert listed == svc.get(fl.lineitems_url(moodle_course), MT_LINEITEMS).json()
+    assert len(listed) >= 1
