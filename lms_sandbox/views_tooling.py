@@ -6,6 +6,7 @@ import json
 import logging
 
 import jwt
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
@@ -33,25 +34,31 @@ def _dl_refused(request, platform, err: DeepLinkRefused) -> HttpResponse:
     return error_page(request, err.message, 400)
 
 
-def _accept(request, platform, course, state: str, *, strict: bool, publish: bool):
+def _accept(
+    request, platform, course, state: str, *, strict: bool, publish: bool, place: bool = True
+):
+    """`place` False: the response is checked, but nothing reaches the course."""
     token = request.POST.get("JWT", "")
     if not token:
         return _dl_refused(request, platform, DeepLinkRefused("jwt", "JWT is missing"))
     try:
-        outcome = accept_response(
-            platform=platform,
-            course=course,
-            state=state,
-            token=token,
-            strict=strict,
-            publish_line_items=publish,
-        )
+        with transaction.atomic():
+            outcome = accept_response(
+                platform=platform,
+                course=course,
+                state=state,
+                token=token,
+                strict=strict,
+                publish_line_items=publish,
+            )
+            if not place:
+                transaction.set_rollback(True)
     except DeepLinkRefused as err:
         return _dl_refused(request, platform, err)
     return render(
         request,
         "lms_sandbox/deep_link_done.html",
-        {"platform": platform, "course": course, "outcome": outcome},
+        {"platform": platform, "course": course, "outcome": outcome, "lost": not place},
     )
 
 
@@ -62,8 +69,18 @@ def moodle_deep_link_return(request: HttpRequest, slug: str) -> HttpResponse:
     course = SandboxCourse.objects.filter(platform=platform, pk=request.GET.get("course") or 0)
     if not course.exists() or request.GET.get("id") != platform.type_id:
         return error_page(request, "Unknown course or tool type.", 400)
+    # mod/lti/amd/src/contentitem_return.js hands the content to `parent`, the "Select content"
+    # dialog of the activity form, which Moodle saves only with that form. Opened top level
+    # (a window of its own) the page has no parent to fill: Moodle answers 200, places nothing.
+    top_level = request.headers.get("Sec-Fetch-Dest") == "document"
     return _accept(
-        request, platform, course.get(), request.GET.get("sesskey", ""), strict=True, publish=True
+        request,
+        platform,
+        course.get(),
+        request.GET.get("sesskey", ""),
+        strict=True,
+        publish=True,
+        place=not top_level,
     )
 
 

@@ -168,3 +168,30 @@ def test_return_without_a_deep_linking_launch_is_refused(moodle_course, http):
     sp = moodle_course.platform
     url = get_flavour(sp).deep_link_return_url(moodle_course, str(uuid.uuid4()))
     assert http.post(url, data={"JWT": _response_jwt(sp)}).status_code == 400
+
+
+def test_moodle_places_nothing_when_its_return_page_opens_top_level(moodle_course, http):
+    """contentitem_return.js hands the content to `parent` (the activity form's dialog): a
+    response posted in a window of its own is accepted (200) and lost."""
+    url = _dl_launch(http, moodle_course)[
+        "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+    ]["deep_link_return_url"]
+    before = moodle_course.resource_links.count()
+    r = http.post(
+        url,
+        data={"JWT": _response_jwt(moodle_course.platform)},
+        headers={"Sec-Fetch-Dest": "document"},
+    )
+    assert r.status_code == 200 and 'id="deep-link-lost"' in r.text
+    assert moodle_course.resource_links.count() == before
+    assert not DeepLinkPlacement.objects.filter(course=moodle_course).exists()
+    # In the dialog (a frame) the same kind of response is placed.
+    url = _dl_launch(http, moodle_course)[
+        "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+    ]["deep_link_return_url"]
+    r = http.post(
+        url,
+        data={"JWT": _response_jwt(moodle_course.platform)},
+        headers={"Sec-Fetch-Dest": "iframe"},
+    )
+    assert r.status_code == 200 and moodle_course.resource_links.count() == before + 2
