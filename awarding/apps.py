@@ -12,7 +12,14 @@ class AwardingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from lti_tool.launch_hooks import register_landings
+
         from . import receivers
+
+        # A launch lands on our pages; lti_tool only knows their URL names through this.
+        register_landings(
+            instructor="awarding:instructor_dashboard", learner="awarding:learner_home"
+        )
 
         connections = (
             ("assessments.signals", "learners_changed", receivers.on_learners_changed),

@@ -12,7 +12,6 @@ import contextlib
 import secrets
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import requests
@@ -38,15 +37,6 @@ CRITERIA = (
     ("create", "Developing digital content", 20, 12, "3.1"),
     ("privacy", "Protecting personal data and privacy", 10, 5, "4.2"),
 )
-
-
-@dataclass
-class DemoCourse:
-    sandbox_platform: object
-    platform: Platform
-    sandbox_course: object
-    course: Course
-    rule: AwardingRule | None = None
 
 
 @contextlib.contextmanager

@@ -75,10 +75,6 @@ class Achievement(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def is_shared(self) -> bool:
-        return self.course_id is None
-
 
 class AwardingRule(models.Model):
     """Course + achievement + rubric: the rubric's *active* version is what is evaluated."""

@@ -16,7 +16,6 @@ from django.utils import timezone
 from . import dispatch
 from .decide import evaluate_learners
 from .models import Award, AwardingRule
-from .rules import active_rules, course_learner_ids
 
 log = logging.getLogger(__name__)
 _DB_ERRORS = (OperationalError, InterfaceError)
@@ -37,16 +36,6 @@ def evaluate_learners_task(self, *, rule_id: int, learner_ids: list[int], trigge
         "flagged": len(report.flagged),
         "skipped": report.skipped_reason,
     }
-
-
-@shared_task(bind=True, autoretry_for=_DB_ERRORS, max_retries=8, **_COMMON)
-def evaluate_course_task(self, *, course_id: int, trigger: str) -> int:
-    """Evaluate every learner of a course against every active rule (e.g. 'Re-evaluate')."""
-    learner_ids = course_learner_ids(course_id=course_id)
-    return sum(
-        dispatch.enqueue_evaluation(rule_id=rule.pk, learner_ids=learner_ids, trigger=trigger)
-        for rule in active_rules(course_id=course_id)
-    )
 
 
 @shared_task(bind=True, autoretry_for=_DB_ERRORS, max_retries=8, **_COMMON)

@@ -11,10 +11,9 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from assessments.launches import record_launch
-
 from .launch_claims import clean_launch_claims
 from .launch_context import TOKEN_MAX_AGE_S, LaunchContext, start_launch_session
+from .launch_hooks import landings, launch_recorder
 from .message_launch import LTI, VerifiedLaunch
 from .refusals import forbidden
 from .roles import map_roles
@@ -58,7 +57,7 @@ def complete_launch(
     verified = replace(verified, claims=clean_launch_claims(verified.claims))
     note_foreign_service_hosts(platform=verified.platform, claims=verified.claims)
     roles = map_roles(verified.claims.get(LTI + "roles") or [])
-    course, learner = record_launch(
+    course, learner = launch_recorder()(
         platform=verified.platform, claims=verified.claims, roles=sorted(roles)
     )
     ctx = start_launch_session(
@@ -86,9 +85,9 @@ def complete_launch(
         )
         target = reverse("lti_tool:deep_link")
     elif ctx.is_instructor:
-        target = reverse("awarding:instructor_dashboard")
+        target = reverse(landings().instructor)
     else:
-        target = reverse("awarding:learner_home")
+        target = reverse(landings().learner)
     return HttpResponseRedirect(f"{target}?{urlencode({'lt': ctx.token})}")
 
 

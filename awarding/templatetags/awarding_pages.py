@@ -40,11 +40,3 @@ def score(value: object) -> str:
     except (TypeError, ValueError):
         return str(value)
     return f"{number:g}" if number == round(number, 2) else f"{number:.2f}"
-
-
-@register.filter
-def get_item(mapping: object, key: object) -> object:
-    """Dictionary lookup with a variable key (rows × criteria tables)."""
-    if isinstance(mapping, dict):
-        return mapping.get(key)
-    return None
