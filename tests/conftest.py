@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.celery_conf import celery_conf
+
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -108,21 +110,19 @@ def celery_worker(transactional_db, live_server):
         env=env,
         start_new_session=True,
     )
-    old = app.conf.task_always_eager
-    app.conf.task_always_eager = False
     try:
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                if app.control.ping(timeout=0.5):
-                    break
-            except Exception:
-                pass
-            if proc.poll() is not None:
-                pytest.fail("celery worker exited at start")
-        yield proc
+        with celery_conf(task_always_eager=False):
+            deadline = time.time() + 30
+            while time.time() < deadline:
+                try:
+                    if app.control.ping(timeout=0.5):
+                        break
+                except Exception:
+                    pass
+                if proc.poll() is not None:
+                    pytest.fail("celery worker exited at start")
+            yield proc
     finally:
-        app.conf.task_always_eager = old
         # A test may have killed the worker itself (a crash under test): nothing to stop.
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.celery_conf import celery_conf
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -112,18 +114,5 @@ def fallback_caches(url: str, *, retry_after_s: float = 0.5) -> dict:
 @contextlib.contextmanager
 def celery_broker(url: str) -> Iterator[None]:
     """Tasks are sent to the broker at `url` (not run in-process) inside the block."""
-    from config.celery import app
-
-    def reset_pools() -> None:
-        # What Celery itself does after a fork: the next send opens a pool for the new URL.
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    old = (app.conf.broker_url, app.conf.task_always_eager)
-    app.conf.broker_url, app.conf.task_always_eager = url, False
-    reset_pools()
-    try:
+    with celery_conf(broker_url=url, task_always_eager=False):
         yield
-    finally:
-        app.conf.broker_url, app.conf.task_always_eager = old
-        reset_pools()
