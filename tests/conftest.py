@@ -140,6 +140,22 @@ def chromium_path() -> str:
     return path
 
 
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server (same address options), on a server that finishes its
+    request threads before it stops (tests/live_server.py says why)."""
+    from tests.live_server import start_live_server
+
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = start_live_server(addr)
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def browser_page(chromium_path, live_server):
     """A Playwright page in Debian's headless Chromium (never a downloaded browser)."""
