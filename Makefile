@@ -27,8 +27,10 @@ demo: install
 test: install
 	LMS_SANDBOX=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# lint-imports checks the layers of ADR 0005 (contracts in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: install
 	@set -e; for script in bench/*.py; do echo "== $$script"; LMS_SANDBOX=1 $(BIN)/python $$script; done

@@ -136,7 +136,7 @@ def clear_queue() -> None:
 
 def grade_everyone(*, sandbox_course, users, fraction: float = 0.9) -> None:
     """The teacher's gradebook: every learner above every threshold, in one go."""
-    from awarding import demo
+    from demo import steps as demo
     from lms_sandbox.models import SandboxLineItem, SandboxResult
 
     now = timezone.now()
@@ -160,7 +160,7 @@ def grade_everyone(*, sandbox_course, users, fraction: float = 0.9) -> None:
 
 
 def prepare_course(*, sandbox_platform, platform, qa, title: str, learners: int):
-    from awarding import demo
+    from demo import steps as demo
     from lms_sandbox.seed import seed_course
 
     sandbox_course = seed_course(platform=sandbox_platform, title=title, learners=learners)
@@ -217,8 +217,8 @@ def throughput_run(*, course, rule, expected: int, workers: int, env: dict) -> d
 def grade_to_credential(*, sandbox_platform, platform, qa, env: dict) -> float:
     """A learner graded in the LMS opens the tool: seconds until their credential exists."""
     from assessments.sync import sync_course
-    from awarding import demo
     from awarding.models import Award
+    from demo import steps as demo
 
     sandbox_course, course, rule = prepare_course(
         sandbox_platform=sandbox_platform, platform=platform, qa=qa, title="Latency", learners=3
@@ -269,7 +269,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--learners", type=int, default=1000)
     args = parser.parse_args()
-    from awarding import demo
+    from demo import steps as demo
 
     # Served requests run in short-lived threads: their connections must not outlive them.
     for db in settings.DATABASES.values():

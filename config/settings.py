@@ -71,7 +71,8 @@ INSTALLED_APPS = [
     "axes",
 ]
 if LMS_SANDBOX:
-    INSTALLED_APPS.append("lms_sandbox")
+    # The demo drives the sandbox LMS: neither is installed in production (ADR 0005).
+    INSTALLED_APPS += ["lms_sandbox", "demo"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -15,10 +15,10 @@ import requests
 
 from assessments.sync import sync_course
 from audit.models import AuditEvent
-from awarding import demo
 from awarding.models import Award
 from awarding.revoke import revoke_award
 from awarding.tasks import sweep_awards_task
+from demo import steps as demo
 from lms_sandbox.browserless import follow_launch, form_fields
 from lms_sandbox.models import SandboxLineItem, SandboxResult
 from lms_sandbox.seed import launch_url

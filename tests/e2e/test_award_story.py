@@ -5,10 +5,10 @@ import json
 import pytest
 
 from assessments.sync import sync_course
-from awarding import demo
 from awarding.models import Award
 from awarding.tasks import sweep_awards_task
 from credentials.verification import verify_credential
+from demo import steps as demo
 from lms_sandbox.models import SandboxLineItem
 
 from .story import PASS, PLAN, check_outcome, set_up, wait_for

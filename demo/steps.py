@@ -21,13 +21,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import Course
+from awarding.models import Achievement, AchievementType, AwardingRule
 from lti_tool.models import Platform
 from rubrics import editing, workflow
 from rubrics.actors import Actor, actor_from_user
 from rubrics.models import QA_GROUP, Competence, QAScope, Rubric
 from rubrics.spec import LevelSpec
-
-from .models import Achievement, AchievementType, AwardingRule
 
 COURSE_TITLE = "Digital Skills for Everyone"
 ACHIEVEMENT_NAME = "Digital Content Creator"

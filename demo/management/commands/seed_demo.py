@@ -12,8 +12,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
-from awarding import demo
 from awarding.models import Award
+from demo import steps as demo
 
 
 class Command(BaseCommand):
