@@ -136,7 +136,10 @@ def chromium(rig: Rig, *, block_third_party_cookies: bool = True):
 
     if block_third_party_cookies and not POLICY_FILE.exists():
         print(f"note: {POLICY_FILE} is missing; relying on headless Chromium's own blocking")
-    args = ["--no-sandbox"]
+    # Frames of other sites in their own processes (site isolation) are sometimes not attached
+    # to Playwright, and then neither their content nor the windows they open are seen; in
+    # one process they are. Cookies are blocked the same either way.
+    args = ["--no-sandbox", "--disable-features=IsolateOrigins,site-per-process"]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=rig.chromium, args=args)
         try:

@@ -3,6 +3,7 @@ Advantage" dialog, and manually), the activity-chooser setting, and the gradeboo
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 
@@ -37,12 +38,7 @@ def dynamic_registration(rig: Rig, admin, report: Report, log: AccessLog) -> int
     admin.goto(f"{rig.moodle_url}/mod/lti/toolconfigure.php")
     admin.fill("#tool-url", f"{rig.tool_url}/lti/register/")
     admin.click("#tool-create-button")
-    frame = None
-    for _ in range(30):
-        frame = next((f for f in admin.frames if f.parent_frame is not None), None)
-        if frame is not None and frame.url not in ("", "about:blank"):
-            break
-        time.sleep(0.5)
+    frame = _dialog_frame(admin)
     time.sleep(2)
     text = _frame_text(frame)
     if frame is not None and "existing tools" in text:
@@ -117,9 +113,11 @@ def dynamic_update(rig: Rig, admin, type_id: int, report: Report, log: AccessLog
     admin.goto(f"{rig.moodle_url}/mod/lti/toolconfigure.php")
     admin.fill("#tool-url", f"{rig.tool_url}/lti/register/")
     admin.click("#tool-create-button")
-    time.sleep(5)
-    frame = next((f for f in admin.frames if f.parent_frame is not None), None)
+    frame = _dialog_frame(admin)
     update = frame.locator(f"button[data-href$='type={type_id}']") if frame else None
+    if update is not None:
+        with contextlib.suppress(Exception):
+            update.wait_for(timeout=15_000)
     if update is None or not update.count():
         report.add("register dynamic: Update", "FAIL", f"no Update: {_frame_text(frame)[:200]}")
         return
@@ -147,6 +145,17 @@ def dynamic_update(rig: Rig, admin, type_id: int, report: Report, log: AccessLog
         f"Moodle answered {posted}; Moodle's type {type_id} changed {changed}; "
         f"Credbridge said: {said[said.find('Credbridge already') :][:220]}",
     )
+
+
+def _dialog_frame(admin, seconds: float = 20):
+    """The iframe Moodle's "Add LTI Advantage" opens, once it has loaded something."""
+    frame, deadline = None, time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        frame = next((f for f in admin.frames if f.parent_frame is not None), None)
+        if frame is not None and frame.url not in ("", "about:blank"):
+            return frame
+        time.sleep(0.5)
+    return frame
 
 
 def _frame_text(frame) -> str:
