@@ -5,8 +5,8 @@ a test never set keeps following settings (and pytest-django's `settings` fixtur
 `app.conf.KEY = old` on the way out would instead pin, for the rest of the run, whatever the
 key read at the time -- often a value the test itself had put into settings, such as the broker
 URL of a redis-server the test has since killed. So a key that was not set on the app before is
-removed again, and the kombu pools, which keep the broker URL they were opened with, are
-closed and dropped both ways.
+removed again, and the app's kombu pools, which keep the broker URL they were opened with,
+are dropped both ways.
 """
 
 from __future__ import annotations
@@ -17,12 +17,15 @@ from typing import Any
 
 
 def drop_broker_pools(app: Any) -> None:
-    """Close the app's broker connection and producer pools; the next send opens new ones."""
-    producers, app.amqp._producer_pool = app.amqp._producer_pool, None
-    connections, app._pool = app._pool, None
-    for pool in (producers, connections):
-        if pool is not None:
-            pool.force_close_all()
+    """Let go of the app's broker pools (what Celery does after a fork): the next send takes
+    the pools for the broker URL of then.
+
+    They are not closed: both come from kombu's process-wide registry (kombu.pools, one pool per
+    broker URL), which hands the same pool out again for that URL, so a closed one would make
+    every later send fail ("Acquire on closed pool").
+    """
+    app.amqp._producer_pool = None
+    app._pool = None
 
 
 @contextlib.contextmanager

@@ -18,3 +18,14 @@ def test_the_app_follows_settings_again_after_the_block(settings):
     assert app.conf.broker_url == "memory://"
     assert app.conf.task_always_eager is True
     assert app._pool is None  # the next send opens a pool on the current URL
+
+
+def test_tasks_can_still_be_sent_after_the_block():
+    from config.celery import app
+
+    with app.producer_or_acquire():
+        pass  # the process-wide producer pool for this broker now exists
+    with celery_conf(task_always_eager=False):
+        pass
+    with app.producer_or_acquire() as producer:
+        assert producer is not None
