@@ -130,6 +130,7 @@ def post_back_award(*, award_id: int) -> PostbackOutcome:
     if not _score_possible(award):
         return PostbackOutcome(Award.PostbackState.NOT_POSSIBLE)
     _set(award_id, postback_attempts=F("postback_attempts") + 1)
+    item = None
     try:
         item = ensure_credential_line_item(rule=award.rule)
         _client(award.course).post_score(
@@ -139,6 +140,15 @@ def post_back_award(*, award_id: int) -> PostbackOutcome:
             score_maximum=1,
             comment=f"Credential issued: {credential_url(award)}",
         )
+    except errors.NotFound as exc:
+        if item is not None:
+            # A column the LMS confirms deleted is recreated on the next try; an unconfirmed
+            # 404 is only a failed try (recreating would add a second column to the total).
+            try:
+                _confirm_gone(award=award, item=item)
+            except errors.ServiceError as check:
+                return _refused(award=award, exc=check)
+        return _failed(award=award, exc=exc)
     except errors.ServiceError as exc:
         return _refused(award=award, exc=exc)
     posted = Award.objects.filter(
@@ -196,11 +206,16 @@ def _clear_score(award: Award, *, again: bool = False) -> PostbackOutcome:
             activity_progress="Initialized",
             grading_progress="NotReady",
         )
-    except errors.NotFound:
+    except errors.NotFound as exc:
+        try:
+            gone = _confirm_gone(award=award, item=item)
+        except errors.ServiceError as check:
+            return _refused(award=award, exc=check)
+        if not gone:
+            return _failed(award=award, exc=exc)  # the column is there: try again later
         # The column is gone from the LMS, and with it the score.
-        LineItem.objects.filter(pk=item.pk).update(deleted_in_lms=True)
     except errors.ServiceError as exc:
-        return _refused(award=award, exc=exc, recreate_column=False)
+        return _refused(award=award, exc=exc)
     _set(
         award.pk,
         postback_state=Award.PostbackState.CLEARED,
@@ -210,11 +225,18 @@ def _clear_score(award: Award, *, again: bool = False) -> PostbackOutcome:
     return PostbackOutcome(Award.PostbackState.CLEARED)
 
 
-def _refused(
-    *, award: Award, exc: errors.ServiceError, recreate_column: bool = True
-) -> PostbackOutcome:
+def _confirm_gone(*, award: Award, item: LineItem) -> bool:
+    """Whether the LMS confirms the column deleted (then it is marked so). A 404 on a score
+    alone proves nothing: Moodle answers PHP errors as HTML 404s."""
+    if not _client(award.course).line_item_is_gone(url=item.url):
+        return False
+    LineItem.objects.filter(pk=item.pk).update(deleted_in_lms=True)
+    return True
+
+
+def _refused(*, award: Award, exc: errors.ServiceError) -> PostbackOutcome:
     if not _permanent(exc):
-        return _failed(award=award, exc=exc, recreate_column=recreate_column)
+        return _failed(award=award, exc=exc)
     state = (
         Award.PostbackState.NOT_POSSIBLE
         if isinstance(exc, errors.CourseConcluded | errors.InvalidScope)
@@ -225,15 +247,8 @@ def _refused(
     return PostbackOutcome(state, error=str(exc))
 
 
-def _failed(
-    *, award: Award, exc: errors.ServiceError, recreate_column: bool = True
-) -> PostbackOutcome:
+def _failed(*, award: Award, exc: errors.ServiceError) -> PostbackOutcome:
     """Count the failure; ask for another try later, with backoff, until MAX_ATTEMPTS."""
-    if recreate_column and isinstance(exc, errors.NotFound):
-        # The column was deleted in the LMS: recreate it on the next try.
-        LineItem.objects.filter(
-            course_id=award.course_id, tag=credential_tag(award.rule.achievement)
-        ).update(deleted_in_lms=True)
     attempts = award.postback_attempts + 1
     gave_up = attempts >= MAX_ATTEMPTS
     state = Award.PostbackState.GAVE_UP if gave_up else Award.PostbackState.FAILED

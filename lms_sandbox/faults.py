@@ -79,6 +79,10 @@ def fault_response(
         return HttpResponse(
             '{"members": [{"status": "Act', status=200, content_type=f"{media_type}; charset=utf-8"
         )
+    if kind == K.NOT_FOUND:
+        # Moodle answers a PHP error inside a service with its HTML error page and 404
+        # (core_renderer::fatal_error), the resource being there all along.
+        return flavour.error(request, 404, "Not Found")
     if kind == K.CONCLUDED:
         return flavour.concluded(request, status=422)
     return None

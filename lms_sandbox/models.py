@@ -310,6 +310,7 @@ class FaultSwitch(models.Model):
         MALFORMED = "malformed", "Malformed JSON body"
         CONCLUDED = "concluded", "422 course concluded (Canvas)"
         LOOP_NEXT = "loop_next", "next link pointing back at the same page"
+        NOT_FOUND = "not_found", "404 although the resource exists (a PHP error in Moodle)"
 
     class Target(models.TextChoices):
         ANY = "any", "Every service request"

@@ -205,3 +205,82 @@ def test_a_score_landing_after_a_revocation_is_cleared_again(
     assert award.state == Award.State.REVOKED
     assert award.postback_state == Award.PostbackState.CLEARED, award.postback_error
     assert _credential_results(story)[award.learner.sub].score_given is None
+
+
+def _credential_columns(story) -> int:
+    return SandboxLineItem.objects.filter(
+        course=story.sandbox_course, tag__startswith=CREDENTIAL_TAGS
+    ).count()
+
+
+@pytest.mark.parametrize("flavour", ["moodle", "canvas"])
+def test_a_stray_404_on_a_score_is_a_failed_try_not_a_deleted_column(
+    flavour, live_server, transactional_db, settings
+):
+    """Moodle answers PHP errors as 404s: unless the LMS confirms the column gone, a 404 on
+    a score is retried on the same column, never answered with a second one (which would
+    count toward the course total twice)."""
+    from awarding import postback
+    from lms_sandbox.faults import clear_faults, set_fault
+
+    settings.PUBLIC_BASE_URL = live_server.url
+    story = set_up(
+        base_url=live_server.url, flavour=flavour, deep_link=False, gradebook_column=False
+    )
+    assert sync_course(course=story.course, trigger="test").outcome == "succeeded"
+    issued, revoked = Award.objects.filter(rule=story.rule).order_by("pk")[:2]
+    story.rule.gradebook_column = True
+    story.rule.save()
+    postback.ensure_credential_line_item(rule=story.rule)
+    SandboxLineItem.objects.filter(course=story.sandbox_course).update(published=True)
+    platform = story.sandbox_course.platform
+
+    # Issuing: the 1/1 answered 404 while the column is there.
+    Award.objects.filter(pk=issued.pk).update(postback_state=Award.PostbackState.PENDING)
+    set_fault(platform=platform, kind="not_found", target="scores", times=1)
+    assert postback.post_back_award(award_id=issued.pk).state == Award.PostbackState.FAILED
+    assert not story.course.line_items.filter(deleted_in_lms=True).exists()
+    sweep_awards_task.delay(older_than_s=0)
+    issued.refresh_from_db()
+    assert issued.postback_state == Award.PostbackState.POSTED, issued.postback_error
+    assert _credential_columns(story) == 1
+    assert _credential_results(story)[issued.learner.sub].score_given == 1
+
+    # Revoking: the clearing answered 404 while the column is there.
+    Award.objects.filter(pk=revoked.pk).update(postback_state=Award.PostbackState.POSTED)
+    set_fault(platform=platform, kind="not_found", target="scores", times=1)
+    revoke_award(award=revoked, reason="Issued by mistake", actor="lti:1:teacher")
+    revoked.refresh_from_db()
+    assert revoked.postback_state == Award.PostbackState.FAILED
+    assert not story.course.line_items.filter(deleted_in_lms=True).exists()
+    clear_faults(platform=platform)
+    sweep_awards_task.delay(older_than_s=0)
+    revoked.refresh_from_db()
+    assert revoked.postback_state == Award.PostbackState.CLEARED, revoked.postback_error
+    assert _credential_columns(story) == 1
+
+
+@pytest.mark.parametrize("flavour", ["moodle", "canvas"])
+def test_a_column_really_deleted_in_the_lms_is_recreated(
+    flavour, live_server, transactional_db, settings
+):
+    from awarding import postback
+
+    settings.PUBLIC_BASE_URL = live_server.url
+    story, award = _posted_story(flavour, live_server.url)
+    SandboxLineItem.objects.filter(
+        course=story.sandbox_course, tag__startswith=CREDENTIAL_TAGS
+    ).delete()
+    Award.objects.filter(pk=award.pk).update(postback_state=Award.PostbackState.PENDING)
+
+    assert postback.post_back_award(award_id=award.pk).state == Award.PostbackState.FAILED
+    assert story.course.line_items.filter(deleted_in_lms=True).count() == 1
+    SandboxLineItem.objects.filter(course=story.sandbox_course).update(published=True)
+    postback.post_back_award(award_id=award.pk)
+    if flavour == "canvas":  # a new Canvas assignment is unpublished until the teacher acts
+        SandboxLineItem.objects.filter(course=story.sandbox_course).update(published=True)
+        sweep_awards_task.delay(older_than_s=0)
+    award.refresh_from_db()
+    assert award.postback_state == Award.PostbackState.POSTED, award.postback_error
+    assert _credential_columns(story) == 1
+    assert _credential_results(story)[award.learner.sub].score_given == 1
