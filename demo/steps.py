@@ -252,7 +252,8 @@ def actor_for_qa(user) -> Actor:
 
 
 def deep_link(*, sandbox_course, user, title: str = "Credbridge credentials") -> requests.Response:
-    """The instructor adds the tool to the course (Deep Linking), with a credential column."""
+    """The instructor adds the tool to the course (Deep Linking); a credential column is
+    opted into later, on the setup page."""
     from urllib.parse import urljoin
 
     import lxml.html
@@ -266,7 +267,7 @@ def deep_link(*, sandbox_course, user, title: str = "Credbridge credentials") ->
     picker.raise_for_status()
     form = lxml.html.fromstring(picker.content).forms[0]
     fields = dict(form_fields(form))
-    fields.update({"title": title, "add_line_item": "on", "score_maximum": "1"})
+    fields["title"] = title
     action = urljoin(picker.url, form.get("action") or picker.url)
     response = session.post(action, data=fields, timeout=30)
     # The tool answers with an auto-submitted form carrying the signed response to the LMS.

@@ -1,4 +1,10 @@
-"""The instructor's picker for a Deep Linking launch, and the auto-submitted response."""
+"""The instructor's picker for a Deep Linking launch, and the auto-submitted response.
+
+The placement never asks the LMS for a grade column: a column a tool creates counts toward
+Moodle's course total, so it is opted into per credential on the setup page (with the
+explanation of how to keep the total unchanged), the one place that decides it
+(`AwardingRule.gradebook_column`).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from .deep_linking import Placement, accepts_line_items, accepts_resource_links, build_response_jwt
+from .deep_linking import Placement, accepts_resource_links, build_response_jwt
 from .frame_return import hand_back
 from .launch_csrf import launch_csrf
 from .launch_flow import deep_link_frame, deep_link_settings, forget_deep_link
@@ -19,18 +25,6 @@ from .refusals import LaunchRefused, forbidden, refusal_response
 
 class PlacementForm(forms.Form):
     title = forms.CharField(max_length=200, initial="Credbridge")
-    add_line_item = forms.BooleanField(
-        required=False, label="Also create a grade column for the credential"
-    )
-    score_maximum = forms.DecimalField(
-        min_value=1, max_value=10000, decimal_places=2, initial=100, required=False
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("add_line_item") and data.get("score_maximum") is None:
-            self.add_error("score_maximum", "A grade column needs a maximum score.")
-        return data
 
 
 @never_cache
@@ -56,16 +50,12 @@ def _deep_link(request: HttpRequest) -> HttpResponse:
         raise forbidden("bad_return_url", "The platform gave no usable return address.")
     if not accepts_resource_links(settings):
         raise forbidden("no_resource_links", "This LMS placement does not accept tool links.")
-    line_items = accepts_line_items(settings)
     form = PlacementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         platform = Platform.objects.get(pk=launch.platform_id)
-        with_item = line_items and form.cleaned_data["add_line_item"]
         placement = Placement(
             title=form.cleaned_data["title"],
             launch_url=request.build_absolute_uri(reverse("lti_tool:launch")),
-            line_item_label=form.cleaned_data["title"],
-            score_maximum=float(form.cleaned_data["score_maximum"]) if with_item else None,
         )
         token = build_response_jwt(
             platform=platform,
@@ -85,5 +75,5 @@ def _deep_link(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "lti_tool/deep_link_picker.html",
-        {"form": form, "line_items": line_items, "settings_title": settings.get("title", "")},
+        {"form": form, "settings_title": settings.get("title", "")},
     )

@@ -6,6 +6,7 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
+import lxml.html
 import pytest
 from django.test import Client
 
@@ -44,7 +45,10 @@ def start(client, fake_platform, login, **extra):
     return response
 
 
-def test_instructor_places_credbridge_with_a_line_item(client, fake_platform, login):
+def test_instructor_places_credbridge_without_a_grade_column(client, fake_platform, login):
+    """A column a tool creates counts toward Moodle's course total: the placement creates
+    none (not even for a form that asks, as the old picker's did) and points to the setup
+    page's per-credential opt-in instead."""
     response = start(client, fake_platform, login)
     assert response.status_code == 302
     location = urlsplit(response["Location"])
@@ -52,6 +56,10 @@ def test_instructor_places_credbridge_with_a_line_item(client, fake_platform, lo
     lt = parse_qs(location.query)["lt"][0]
     picker = client.get(f"/lti/deep-link/?lt={lt}")
     assert picker.status_code == 200 and b"Place Credbridge" in picker.content
+    page = lxml.html.fromstring(picker.content)
+    assert not page.xpath('//input[@type="checkbox"]')  # nothing to tick here
+    note = page.get_element_by_id("gradebook-note").text_content()
+    assert "Credential column in the LMS gradebook" in note and "course total" in note
 
     # A fresh browser without cookies: the launch token is the only credential (and CSRF).
     browser = Client(enforce_csrf_checks=True)
@@ -78,12 +86,7 @@ def test_instructor_places_credbridge_with_a_line_item(client, fake_platform, lo
     (item,) = claims[DL + "content_items"]
     assert item["type"] == "ltiResourceLink" and item["title"] == "Credbridge"
     assert item["url"] == TOOL + "/lti/launch/"
-    assert item["lineItem"] == {
-        "scoreMaximum": 50.0,
-        "label": "Credbridge",
-        "resourceId": "credbridge",
-        "tag": "credbridge:credential",
-    }
+    assert "lineItem" not in item
     # One response per request: the placement cannot be sent twice.
     again = browser.post("/lti/deep-link/", {"lt": lt, "title": "X"})
     assert again.status_code == 403 and again["X-LTI-Refusal"] == "deep_link_used"
