@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from celery import shared_task
@@ -27,14 +30,50 @@ def _lock_key(course_id: int) -> str:
     return f"assessments:sync-lock:{course_id}"
 
 
-def _lock_value(trigger: str) -> str:
+def _lock_value(trigger: str, token: str, *, scheduled: bool = False) -> str:
     # When the lock was taken travels with it: a dead run's lock can then be told from the
-    # lock of a sync queued after that run started (see release_lock_of_dead_run).
-    return f"{trigger}@{time.time():.3f}"
+    # lock of a sync queued after that run started (see release_lock_of_dead_run). The token
+    # says whose lock it is, so a task only ever releases its own; "scheduled:" marks a
+    # periodic sync still waiting out its countdown, which a sync someone asks for may replace.
+    return f"{SCHEDULED if scheduled else ''}{trigger}@{time.time():.3f}#{token}"
+
+
+SCHEDULED = "scheduled:"
+
+
+def _parse_lock(value: object) -> tuple[bool, float, str | None]:
+    """(scheduled, taken_at, token) of a lock value; older values carry no token or time."""
+    text = str(value)
+    scheduled = text.startswith(SCHEDULED)
+    text, _, token = text.partition("#")
+    try:
+        taken_at = float(text.rsplit("@", 1)[1])
+    except (IndexError, ValueError):
+        taken_at = 0.0
+    return scheduled, taken_at, token or None
+
+
+@contextmanager
+def _swap_guard(course_id: int) -> Iterator[bool]:
+    """A short mutex around read-compare-write of the lock (the cache has no compare-and-set):
+    without it a request taking over a scheduled lock and the scheduled task starting at the
+    same moment could both run. Yields False if it could not be had within about a second."""
+    key = f"assessments:sync-lock-swap:{course_id}"
+    for _ in range(50):
+        if cache.add(key, "1", 10):
+            try:
+                yield True
+            finally:
+                cache.delete(key)
+            return
+        time.sleep(0.02)
+    yield False
 
 
 def sync_in_flight(*, course_id: int) -> bool:
-    return cache.get(_lock_key(course_id)) is not None
+    """A sync is queued to run now or running (a periodic one waiting its turn is not)."""
+    value = cache.get(_lock_key(course_id))
+    return value is not None and not _parse_lock(value)[0]
 
 
 def release_lock_of_dead_run(*, course_id: int, started_at: datetime) -> bool:
@@ -43,42 +82,95 @@ def release_lock_of_dead_run(*, course_id: int, started_at: datetime) -> bool:
     value = cache.get(_lock_key(course_id))
     if value is None:
         return False
-    try:
-        taken_at = float(str(value).rsplit("@", 1)[1])
-    except (IndexError, ValueError):
-        taken_at = 0.0  # a lock written before locks carried their time
-    if taken_at > started_at.timestamp():
+    if _parse_lock(value)[1] > started_at.timestamp():
         return False
     cache.delete(_lock_key(course_id))
     return True
 
 
+def _take_over_scheduled(course_id: int, value: str, timeout: float) -> bool:
+    """Replace a periodic sync's lock that is only scheduled (its task has not started) with
+    `value`; True if replaced. That task then finds a lock not its own and skips."""
+    with _swap_guard(course_id) as held:
+        if not held:
+            return False
+        current = cache.get(_lock_key(course_id))
+        if current is None:
+            return cache.add(_lock_key(course_id), value, timeout)
+        if not _parse_lock(current)[0]:
+            return False
+        cache.set(_lock_key(course_id), value, timeout)
+        return True
+
+
 def request_sync(*, course_id: int, trigger: str, countdown: float = 0) -> bool:
-    """Queue a sync of the course unless one is already queued or running; True if queued."""
-    if not cache.add(_lock_key(course_id), _lock_value(trigger), LOCK_TTL_S + countdown):
+    """Queue a sync of the course unless one is already queued or running; True if queued.
+
+    A sync asked for now (countdown 0) replaces a periodic one that is merely scheduled, so a
+    teacher's Sync now never waits out the periodic countdown."""
+    token = uuid.uuid4().hex
+    value = _lock_value(trigger, token, scheduled=countdown > 0)
+    timeout = LOCK_TTL_S + countdown
+    if not cache.add(_lock_key(course_id), value, timeout) and (
+        countdown or not _take_over_scheduled(course_id, value, timeout)
+    ):
         return False
     try:
         sync_course_task.apply_async(
-            kwargs={"course_id": course_id, "trigger": trigger}, countdown=countdown or None
+            kwargs={"course_id": course_id, "trigger": trigger, "lock_token": token},
+            countdown=countdown or None,
         )
     except (OperationalError, OSError) as exc:
         # The broker is down: the page that asked goes on (the periodic dispatch queues the
         # course again once the broker is back); the lock goes so that dispatch is not blocked.
-        cache.delete(_lock_key(course_id))
+        _release_own_lock(course_id, token)
         log.warning("sync of course %s not queued: broker unavailable (%s)", course_id, exc)
         return False
     except Exception:
-        cache.delete(_lock_key(course_id))
+        _release_own_lock(course_id, token)
         raise
     return True
 
 
+def _claim_lock(course_id: int, token: str | None, trigger: str) -> bool:
+    """At the start of a task: True if the lock is this task's (now marked running); False if
+    another request took it over meanwhile, which then syncs in this task's place."""
+    if token is None:
+        return True  # queued before locks carried tokens, or called directly
+    with _swap_guard(course_id) as held:
+        if not held:
+            return False
+        current = cache.get(_lock_key(course_id))
+        if current is None:
+            # Released (the sync that replaced this one has finished, or a dead run's lock
+            # was cleared): a sync is idempotent, so this one still runs, under its own lock.
+            return cache.add(_lock_key(course_id), _lock_value(trigger, token), LOCK_TTL_S)
+        if _parse_lock(current)[2] != token:
+            return False
+        cache.set(_lock_key(course_id), _lock_value(trigger, token), LOCK_TTL_S)
+        return True
+
+
+def _release_own_lock(course_id: int, token: str | None) -> None:
+    # Only the lock this request took: the course's lock may by now be a later request's.
+    # Released even without the guard (a running sync's lock is never taken over), so a busy
+    # guard never leaves the course locked for the lock's whole lifetime.
+    with _swap_guard(course_id):
+        current = cache.get(_lock_key(course_id))
+        if current is not None and _parse_lock(current)[2] == token:
+            cache.delete(_lock_key(course_id))
+
+
 @shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES, name="assessments.sync_course")
-def sync_course_task(self, *, course_id: int, trigger: str = "periodic") -> str:
+def sync_course_task(
+    self, *, course_id: int, trigger: str = "periodic", lock_token: str | None = None
+) -> str:
     """Sync one course. Idempotent: a repeat finds unchanged results and writes nothing."""
     from .models import Course
     from .sync import sync_course
 
+    if not _claim_lock(course_id, lock_token, trigger):
+        return "superseded"
     retrying = False
     try:
         course = (
@@ -93,12 +185,13 @@ def sync_course_task(self, *, course_id: int, trigger: str = "periodic") -> str:
         if retry and self.request.retries < MAX_RETRIES:
             retrying = True
             # Keep the lock through the wait so no second sync starts meanwhile.
-            cache.set(_lock_key(course_id), _lock_value(trigger), LOCK_TTL_S + 600)
+            value = _lock_value(trigger, lock_token or "")
+            cache.set(_lock_key(course_id), value, LOCK_TTL_S + 600)
             raise self.retry(countdown=min(600, 30 * 2**self.request.retries))
         return run.outcome
     finally:
         if not retrying:
-            cache.delete(_lock_key(course_id))
+            _release_own_lock(course_id, lock_token)
 
 
 def spread_offset(*, course_id: int, interval_s: int) -> int:

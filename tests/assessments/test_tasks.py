@@ -83,3 +83,52 @@ def test_a_verified_launch_syncs_the_course(env):
     )
     run = SyncRun.objects.get(course=course)
     assert run.trigger == "launch" and run.outcome == "succeeded"
+
+
+def _hold_countdown_messages(monkeypatch) -> list[dict]:
+    """What the broker does with a countdown: it keeps the message until the time comes
+    (eager Celery would run it at once). Messages without a countdown go through."""
+    held: list[dict] = []
+    send = tasks.sync_course_task.apply_async
+
+    def apply_async(*, kwargs, countdown=None):
+        if countdown:
+            held.append(kwargs)
+            return None
+        return send(kwargs=kwargs, countdown=countdown)
+
+    monkeypatch.setattr(tasks.sync_course_task, "apply_async", apply_async)
+    return held
+
+
+def test_sync_now_is_not_held_back_by_a_merely_scheduled_periodic_sync(env, monkeypatch):
+    lms, platform, course = env
+    seed(lms, learners=2, items=1)
+    held = _hold_countdown_messages(monkeypatch)
+    assert tasks.dispatch_periodic_syncs.apply().get() == 1
+    assert len(held) == 1 and not SyncRun.objects.exists()
+    assert not tasks.sync_in_flight(course_id=course.pk)  # the dashboard offers Sync now
+    assert tasks.request_sync(course_id=course.pk, trigger="manual") is True
+    assert list(SyncRun.objects.values_list("trigger", "outcome")) == [("manual", "succeeded")]
+    assert not tasks.sync_in_flight(course_id=course.pk)
+    # The periodic one still runs when its time comes (a sync is idempotent).
+    assert tasks.sync_course_task.apply(kwargs=held[0]).get() == "succeeded"
+    assert SyncRun.objects.filter(trigger="periodic").count() == 1
+    assert cache.get(tasks._lock_key(course.pk)) is None
+
+
+def test_a_superseded_periodic_sync_neither_runs_beside_nor_unlocks_the_newer_one(
+    env, monkeypatch
+):
+    lms, platform, course = env
+    held = _hold_countdown_messages(monkeypatch)
+    assert tasks.request_sync(course_id=course.pk, trigger="periodic", countdown=120) is True
+    # A teacher's sync took the lock over and is running (its message still in the queue).
+    monkeypatch.setattr(tasks.sync_course_task, "apply_async", lambda **kw: held.append(kw))
+    assert tasks.request_sync(course_id=course.pk, trigger="manual") is True
+    newer = cache.get(tasks._lock_key(course.pk))
+    assert tasks.sync_course_task.apply(kwargs=held[0]).get() == "superseded"
+    assert cache.get(tasks._lock_key(course.pk)) == newer and not SyncRun.objects.exists()
+    # A second Sync now while the first is queued or running is still debounced.
+    assert tasks.request_sync(course_id=course.pk, trigger="manual") is False
+    assert tasks.sync_in_flight(course_id=course.pk)
