@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from awarding.views_media import achievement_image
+
 from .health import healthz
 
 urlpatterns = [
@@ -14,6 +16,8 @@ urlpatterns = [
     path("", include("rubrics.urls")),
     path("", include("assessments.urls")),
     path("", include("awarding.urls")),
+    # Uploaded achievement images, where signed credentials point (awarding.compose).
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", achievement_image, name="media_image"),
 ]
 if settings.LMS_SANDBOX:
     urlpatterns.append(path("sandbox/", include("lms_sandbox.urls")))
