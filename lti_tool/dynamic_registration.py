@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import jwt
 import requests
 from django.db import IntegrityError, transaction
 
@@ -162,10 +163,35 @@ def _auth_headers(token: str) -> dict:
     return headers
 
 
+def refuse_update_request(registration_token: str) -> None:
+    """Refuse a platform's request to UPDATE one of its existing tools, before anything is sent.
+
+    Moodle's "Add LTI Advantage" offers "Update" for a tool already on the same domain and
+    then issues a registration token with scope `reg-update` (mod/lti/startltiadvregistration.php;
+    registration_helper::REG_TOKEN_OP_UPDATE_REG). As soon as it receives a registration under
+    such a token, Moodle overwrites its own tool (openid-registration.php → lti_update_type),
+    losing settings such as "Show in activity chooser" — before Credbridge could refuse the
+    update on its side (a registration never changes an existing one, ADR 0004). The token is
+    read without verifying its signature: only to refuse, never to trust anything it says.
+    """
+    try:
+        claims = jwt.decode(registration_token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return  # not a JWT (Canvas's tokens are opaque): nothing says "update"
+    if isinstance(claims, dict) and claims.get("scope") == "reg-update":
+        raise RegistrationError(
+            "Your LMS asked to update one of its existing tools. Credbridge never changes an "
+            "existing registration, so nothing was sent to your LMS and its tool is unchanged. "
+            "Close this dialog and choose \"Register as a new external tool\" instead, or ask "
+            "the Credbridge operator to change the existing registration."
+        )
+
+
 def fetch_platform_configuration(
     *, openid_configuration: str, registration_token: str
 ) -> PlatformConfiguration:
     _check_url(openid_configuration, "openid_configuration URL")
+    refuse_update_request(registration_token)
     response = _call(
         "GET",
         openid_configuration,

@@ -32,6 +32,7 @@ class RegistrationPlatform:
         client_id: str | None = None,
     ) -> None:
         self.flavour = flavour
+        self.token = TOKEN  # what the platform expects in Authorization (a test may change it)
         self.received: list[dict] = []
         self.requests: list[str] = []
         self.error_body: bytes | None = None
@@ -48,7 +49,7 @@ class RegistrationPlatform:
 
             def do_GET(self):  # noqa: N802
                 owner.requests.append("GET " + self.path)
-                if self.headers.get("Authorization") != f"Bearer {TOKEN}":
+                if self.headers.get("Authorization") != f"Bearer {owner.token}":
                     return self._send(
                         401, {"errorMessage": "JWT did not include expected contents"}
                     )
@@ -59,7 +60,7 @@ class RegistrationPlatform:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 if owner.error_body is not None:
                     return self._send(500, owner.error_body)
-                if self.headers.get("Authorization") != f"Bearer {TOKEN}":
+                if self.headers.get("Authorization") != f"Bearer {owner.token}":
                     return self._send(401, {"errorMessage": "bad token"})
                 body = json.loads(body)
                 owner.received.append(body)

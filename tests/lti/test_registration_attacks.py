@@ -287,3 +287,54 @@ def test_two_registrations_of_one_platform_at_once_record_one(servers):
         t.join(30)
     assert sorted(outcomes) == ["created", "refused"]
     assert Platform.objects.filter(client_id="same-client").count() == 1
+
+
+def test_moodles_update_request_is_refused_before_anything_is_sent(client, servers):
+    """Moodle's "Update" on its existing-tools page issues a `reg-update` token and overwrites
+    its own tool as soon as it receives a registration (openid-registration.php calls
+    lti_update_type): Credbridge must refuse before sending anything."""
+    import time
+
+    import jwt
+
+    moodle = servers("moodle")
+    now = int(time.time())
+    moodle.token = jwt.encode(
+        {"sub": "7", "scope": "reg-update", "iat": now, "exp": now + 3600}, "k" * 32, "HS256"
+    )
+    before = Platform.objects.count()
+    response = client.post(
+        "/lti/register/",
+        {
+            "openid_configuration": moodle.config_url(),
+            "registration_token": moodle.token,
+            "name": "An LMS",
+        },
+    )
+    assert response.status_code == 400
+    assert "Register as a new external tool" in response.content.decode()
+    assert moodle.requests == []  # not even the configuration was read
+    assert moodle.received == []
+    assert Platform.objects.count() == before
+
+
+def test_moodles_new_registration_token_is_accepted(client, servers):
+    import time
+
+    import jwt
+
+    moodle = servers("moodle")
+    now = int(time.time())
+    moodle.token = jwt.encode(
+        {"sub": "abc", "scope": "reg", "iat": now, "exp": now + 3600}, "k" * 32, "HS256"
+    )
+    response = client.post(
+        "/lti/register/",
+        {
+            "openid_configuration": moodle.config_url(),
+            "registration_token": moodle.token,
+            "name": "An LMS",
+        },
+    )
+    assert response.status_code == 200, response.content.decode()[:500]
+    assert len(moodle.received) == 1
