@@ -117,9 +117,7 @@ def test_sync_now_is_not_held_back_by_a_merely_scheduled_periodic_sync(env, monk
     assert cache.get(tasks._lock_key(course.pk)) is None
 
 
-def test_a_superseded_periodic_sync_neither_runs_beside_nor_unlocks_the_newer_one(
-    env, monkeypatch
-):
+def test_a_superseded_periodic_sync_neither_runs_beside_nor_unlocks_the_newer_one(env, monkeypatch):
     lms, platform, course = env
     held = _hold_countdown_messages(monkeypatch)
     assert tasks.request_sync(course_id=course.pk, trigger="periodic", countdown=120) is True
