@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from lti_tool.deep_linking import CREDENTIAL_TAG
 from lti_tool.platforms import get_adapter
 from lti_tool.services.ags import AGSClient
 from lti_tool.services.errors import (
@@ -85,9 +86,13 @@ def line_items_to_sync(course: Course):
     criteria), or all of the course's when none is bound yet.
 
     Bindings are found through the reverse relations of LineItem, so this app needs no
-    import of the apps that depend on it.
+    import of the apps that depend on it. Credbridge's own credential columns (tagged
+    `credbridge:credential...`, the tag its placement and its postback give them) are never
+    read: their grades are what Credbridge posted, not evidence of anything.
     """
-    live = LineItem.objects.filter(course=course, deleted_in_lms=False)
+    live = LineItem.objects.filter(course=course, deleted_in_lms=False).exclude(
+        tag__startswith=CREDENTIAL_TAG
+    )
     bound = Q()
     found = False
     for rel in LineItem._meta.related_objects:

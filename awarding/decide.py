@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from assessments.models import Learner
-from rubrics.evaluate import MET, evaluate
-from rubrics.evidence import load_evidence
+from rubrics.evaluate import INSUFFICIENT, MET, evaluate
+from rubrics.evidence import deleted_binding_reason, deleted_bindings, load_evidence
 
 from .flags import clear_flag, flag_award
 from .models import Award, AwardingRule, Decision
@@ -64,11 +64,19 @@ def evaluate_learners(
         return report
     spec = version_spec(version)
     evidence = load_evidence(version=version, learner_ids=list(learners))
+    # A criterion whose column was deleted in the LMS has no evidence (load_evidence leaves
+    # it out); the rule cannot award until it is bound again, whatever the policy.
+    unbound = [deleted_binding_reason(*b) for b in deleted_bindings(version=version)]
     now = timezone.now()
     rows = []
     for learner_id in sorted(learners):
         observed = evidence.get(learner_id, {})
-        result = evaluate(spec, observed)
+        result = evaluate(spec, observed).to_dict()
+        if unbound:
+            result["outcome"] = INSUFFICIENT
+            result["reasons"] = unbound + [
+                r for r in result["reasons"] if r != "all conditions met"
+            ]
         rows.append(
             Decision(
                 rule=rule,
@@ -76,9 +84,9 @@ def evaluate_learners(
                 achievement_id=rule.achievement_id,
                 learner_id=learner_id,
                 rubric_version=version,
-                outcome=result.outcome,
+                outcome=result["outcome"],
                 evidence=evidence_snapshot(observed),
-                result=result.to_dict(),
+                result=result,
                 trigger=trigger[:40],
                 decided_at=now,
             )
@@ -86,6 +94,10 @@ def evaluate_learners(
     with transaction.atomic():
         decisions = Decision.objects.bulk_create(rows)
     report.decisions = len(decisions)
+    if unbound:
+        # A missing column says nothing about the learners: issued awards are not flagged.
+        report.skipped_reason = "; ".join(unbound)
+        return report
     live = {
         a.learner_id: a
         for a in Award.objects.filter(

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments.models import Course, Learner
 from assessments.sync_runs import latest_run
+from rubrics.evidence import deleted_bindings
 from rubrics.spec import version_spec_to_dict
 
 from . import views_grid
@@ -101,6 +102,12 @@ def rule_columns(rule: AwardingRule, decisions: dict[int, tuple[dict, object]]) 
     return views_grid.columns_of(result for result, _at in decisions.values())
 
 
+def _deleted_columns(rule: AwardingRule) -> list[tuple[str, str, str]]:
+    """Criteria of the active version whose column was deleted in the LMS (nothing awards)."""
+    version = active_version(rubric_id=rule.rubric_id)
+    return deleted_bindings(version=version) if version is not None else []
+
+
 @require_GET
 @instructor_required
 def instructor_dashboard(request: HttpRequest, *, course: Course) -> HttpResponse:
@@ -136,6 +143,7 @@ def instructor_dashboard(request: HttpRequest, *, course: Course) -> HttpRespons
                 "held": held,
                 "flagged": flagged,
                 "mode_form": RuleModeForm(initial={"mode": rule.mode}),
+                "deleted_columns": _deleted_columns(rule),
             }
         )
     last_sync = latest_run(course)  # a run whose worker died shows as failed, not running

@@ -2,6 +2,8 @@
 
 Every stored revision of a result is evidence (a teacher may regrade): the policy's
 "latest" or "highest" then picks among them. Two queries, whatever the number of learners.
+A column deleted in the LMS is no evidence any more: its stored grades describe a column
+that no longer exists (see `deleted_bindings`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ Evidence = dict[int, dict[str, list[Observation]]]
 def load_evidence(*, version: RubricVersion, learner_ids: Iterable[int] | None = None) -> Evidence:
     """learner id -> criterion key -> observations, for the criteria bound to a line item."""
     key_by_item = dict(
-        version.criteria.filter(line_item__isnull=False).values_list("line_item_id", "key")
+        version.criteria.filter(
+            line_item__isnull=False, line_item__deleted_in_lms=False
+        ).values_list("line_item_id", "key")
     )
     out: Evidence = defaultdict(lambda: defaultdict(list))
     if not key_by_item:
@@ -60,3 +64,22 @@ def load_evidence(*, version: RubricVersion, learner_ids: Iterable[int] | None =
                 Observation(score, maximum, ts, result_id, revision, comment)
             )
     return {learner: dict(by_key) for learner, by_key in out.items()}
+
+
+def deleted_bindings(*, version: RubricVersion) -> list[tuple[str, str, str]]:
+    """(criterion key, criterion title, column label) of each criterion whose bound gradebook
+    column was deleted in the LMS: the version cannot be met until it is bound again."""
+    return list(
+        version.criteria.filter(line_item__deleted_in_lms=True)
+        .order_by("position", "pk")
+        .values_list("key", "title", "line_item__label")
+    )
+
+
+def deleted_binding_reason(key: str, title: str, label: str) -> str:
+    """What an instructor reads about a criterion whose column was deleted in the LMS."""
+    return (
+        f"{key}: its gradebook column “{label}” (criterion “{title}”) was deleted in the LMS; "
+        "no credential is awarded on this rubric until the criterion is bound to a column "
+        "again (recreate the column, or bind another one in a new rubric version)"
+    )
