@@ -137,9 +137,9 @@ def _claim_lock(course_id: int, token: str | None, trigger: str) -> bool:
     another request took it over meanwhile, which then syncs in this task's place."""
     if token is None:
         return True  # queued before locks carried tokens, or called directly
-    with _swap_guard(course_id) as held:
-        if not held:
-            return False
+    # Checked even if the guard stays busy: giving up would leave this task's own lock in
+    # place with nothing running under it until the lock expires.
+    with _swap_guard(course_id):
         current = cache.get(_lock_key(course_id))
         if current is None:
             # Released (the sync that replaced this one has finished, or a dead run's lock
