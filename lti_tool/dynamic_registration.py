@@ -182,7 +182,7 @@ def refuse_update_request(registration_token: str) -> None:
         raise RegistrationError(
             "Your LMS asked to update one of its existing tools. Credbridge never changes an "
             "existing registration, so nothing was sent to your LMS and its tool is unchanged. "
-            "Close this dialog and choose \"Register as a new external tool\" instead, or ask "
+            'Close this dialog and choose "Register as a new external tool" instead, or ask '
             "the Credbridge operator to change the existing registration."
         )
 
