@@ -5,7 +5,13 @@ silently, scores are rescaled to the column's maximum; no scoreGiven (absent or 
 `isset`) erases the grade, and so does a scoreGiven sent with any gradingProgress other than
 FullyGraded (mod/lti/service/gradebookservices/classes/local/resources/scores.php
 `get_json_for_post_request` nulls it; `service/gradebookservices.php` `save_grade_item` then
-writes a null grade).
+writes a null grade). A cleared grade keeps a date, Moodle's own clock at the clear: on a
+column created through AGS (a manual grade item) `grade_item::update_final_grade` sets
+`timemodified = time()` whenever grade or feedback changed; on an activity's column
+`grade_item::update_raw_grade` does so too, unless neither grade nor feedback remains (then
+null). scores.php then refuses (409) any later score not newer than that date
+(lib/grade/grade_item.php, mod/lti/service/gradebookservices/classes/local/service/
+gradebookservices.php `save_grade_item`).
 Canvas: timestamps must not go backwards (400), only active students (422), unpublished
 assignments refuse grades (422, another envelope), a non-final gradingProgress or no
 scoreGiven clears the grade (app/controllers/lti/ims/scores_controller.rb `ignore_score?` →
@@ -43,6 +49,9 @@ class Decision:
     grading_progress: str = ""
     extension: dict = field(default_factory=dict)
     envelope: str = "lti"  # "model" for Canvas's model-validation shape
+    # The date the LMS keeps on the grade: the score's timestamp, the LMS's own clock ("now",
+    # Moodle's cleared grade), or none (a Moodle activity grade cleared without feedback).
+    dated: str = "score"
 
 
 def refuse(status: int, message: str, envelope: str = "lti") -> Decision:
@@ -82,7 +91,11 @@ def _common(body: dict, line_max: float) -> Decision | tuple:
     return stamp, given, maximum, comment
 
 
-def moodle_decide(body: dict, *, line_max: float, is_learner: bool, stored: Stored) -> Decision:
+def moodle_decide(
+    body: dict, *, line_max: float, is_learner: bool, stored: Stored, manual_item: bool = True
+) -> Decision:
+    """`manual_item`: the column was created through AGS (Moodle's itemtype 'manual'), not
+    an activity's own."""
     common = _common(body, line_max)
     if isinstance(common, Decision):
         return common
@@ -106,7 +119,8 @@ def moodle_decide(body: dict, *, line_max: float, is_learner: bool, stored: Stor
         grading_progress=body["gradingProgress"],
     )
     if given is None or body["gradingProgress"] != "FullyGraded":
-        return Decision(action="clear", **base)
+        dated = "now" if manual_item or comment else "none"
+        return Decision(action="clear", dated=dated, **base)
     return Decision(action="store", score=given * line_max / maximum, **base)
 
 

@@ -323,11 +323,16 @@ def scores(request: HttpRequest, slug: str, course_id: int, item_id: int, **kw) 
             result = (
                 SandboxResult.objects.select_for_update().filter(line_item=li, user=user).first()
             )
+        stamp = None
+        if result is not None:
+            # A cleared grade is dated only if the LMS dated the clear (see scoring.py).
+            graded = result.score_given is not None
+            stamp = (
+                (result.score_timestamp or result.updated_at) if graded else result.score_timestamp
+            )
         stored = Stored(
             score=result.score_given if result else None,
-            timestamp=(result.score_timestamp or result.updated_at)
-            if result and result.score_given is not None
-            else None,
+            timestamp=stamp,
             teacher_override=bool(result and result.teacher_override),
         )
         decision = call.flavour.decide_score(
@@ -352,7 +357,9 @@ def scores(request: HttpRequest, slug: str, course_id: int, item_id: int, **kw) 
             result.comment = decision.comment
             result.activity_progress = decision.activity_progress
             result.grading_progress = decision.grading_progress
-            result.score_timestamp = decision.timestamp
+            result.score_timestamp = {"now": timezone.now(), "none": None}.get(
+                decision.dated, decision.timestamp
+            )
             result.extension = decision.extension
             # The score's own timestamp becomes the result's: Canvas then accepts an equal one
             # (a retry) and refuses an older one.

@@ -289,7 +289,11 @@ class MoodleFlavour(Flavour):
 
     def decide_score(self, body, *, line_item, is_learner, stored, updated_at):
         return moodle_decide(
-            body, line_max=line_item.score_maximum, is_learner=is_learner, stored=stored
+            body,
+            line_max=line_item.score_maximum,
+            is_learner=is_learner,
+            stored=stored,
+            manual_item=line_item.created_by_tool,
         )
 
     def score_accepted(self, result) -> HttpResponse:

@@ -284,3 +284,36 @@ def test_a_column_really_deleted_in_the_lms_is_recreated(
     assert award.postback_state == Award.PostbackState.POSTED, award.postback_error
     assert _credential_columns(story) == 1
     assert _credential_results(story)[award.learner.sub].score_given == 1
+
+
+def test_a_credential_awarded_again_right_after_its_revocation_is_posted_in_moodle(
+    live_server, transactional_db, settings
+):
+    """Moodle dates a cleared grade with its own clock and answers 409 to a score not newer
+    (to the second): the new award's 1/1, right after the revocation's clearing, still lands."""
+    settings.PUBLIC_BASE_URL = live_server.url
+    story, award = _posted_story("moodle", live_server.url)
+    revoke_award(award=award, reason="Issued by mistake", actor="lti:1:teacher")
+    award.refresh_from_db()
+    assert award.postback_state == Award.PostbackState.CLEARED, award.postback_error
+
+    # The teacher regrades the learner, who still meets the rubric: evaluated again, awarded.
+    from django.utils import timezone
+
+    row = (
+        SandboxResult.objects.filter(
+            line_item__course=story.sandbox_course, user__sub=award.learner.sub
+        )
+        .exclude(line_item__tag__startswith=CREDENTIAL_TAGS)
+        .order_by("pk")
+        .first()
+    )
+    SandboxResult.objects.filter(pk=row.pk).update(
+        score_given=row.line_item.score_maximum, updated_at=timezone.now()
+    )
+    assert sync_course(course=story.course, trigger="test").outcome == "succeeded"
+
+    again = Award.objects.exclude(pk=award.pk).get(rule=story.rule, learner=award.learner)
+    assert again.state == Award.State.ISSUED
+    assert again.postback_state == Award.PostbackState.POSTED, again.postback_error
+    assert _credential_results(story)[award.learner.sub].score_given == 1

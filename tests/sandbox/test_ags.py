@@ -303,3 +303,52 @@ def test_expired_token_is_refused_as_expired(canvas_course, http):
     cache.set(key, {**cache.get(key), "exp": 0}, 60)
     r = svc.get(fl.lineitems_url(canvas_course), MT_LINEITEMS)
     assert r.status_code == 401 and r.json()["errors"]["message"] == "Access token expired"
+
+
+def test_moodle_dates_a_cleared_grade_with_its_own_clock(moodle_course, http):
+    """lib/grade/grade_item.php update_final_grade: clearing a grade on an AGS-created column
+    sets timemodified = time(), and scores.php then answers 409 to any score not newer than
+    that, whatever the clearing score's own timestamp said."""
+    fl, svc = get_flavour(moodle_course.platform), Svc(http, moodle_course.platform)
+    created = svc.send(
+        "POST",
+        fl.lineitems_url(moodle_course),
+        {"label": "Credential", "scoreMaximum": 1},
+        MT_LINEITEM,
+    )
+    assert created.status_code == 201, created.text
+    column = SandboxLineItem.objects.filter(course=moodle_course).latest("pk")
+    assert column.created_by_tool  # Moodle's itemtype 'manual'
+    scores = fl.lineitem_url(column, "/scores")
+    learner = course_users(moodle_course, "learner")[0]
+    assert svc.send("POST", scores, score(learner, 1, 1, timestamp=now_iso(-10)), MT_SCORE).ok
+    clear = {
+        "userId": learner.sub,
+        "activityProgress": "Initialized",
+        "gradingProgress": "NotReady",
+        "timestamp": now_iso(-5),  # the tool's clock runs behind Moodle's
+    }
+    assert svc.send("POST", scores, clear, MT_SCORE).status_code == 200
+    # Newer than the clearing score's timestamp, not newer than the moment of the clear.
+    late = svc.send("POST", scores, score(learner, 1, 1, timestamp=now_iso(-2)), MT_SCORE)
+    assert late.status_code == 409
+    later = svc.send("POST", scores, score(learner, 1, 1, timestamp=now_iso(2)), MT_SCORE)
+    assert later.status_code == 200
+
+
+def test_moodle_activity_grade_cleared_without_feedback_keeps_no_date(moodle_course, http):
+    """grade_item::update_raw_grade: no grade and no feedback → timemodified null, so the
+    next score is not compared with anything."""
+    fl, svc = get_flavour(moodle_course.platform), Svc(http, moodle_course.platform)
+    li = moodle_course.line_items.get()  # the activity's own column
+    learner = course_users(moodle_course, "learner")[0]
+    url = fl.lineitem_url(li, "/scores")
+    assert svc.send("POST", url, score(learner, 5, timestamp=now_iso(-10)), MT_SCORE).ok
+    clear = {
+        "userId": learner.sub,
+        "activityProgress": "Initialized",
+        "gradingProgress": "NotReady",
+        "timestamp": now_iso(-5),
+    }
+    assert svc.send("POST", url, clear, MT_SCORE).status_code == 200
+    assert svc.send("POST", url, score(learner, 6, timestamp=now_iso(-8)), MT_SCORE).ok
