@@ -139,11 +139,20 @@ def dynamic_update(rig: Rig, admin, type_id: int, report: Report, log: AccessLog
         for k in ("coursevisible", "timemodified", "clientid")
         if before[k] != after[k]
     }
+    # Credbridge must refuse Moodle's update before posting anything (ADR 0004): nothing
+    # posted and Moodle's type unchanged passes; a post that changed Moodle's type fails.
+    if not posted and not changed and "nothing was sent" in said:
+        outcome = "PASS"
+    elif posted and changed:
+        outcome = "FAIL"
+    else:
+        outcome = "INFO"
+    start = max(said.find("Your LMS asked"), 0)
     report.add(
         "register dynamic: Update",
-        "FAIL" if posted and changed and "nothing was changed" in said else "INFO",
+        outcome,
         f"Moodle answered {posted}; Moodle's type {type_id} changed {changed}; "
-        f"Credbridge said: {said[said.find('Credbridge already') :][:220]}",
+        f"Credbridge said: {said[start:][:220]}",
     )
 
 
