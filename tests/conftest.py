@@ -6,22 +6,17 @@ service is absent, unless REQUIRE_SERVICES=1 (CI), where it fails instead.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
 from tests.celery_conf import celery_conf
+from tests.celery_worker import start_worker, stop_worker, wait_until_answers
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _missing(what: str) -> None:
@@ -67,69 +62,21 @@ def celery_worker(transactional_db, live_server):
     """
     from django.db import connection
 
-    from config.celery import app
-
     if connection.vendor != "postgresql" or not _redis_ok():
         _missing("PostgreSQL + Redis for a Celery worker")
-    db = settings.DATABASES["default"]
-    url = (
-        f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT'] or 5432}"
-        f"/{db['NAME']}"
-    )
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "REDIS_URL": settings.REDIS_URL,
-        "LMS_SANDBOX": "1",
-        "DJANGO_SETTINGS_MODULE": "config.settings_test",
-        "CELERY_WORKER": "1",
-        "PUBLIC_BASE_URL": live_server.url,
-    }
     # Drop stale messages from earlier runs so the worker only sees this test's tasks.
     import redis
 
     redis.Redis.from_url(settings.REDIS_URL).delete(settings.CELERY_TASK_DEFAULT_QUEUE)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "-Q",
-            settings.CELERY_TASK_DEFAULT_QUEUE,
-            "-c",
-            "2",
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
+    proc = start_worker(
+        redis_url=settings.REDIS_URL, public_base_url=live_server.url, concurrency=2
     )
     try:
         with celery_conf(task_always_eager=False):
-            deadline = time.time() + 30
-            while time.time() < deadline:
-                try:
-                    if app.control.ping(timeout=0.5):
-                        break
-                except Exception:
-                    pass
-                if proc.poll() is not None:
-                    pytest.fail("celery worker exited at start")
+            wait_until_answers(proc)
             yield proc
     finally:
-        # A test may have killed the worker itself (a crash under test): nothing to stop.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        stop_worker(proc)
 
 
 @pytest.fixture(scope="session")

@@ -8,19 +8,14 @@ test owns and kills (tests/outage/conftest.py).
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 
 import pytest
-from django.conf import settings
 
 from awarding import dispatch
 from awarding.models import Award
 from tests.awarding.scenario import build
-from tests.conftest import ROOT
+from tests.celery_worker import start_worker, stop_worker, wait_until_answers
 from tests.e2e.story import wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -28,65 +23,12 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def worker(redis_backed, live_server):
-    db = settings.DATABASES["default"]
-    url = (
-        f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT'] or 5432}"
-        f"/{db['NAME']}"
-    )
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "REDIS_URL": redis_backed.url,
-        "LMS_SANDBOX": "1",
-        "DJANGO_SETTINGS_MODULE": "config.settings_test",
-        "CELERY_WORKER": "1",
-        "PUBLIC_BASE_URL": live_server.url,
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "-Q",
-            settings.CELERY_TASK_DEFAULT_QUEUE,
-            "-c",
-            "1",
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
+    proc = start_worker(redis_url=redis_backed.url, public_base_url=live_server.url, concurrency=1)
     try:
         wait_until_answers(proc)
         yield proc
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-
-
-def wait_until_answers(proc: subprocess.Popen, timeout: float = 60) -> None:
-    from config.celery import app
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"celery worker exited (code {proc.returncode})")
-        try:
-            if app.control.ping(timeout=0.5):
-                return
-        except Exception:  # noqa: BLE001 - the broker may still be coming back
-            time.sleep(0.5)
-    pytest.fail("celery worker did not answer a ping")
+        stop_worker(proc)
 
 
 def test_worker_survives_a_broker_restart_and_runs_the_next_task(worker, redis_backed):
