@@ -90,3 +90,20 @@ def get_token(http, sp, scopes=None) -> str:
     r = http.post(get_flavour(sp).token_url(sp), data=token_form(sp, scopes or ALL_SCOPES))
     assert r.status_code == 200, r.text
     return r.json()["access_token"]
+
+
+def auth_params(sp, login: dict, **over) -> dict:
+    """The tool's OIDC authentication request for a sandbox login initiation's fields."""
+    return {
+        "scope": "openid",
+        "response_type": "id_token",
+        "response_mode": "form_post",
+        "prompt": "none",
+        "client_id": login["client_id"],
+        "redirect_uri": sp.tool_launch_url,
+        "login_hint": login["login_hint"],
+        "lti_message_hint": login["lti_message_hint"],
+        "state": "st-1",
+        "nonce": "n-1",
+        **over,
+    }

@@ -9,6 +9,8 @@ import pytest
 from lms_sandbox.browserless import form_fields
 from lms_sandbox.seed import course_users, launch_url
 
+from .conftest import auth_params
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -17,21 +19,6 @@ def _login_fields(http, course, role="learner"):
     page = http.get(launch_url(course=course, user=user, role=role))
     form = lxml.html.fromstring(page.content).forms[0]
     return dict(form_fields(form)), form.get("method")
-
-
-def _auth_params(sp, login):
-    return {
-        "scope": "openid",
-        "response_type": "id_token",
-        "response_mode": "form_post",
-        "prompt": "none",
-        "client_id": login["client_id"],
-        "redirect_uri": sp.tool_launch_url,
-        "login_hint": login["login_hint"],
-        "lti_message_hint": login["lti_message_hint"],
-        "state": "st-1",
-        "nonce": "n-1",
-    }
 
 
 def _posted_form(response):
@@ -75,7 +62,7 @@ def test_login_initiation_is_a_post_with_the_flavour_fields(moodle_course, canva
 def test_valid_request_answers_id_token_form(flavoured, http):
     sp = flavoured.platform
     login, _ = _login_fields(http, flavoured)
-    r = http.post(_auth_url(flavoured), data=_auth_params(sp, login))
+    r = http.post(_auth_url(flavoured), data=auth_params(sp, login))
     action, fields = _posted_form(r)
     assert action == sp.tool_launch_url
     assert fields["state"] == "st-1" and fields["id_token"].count(".") == 2
@@ -84,7 +71,7 @@ def test_valid_request_answers_id_token_form(flavoured, http):
 def test_unregistered_redirect_uri_is_refused_without_posting_back(flavoured, http):
     sp = flavoured.platform
     login, _ = _login_fields(http, flavoured)
-    params = {**_auth_params(sp, login), "redirect_uri": "https://evil.example/launch"}
+    params = {**auth_params(sp, login), "redirect_uri": "https://evil.example/launch"}
     r = http.get(_auth_url(flavoured), params=params)
     assert r.status_code == 400
     assert "Invalid redirect_uri" in r.text
@@ -94,7 +81,7 @@ def test_unregistered_redirect_uri_is_refused_without_posting_back(flavoured, ht
 def test_unknown_client_id_is_refused(flavoured, http):
     sp = flavoured.platform
     login, _ = _login_fields(http, flavoured)
-    r = http.get(_auth_url(flavoured), params={**_auth_params(sp, login), "client_id": "nope"})
+    r = http.get(_auth_url(flavoured), params={**auth_params(sp, login), "client_id": "nope"})
     assert r.status_code == 400
     assert "id_token" not in r.text
 
@@ -102,7 +89,7 @@ def test_unknown_client_id_is_refused(flavoured, http):
 def test_wrong_login_hint_posts_an_error(flavoured, http):
     sp = flavoured.platform
     login, _ = _login_fields(http, flavoured)
-    r = http.get(_auth_url(flavoured), params={**_auth_params(sp, login), "login_hint": "999"})
+    r = http.get(_auth_url(flavoured), params={**auth_params(sp, login), "login_hint": "999"})
     action, fields = _posted_form(r)
     assert action == sp.tool_launch_url
     # mod/lti/auth.php: 'access_denied'; Canvas: 'login_required'.
@@ -114,7 +101,7 @@ def test_wrong_login_hint_posts_an_error(flavoured, http):
 def test_message_hint_is_single_use(canvas_course, http):
     sp = canvas_course.platform
     login, _ = _login_fields(http, canvas_course)
-    params = _auth_params(sp, login)
+    params = auth_params(sp, login)
     assert "id_token" in _posted_form(http.post(_auth_url(canvas_course), data=params))[1]
     _, fields = _posted_form(http.post(_auth_url(canvas_course), data=params))
     assert fields["error"] == "launch_no_longer_valid"
@@ -124,7 +111,7 @@ def test_forged_message_hint_is_refused(flavoured, http):
     sp = flavoured.platform
     login, _ = _login_fields(http, flavoured)
     r = http.get(
-        _auth_url(flavoured), params={**_auth_params(sp, login), "lti_message_hint": "forged"}
+        _auth_url(flavoured), params={**auth_params(sp, login), "lti_message_hint": "forged"}
     )
     # Moodle: "Invalid request" (404, its error page); Canvas: 400 JSON.
     assert r.status_code == (404 if sp.flavour == "moodle" else 400)
@@ -143,7 +130,7 @@ def test_forged_message_hint_is_refused(flavoured, http):
 def test_bad_oidc_parameters_post_an_error(moodle_course, http, field, value, error):
     sp = moodle_course.platform
     login, _ = _login_fields(http, moodle_course)
-    r = http.get(_auth_url(moodle_course), params={**_auth_params(sp, login), field: value})
+    r = http.get(_auth_url(moodle_course), params={**auth_params(sp, login), field: value})
     _, fields = _posted_form(r)
     assert fields["error"] == error
 
@@ -159,12 +146,12 @@ def test_lms_values_are_escaped_in_forms(moodle_course, http):
 def test_canvas_redirect_step_checks_the_hint(canvas_course, http):
     sp = canvas_course.platform
     login, _ = _login_fields(http, canvas_course)
-    params = {**_auth_params(sp, login), "lti_message_hint": "forged"}
+    params = {**auth_params(sp, login), "lti_message_hint": "forged"}
     r = http.get(f"{sp.root}/api/lti/authorize_redirect", params=params, allow_redirects=False)
     assert r.status_code == 400 and r.json()["message"] == "Invalid lti_message_hint"
     good = http.get(
         f"{sp.root}/api/lti/authorize_redirect",
-        params=_auth_params(sp, login),
+        params=auth_params(sp, login),
         allow_redirects=False,
     )
     assert good.status_code == 302

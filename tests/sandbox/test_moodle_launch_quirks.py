@@ -15,6 +15,8 @@ from lms_sandbox.browserless import follow_launch, form_fields
 from lms_sandbox.models import PendingLaunch, SandboxPlatform
 from lms_sandbox.seed import add_activity, connect_tool, course_users, launch_url, seed_course
 
+from .conftest import auth_params
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -23,22 +25,6 @@ def _login_form(http, url):
     assert page.status_code == 200, page.text
     form = lxml.html.fromstring(page.content).forms[0]
     return form.get("action"), dict(form_fields(form))
-
-
-def _auth(sp, login, **over):
-    return {
-        "scope": "openid",
-        "response_type": "id_token",
-        "response_mode": "form_post",
-        "prompt": "none",
-        "client_id": login["client_id"],
-        "redirect_uri": sp.tool_launch_url,
-        "login_hint": login["login_hint"],
-        "lti_message_hint": login["lti_message_hint"],
-        "state": "st-1",
-        "nonce": "n-1",
-        **over,
-    }
 
 
 def _is_invalid_request(response) -> bool:
@@ -77,10 +63,10 @@ def test_replayed_hint_gets_invalid_request(moodle_course, http):
     sp = moodle_course.platform
     learner = course_users(moodle_course, "learner")[0]
     _, login = _login_form(http, launch_url(course=moodle_course, user=learner))
-    first = http.post(f"{sp.root}/mod/lti/auth.php", data=_auth(sp, login))
+    first = http.post(f"{sp.root}/mod/lti/auth.php", data=auth_params(sp, login))
     assert "id_token" in dict(form_fields(lxml.html.fromstring(first.content).forms[0]))
     # The same login again (say, from a new window after the iframe used it).
-    again = http.post(f"{sp.root}/mod/lti/auth.php", data=_auth(sp, login, state="st-2"))
+    again = http.post(f"{sp.root}/mod/lti/auth.php", data=auth_params(sp, login, state="st-2"))
     assert _is_invalid_request(again), again.text
     assert "id_token" not in again.text
 
@@ -105,10 +91,10 @@ def test_a_failed_check_still_spends_the_hint(moodle_course, http):
     sp = moodle_course.platform
     learner = course_users(moodle_course, "learner")[0]
     _, login = _login_form(http, launch_url(course=moodle_course, user=learner))
-    wrong = http.post(f"{sp.root}/mod/lti/auth.php", data=_auth(sp, login, login_hint="999"))
+    wrong = http.post(f"{sp.root}/mod/lti/auth.php", data=auth_params(sp, login, login_hint="999"))
     fields = dict(form_fields(lxml.html.fromstring(wrong.content).forms[0]))
     assert fields["error"] == "access_denied"
-    right = http.post(f"{sp.root}/mod/lti/auth.php", data=_auth(sp, login))
+    right = http.post(f"{sp.root}/mod/lti/auth.php", data=auth_params(sp, login))
     assert _is_invalid_request(right), right.text
 
 
