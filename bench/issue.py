@@ -35,7 +35,7 @@ from credentials.documents import CredentialInput, IssuerInput, StatusEntryInput
 from credentials.multikey import public_key_multibase  # noqa: E402
 from credentials.proofs import proof_config, sign_document  # noqa: E402
 from credentials.schema import schema_problems  # noqa: E402
-from credentials.verifier import verify  # noqa: E402
+from credentials.verification_checks import verify  # noqa: E402
 
 BASE = "https://credbridge.example.edu"
 

@@ -7,12 +7,13 @@ Public API (keyword-only services; pure cores have no ORM and no HTTP):
 - compose.compose_credential(CredentialInput) -> dict; compose.achievement_json(...)
 - document_checks.check_document / find_problems: the pre-sign check
 - signing.sign_credential(document, *, private_key, verification_method, created) -> dict (pure)
-- verifier.verify(document, *, resolve_did, now, ...) -> VerificationResult (pure)
+- verification_checks.verify(document, *, resolve_did, now, ...) -> VerificationResult (pure)
 - issuers.get_or_create_issuer(*, slug, name, url, email="", description="") -> Issuer
 - issuance.issue_credential(*, issuer, credential_id, achievement, subject, results, evidence,
   valid_from, valid_until=None) -> Credential
 - revocation.revoke_credential / suspend_credential / reinstate_credential(*, credential,
   reason, actor, platform_id=None)
-- verification.verify_credential(document) / verify_credential_jwt(token) -> VerificationResult
+- local_verification.verify_credential(document) / verify_credential_jwt(token)
+  -> VerificationResult (the pure checks fed from this tool's own records)
 - signing_keys.current_signing_key / rotate_signing_key / mark_compromised
 """

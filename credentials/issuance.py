@@ -21,12 +21,12 @@ from .documents import (
     SubjectInput,
 )
 from .issuers import issuer_input
+from .local_verification import verify_credential
 from .models import Credential, Issuer
 from .signing import format_datetime, sign_credential
 from .signing_keys import current_signing_key
 from .status_lists import open_status_list, random_free_index
 from .vc_jwt import encode_vc_jwt
-from .verification import verify_credential
 
 INDEX_ATTEMPTS = 5
 

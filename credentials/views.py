@@ -19,10 +19,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from . import baking
 from .issuers import issuer_did_document
 from .jsonld_loader import OB_V3, VC_V2
+from .local_verification import verify_credential
 from .models import Credential, Issuer, StatusList
 from .presentation import credential_view, linkedin_url
 from .status_lists import signed_status_list
-from .verification import verify_credential
 
 JSON_TYPES = ("application/json", "application/ld+json", "application/vc+ld+json", "application/vc")
 STATUS_LIST_MAX_AGE = 300  # revocations reach verifiers within five minutes
@@ -221,7 +221,7 @@ MAX_UPLOAD = 2_000_000
 
 def _verify_text(text: str):
     """(result, document or None) for pasted/uploaded credential text (JSON or VC-JWT)."""
-    from .verification import verify_credential_jwt
+    from .local_verification import verify_credential_jwt
 
     if text.count(".") == 2 and not text.lstrip().startswith("{"):
         return verify_credential_jwt(text.strip()), None

@@ -12,8 +12,8 @@ from django.db import connection
 from awarding.decide import evaluate_learners
 from awarding.issue import issue_award
 from awarding.models import Award, AwardingRule, Decision
+from credentials.local_verification import verify_credential
 from credentials.models import Credential
-from credentials.verification import verify_credential
 
 from .scenario import build
 

@@ -13,8 +13,8 @@ from awarding.issue import issue_award
 from awarding.models import Award, AwardingRule, InstitutionSetting, Notification
 from awarding.notify import email_award
 from awarding.revoke import AwardActionError, confirm_award, revoke_award
+from credentials.local_verification import verify_credential
 from credentials.models import Credential
-from credentials.verification import verify_credential
 
 from .scenario import build
 

@@ -5,8 +5,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from credentials.local_verification import verify_credential
 from credentials.models import Credential, SigningKey
-from credentials.verification import verify_credential
 
 pytestmark = pytest.mark.django_db
 

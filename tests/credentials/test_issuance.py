@@ -13,6 +13,7 @@ from audit.models import AuditEvent
 from credentials import demo
 from credentials.compose import compose_credential
 from credentials.issuers import issuer_input, resolve_local_did
+from credentials.local_verification import verify_credential
 from credentials.models import STATUS_LIST_SIZE, Credential, SigningKey, StatusList
 from credentials.revocation import (
     CredentialStateError,
@@ -25,7 +26,6 @@ from credentials.signing import sign_credential
 from credentials.signing_keys import current_signing_key, mark_compromised, rotate_signing_key
 from credentials.status_lists import bit_is_set, decode_bitstring, encode_bitstring
 from credentials.vc_jwt import decode_vc_jwt, jwt_header
-from credentials.verification import verify_credential
 
 from .conftest import later
 from .samples import sample_input
@@ -212,7 +212,7 @@ def test_unsafe_input_stores_nothing(issue):
 
 
 def test_vc_jwt_verification(issue, issuer):
-    from credentials.verification import verify_credential_jwt
+    from credentials.local_verification import verify_credential_jwt
 
     credential = issue(valid_until=later(30))
     assert verify_credential_jwt(credential.jwt).ok

@@ -8,11 +8,11 @@ from django.core.cache import cache
 
 from credentials import demo
 from credentials.baking import png_credential, svg_credential
+from credentials.local_verification import verify_credential
 from credentials.models import Credential
 from credentials.proofs import verify_document
 from credentials.revocation import revoke_credential
 from credentials.status_lists import bit_is_set, decode_bitstring
-from credentials.verification import verify_credential
 
 from .conftest import later
 

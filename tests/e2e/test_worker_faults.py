@@ -7,8 +7,8 @@ import pytest
 
 from awarding import dispatch, faults
 from awarding.models import Award, Decision
+from credentials.local_verification import verify_credential
 from credentials.models import Credential
-from credentials.verification import verify_credential
 from tests.awarding.scenario import build
 
 from .story import wait_for

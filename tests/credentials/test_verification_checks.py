@@ -12,7 +12,7 @@ from credentials.document_checks import UnsafeDocumentError
 from credentials.multikey import public_key_multibase
 from credentials.schema import schema_problems
 from credentials.signing import sign_credential
-from credentials.verifier import verify
+from credentials.verification_checks import verify
 
 from .samples import sample_input
 

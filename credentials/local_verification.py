@@ -1,4 +1,4 @@
-"""verify_credential(document): the pure verifier fed from this tool's own records.
+"""verify_credential(document): the pure checks (verification_checks) fed from our records.
 
 Used by the issuance self-check and the public page alike. DIDs and status lists of this
 tool are resolved from the database; anything else is "not known" (no network at run time).
@@ -15,7 +15,7 @@ from django.utils import timezone
 from .issuers import is_local_url, resolve_local_did
 from .models import Credential, SigningKey, StatusList
 from .schema import schema_problems
-from .verifier import VerificationResult, verify, verify_jwt
+from .verification_checks import VerificationResult, verify, verify_jwt
 
 __all__ = ["VerificationResult", "verify_credential", "verify_credential_jwt"]
 
