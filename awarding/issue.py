@@ -20,7 +20,7 @@ from credentials.issuance import issue_credential
 from credentials.issuers import get_or_create_issuer
 from lti_tool.models import Platform
 
-from . import compose, faults
+from . import credential_inputs, faults
 from .models import Award, InstitutionSetting, Notification
 from .rules import version_spec
 
@@ -77,18 +77,18 @@ def issue_award(*, award_id: int) -> tuple[Award, bool]:
         credential = issue_credential(
             issuer=issuer,
             credential_id=award.uuid,
-            achievement=compose.build_achievement(
+            achievement=credential_inputs.build_achievement(
                 base_url=url, achievement=award.achievement, spec=spec
             ),
-            subject=compose.build_subject(
+            subject=credential_inputs.build_subject(
                 learner=award.learner, show_name=setting.show_learner_names
             ),
-            results=compose.build_results(spec=spec, decision=award.decision.result),
-            evidence=compose.build_evidence(
+            results=credential_inputs.build_results(spec=spec, decision=award.decision.result),
+            evidence=credential_inputs.build_evidence(
                 base_url=url, award_uuid=award.uuid, achievement_name=award.achievement.name
             ),
             valid_from=issued_at,
-            valid_until=compose.validity(
+            valid_until=credential_inputs.validity(
                 issued_at=issued_at, validity_days=award.achievement.validity_days
             ),
         )

@@ -9,7 +9,7 @@ from django.core.mail import send_mail
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .compose import evidence_url
+from .credential_inputs import evidence_url
 from .issue import base_url
 from .models import Award
 

@@ -1,5 +1,5 @@
 """Public: an achievement's uploaded image, at the URL signed credentials carry
-(PUBLIC_BASE_URL + MEDIA_URL + the stored name, see awarding.compose).
+(PUBLIC_BASE_URL + MEDIA_URL + the stored name, see awarding.credential_inputs).
 
 Only a name an Achievement's image field holds is served, so no request can reach any other
 file under MEDIA_ROOT (nor, by `..`, outside it); raster types only, since an SVG or HTML

@@ -85,9 +85,9 @@ def _active_spec(achievement: Achievement) -> VersionSpec:
 
 def achievement_document(achievement: Achievement) -> dict:
     """The OB 3.0 Achievement as JSON-LD, composed like the one inside credentials."""
-    from credentials.compose import achievement_json
+    from credentials.credential_json import achievement_json
 
-    from .compose import build_achievement
+    from .credential_inputs import build_achievement
 
     document = achievement_json(
         build_achievement(

@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey 
 
 from credentials import demo  # noqa: E402
 from credentials.canonicalize import canonicalize, reference_canonicalize  # noqa: E402
-from credentials.compose import compose_credential  # noqa: E402
+from credentials.credential_json import compose_credential  # noqa: E402
 from credentials.did import PublishedKey, did_document, did_web  # noqa: E402
 from credentials.document_checks import check_document  # noqa: E402
 from credentials.documents import CredentialInput, IssuerInput, StatusEntryInput  # noqa: E402

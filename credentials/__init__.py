@@ -4,7 +4,7 @@ Public API (keyword-only services; pure cores have no ORM and no HTTP):
 
 - documents: AchievementInput, AlignmentInput, CriterionInput, CriterionLevelInput,
   SubjectInput, CriterionResultInput, EvidenceInput (plain frozen dataclasses)
-- compose.compose_credential(CredentialInput) -> dict; compose.achievement_json(...)
+- credential_json.compose_credential(CredentialInput) -> dict; credential_json.achievement_json(...)
 - document_checks.check_document / find_problems: the pre-sign check
 - signing.sign_credential(document, *, private_key, verification_method, created) -> dict (pure)
 - verification_checks.verify(document, *, resolve_did, now, ...) -> VerificationResult (pure)

@@ -1,8 +1,8 @@
 """Plain inputs of an Open Badges 3.0 credential (the contract with the awarding app).
 
 Frozen dataclasses, no ORM: awarding fills them from its achievements, rubric versions and
-decisions; `compose.compose_credential` turns them into the JSON-LD document. Keys of criteria
-and levels are short slugs; the composer derives stable absolute ids from them.
+decisions; `credential_json.compose_credential` turns them into the JSON-LD document. Keys of
+criteria and levels are short slugs; the composer derives stable absolute ids from them.
 """
 
 from __future__ import annotations

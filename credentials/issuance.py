@@ -11,7 +11,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .compose import compose_credential
+from .credential_json import compose_credential
 from .documents import (
     AchievementInput,
     CredentialInput,

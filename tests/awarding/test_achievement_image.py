@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
-from awarding import compose
+from awarding import credential_inputs
 from rubrics.spec import VersionSpec
 
 from .factories import make_achievement, make_course
@@ -40,7 +40,7 @@ def uploaded(settings, tmp_path):
 
 def test_the_image_url_in_a_composed_credential_answers_with_the_image(uploaded):
     spec = VersionSpec(title="R", criteria=())
-    built = compose.build_achievement(base_url=BASE, achievement=uploaded, spec=spec)
+    built = credential_inputs.build_achievement(base_url=BASE, achievement=uploaded, spec=spec)
     assert built.image_url.startswith(f"{BASE}/media/achievements/")
 
     response = Client().get(urlsplit(built.image_url).path)

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from credentials.canonicalize import canonicalize, reference_canonicalize
-from credentials.compose import compose_credential
+from credentials.credential_json import compose_credential
 from credentials.documents import (
     AchievementInput,
     AlignmentInput,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from credentials import demo
-from credentials.compose import compose_credential
+from credentials.credential_json import compose_credential
 from credentials.issuers import issuer_input, resolve_local_did
 from credentials.local_verification import verify_credential
 from credentials.models import STATUS_LIST_SIZE, Credential, SigningKey, StatusList

@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from credentials.compose import compose_credential
+from credentials.credential_json import compose_credential
 from credentials.document_checks import UnsafeDocumentError, check_document
 from credentials.multikey import private_key_from_multibase, public_key_from_multibase
 from credentials.proofs import sign_document, verify_document

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from credentials import schema
-from credentials.compose import compose_credential
+from credentials.credential_json import compose_credential
 
 from .samples import sample_input
 

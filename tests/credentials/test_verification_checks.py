@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from credentials.compose import compose_credential
+from credentials.credential_json import compose_credential
 from credentials.did import PublishedKey, did_document, did_web, did_web_url
 from credentials.document_checks import UnsafeDocumentError
 from credentials.multikey import public_key_multibase

@@ -10,9 +10,9 @@ import jsonschema
 import pytest
 
 import credentials
-from awarding import compose
+from awarding import credential_inputs
 from awarding.badge_image import badge_svg, initials
-from credentials.compose import compose_credential
+from credentials.credential_json import compose_credential
 from credentials.document_checks import find_problems
 from credentials.documents import CredentialInput, IssuerInput
 from rubrics.evaluate import evaluate
@@ -72,7 +72,7 @@ def learner(email="ada@example.edu", sourcedid="", name="Ada Lovelace"):
 
 
 def test_achievement_carries_criteria_levels_and_deduplicated_alignments():
-    ach = compose.build_achievement(base_url=BASE, achievement=achievement(), spec=SPEC)
+    ach = credential_inputs.build_achievement(base_url=BASE, achievement=achievement(), spec=SPEC)
     assert ach.id == f"{BASE}/achievements/{ACH_UUID}"
     assert [c.key for c in ach.criteria] == ["browse", "create"]
     browse = ach.criteria[0]
@@ -89,10 +89,13 @@ def test_achievement_carries_criteria_levels_and_deduplicated_alignments():
 
 
 def test_subject_prefers_email_then_sourcedid_then_lti_id_and_hides_names_on_request():
-    assert compose.build_subject(learner=learner(), show_name=True).identity_type == "emailAddress"
-    s = compose.build_subject(learner=learner(email="", sourcedid="S-1"), show_name=False)
+    assert (
+        credential_inputs.build_subject(learner=learner(), show_name=True).identity_type
+        == "emailAddress"
+    )
+    s = credential_inputs.build_subject(learner=learner(email="", sourcedid="S-1"), show_name=False)
     assert (s.identity_type, s.identity_value, s.name) == ("lisSourcedId", "S-1", "")
-    s = compose.build_subject(learner=learner(email=""), show_name=True)
+    s = credential_inputs.build_subject(learner=learner(email=""), show_name=True)
     assert (s.identity_type, s.identity_value, s.name) == ("ltiUserId", "u-42", "Ada Lovelace")
 
 
@@ -104,7 +107,7 @@ def test_results_follow_the_decision():
             "create": [Observation(12, 20, None)],
         },
     ).to_dict()
-    results = compose.build_results(spec=SPEC, decision=decision)
+    results = credential_inputs.build_results(spec=SPEC, decision=decision)
     assert [(r.criterion_key, r.value, r.achieved_level) for r in results] == [
         ("browse", "9.5", "advanced"),
         ("create", "12", "good"),
@@ -118,12 +121,18 @@ def test_composed_document_is_valid_open_badges_3():
     data = CredentialInput(
         credential_id=f"urn:uuid:{AWARD_UUID}",
         issuer=IssuerInput(id="did:web:tool.example.edu", name="Uni", url=BASE),
-        achievement=compose.build_achievement(base_url=BASE, achievement=achievement(), spec=SPEC),
-        subject=replace(compose.build_subject(learner=learner(), show_name=True), salt="s4lt"),
+        achievement=credential_inputs.build_achievement(
+            base_url=BASE, achievement=achievement(), spec=SPEC
+        ),
+        subject=replace(
+            credential_inputs.build_subject(learner=learner(), show_name=True), salt="s4lt"
+        ),
         valid_from="2026-01-01T00:00:00Z",
-        results=tuple(compose.build_results(spec=SPEC, decision=decision)),
+        results=tuple(credential_inputs.build_results(spec=SPEC, decision=decision)),
         evidence=tuple(
-            compose.build_evidence(base_url=BASE, award_uuid=AWARD_UUID, achievement_name="X")
+            credential_inputs.build_evidence(
+                base_url=BASE, award_uuid=AWARD_UUID, achievement_name="X"
+            )
         ),
     )
     doc = compose_credential(data)
@@ -138,8 +147,8 @@ def test_validity_and_badge_image():
     from datetime import UTC, datetime
 
     at = datetime(2026, 1, 1, tzinfo=UTC)
-    assert compose.validity(issued_at=at, validity_days=None) is None
-    assert compose.validity(issued_at=at, validity_days=365).year == 2027
+    assert credential_inputs.validity(issued_at=at, validity_days=None) is None
+    assert credential_inputs.validity(issued_at=at, validity_days=365).year == 2027
     assert initials("Digital content creator") == "DCC"
     svg = badge_svg(name="<script>", seed="x")
     assert "<script>" not in svg and "&lt;script&gt;" in svg
@@ -154,5 +163,5 @@ def test_level_keys_are_unique(names):
         threshold=5,
         levels=tuple(LevelSpec(n, i) for i, n in enumerate(names)),
     )
-    keys = compose.level_keys(c)
+    keys = credential_inputs.level_keys(c)
     assert len(set(keys.values())) == 2

@@ -7,7 +7,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from credentials.compose import CompositionError, compose_credential, hash_identity
+from credentials.credential_json import CompositionError, compose_credential, hash_identity
 from credentials.document_checks import UnsafeDocumentError, check_document, find_problems
 from credentials.documents import CriterionResultInput, SubjectInput
 
