@@ -2,7 +2,7 @@
 
 The award row is reserved *before* anything is signed: the database constraint (one live award
 per learner and achievement) is what makes concurrent evaluations safe, not a prior check.
-Signing happens later, in `issue.issue_award`, for the reserved row's UUID.
+Signing happens later, in `award_issuance.issue_award`, for the reserved row's UUID.
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ from django.core.mail import send_mail
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .award_issuance import base_url
 from .credential_inputs import evidence_url
-from .issue import base_url
 from .models import Award
 
 log = logging.getLogger(__name__)

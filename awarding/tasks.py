@@ -41,7 +41,7 @@ def evaluate_learners_task(self, *, rule_id: int, learner_ids: list[int], trigge
 @shared_task(bind=True, autoretry_for=_DB_ERRORS, max_retries=8, **_COMMON)
 def issue_award_task(self, *, award_id: int) -> str:
     """One award (a retry of a batch member, the sweep, a confirmation)."""
-    from .issue import issue_award
+    from .award_issuance import issue_award
 
     award, issued_now = issue_award(award_id=award_id)
     if issued_now:
@@ -52,7 +52,7 @@ def issue_award_task(self, *, award_id: int) -> str:
 @shared_task(bind=True, autoretry_for=_DB_ERRORS, max_retries=8, **_COMMON)
 def issue_awards_task(self, *, award_ids: list[int]) -> int:
     """A batch of awards, each in its own transaction; a failing one is retried on its own."""
-    from .issue import issue_award
+    from .award_issuance import issue_award
 
     issued = 0
     for award_id in award_ids:

@@ -9,8 +9,8 @@ Public API (keyword-only services; pure cores have no ORM and no HTTP):
 - signing.sign_credential(document, *, private_key, verification_method, created) -> dict (pure)
 - verification_checks.verify(document, *, resolve_did, now, ...) -> VerificationResult (pure)
 - issuers.get_or_create_issuer(*, slug, name, url, email="", description="") -> Issuer
-- issuance.issue_credential(*, issuer, credential_id, achievement, subject, results, evidence,
-  valid_from, valid_until=None) -> Credential
+- credential_issuance.issue_credential(*, issuer, credential_id, achievement, subject, results,
+  evidence, valid_from, valid_until=None) -> Credential
 - revocation.revoke_credential / suspend_credential / reinstate_credential(*, credential,
   reason, actor, platform_id=None)
 - local_verification.verify_credential(document) / verify_credential_jwt(token)

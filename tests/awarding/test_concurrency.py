@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 
+from awarding.award_issuance import issue_award
 from awarding.decide import evaluate_learners
-from awarding.issue import issue_award
 from awarding.models import Award, AwardingRule, Decision
 from credentials.local_verification import verify_credential
 from credentials.models import Credential

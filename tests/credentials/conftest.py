@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from credentials import demo
-from credentials.issuance import issue_credential
+from credentials.credential_issuance import issue_credential
 from credentials.issuers import get_or_create_issuer
 
 BASE = "http://127.0.0.1:8000"

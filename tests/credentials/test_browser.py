@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from credentials import demo
-from credentials.issuance import issue_credential
+from credentials.credential_issuance import issue_credential
 from credentials.issuers import get_or_create_issuer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

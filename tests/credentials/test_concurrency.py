@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from credentials import demo
-from credentials.issuance import issue_credential
+from credentials.credential_issuance import issue_credential
 from credentials.issuers import get_or_create_issuer
 from credentials.models import Credential
 

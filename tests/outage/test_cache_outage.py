@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from credentials import demo
-from credentials.issuance import issue_credential
+from credentials.credential_issuance import issue_credential
 from credentials.issuers import get_or_create_issuer
 from lms_sandbox.browserless import follow_launch
 from lms_sandbox.models import SandboxEnrolment

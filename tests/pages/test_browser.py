@@ -139,7 +139,7 @@ def test_public_achievement_and_dashboard_accessibility(browser_page, live_serve
 
 
 def test_learner_downloads_and_shares_the_credential(browser_page, live_server):
-    pytest.importorskip("awarding.issue")
+    pytest.importorskip("awarding.award_issuance")
     from credentials.models import Credential
 
     from .world import issue
@@ -169,7 +169,7 @@ def test_learner_downloads_and_shares_the_credential(browser_page, live_server):
 
 
 def test_qa_review_and_revocation(browser_page, live_server):
-    pytest.importorskip("awarding.issue")
+    pytest.importorskip("awarding.award_issuance")
     from django.contrib.auth.models import Group, User
 
     from awarding.models import Award
@@ -214,7 +214,7 @@ def test_qa_review_and_revocation(browser_page, live_server):
 
 
 def test_public_credential_and_evidence_pages_accessibility(browser_page, live_server):
-    pytest.importorskip("awarding.issue")
+    pytest.importorskip("awarding.award_issuance")
     from .world import issue
 
     w = make_world()

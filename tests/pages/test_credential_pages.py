@@ -3,8 +3,8 @@ switch, the public evidence page, and revocation by the instructor and by QA."""
 
 import pytest
 
-pytest.importorskip("credentials.issuance")
-pytest.importorskip("awarding.issue")
+pytest.importorskip("credentials.credential_issuance")
+pytest.importorskip("awarding.award_issuance")
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import Group, User  # noqa: E402

@@ -154,8 +154,8 @@ def make_world(
 
 def issue(world: World, learner: Learner, scores: dict[str, float | None] | None = None) -> Award:
     """A real issued credential for `learner`: decision → reserved award → the pipeline's
-    compose → sign → verify → store (awarding.issue.issue_award)."""
-    from awarding.issue import issue_award
+    compose → sign → verify → store (awarding.award_issuance.issue_award)."""
+    from awarding.award_issuance import issue_award
 
     world.decide(learner, scores or {"search": 9, "evaluate": 7}, comment="Well argued")
     award = world.award(learner, state=Award.State.PENDING)

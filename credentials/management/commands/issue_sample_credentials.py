@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from credentials import demo
-from credentials.issuance import issue_credential
+from credentials.credential_issuance import issue_credential
 from credentials.issuers import get_or_create_issuer
 
 

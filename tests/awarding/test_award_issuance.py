@@ -8,8 +8,8 @@ from django.core import mail
 from assessments.signals import learners_changed
 from audit.models import AuditEvent
 from awarding import faults
+from awarding.award_issuance import issue_award
 from awarding.decide import evaluate_learners
-from awarding.issue import issue_award
 from awarding.models import Award, AwardingRule, InstitutionSetting, Notification
 from awarding.notify import email_award
 from awarding.revoke import AwardActionError, confirm_award, revoke_award
