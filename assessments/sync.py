@@ -41,8 +41,8 @@ from lti_tool.services.errors import (
 )
 from lti_tool.services.nrps import NRPSClient
 
-from .line_item_listing import list_line_items
-from .line_item_store import store_line_items
+from .line_item_fetch import list_line_items
+from .line_item_mirror import store_line_items
 from .models import Course, LineItem, Result, SyncRun
 from .results_store import store_results_page
 from .roster import deactivate_missing, store_roster_page

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.db.models import F
 from django.utils import timezone
 
-from assessments.lineitems import LineItemSpec, ensure_line_items
+from assessments.line_item_provisioning import LineItemSpec, ensure_line_items
 from assessments.models import LineItem
 from lti_tool.services import errors
 from lti_tool.services.ags import AGSClient

@@ -169,7 +169,7 @@ def create_line_items(*, version: RubricVersion, actor: Actor) -> list[Criterion
 
     The AGS call happens outside any transaction lock on the version: the LMS may be slow.
     """
-    from assessments.lineitems import LineItemSpec, ensure_line_items
+    from assessments.line_item_provisioning import LineItemSpec, ensure_line_items
 
     check_instructor(actor, version.rubric)
     if not version.is_draft:

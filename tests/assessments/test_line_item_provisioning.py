@@ -2,7 +2,7 @@
 
 import pytest
 
-from assessments.lineitems import LineItemSpec, ensure_line_items
+from assessments.line_item_provisioning import LineItemSpec, ensure_line_items
 from assessments.models import CourseNotice, LineItem
 
 SPECS = [

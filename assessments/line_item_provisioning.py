@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from lti_tool.services.ags import AGSClient
 
-from .line_item_listing import list_line_items
-from .line_item_store import store_line_items, upsert_line_item
+from .line_item_fetch import list_line_items
+from .line_item_mirror import store_line_items, upsert_line_item
 from .models import Course, CourseNotice, LineItem
 
 
@@ -52,7 +52,7 @@ def ensure_line_items(*, course: Course, specs: list[LineItemSpec]) -> list[Line
         lineitems_url=course.lineitems_url,
         granted_scopes=list(course.ags_scopes or []),
     )
-    # A column is taken for deleted only when its own URL confirms it (line_item_listing).
+    # A column is taken for deleted only when its own URL confirms it (line_item_fetch).
     items, _ = list_line_items(ags=ags, course=course)
     listed = {_key_of(li): li for li in store_line_items(course=course, items=items)}
     result: list[LineItem] = []
