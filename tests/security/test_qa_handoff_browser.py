@@ -8,8 +8,8 @@ import time
 import pytest
 
 from audit.models import AuditEvent
-from tests.lti.platform import INSTRUCTOR, LTI
-from tests.lti.test_browser_storage import BrowserPlatform
+from tests.lti_tool.platform import INSTRUCTOR, LTI
+from tests.lti_tool.test_browser_storage import BrowserPlatform
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator"

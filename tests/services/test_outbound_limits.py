@@ -7,7 +7,7 @@ import pytest
 
 from lti_tool.services.ags import AGSClient
 from lti_tool.services.errors import MalformedResponse, Unavailable
-from tests.lti.listener import Listener, read_request
+from tests.lti_tool.listener import Listener, read_request
 
 
 def test_an_answer_over_the_size_cap_is_refused_with_a_reason(moodle, settings, caplog):

@@ -1,6 +1,6 @@
 """Every check of a launch, each refused with a clear page, a 4xx and a log line.
 
-The platform's JWKS is served over real HTTP (tests/lti/platform.py); the tool is driven
+The platform's JWKS is served over real HTTP (tests/lti_tool/platform.py); the tool is driven
 through Django's test client, which keeps the state cookie like a browser does.
 """
 

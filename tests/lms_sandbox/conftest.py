@@ -11,7 +11,7 @@ import requests
 
 from lms_sandbox.seed import connect_tool, seed_course
 
-pytestmark = pytest.mark.urls("tests.sandbox.tool_double")
+pytestmark = pytest.mark.urls("tests.lms_sandbox.tool_double")
 
 
 def _point_at_double(sp, base: str):
@@ -26,14 +26,14 @@ def _point_at_double(sp, base: str):
 
 @pytest.fixture
 def moodle(live_server, settings):
-    settings.ROOT_URLCONF = "tests.sandbox.tool_double"
+    settings.ROOT_URLCONF = "tests.lms_sandbox.tool_double"
     sp, platform = connect_tool(flavour="moodle", tool_base_url=live_server.url, slug="moodle")
     return _point_at_double(sp, live_server.url)
 
 
 @pytest.fixture
 def canvas(live_server, settings):
-    settings.ROOT_URLCONF = "tests.sandbox.tool_double"
+    settings.ROOT_URLCONF = "tests.lms_sandbox.tool_double"
     sp, platform = connect_tool(flavour="canvas", tool_base_url=live_server.url, slug="canvas")
     return _point_at_double(sp, live_server.url)
 

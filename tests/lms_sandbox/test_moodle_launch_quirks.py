@@ -110,7 +110,7 @@ def unlisted(live_server, settings):
     """A Moodle whose admin registered the tool and left Moodle's default usage."""
     from .conftest import _point_at_double
 
-    settings.ROOT_URLCONF = "tests.sandbox.tool_double"
+    settings.ROOT_URLCONF = "tests.lms_sandbox.tool_double"
     sp, _ = connect_tool(
         flavour="moodle", tool_base_url=live_server.url, slug="unlisted", activity_chooser=False
     )
