@@ -5,16 +5,30 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench lint serve clean
+.PHONY: install lock demo test bench lint serve clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml requirements.lock
+# From the lock only (ADR 0006): every package pinned and checked against its hash, nothing
+# resolved. requirements/dev.txt repeats the production pins (it is compiled against
+# requirements/prod.txt) and adds the tools. The project itself brings no dependency.
+$(STAMP): pyproject.toml requirements/prod.txt requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --require-hashes \
+	  -r requirements/prod.txt -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# Re-lock after a change to pyproject.toml's dependencies. The pins already in the lock are
+# kept; UPGRADE=django moves one package (and what it needs), UPGRADE=all moves everything.
+# The lock holds every platform's hashes and markers, resolved for Python 3.11.
+UPGRADE ?=
+LOCK := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock" --quiet \
+	$(if $(filter all,$(UPGRADE)),--upgrade,$(foreach p,$(UPGRADE),--upgrade-package $(p)))
+lock: install
+	$(LOCK) -o requirements/prod.txt
+	$(LOCK) --extra dev -c requirements/prod.txt -o requirements/dev.txt
 
 # The sandbox LMS is on this machine over http: its Dynamic Registration needs both LTI_ switches.
 demo: install
