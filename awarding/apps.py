@@ -2,7 +2,6 @@ import importlib
 import logging
 
 from django.apps import AppConfig
-from django.db.models.signals import pre_save
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +32,3 @@ class AwardingConfig(AppConfig):
                 log.warning("awarding: %s.%s not available; not connected", module, name)
                 continue
             signal.connect(receiver, dispatch_uid=f"awarding:{module}.{name}")
-        # Connected without a sender: the receiver filters on the model's label itself.
-        pre_save.connect(
-            receivers.before_credential_stored, dispatch_uid="awarding:fault-before-store"
-        )

@@ -20,7 +20,7 @@ from credentials.credential_issuance import issue_credential
 from credentials.issuers import get_or_create_issuer
 from lti_tool.models import Platform
 
-from . import credential_inputs, faults
+from . import credential_inputs
 from .models import Award, InstitutionSetting, Notification
 from .rules import version_spec
 
@@ -73,7 +73,6 @@ def issue_award(*, award_id: int) -> tuple[Award, bool]:
         locked = Award.objects.select_for_update().get(pk=award.pk)
         if locked.state != Award.State.PENDING:
             return locked, False
-        faults.maybe_fail("before_sign")
         credential = issue_credential(
             issuer=issuer,
             credential_id=award.uuid,

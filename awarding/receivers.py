@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from .faults import maybe_fail
-
 log = logging.getLogger(__name__)
 
 
@@ -29,9 +27,3 @@ def on_version_activated(sender, *, version, **kwargs) -> None:
             learner_ids=course_learner_ids(course_id=rule.course_id),
             trigger="version_activated",
         )
-
-
-def before_credential_stored(sender, **kwargs) -> None:
-    """Fault-injection point between signing and storing (inert unless configured)."""
-    if sender._meta.label == "credentials.Credential":
-        maybe_fail("before_store")

@@ -30,7 +30,9 @@ def test_database_url() -> str:
 test_database_url.__test__ = False  # a helper, not a test pytest should collect
 
 
-def start_worker(*, redis_url: str, public_base_url: str, concurrency: int) -> subprocess.Popen:
+def start_worker(
+    *, redis_url: str, public_base_url: str, concurrency: int, app: str = "config"
+) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": test_database_url(),
@@ -46,7 +48,7 @@ def start_worker(*, redis_url: str, public_base_url: str, concurrency: int) -> s
             "-m",
             "celery",
             "-A",
-            "config",
+            app,
             "worker",
             "-Q",
             settings.CELERY_TASK_DEFAULT_QUEUE,

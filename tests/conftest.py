@@ -55,7 +55,13 @@ def _clear_cache() -> None:
 
 
 @pytest.fixture
-def celery_worker(transactional_db, live_server):
+def celery_worker_app() -> str:
+    """The module `celery -A` loads in the worker; a test overrides it to inject faults."""
+    return "config"
+
+
+@pytest.fixture
+def celery_worker(transactional_db, live_server, celery_worker_app):
     """A real `celery worker` process on the test database, with tasks no longer eager.
 
     Needs PostgreSQL and Redis: the worker is another process and must see committed data.
@@ -69,7 +75,10 @@ def celery_worker(transactional_db, live_server):
 
     redis.Redis.from_url(settings.REDIS_URL).delete(settings.CELERY_TASK_DEFAULT_QUEUE)
     proc = start_worker(
-        redis_url=settings.REDIS_URL, public_base_url=live_server.url, concurrency=2
+        redis_url=settings.REDIS_URL,
+        public_base_url=live_server.url,
+        concurrency=2,
+        app=celery_worker_app,
     )
     try:
         with celery_conf(task_always_eager=False):

@@ -7,7 +7,6 @@ from django.core import mail
 
 from assessments.signals import learners_changed
 from audit.models import AuditEvent
-from awarding import faults
 from awarding.award_issuance import issue_award
 from awarding.decide import evaluate_learners
 from awarding.models import Award, AwardingRule, InstitutionSetting, Notification
@@ -15,6 +14,7 @@ from awarding.notify import email_award
 from awarding.revoke import AwardActionError, confirm_award, revoke_award
 from credentials.local_verification import verify_credential
 from credentials.models import Credential
+from tests.fault_injection import InjectedFault
 
 from .scenario import build
 
@@ -73,15 +73,13 @@ def test_names_are_left_out_when_the_institution_says_so(sc):
 
 
 def test_a_crash_between_signing_and_storing_leaves_nothing_and_the_retry_completes(
-    sc, monkeypatch, tmp_path
+    sc, fail_before_credential_stored
 ):
-    marker = tmp_path / "fault"
-    marker.touch()
-    monkeypatch.setenv(faults.ENV, f"before_store:raise:{marker}")
     award = _reserve(sc, sc.learners[0])
 
-    with pytest.raises(faults.InjectedFault):
+    with pytest.raises(InjectedFault):
         issue_award(award_id=award.pk)
+    assert not fail_before_credential_stored.exists(), "the fault never fired"
     award.refresh_from_db()
     assert award.state == Award.State.PENDING and award.credential_id is None
     assert not Credential.objects.exists()

@@ -57,17 +57,16 @@ def test_the_sweep_issues_an_award_whose_message_was_lost(django_capture_on_comm
     assert award.state == Award.State.ISSUED and award.credential_id == award.uuid
 
 
-def test_a_batch_member_that_fails_is_recorded_and_retried_alone(monkeypatch, tmp_path):
-    from awarding import faults, tasks
+def test_a_batch_member_that_fails_is_recorded_and_retried_alone(
+    monkeypatch, fail_before_credential_stored
+):
+    from awarding import tasks
 
     sc = build()
     first, second = sc.add_learners(2)
     for learner in (first, second):
         sc.grade_all(learner, 1.0)
     report = evaluate_learners(rule=sc.rule, learner_ids=[first.pk, second.pk], trigger="t")
-    marker = tmp_path / "once"
-    marker.touch()
-    monkeypatch.setenv(faults.ENV, f"before_sign:raise:{marker}")
     retried = []
     monkeypatch.setattr(
         tasks.issue_award_task, "apply_async", lambda kwargs, countdown: retried.append(kwargs)

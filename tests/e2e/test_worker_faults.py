@@ -5,11 +5,12 @@ import json
 
 import pytest
 
-from awarding import dispatch, faults
+from awarding import dispatch
 from awarding.models import Award, Decision
 from credentials.local_verification import verify_credential
 from credentials.models import Credential
 from tests.awarding.scenario import build
+from tests.fault_injection import ENV
 
 from .story import wait_for
 
@@ -24,8 +25,14 @@ def kill_before_store(tmp_path, monkeypatch):
     """Set before the worker starts, so its processes inherit it; fires once (marker file)."""
     marker = tmp_path / "kill-once"
     marker.touch()
-    monkeypatch.setenv(faults.ENV, f"before_store:kill:{marker}")
+    monkeypatch.setenv(ENV, f"kill:{marker}")
     return marker
+
+
+@pytest.fixture
+def celery_worker_app(kill_before_store) -> str:
+    """The worker of this test runs the app that connects the fault (tests/fault_worker.py)."""
+    return "tests.fault_worker"
 
 
 def test_worker_killed_between_sign_and_store(
