@@ -2,56 +2,55 @@
 
 from django.urls import path
 
-from . import views_holder, views_instructor, views_learner, views_public, views_qa, views_setup
+from . import views_qa
+from .views import instructor, instructor_setup, learner, public
 
 app_name = "awarding"
 urlpatterns = [
     # Inside the LMS iframe (launch token).
-    path("course/", views_instructor.instructor_dashboard, name="instructor_dashboard"),
-    path("course/decisions.csv", views_instructor.export_decisions, name="export_decisions"),
+    path("course/", instructor.instructor_dashboard, name="instructor_dashboard"),
+    path("course/decisions.csv", instructor.export_decisions, name="export_decisions"),
     path(
         "course/awards/<uuid:award_uuid>/confirm",
-        views_instructor.confirm_award,
+        instructor.confirm_award,
         name="confirm_award",
     ),
-    path(
-        "course/awards/<uuid:award_uuid>/revoke", views_instructor.revoke_award, name="revoke_award"
-    ),
-    path("course/rules/<int:rule_id>/mode", views_instructor.set_rule_mode, name="rule_mode"),
-    path("course/setup/", views_setup.setup_home, name="setup"),
-    path("course/setup/achievement", views_setup.setup_achievement, name="setup_achievement"),
-    path("course/setup/submit", views_setup.setup_submit, name="setup_submit"),
+    path("course/awards/<uuid:award_uuid>/revoke", instructor.revoke_award, name="revoke_award"),
+    path("course/rules/<int:rule_id>/mode", instructor.set_rule_mode, name="rule_mode"),
+    path("course/setup/", instructor_setup.setup_home, name="setup"),
+    path("course/setup/achievement", instructor_setup.setup_achievement, name="setup_achievement"),
+    path("course/setup/submit", instructor_setup.setup_submit, name="setup_submit"),
     path(
         "course/setup/rules/<int:rule_id>/gradebook",
-        views_setup.setup_gradebook,
+        instructor_setup.setup_gradebook,
         name="setup_gradebook",
     ),
-    path("learner/", views_learner.learner_home, name="learner_home"),
+    path("learner/", learner.learner_home, name="learner_home"),
     path(
         "learner/notifications/read",
-        views_learner.dismiss_notifications,
+        learner.dismiss_notifications,
         name="dismiss_notifications",
     ),
     path(
         "learner/credentials/<uuid:award_uuid>/visibility",
-        views_learner.set_visibility,
+        learner.set_visibility,
         name="set_visibility",
     ),
     path(
         "learner/credentials/<uuid:award_uuid>/view",
-        views_holder.holder_page,
+        learner.holder_page,
         name="holder_page",
     ),
     path(
         "learner/credentials/<uuid:award_uuid>/download/<str:fmt>",
-        views_holder.holder_download,
+        learner.holder_download,
         name="holder_download",
     ),
     # Public.
-    path("evidence/<uuid:award_uuid>", views_public.evidence_page, name="evidence"),
+    path("evidence/<uuid:award_uuid>", public.evidence_page, name="evidence"),
     path(
         "achievements/<uuid:achievement_uuid>",
-        views_public.achievement_page,
+        public.achievement_page,
         name="achievement",
     ),
     # QA console (Django auth).

@@ -15,12 +15,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments.models import Course
 
-from . import views_grid, views_reports
+from . import award_reports, decision_grid
+from .access import qa_required, scope_to_platforms
+from .csv_export import DECISION_HEADER, csv_response, decision_rows
 from .flags import clear_flag
 from .forms import DecisionFilterForm, ReasonForm
 from .models import Achievement, Award, Decision
-from .views_access import qa_required, scope_to_platforms
-from .views_csv import DECISION_HEADER, csv_response, decision_rows
 
 PER_PAGE = 50
 
@@ -98,7 +98,7 @@ def decision_detail(
         pk=decision_id,
     )
     result = decision.result or {}
-    columns = views_grid.columns_of([result])
+    columns = decision_grid.columns_of([result])
     awards = _awards(platform_ids).filter(
         learner=decision.learner, achievement=decision.achievement
     )
@@ -107,7 +107,7 @@ def decision_detail(
         "awarding/qa/decision.html",
         {
             "decision": decision,
-            "rows": list(zip(columns, views_grid.cells_of(result, columns), strict=True)),
+            "rows": list(zip(columns, decision_grid.cells_of(result, columns), strict=True)),
             "reasons": result.get("reasons", ()),
             # Every observation evaluated (all revisions), not only the one that counted.
             "observations": sorted((decision.evidence or {}).items()),
@@ -137,15 +137,15 @@ def flagged(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpRespo
     for award in awards[:200]:
         before = award.decision.result or {}
         after = (award.flag_decision.result if award.flag_decision else None) or {}
-        columns = views_grid.columns_of([before, after])
+        columns = decision_grid.columns_of([before, after])
         items.append(
             {
                 "award": award,
                 "rows": list(
                     zip(
                         columns,
-                        views_grid.cells_of(before, columns),
-                        views_grid.cells_of(after, columns),
+                        decision_grid.cells_of(before, columns),
+                        decision_grid.cells_of(after, columns),
                         strict=True,
                     )
                 ),
@@ -204,13 +204,13 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 
 def _report_data(platform_ids: set[int] | None) -> dict:
     awards = _awards(platform_ids).select_related("achievement", "course")
-    per_rule = views_reports.awards_per_rule(
+    per_rule = award_reports.awards_per_rule(
         (a.rule_id, f"{a.achievement.name} — {a.course}", a.state) for a in awards.iterator()
     )
     decisions = _decisions(platform_ids)
     latest_ids = decisions.values("rule_id", "learner_id").annotate(last=Max("pk")).values("last")
     latest = Decision.objects.filter(pk__in=latest_ids).select_related("achievement", "course")
-    rates = views_reports.pass_rates(
+    rates = award_reports.pass_rates(
         (f"{d.achievement.name} — {d.course}", d.result or {}) for d in latest.iterator()
     )
     issued = (
@@ -219,7 +219,7 @@ def _report_data(platform_ids: set[int] | None) -> dict:
         .select_related("decision")
         .only("issued_at", "decision__result")
     )
-    latency = views_reports.grade_to_credential(
+    latency = award_reports.grade_to_credential(
         (a.decision.result or {}, a.issued_at) for a in issued.iterator()
     )
     return {"per_rule": per_rule, "rates": rates, "latency": latency}

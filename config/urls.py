@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from awarding.views_media import achievement_image
+from awarding.views.public import achievement_image
 
 from .health import healthz
 

@@ -3,9 +3,9 @@
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
-from awarding import views_csv, views_grid, views_reports
-from awarding.views_setup import checklist
-from awarding.views_share import share_links
+from awarding import award_reports, csv_export, decision_grid
+from awarding.setup_checklist import checklist
+from awarding.share_links import share_links
 
 
 def _result(outcome, **criteria):
@@ -38,9 +38,9 @@ def test_rows_follow_columns_and_mark_missing():
         1: (_result("met", a=(9, T0), b=(7, T0)), None),
         2: (_result("insufficient_evidence", a=(None, None), b=(8, T0)), None),
     }
-    columns = views_grid.columns_of(r for r, _ in results.values())
+    columns = decision_grid.columns_of(r for r, _ in results.values())
     assert [c.key for c in columns] == ["a", "b"]
-    rows = views_grid.build_rows(
+    rows = decision_grid.build_rows(
         learners=[(2, "bea"), (1, "Al"), (3, "Cy")],
         decisions=results,
         awards={1: "A"},
@@ -51,7 +51,7 @@ def test_rows_follow_columns_and_mark_missing():
     assert al.award == "A" and al.outcome == "met" and al.cells[0].level == "Advanced"
     assert bea.cells[0].status == "missing" and bea.cells[1].status == "met"
     assert cy.outcome is None and cy.cells == (None, None)
-    assert views_grid.outcome_counts(rows) == {
+    assert decision_grid.outcome_counts(rows) == {
         "met": 1,
         "not_met": 0,
         "insufficient_evidence": 1,
@@ -60,7 +60,7 @@ def test_rows_follow_columns_and_mark_missing():
 
 
 def test_spec_columns_convert_percent_thresholds():
-    columns = views_grid.columns_of_spec(
+    columns = decision_grid.columns_of_spec(
         {
             "criteria": [
                 {
@@ -77,24 +77,24 @@ def test_spec_columns_convert_percent_thresholds():
 
 
 def test_hidden_comments():
-    cells = views_grid.cells_of(
-        _result("met", a=(9, T0)), views_grid.columns_of([_result("met", a=(9, T0))])
+    cells = decision_grid.cells_of(
+        _result("met", a=(9, T0)), decision_grid.columns_of([_result("met", a=(9, T0))])
     )
     assert cells[0].comment == "ok"
-    assert views_grid.comments_hidden(cells)[0].comment == ""
+    assert decision_grid.comments_hidden(cells)[0].comment == ""
 
 
 def test_csv_defuses_formulas_but_keeps_numbers():
-    assert views_csv.csv_safe("=1+1") == "'=1+1"
-    assert views_csv.csv_safe("@SUM(A1)") == "'@SUM(A1)"
-    assert views_csv.csv_safe("-5") == "-5"
-    assert views_csv.csv_safe(None) == ""
-    text = views_csv.to_csv(["a"], [["+cmd"]])
+    assert csv_export.csv_safe("=1+1") == "'=1+1"
+    assert csv_export.csv_safe("@SUM(A1)") == "'@SUM(A1)"
+    assert csv_export.csv_safe("-5") == "-5"
+    assert csv_export.csv_safe(None) == ""
+    text = csv_export.to_csv(["a"], [["+cmd"]])
     assert text == "a\r\n'+cmd\r\n"
 
 
 def test_pass_rates_and_awards_per_rule():
-    rates = views_reports.pass_rates(
+    rates = award_reports.pass_rates(
         [
             ("R", _result("met", a=(9, T0))),
             ("R", _result("not_met", a=(2, T0))),
@@ -103,7 +103,7 @@ def test_pass_rates_and_awards_per_rule():
     )
     (rate,) = rates
     assert (rate.evaluated, rate.passed, rate.missing, rate.rate) == (2, 1, 1, 0.5)
-    per_rule = views_reports.awards_per_rule(
+    per_rule = award_reports.awards_per_rule(
         [(1, "R", "issued"), (1, "R", "issued"), (1, "R", "revoked")]
     )
     assert per_rule[0].by_state == {"issued": 2, "revoked": 1} and per_rule[0].total == 3
@@ -117,7 +117,7 @@ def test_grade_to_credential_uses_the_newest_grade():
         (_result("met", a=(9, T0)), graded + timedelta(seconds=4)),
         (_result("met", a=(None, None)), graded),  # no timestamp: not counted
     ]
-    latency = views_reports.grade_to_credential(pairs)
+    latency = award_reports.grade_to_credential(pairs)
     assert latency.count == 2 and latency.max_s == 4 and latency.median_s == 3
 
 

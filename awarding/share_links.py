@@ -12,16 +12,6 @@ from urllib.parse import urlencode
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
 
 
-def stored_credential(award: object):  # -> credentials.models.Credential | None
-    """The credential stored for an award: its id is the uuid the award reserved before signing.
-
-    None while the pipeline has not stored it yet (pending, held, or never issued).
-    """
-    from credentials.models import Credential
-
-    return Credential.objects.select_related("issuer").filter(pk=award.uuid).first()
-
-
 @dataclass(frozen=True)
 class ShareLinks:
     public_url: str

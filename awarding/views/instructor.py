@@ -8,32 +8,32 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from assessments.models import Course, Learner
+from assessments.models import Course
 from assessments.sync_runs import latest_run
-from rubrics.evidence import deleted_bindings
-from rubrics.spec import version_spec_to_dict
 
-from . import views_grid
-from .forms import ReasonForm, RuleModeForm
-from .models import Award, AwardingRule, Decision
-from .rules import active_version
-from .views_access import instructor_required
-from .views_csv import DECISION_HEADER, csv_response, decision_rows
+from .. import decision_grid
+from ..access import instructor_required, launch_actor
+from ..csv_export import DECISION_HEADER, csv_response, decision_rows
+from ..forms import ReasonForm, RuleModeForm
+from ..models import Award, AwardingRule, Decision
+from ..revoke import AwardActionError
+from ..revoke import confirm_award as confirm
+from ..revoke import revoke_award as revoke
+from ..selectors import (
+    awards_by_learner,
+    course_learners,
+    deleted_columns,
+    latest_decisions,
+    rule_columns,
+)
 
 ROWS_PER_PAGE = 100
-
-
-def launch_actor(request: HttpRequest) -> str:
-    """How a person acting through a launch is named in audit events and award records."""
-    launch = request.lti_launch
-    return f"lti:{launch.platform_id}:{launch.user_sub}"
 
 
 def _with_token(request: HttpRequest, url: str) -> str:
@@ -48,64 +48,6 @@ def _back_to_dashboard(request: HttpRequest) -> HttpResponse:
 def sync_url(course: Course) -> str:
     """The assessments app's "Sync now" endpoint (engineer SYNC owns the view)."""
     return reverse("assessments:sync_now", args=[course.pk])
-
-
-def course_learners(course: Course) -> list[tuple[int, str]]:
-    """People with a learner role in the course, plus anyone already evaluated in it."""
-    people: dict[int, str] = {}
-    enrolments = course.enrolments.filter(active=True).select_related("learner")
-    for e in enrolments:
-        roles = " ".join(str(r) for r in (e.roles or [])).casefold()
-        if not roles or "learner" in roles or "student" in roles:
-            people[e.learner_id] = e.learner.name or e.learner.sub
-    evaluated = Learner.objects.filter(decisions__course=course).exclude(pk__in=people).distinct()
-    for learner in evaluated:
-        people[learner.pk] = learner.name or learner.sub
-    return list(people.items())
-
-
-def latest_decisions(course: Course, rule: AwardingRule) -> dict[int, tuple[dict, object]]:
-    """learner id -> (result, decided_at) of the latest decision under this rule."""
-    # Decisions are append-only, so the highest id per learner is the latest one.
-    latest_ids = (
-        Decision.objects.filter(course=course, rule=rule)
-        .values("learner_id")
-        .annotate(last=Max("pk"))
-        .values("last")
-    )
-    return {
-        d.learner_id: (d.result, d.decided_at)
-        for d in Decision.objects.filter(pk__in=latest_ids).only(
-            "learner_id", "result", "decided_at"
-        )
-    }
-
-
-def awards_by_learner(course: Course, rule: AwardingRule) -> dict[int, Award]:
-    """learner id -> live award of the rule's achievement (else the latest revoked one)."""
-    found: dict[int, Award] = {}
-    awards = Award.objects.filter(course=course, achievement_id=rule.achievement_id).order_by(
-        "created_at", "pk"
-    )
-    for award in awards:
-        current = found.get(award.learner_id)
-        if current is None or award.is_live or not current.is_live:
-            found[award.learner_id] = award
-    return found
-
-
-def rule_columns(rule: AwardingRule, decisions: dict[int, tuple[dict, object]]) -> list:
-    """Criteria of the rule's active rubric version when there is one, else those decided on."""
-    version = active_version(rubric_id=rule.rubric_id)
-    if version is not None:
-        return views_grid.columns_of_spec(version_spec_to_dict(version.to_spec()))
-    return views_grid.columns_of(result for result, _at in decisions.values())
-
-
-def _deleted_columns(rule: AwardingRule) -> list[tuple[str, str, str]]:
-    """Criteria of the active version whose column was deleted in the LMS (nothing awards)."""
-    version = active_version(rubric_id=rule.rubric_id)
-    return deleted_bindings(version=version) if version is not None else []
 
 
 @require_GET
@@ -124,11 +66,11 @@ def instructor_dashboard(request: HttpRequest, *, course: Course) -> HttpRespons
     for rule in rules:
         decisions = latest_decisions(course, rule)
         columns = rule_columns(rule, decisions)
-        all_rows = views_grid.build_rows(
+        all_rows = decision_grid.build_rows(
             learners=learners, decisions=decisions, awards={}, columns=columns
         )
         awards = awards_by_learner(course, rule)
-        rows = views_grid.build_rows(
+        rows = decision_grid.build_rows(
             learners=page_learners, decisions=decisions, awards=awards, columns=columns
         )
         held = [a for a in awards.values() if a.state == Award.State.HELD]
@@ -138,12 +80,12 @@ def instructor_dashboard(request: HttpRequest, *, course: Course) -> HttpRespons
                 "rule": rule,
                 "columns": columns,
                 "rows": rows,
-                "counts": views_grid.outcome_counts(all_rows),
+                "counts": decision_grid.outcome_counts(all_rows),
                 "issued": sum(1 for a in awards.values() if a.state == Award.State.ISSUED),
                 "held": held,
                 "flagged": flagged,
                 "mode_form": RuleModeForm(initial={"mode": rule.mode}),
-                "deleted_columns": _deleted_columns(rule),
+                "deleted_columns": deleted_columns(rule),
             }
         )
     last_sync = latest_run(course)  # a run whose worker died shows as failed, not running
@@ -175,10 +117,6 @@ def confirm_award(request: HttpRequest, award_uuid: object, *, course: Course) -
     if award.state != Award.State.HELD:
         messages.error(request, _("Only an award waiting for confirmation can be confirmed."))
         return _back_to_dashboard(request)
-    # Imported here: the pipeline's revoke module pulls in the credentials signing stack.
-    from .revoke import AwardActionError
-    from .revoke import confirm_award as confirm
-
     try:
         confirm(award=award, actor=launch_actor(request))
     except AwardActionError as exc:
@@ -199,9 +137,6 @@ def revoke_award(request: HttpRequest, award_uuid: object, *, course: Course) ->
             messages.error(request, _("This award is already revoked."))
             return _back_to_dashboard(request)
         if form.is_valid():
-            from .revoke import AwardActionError
-            from .revoke import revoke_award as revoke
-
             try:
                 revoke(award=award, reason=form.cleaned_data["reason"], actor=launch_actor(request))
             except AwardActionError as exc:

@@ -19,11 +19,13 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from assessments.models import Course, Learner
 from lti_tool.launch_csrf import launch_csrf
+from rubrics.actors import qa_platform_ids as rubrics_qa_platform_ids
 
 View = Callable[..., HttpResponse]
 
@@ -48,6 +50,12 @@ def use_launch_locale(request: HttpRequest) -> None:
         return
     translation.activate(language)
     request.LANGUAGE_CODE = language
+
+
+def launch_actor(request: HttpRequest) -> str:
+    """How a person acting through a launch is named in audit events and award records."""
+    launch = request.lti_launch
+    return f"lti:{launch.platform_id}:{launch.user_sub}"
 
 
 def _launch_course(request: HttpRequest) -> Course | None:
@@ -111,9 +119,7 @@ def qa_platform_ids(user: Any) -> set[int] | None:
         return set()
     if user.is_superuser:
         return None
-    # The QA group and the user -> platform links belong to the rubrics app (engineer RUBRICS).
-    from rubrics.actors import qa_platform_ids as rubrics_qa_platform_ids
-
+    # The QA group and the user -> platform links belong to the rubrics app.
     return set(rubrics_qa_platform_ids(user))
 
 
@@ -140,8 +146,6 @@ def scope_to_platforms(queryset: Any, platform_ids: set[int] | None, field: str)
 
 
 def _qa_login_url() -> str:
-    from django.urls import NoReverseMatch, reverse
-
     try:
         return reverse("rubrics:qa_login")
     except NoReverseMatch:

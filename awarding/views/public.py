@@ -1,42 +1,44 @@
-"""Public pages (no login): the evidence behind one award, and an achievement's description.
+"""Public pages (no login): the evidence behind one award, an achievement's description, and
+an achievement's uploaded image.
 
 The evidence page shows exactly one award: its learner's own scores (never anyone else's),
 grader comments only where the institution publishes them, and nothing at all while the
 credential is private, not issued yet, or held.
+
+The image is served at the URL signed credentials carry (PUBLIC_BASE_URL + MEDIA_URL + the
+stored name, see awarding.credential_inputs). Only a name an Achievement's image field holds is
+served, so no request can reach any other file under MEDIA_ROOT (nor, by `..`, outside it);
+raster types only, since an SVG or HTML file served from this origin could run script.
 """
 
 from __future__ import annotations
 
 import json
+import mimetypes
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from rubrics.spec import VersionSpec
+from credentials.models import Credential
 
-from . import views_grid
-from .models import Achievement, Award, AwardingRule, InstitutionSetting
-from .rules import active_version
-from .views_share import stored_credential
+from .. import decision_grid
+from ..models import Achievement, Award
+from ..selectors import achievement_document, institution_setting, stored_credential
 
-OB_CONTEXT = [
-    "https://www.w3.org/ns/credentials/v2",
-    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-]
+_RASTER = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+# An upload is stored under a fresh name, so a name's bytes do not change: credentials
+# and verifiers may keep them a day.
+_IMAGE_MAX_AGE = 24 * 3600
 # States in which a credential exists (a revoked one still shows, marked revoked).
 SHOWN_STATES = (Award.State.ISSUED, Award.State.FLAGGED, Award.State.REVOKED)
 
 
-def _institution(platform_id: int) -> InstitutionSetting:
-    return InstitutionSetting.objects.filter(platform_id=platform_id).first() or InstitutionSetting(
-        platform_id=platform_id
-    )
-
-
-def _public_credential(award: Award):  # -> credentials.models.Credential
+def _public_credential(award: Award) -> Credential:
     credential = stored_credential(award)
     if credential is None or not credential.is_public:
         # Private, or never stored: the same 404 either way, so nothing leaks.
@@ -52,12 +54,12 @@ def evidence_page(request: HttpRequest, award_uuid: object) -> HttpResponse:
         state__in=SHOWN_STATES,
     )
     credential = _public_credential(award)
-    institution = _institution(award.course.platform_id)
+    institution = institution_setting(award.course.platform_id)
     result = award.decision.result or {}
-    columns = views_grid.columns_of([result])
-    cells = views_grid.cells_of(result, columns)
+    columns = decision_grid.columns_of([result])
+    cells = decision_grid.cells_of(result, columns)
     if not institution.show_grader_comments:
-        cells = views_grid.comments_hidden(cells)
+        cells = decision_grid.comments_hidden(cells)
     return render(
         request,
         "awarding/evidence.html",
@@ -72,31 +74,6 @@ def evidence_page(request: HttpRequest, award_uuid: object) -> HttpResponse:
             "credential_url": f"{settings.PUBLIC_BASE_URL}/credentials/{award.uuid}",
         },
     )
-
-
-def _active_spec(achievement: Achievement) -> VersionSpec:
-    """The criteria of the achievement's active rubric version, when a rule names one."""
-    for rule in AwardingRule.objects.filter(achievement=achievement, active=True).order_by("pk"):
-        version = active_version(rubric_id=rule.rubric_id)
-        if version is not None:
-            return version.to_spec()
-    return VersionSpec(criteria=())
-
-
-def achievement_document(achievement: Achievement) -> dict:
-    """The OB 3.0 Achievement as JSON-LD, composed like the one inside credentials."""
-    from credentials.credential_json import achievement_json
-
-    from .credential_inputs import build_achievement
-
-    document = achievement_json(
-        build_achievement(
-            base_url=settings.PUBLIC_BASE_URL,
-            achievement=achievement,
-            spec=_active_spec(achievement),
-        )
-    )
-    return {"@context": OB_CONTEXT, **document}
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -127,4 +104,19 @@ def achievement_page(request: HttpRequest, achievement_uuid: object) -> HttpResp
             {"achievement": achievement, "document": document},
         )
     patch_vary_headers(response, ["Accept"])
+    return response
+
+
+@require_GET
+def achievement_image(request: HttpRequest, name: str) -> FileResponse:
+    content_type, _ = mimetypes.guess_type(name)
+    if content_type not in _RASTER or not Achievement.objects.filter(image=name).exists():
+        raise Http404("No such image.")
+    try:
+        handle = default_storage.open(name, "rb")
+    except (FileNotFoundError, IsADirectoryError, SuspiciousFileOperation) as exc:
+        raise Http404("No such image.") from exc
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    patch_cache_control(response, public=True, max_age=_IMAGE_MAX_AGE)
     return response

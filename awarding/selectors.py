@@ -1,0 +1,240 @@
+"""Reads behind the awarding pages: what a course, a learner or the public may see.
+
+Each function takes the scope it is allowed to read (a course from the launch, a learner
+from the launch, one award) and returns rows or plain data for a page; none writes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Max
+
+from assessments.models import Course, Learner
+from credentials.credential_json import achievement_json
+from credentials.models import Credential
+from rubrics.evidence import deleted_bindings
+from rubrics.models import Rubric, RubricVersion
+from rubrics.spec import VersionSpec, version_spec_to_dict
+
+from . import decision_grid
+from .badge_image import badge_data_uri
+from .credential_inputs import build_achievement
+from .models import Achievement, Award, AwardingRule, Decision, InstitutionSetting
+from .rules import active_version
+from .setup_checklist import checklist
+from .share_links import share_links
+
+OB_CONTEXT = [
+    "https://www.w3.org/ns/credentials/v2",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+]
+
+
+def stored_credential(award: Award) -> Credential | None:
+    """The credential stored for an award: its id is the uuid the award reserved before signing.
+
+    None while the pipeline has not stored it yet (pending, held, or never issued).
+    """
+    return Credential.objects.select_related("issuer").filter(pk=award.uuid).first()
+
+
+# The instructor's dashboard.
+
+
+def course_learners(course: Course) -> list[tuple[int, str]]:
+    """People with a learner role in the course, plus anyone already evaluated in it."""
+    people: dict[int, str] = {}
+    enrolments = course.enrolments.filter(active=True).select_related("learner")
+    for e in enrolments:
+        roles = " ".join(str(r) for r in (e.roles or [])).casefold()
+        if not roles or "learner" in roles or "student" in roles:
+            people[e.learner_id] = e.learner.name or e.learner.sub
+    evaluated = Learner.objects.filter(decisions__course=course).exclude(pk__in=people).distinct()
+    for learner in evaluated:
+        people[learner.pk] = learner.name or learner.sub
+    return list(people.items())
+
+
+def latest_decisions(course: Course, rule: AwardingRule) -> dict[int, tuple[dict, object]]:
+    """learner id -> (result, decided_at) of the latest decision under this rule."""
+    # Decisions are append-only, so the highest id per learner is the latest one.
+    latest_ids = (
+        Decision.objects.filter(course=course, rule=rule)
+        .values("learner_id")
+        .annotate(last=Max("pk"))
+        .values("last")
+    )
+    return {
+        d.learner_id: (d.result, d.decided_at)
+        for d in Decision.objects.filter(pk__in=latest_ids).only(
+            "learner_id", "result", "decided_at"
+        )
+    }
+
+
+def awards_by_learner(course: Course, rule: AwardingRule) -> dict[int, Award]:
+    """learner id -> live award of the rule's achievement (else the latest revoked one)."""
+    found: dict[int, Award] = {}
+    awards = Award.objects.filter(course=course, achievement_id=rule.achievement_id).order_by(
+        "created_at", "pk"
+    )
+    for award in awards:
+        current = found.get(award.learner_id)
+        if current is None or award.is_live or not current.is_live:
+            found[award.learner_id] = award
+    return found
+
+
+def rule_columns(
+    rule: AwardingRule, decisions: dict[int, tuple[dict, object]]
+) -> list[decision_grid.Column]:
+    """Criteria of the rule's active rubric version when there is one, else those decided on."""
+    version = active_version(rubric_id=rule.rubric_id)
+    if version is not None:
+        return decision_grid.columns_of_spec(version_spec_to_dict(version.to_spec()))
+    return decision_grid.columns_of(result for result, _at in decisions.values())
+
+
+def deleted_columns(rule: AwardingRule) -> list[tuple[str, str, str]]:
+    """Criteria of the active version whose column was deleted in the LMS (nothing awards)."""
+    version = active_version(rubric_id=rule.rubric_id)
+    return deleted_bindings(version=version) if version is not None else []
+
+
+# The learner's home.
+
+
+def achievement_image_url(achievement: Achievement) -> str:
+    """The uploaded image, or the same generated badge the credential carries."""
+    if achievement.image:
+        return achievement.image.url
+    return badge_data_uri(name=achievement.name, seed=str(achievement.uuid))
+
+
+def learner_cards(*, course: Course, learner: Learner) -> list[dict]:
+    """Per active rule of the course: progress, and the credential once earned."""
+    cards = []
+    rules = AwardingRule.objects.filter(course=course, active=True).select_related("achievement")
+    for rule in rules.order_by("pk"):
+        decision = (
+            Decision.objects.filter(course=course, rule=rule, learner=learner)
+            .order_by("-pk")
+            .first()
+        )
+        result = decision.result if decision else None
+        if result is None and active_version(rubric_id=rule.rubric_id) is None:
+            continue  # not approved and active yet: nothing to show a learner
+        columns = rule_columns(rule, {learner.pk: (result, None)} if result else {})
+        award = (
+            Award.objects.filter(course=course, achievement=rule.achievement, learner=learner)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        credential = stored_credential(award) if award else None
+        links = None
+        if credential is not None:
+            links = share_links(
+                base_url=settings.PUBLIC_BASE_URL,
+                credential_id=credential.pk,
+                achievement_name=rule.achievement.name,
+                issuer_name=getattr(credential.issuer, "name", ""),
+                issued_at=getattr(credential, "issued_at", None),
+            )
+        cards.append(
+            {
+                "image_url": achievement_image_url(rule.achievement),
+                "rule": rule,
+                "achievement": rule.achievement,
+                "decision": decision,
+                "outcome": (result or {}).get("outcome"),
+                "progress": decision_grid.progress_items(result, columns),
+                "award": award,
+                "credential": credential,
+                "links": links,
+            }
+        )
+    return cards
+
+
+# The guided setup.
+
+
+def course_in_setup(course: Course) -> tuple[Achievement | None, Rubric | None]:
+    """The achievement and rubric being set up: the newest ones no active rule binds yet
+    (a course may award several credentials), else those of the newest rule."""
+    rules = AwardingRule.objects.filter(course=course, active=True)
+    bound_achievements = rules.values_list("achievement_id", flat=True)
+    bound_rubrics = rules.values_list("rubric_id", flat=True)
+    achievement = (
+        Achievement.objects.filter(course=course)
+        .exclude(pk__in=list(bound_achievements))
+        .order_by("-pk")
+        .first()
+    )
+    rubric = (
+        Rubric.objects.filter(course=course)
+        .exclude(pk__in=list(bound_rubrics))
+        .order_by("-pk")
+        .first()
+    )
+    if achievement is None:
+        rule = rules.select_related("achievement", "rubric").order_by("-pk").first()
+        if rule is not None:
+            return rule.achievement, rule.rubric
+    return achievement, rubric
+
+
+def setup_state(course: Course) -> dict[str, Any]:
+    """What the setup page shows: the achievement, rubric and version being set up and the
+    checklist of steps done."""
+    achievement, rubric = course_in_setup(course)
+    version: RubricVersion | None = rubric.versions.order_by("-number").first() if rubric else None
+    criteria = version.criteria.count() if version else 0
+    unbound = version.criteria.filter(line_item__isnull=True).count() if version else 0
+    steps = checklist(
+        has_achievement=achievement is not None,
+        has_rubric=rubric is not None,
+        criteria=criteria,
+        unbound=unbound,
+        version_state=version.state if version else None,
+    )
+    return {
+        "achievement": achievement,
+        "rubric": rubric,
+        "version": version,
+        "steps": steps,
+        "criteria_count": criteria,
+    }
+
+
+# Public pages.
+
+
+def institution_setting(platform_id: int) -> InstitutionSetting:
+    """The institution's publishing choices, or the defaults when it has made none."""
+    return InstitutionSetting.objects.filter(platform_id=platform_id).first() or InstitutionSetting(
+        platform_id=platform_id
+    )
+
+
+def _active_spec(achievement: Achievement) -> VersionSpec:
+    """The criteria of the achievement's active rubric version, when a rule names one."""
+    for rule in AwardingRule.objects.filter(achievement=achievement, active=True).order_by("pk"):
+        version = active_version(rubric_id=rule.rubric_id)
+        if version is not None:
+            return version.to_spec()
+    return VersionSpec(criteria=())
+
+
+def achievement_document(achievement: Achievement) -> dict:
+    """The OB 3.0 Achievement as JSON-LD, composed like the one inside credentials."""
+    document = achievement_json(
+        build_achievement(
+            base_url=settings.PUBLIC_BASE_URL,
+            achievement=achievement,
+            spec=_active_spec(achievement),
+        )
+    )
+    return {"@context": OB_CONTEXT, **document}

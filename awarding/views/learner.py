@@ -1,0 +1,141 @@
+"""The learner's pages inside the LMS: progress per credential, earned credentials, sharing,
+and the holder's own copies of a credential.
+
+A learner sees only their own records: the learner comes from the verified launch, and
+every award looked up by id must belong to that learner in the launch's course. The public
+URLs (`/credentials/<uuid>…`, credentials app) answer 404 once the learner makes the page
+private; the holder can still download and view their credential here.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from assessments.models import Course, Learner
+from audit.events import record_event
+from credentials import baking
+from credentials.models import Credential
+from credentials.views import credential_json_response, credential_page_response
+
+from ..access import launch_actor, learner_required
+from ..forms import PrivacyForm
+from ..models import Award, Notification
+from ..selectors import learner_cards, stored_credential
+
+DOWNLOAD_FORMATS = ("json", "jwt", "svg", "png", "qr")
+
+
+def _home(request: HttpRequest) -> HttpResponse:
+    return redirect(f"{reverse('awarding:learner_home')}?lt={request.lti_launch.token}")
+
+
+@require_GET
+@learner_required
+def learner_home(request: HttpRequest, *, course: Course, learner: Learner) -> HttpResponse:
+    notifications = list(
+        Notification.objects.filter(learner=learner, course=course, read_at__isnull=True)
+        .select_related("award__achievement")
+        .order_by("-created_at")[:20]
+    )
+    return render(
+        request,
+        "awarding/learner_home.html",
+        {
+            "course": course,
+            "learner": learner,
+            "cards": learner_cards(course=course, learner=learner),
+            "notifications": notifications,
+        },
+    )
+
+
+@require_POST
+@learner_required
+def dismiss_notifications(
+    request: HttpRequest, *, course: Course, learner: Learner
+) -> HttpResponse:
+    Notification.objects.filter(learner=learner, course=course, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    return _home(request)
+
+
+@require_POST
+@learner_required
+def set_visibility(
+    request: HttpRequest, award_uuid: object, *, course: Course, learner: Learner
+) -> HttpResponse:
+    award = get_object_or_404(Award, uuid=award_uuid, course=course, learner=learner)
+    credential = stored_credential(award)
+    form = PrivacyForm(request.POST)
+    if credential is None or not form.is_valid():
+        messages.error(request, _("Choose whether the page is public or private."))
+        return _home(request)
+    before = credential.is_public
+    credential.is_public = form.cleaned_data["is_public"]
+    credential.save(update_fields=["is_public"])
+    record_event(
+        actor=launch_actor(request),
+        action="credential.visibility",
+        object_type="credentials.Credential",
+        object_id=str(credential.pk),
+        before={"is_public": before},
+        after={"is_public": credential.is_public},
+        platform_id=course.platform_id,
+    )
+    if credential.is_public:
+        messages.success(
+            request, _("Your credential's page is public: anyone with the link can verify it.")
+        )
+    else:
+        messages.success(request, _("Your credential's page is private now."))
+    return _home(request)
+
+
+def _own_credential(award_uuid: object, course: Course, learner: Learner) -> Credential:
+    award = get_object_or_404(Award, uuid=award_uuid, course=course, learner=learner)
+    credential = stored_credential(award)
+    if credential is None:
+        raise Http404
+    return credential
+
+
+@require_GET
+@learner_required
+def holder_page(
+    request: HttpRequest, award_uuid: object, *, course: Course, learner: Learner
+) -> HttpResponse:
+    return credential_page_response(request, _own_credential(award_uuid, course, learner))
+
+
+@require_GET
+@learner_required
+def holder_download(
+    request: HttpRequest, award_uuid: object, fmt: str, *, course: Course, learner: Learner
+) -> HttpResponse:
+    if fmt not in DOWNLOAD_FORMATS:
+        raise Http404
+    credential = _own_credential(award_uuid, course, learner)
+    if fmt == "json":
+        return credential_json_response(credential, download=True)
+    if fmt == "jwt":
+        response = HttpResponse(credential.jwt, content_type="application/vc+jwt")
+    elif fmt == "qr":
+        return HttpResponse(baking.qr_png(credential.public_url), content_type="image/png")
+    else:
+        maker = baking.baked_svg if fmt == "svg" else baking.baked_png
+        body = maker(
+            credential_json=credential.document,
+            name=credential.achievement_name,
+            issuer_name=credential.issuer.name,
+        )
+        response = HttpResponse(body, content_type="image/svg+xml" if fmt == "svg" else "image/png")
+    response["Content-Disposition"] = f'attachment; filename="{credential.pk}.{fmt}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
