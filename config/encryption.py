@@ -5,12 +5,37 @@ every private key stored in the database, so a database dump alone reveals no ke
 To change it: set the new key as KEY_ENCRYPTION_KEY and the old one in
 KEY_ENCRYPTION_KEYS_RETIRED (still read, never written), run `manage.py
 rotate_key_encryption`, then drop the retired key.
+
+A model says which of its fields hold such tokens with the `encrypted_fields` class decorator;
+the rotation re-encrypts exactly those (`registered_encrypted_fields`), nothing found by name.
 """
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.db import models
+
+# Model -> the names of its fields that hold encrypt_secret() tokens, in registration order.
+_ENCRYPTED: dict[type[models.Model], tuple[str, ...]] = {}
+
+
+def encrypted_fields(*names: str) -> Callable[[type[models.Model]], type[models.Model]]:
+    """Class decorator: these fields of the model are encrypted with this module's key."""
+
+    def register(model: type[models.Model]) -> type[models.Model]:
+        for name in names:
+            model._meta.get_field(name)  # FieldDoesNotExist when the app loads, not at rotation
+        _ENCRYPTED[model] = tuple(dict.fromkeys((*_ENCRYPTED.get(model, ()), *names)))
+        return model
+
+    return register
+
+
+def registered_encrypted_fields() -> dict[type[models.Model], tuple[str, ...]]:
+    """Every model of an installed app with encrypted fields, and those fields."""
+    return dict(_ENCRYPTED)
 
 
 @lru_cache(maxsize=4)

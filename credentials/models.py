@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from config.encryption import decrypt_secret, encrypt_secret
+from config.encryption import decrypt_secret, encrypt_secret, encrypted_fields
 
 from .did import did_web, verification_method_id
 
@@ -75,6 +75,7 @@ class Issuer(models.Model):
         return self.host_did if self.is_default else self.path_did
 
 
+@encrypted_fields("private_key_encrypted")
 class SigningKey(models.Model):
     """An Ed25519 key of an issuer; the private half only ever stored encrypted (Fernet)."""
 

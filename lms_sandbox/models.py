@@ -12,6 +12,8 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from config.encryption import encrypted_fields
+
 from . import naming
 
 SCOPE_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
@@ -32,6 +34,7 @@ def _default_scopes() -> list[str]:
     return list(ALL_SCOPES)
 
 
+@encrypted_fields("private_key_encrypted")
 class SandboxPlatform(models.Model):
     """One sandbox LMS (a Moodle site or a Canvas school) and the tool registered in it."""
 

@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from config.encryption import encrypted_fields
+
 HOST_RE = re.compile(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$")
 
 
@@ -128,6 +130,7 @@ class Deployment(models.Model):
         return f"{self.platform.name} / {self.deployment_id}"
 
 
+@encrypted_fields("private_key_encrypted")
 class ToolKey(models.Model):
     """One RSA key pair of the tool (LTI signs with RS256).
 

@@ -1,16 +1,27 @@
-"""Changing KEY_ENCRYPTION_KEY: retired keys still read, every stored key re-encrypted."""
+"""Changing KEY_ENCRYPTION_KEY: retired keys still read, every stored key re-encrypted, and
+only the fields models declare encrypted are touched."""
 
 import pytest
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEvent
-from config.encryption import decrypt_secret, encrypt_secret
+from config.encryption import (
+    decrypt_secret,
+    encrypt_secret,
+    encrypted_fields,
+    registered_encrypted_fields,
+)
 from credentials.issuers import get_or_create_issuer
 from credentials.models import SigningKey
 from credentials.signing_keys import current_signing_key as current_credential_key
+from lti_tool.key_encryption import reencrypt_stored_keys
 from lti_tool.keys import create_tool_key, load_private_key
 from lti_tool.models import ToolKey
 
@@ -72,3 +83,39 @@ def test_a_key_under_an_unknown_kek_stops_the_rotation_and_changes_nothing(setti
         readable.private_key_encrypted
     )
     assert not AuditEvent.objects.filter(action="key_encryption.rotated").exists()
+
+
+def test_the_rotation_reads_and_writes_only_the_fields_declared_encrypted(settings):
+    declared = {
+        model._meta.label: fields for model, fields in registered_encrypted_fields().items()
+    }
+    expected = {
+        "lti_tool.ToolKey": ("private_key_encrypted",),
+        "credentials.SigningKey": ("private_key_encrypted",),
+    }
+    if apps.is_installed("lms_sandbox"):
+        expected["lms_sandbox.SandboxPlatform"] = ("private_key_encrypted",)
+    assert declared == expected
+
+    settings.KEY_ENCRYPTION_KEY, settings.KEY_ENCRYPTION_KEYS_RETIRED = OLD, []
+    create_tool_key()
+    settings.KEY_ENCRYPTION_KEY, settings.KEY_ENCRYPTION_KEYS_RETIRED = NEW, [OLD]
+    with CaptureQueriesContext(connection) as queries:
+        reencrypt_stored_keys(actor="test")
+    keys = {model._meta.db_table for model in registered_encrypted_fields()}
+    touched = {
+        table
+        for query in queries.captured_queries
+        for table in connection.introspection.table_names()
+        if f'"{table}"' in query["sql"]
+    }
+    audit = {t for t in touched if t.startswith("audit_")}
+    assert touched - audit == keys
+    tool_key_sql = [q["sql"] for q in queries.captured_queries if '"lti_tool_toolkey"' in q["sql"]]
+    assert all('"public_jwk"' not in sql and '"kid"' not in sql for sql in tool_key_sql)
+
+
+def test_declaring_a_field_that_does_not_exist_fails_when_the_model_loads():
+    with pytest.raises(FieldDoesNotExist):
+        encrypted_fields("private_key")(ToolKey)
+    assert registered_encrypted_fields()[ToolKey] == ("private_key_encrypted",)
