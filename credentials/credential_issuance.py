@@ -26,7 +26,7 @@ from .models import Credential, Issuer
 from .signing import format_datetime, sign_credential
 from .signing_keys import current_signing_key
 from .status_lists import open_status_list, random_free_index
-from .vc_jwt import encode_vc_jwt
+from .vc_jwt import encode_ob_jwt, encode_vc_jose
 
 INDEX_ATTEMPTS = 5
 
@@ -94,7 +94,10 @@ def issue_credential(
                         issuer=issuer,
                         signing_key=key,
                         document=serialize(signed),
-                        jwt=encode_vc_jwt(
+                        jwt=encode_ob_jwt(
+                            signed, private_key=private_key, kid=key.verification_method()
+                        ),
+                        vc_jwt=encode_vc_jose(
                             signed, private_key=private_key, kid=key.verification_method()
                         ),
                         achievement_id=achievement.id[:500],

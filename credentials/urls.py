@@ -8,6 +8,7 @@ urlpatterns = [
     path("credentials/<uuid:credential_uuid>", views.credential_page, name="page"),
     path("credentials/<uuid:credential_uuid>.json", views.credential_json, name="json"),
     path("credentials/<uuid:credential_uuid>.jwt", views.credential_jwt, name="jwt"),
+    path("credentials/<uuid:credential_uuid>.vc.jwt", views.credential_vc_jose, name="vc_jwt"),
     path("credentials/<uuid:credential_uuid>.svg", views.credential_svg, name="svg"),
     path("credentials/<uuid:credential_uuid>.png", views.credential_png, name="png"),
     path("credentials/<uuid:credential_uuid>/qr.png", views.credential_qr, name="qr"),

@@ -1,40 +1,77 @@
-"""VC-JWT as Open Badges 3.0 defines it: compact JWS (EdDSA) whose payload is the credential
-plus the registered claims iss, sub, nbf, jti (and exp when the credential expires)."""
+"""The two JWT forms of a credential (pure: no ORM, no HTTP).
+
+- Open Badges 3.0 §8.2 "JSON Web Token Proof Format" (`encode_ob_jwt`): JOSE header with only
+  `alg`, `kid` (the DID URL of the key), `jwk` (the same public key, never `d`) and
+  `typ: "JWT"`; the payload is the OpenBadgeCredential itself, its Data Integrity proof
+  included (§8.2: embedded proofs are added before the JWT payload is made), plus the claims
+  `iss` (issuer.id), `jti` (id), `nbf` (validFrom), `sub` (credentialSubject.id) and `exp`
+  (validUntil, when there is one). Served as `application/jwt` (RFC 7519).
+- W3C VC-JOSE-COSE (`encode_vc_jose`): header `alg`, `kid` (a DID URL, so it MUST be there),
+  `typ: "vc+jwt"`, `cty: "vc"`; the payload is the unsecured credential exactly, without the
+  Data Integrity proof and without `vc` or any other added claim (the spec forbids `vc` and
+  advises against `nbf`). Served as `application/vc+jwt`.
+
+Both are signed with the issuer's Ed25519 key (`alg: EdDSA`), whose `kid` resolves to a
+Multikey in the issuer's did:web document.
+"""
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime, timedelta
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from .signing import parse_datetime
 
+OB_JWT_MEDIA_TYPE = "application/jwt"
+VC_JOSE_MEDIA_TYPE = "application/vc+jwt"
+OB_JWT_TYP = "JWT"
+VC_JOSE_TYP = "vc+jwt"
 
-def jwt_claims(credential: dict) -> dict:
-    unsecured = {k: v for k, v in credential.items() if k != "proof"}
-    issuer = unsecured["issuer"]
-    subject = unsecured.get("credentialSubject", {})
-    sub = subject.get("id")
-    if not sub:  # no subject DID: the salted identity hash stands for the learner
-        identifiers = subject.get("identifier") or [{}]
-        sub = identifiers[0].get("identityHash", "")
+
+def ed25519_public_jwk(public_key: Ed25519PublicKey) -> dict:
+    """The public JWK (RFC 8037 OKP) of an Ed25519 key; it has no `d` by construction."""
+    raw = public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+    x = base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+    return {"kty": "OKP", "crv": "Ed25519", "x": x}
+
+
+def _subject_claim(credential: dict) -> str:
+    subject = credential.get("credentialSubject", {})
+    if subject.get("id"):
+        return subject["id"]
+    # No subject DID (the learner's own copy): the salted identity hash stands for the learner.
+    identifiers = subject.get("identifier") or [{}]
+    return identifiers[0].get("identityHash", "")
+
+
+def ob_jwt_claims(credential: dict) -> dict:
+    """The OB 3.0 §8.2 JWT payload: the credential (with any embedded proof) and its claims."""
+    issuer = credential["issuer"]
     claims = {
-        **unsecured,
+        **credential,
         "iss": issuer["id"] if isinstance(issuer, dict) else issuer,
-        "sub": sub,
-        "nbf": int(parse_datetime(unsecured["validFrom"]).timestamp()),
-        "jti": unsecured["id"],
+        "jti": credential["id"],
+        "nbf": int(parse_datetime(credential["validFrom"]).timestamp()),
+        "sub": _subject_claim(credential),
     }
-    if "validUntil" in unsecured:
-        claims["exp"] = int(parse_datetime(unsecured["validUntil"]).timestamp())
+    if "validUntil" in credential:
+        claims["exp"] = int(parse_datetime(credential["validUntil"]).timestamp())
     return claims
 
 
-def encode_vc_jwt(credential: dict, *, private_key: Ed25519PrivateKey, kid: str) -> str:
-    return jwt.encode(
-        jwt_claims(credential), private_key, algorithm="EdDSA", headers={"kid": kid, "typ": "JWT"}
-    )
+def encode_ob_jwt(credential: dict, *, private_key: Ed25519PrivateKey, kid: str) -> str:
+    header = {"kid": kid, "jwk": ed25519_public_jwk(private_key.public_key()), "typ": OB_JWT_TYP}
+    return jwt.encode(ob_jwt_claims(credential), private_key, algorithm="EdDSA", headers=header)
+
+
+def encode_vc_jose(credential: dict, *, private_key: Ed25519PrivateKey, kid: str) -> str:
+    unsecured = {k: v for k, v in credential.items() if k != "proof"}
+    header = {"kid": kid, "typ": VC_JOSE_TYP, "cty": "vc"}
+    return jwt.encode(unsecured, private_key, algorithm="EdDSA", headers=header)
 
 
 def jwt_header(token: str) -> dict:
@@ -48,10 +85,12 @@ def decode_vc_jwt(
     now: datetime | None = None,
     leeway: timedelta = timedelta(0),
 ) -> dict:
-    """The verified claims; raises jwt.InvalidTokenError (expired, not yet valid...) otherwise.
+    """The verified payload of either form; raises jwt.InvalidTokenError (expired, not yet
+    valid...) otherwise.
 
-    nbf/exp are judged at `now` (default: the current time), not PyJWT's wall clock, so that
-    the JWT and the Data Integrity verifier agree on dates.
+    Dates are judged at `now` (default: the current time), not PyJWT's wall clock, so that the
+    JWT and the Data Integrity verifier agree: `nbf`/`exp` when present (OB 3.0 form), else
+    the credential's own validFrom/validUntil (VC-JOSE-COSE form, which carries no `nbf`).
     """
     claims = jwt.decode(
         token,
@@ -61,8 +100,16 @@ def decode_vc_jwt(
     )
     moment = (now or datetime.now(UTC)).timestamp()
     slack = leeway.total_seconds()
-    if "nbf" in claims and claims["nbf"] > moment + slack:
+    not_before, expires = claims.get("nbf"), claims.get("exp")
+    try:
+        if not_before is None and isinstance(claims.get("validFrom"), str):
+            not_before = parse_datetime(claims["validFrom"]).timestamp()
+        if expires is None and isinstance(claims.get("validUntil"), str):
+            expires = parse_datetime(claims["validUntil"]).timestamp()
+    except ValueError as exc:
+        raise jwt.InvalidTokenError("the credential's dates are malformed") from exc
+    if not_before is not None and not_before > moment + slack:
         raise jwt.ImmatureSignatureError("The token is not yet valid (nbf)")
-    if "exp" in claims and claims["exp"] <= moment - slack:
+    if expires is not None and expires <= moment - slack:
         raise jwt.ExpiredSignatureError("Signature has expired")
     return claims

@@ -204,6 +204,26 @@ def verify(
     return result
 
 
+def _jwt_claims_problem(header: dict, claims: dict) -> bool:
+    """Whether the registered claims contradict the credential they carry.
+
+    OB 3.0 §8.2 form (`typ: JWT`): iss and jti are required; VC-JOSE-COSE (`typ: vc+jwt`):
+    the credential is the payload and a registered claim, when present, must agree with it
+    (and `vc` must not be there). In both, `sub` must be the subject's id when it has one.
+    """
+    vc_jose = header.get("typ") == "vc+jwt"
+    if vc_jose and "vc" in claims:
+        return True
+    subject = claims.get("credentialSubject")
+    pairs = [("iss", _issuer_id(claims)), ("jti", claims.get("id"))]
+    if isinstance(subject, dict) and "id" in subject:
+        pairs.append(("sub", subject["id"]))
+    required = not vc_jose
+    return any(
+        (claim in claims or required) and claims.get(claim) != value for claim, value in pairs
+    )
+
+
 def verify_jwt(
     token: str,
     *,
@@ -246,8 +266,8 @@ def verify_jwt(
         result.add("proof", False, f"The JWT signature is not valid: {exc}.")
         result.status = "invalid"
         return result
-    if claims.get("iss") != _issuer_id(claims) or claims.get("jti") != claims.get("id"):
-        result.add("proof", False, "The JWT claims (iss, jti) contradict the credential.")
+    if _jwt_claims_problem(header, claims):
+        result.add("proof", False, "The JWT claims (iss, jti, sub) contradict the credential.")
         result.status = "invalid"
         return result
     result.add("proof", True, "The JWT signature is valid: the credential has not been altered.")

@@ -18,11 +18,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from . import baking
 from .issuers import issuer_did_document
+from .jose_forms import stored_vc_jose
 from .jsonld_loader import OB_V3, VC_V2
 from .local_verification import verify_credential
 from .models import Credential, Issuer, StatusList
 from .presentation import credential_view, linkedin_url
 from .status_lists import signed_status_list
+from .vc_jwt import OB_JWT_MEDIA_TYPE, VC_JOSE_MEDIA_TYPE
 
 JSON_TYPES = ("application/json", "application/ld+json", "application/vc+ld+json", "application/vc")
 STATUS_LIST_MAX_AGE = 300  # revocations reach verifiers within five minutes
@@ -39,6 +41,32 @@ def public_credential(credential_uuid) -> Credential:
 def _wants_json(request: HttpRequest) -> bool:
     accept = request.headers.get("Accept", "")
     return any(t in accept for t in JSON_TYPES) and "text/html" not in accept
+
+
+def _wanted_jwt_form(request: HttpRequest) -> str | None:
+    """ "vc+jwt" or "jwt" when the Accept header asks for that JWT form (and not for HTML)."""
+    accept = request.headers.get("Accept", "")
+    if "text/html" in accept:
+        return None
+    if VC_JOSE_MEDIA_TYPE in accept:
+        return "vc+jwt"
+    if OB_JWT_MEDIA_TYPE in accept:
+        return "jwt"
+    return None
+
+
+def jwt_form_response(credential: Credential, form: str) -> HttpResponse:
+    """The stored bytes of one JWT form: "jwt" (OB 3.0 §8.2) or "vc+jwt" (VC-JOSE-COSE)."""
+    if form == "vc+jwt":
+        token, media_type, suffix = stored_vc_jose(credential), VC_JOSE_MEDIA_TYPE, "vc.jwt"
+        if token is None:
+            raise Http404
+    else:
+        token, media_type, suffix = credential.jwt, OB_JWT_MEDIA_TYPE, "jwt"
+    response = HttpResponse(token, content_type=media_type)
+    response["Content-Disposition"] = f'attachment; filename="{credential.pk}.{suffix}"'
+    patch_vary_headers(response, ["Accept"])
+    return response
 
 
 def credential_json_response(credential: Credential, *, download: bool = False) -> HttpResponse:
@@ -97,6 +125,9 @@ def credential_page_response(
 @require_safe
 def credential_page(request: HttpRequest, credential_uuid) -> HttpResponse:
     credential = public_credential(credential_uuid)
+    form = _wanted_jwt_form(request)
+    if form is not None:
+        return jwt_form_response(credential, form)
     if _wants_json(request):
         response = credential_json_response(credential)
         patch_vary_headers(response, ["Accept"])
@@ -112,10 +143,14 @@ def credential_json(request: HttpRequest, credential_uuid) -> HttpResponse:
 
 @require_safe
 def credential_jwt(request: HttpRequest, credential_uuid) -> HttpResponse:
+    """OB 3.0 §8.2 form; the VC-JOSE-COSE form when Accept asks for application/vc+jwt."""
     credential = public_credential(credential_uuid)
-    response = HttpResponse(credential.jwt, content_type="application/vc+jwt")
-    response["Content-Disposition"] = f'attachment; filename="{credential.pk}.jwt"'
-    return response
+    return jwt_form_response(credential, _wanted_jwt_form(request) or "jwt")
+
+
+@require_safe
+def credential_vc_jose(request: HttpRequest, credential_uuid) -> HttpResponse:
+    return jwt_form_response(public_credential(credential_uuid), "vc+jwt")
 
 
 def baked_image_response(credential: Credential, *, fmt: str) -> HttpResponse:

@@ -125,7 +125,8 @@ def holder_download(
     if fmt == "json":
         return credential_json_response(credential, download=True)
     if fmt == "jwt":
-        response = HttpResponse(credential.jwt, content_type="application/vc+jwt")
+        # The OB 3.0 §8.2 form (typ JWT); the public .vc.jwt URL has the VC-JOSE-COSE one.
+        response = HttpResponse(credential.jwt, content_type="application/jwt")
     elif fmt == "qr":
         return HttpResponse(baking.qr_png(credential.public_url), content_type="image/png")
     else:

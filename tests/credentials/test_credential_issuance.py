@@ -200,7 +200,10 @@ def test_vc_jwt(issue, issuer):
     doc = credential.data
     assert claims["iss"] == doc["issuer"]["id"] and claims["jti"] == doc["id"]
     assert claims["sub"] == doc["credentialSubject"]["identifier"][0]["identityHash"]
-    assert "proof" not in claims and claims["credentialSubject"] == doc["credentialSubject"]
+    # OB 3.0 §8.2: the embedded proof is made first and is part of the JWT payload.
+    assert (
+        claims["proof"] == doc["proof"] and claims["credentialSubject"] == doc["credentialSubject"]
+    )
     assert claims["exp"] > claims["nbf"]
 
 

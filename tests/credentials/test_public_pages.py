@@ -65,11 +65,13 @@ def test_json_download_is_exact_stored_bytes(client, credential):
 
 
 def test_jwt_download(client, credential):
+    # The OB 3.0 §8.2 form is a plain JWT (typ JWT); the VC-JOSE-COSE form is vc+jwt.
     response = client.get(f"/credentials/{credential.pk}.jwt")
-    assert (
-        response.content.decode() == credential.jwt
-        and response["Content-Type"] == "application/vc+jwt"
-    )
+    assert response.content.decode() == credential.jwt
+    assert response["Content-Type"] == "application/jwt"
+    response = client.get(f"/credentials/{credential.pk}.vc.jwt")
+    assert response.content.decode() == credential.vc_jwt
+    assert response["Content-Type"] == "application/vc+jwt"
 
 
 def test_baked_svg_and_png_carry_the_verifying_credential(client, credential):
