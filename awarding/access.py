@@ -1,13 +1,13 @@
 """Who may see which awarding page, decided once per request.
 
 Inside the LMS the only identity is the verified launch (`request.lti_launch`): an
-instructor acts in the launch's course only, a learner sees only their own records. In the
-QA console (Django auth) a QA user acts only for the platforms they are linked to.
+instructor acts in the launch's course only, a learner sees only their own records. (The QA
+console, with Django auth, is the qa_console app.)
 
 Pages inside the LMS iframe cannot rely on cookies (browsers block them in third-party
 frames), so their views opt in to `launch_csrf`: the signed launch token posted with the form
 stands in for the CSRF cookie (a cross-site attacker cannot know it), for that launch only and
-never next to a signed-in Django session. The QA console keeps Django's CSRF check.
+never next to a signed-in Django session.
 """
 
 from __future__ import annotations
@@ -16,16 +16,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from assessments.models import Course, Learner
 from lti_tool.launch_csrf import launch_csrf
-from rubrics.actors import qa_platform_ids as rubrics_qa_platform_ids
 
 View = Callable[..., HttpResponse]
 
@@ -111,42 +108,3 @@ def learner_required(view: View) -> View:
         return view(request, *args, course=course, learner=learner, **kwargs)
 
     return wrapper
-
-
-def qa_platform_ids(user: Any) -> set[int] | None:
-    """The platforms a console user may act for: None means all (superuser), empty means none."""
-    if not user.is_authenticated or not user.is_active:
-        return set()
-    if user.is_superuser:
-        return None
-    # The QA group and the user -> platform links belong to the rubrics app.
-    return set(rubrics_qa_platform_ids(user))
-
-
-def qa_required(view: View) -> View:
-    """A logged-in QA user linked to at least one platform; passes `platform_ids`."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), _qa_login_url())
-        platform_ids = qa_platform_ids(request.user)
-        if platform_ids is not None and not platform_ids:
-            return refuse(request, _("Your account is not a quality-assurance account."))
-        return view(request, *args, platform_ids=platform_ids, **kwargs)
-
-    return wrapper
-
-
-def scope_to_platforms(queryset: Any, platform_ids: set[int] | None, field: str) -> Any:
-    """Filter a queryset to the QA user's platforms (`field` names the platform id path)."""
-    if platform_ids is None:
-        return queryset
-    return queryset.filter(**{f"{field}__in": platform_ids})
-
-
-def _qa_login_url() -> str:
-    try:
-        return reverse("rubrics:qa_login")
-    except NoReverseMatch:
-        return "/qa/login/"

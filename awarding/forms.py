@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Achievement, AwardingRule, Outcome
+from .models import Achievement, AwardingRule
 
 MAX_TAGS = 20
 
@@ -106,24 +106,3 @@ class PrivacyForm(forms.Form):
         choices=[("1", _("Public")), ("0", _("Private"))],
         coerce=lambda value: value == "1",
     )
-
-
-class DecisionFilterForm(forms.Form):
-    """QA console filter; choices are limited to what the user may see."""
-
-    course = forms.TypedChoiceField(label=_("Course"), required=False, coerce=int, empty_value=None)
-    achievement = forms.TypedChoiceField(
-        label=_("Achievement"), required=False, coerce=int, empty_value=None
-    )
-    outcome = forms.ChoiceField(
-        label=_("Outcome"), required=False, choices=[("", _("Any")), *Outcome.choices]
-    )
-
-    def __init__(
-        self, *args: Any, courses: Any = (), achievements: Any = (), **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["course"].choices = [("", _("Any"))] + [(c.pk, str(c)) for c in courses]
-        self.fields["achievement"].choices = [("", _("Any"))] + [
-            (a.pk, str(a)) for a in achievements
-        ]

@@ -1,8 +1,9 @@
-"""URLs of the awarding app: LMS pages (/course/, /learner/), public pages, QA console pages."""
+"""URLs of the awarding app: LMS pages (/course/, /learner/) and public pages.
+
+The QA console's award pages (/qa/awards/) are in the qa_console app."""
 
 from django.urls import path
 
-from . import views_qa
 from .views import instructor, instructor_setup, learner, public
 
 app_name = "awarding"
@@ -53,13 +54,4 @@ urlpatterns = [
         public.achievement_page,
         name="achievement",
     ),
-    # QA console (Django auth).
-    path("qa/awards/", views_qa.decisions, name="qa_decisions"),
-    path("qa/awards/decisions.csv", views_qa.decisions_csv, name="qa_decisions_csv"),
-    path("qa/awards/decisions/<int:decision_id>", views_qa.decision_detail, name="qa_decision"),
-    path("qa/awards/flagged", views_qa.flagged, name="qa_flagged"),
-    path("qa/awards/revocations", views_qa.revocations, name="qa_revocations"),
-    path("qa/awards/<uuid:award_uuid>/revoke", views_qa.revoke, name="qa_revoke"),
-    path("qa/awards/reports", views_qa.reports, name="qa_reports"),
-    path("qa/awards/reports.csv", views_qa.reports_csv, name="qa_reports_csv"),
 ]

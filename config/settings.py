@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "rubrics",
     "awarding",
     "credentials",
+    "qa_console",
     "axes",
 ]
 if LMS_SANDBOX:
@@ -147,7 +148,7 @@ if REDIS_URL:
                 "FALLBACK": "database",
                 # How long a process leaves a failed Redis alone before trying it again.
                 "RETRY_AFTER_S": env_int("CACHE_RETRY_AFTER_S", 5),
-                # Spent single-use codes no login record guards (rubrics/qa_handoff.py): the
+                # Spent single-use codes no login record guards (qa_console/handoff.py): the
                 # database records them even while Redis is up, so an outage cannot forget one.
                 "SINGLE_USE_PREFIXES": ["qa-handoff-used:"],
             },

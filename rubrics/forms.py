@@ -1,4 +1,4 @@
-"""Forms of the instructor's editor, the QA review and the audit log filters."""
+"""Forms of the instructor's rubric editor."""
 
 from __future__ import annotations
 
@@ -215,26 +215,3 @@ CriterionFormSet = forms.formset_factory(
     max_num=40,
     validate_max=True,
 )
-
-
-class ReviewForm(forms.Form):
-    action = forms.ChoiceField(
-        choices=[
-            ("approve", "Approve"),
-            ("reject", "Reject"),
-            ("activate", "Activate"),
-            ("retire", "Retire"),
-        ]
-    )
-    comment = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
-    )
-
-
-class AuditFilterForm(forms.Form):
-    actor = forms.CharField(required=False, max_length=300)
-    action = forms.CharField(required=False, max_length=100)
-    object_type = forms.CharField(required=False, max_length=100)
-    object_id = forms.CharField(required=False, max_length=255)
-    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))

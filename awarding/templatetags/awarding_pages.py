@@ -5,6 +5,8 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
+from ..qa_console_entry import qa_handoff_url as _qa_handoff_url
+
 register = template.Library()
 
 
@@ -22,6 +24,12 @@ def lti_url(context: template.Context, viewname: str, *args: object) -> str:
     Inside the LMS iframe there may be no cookie, so every link must carry `lt`.
     """
     return _with_token(reverse(viewname, args=args), context.get("lt") or "")
+
+
+@register.simple_tag
+def qa_handoff_url() -> str:
+    """`{% qa_handoff_url as url %}`: where "Open QA console" posts ("" without a console)."""
+    return _qa_handoff_url()
 
 
 @register.filter

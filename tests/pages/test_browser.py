@@ -168,51 +168,6 @@ def test_learner_downloads_and_shares_the_credential(browser_page, live_server):
     assert Credential.objects.get(pk=award.uuid).is_public is False
 
 
-def test_qa_review_and_revocation(browser_page, live_server):
-    pytest.importorskip("awarding.award_issuance")
-    from django.contrib.auth.models import Group, User
-
-    from awarding.models import Award
-    from rubrics.models import QA_GROUP, QAScope
-
-    from .world import issue
-
-    w = make_world()
-    ada = w.learners[0]
-    award = issue(w, ada)
-    lowered = w.decide(ada, {"search": 2, "evaluate": 7})
-    Award.objects.filter(pk=award.pk).update(
-        state=Award.State.FLAGGED,
-        flag_decision=lowered,
-        flag_reason="A later evaluation is not_met",
-    )
-    user = User.objects.create_user("qa-b", password="pw-Strong-123")
-    user.groups.add(Group.objects.get_or_create(name=QA_GROUP)[0])
-    QAScope.objects.create(user=user, platform=w.platform)
-    page = browser_page
-    page.goto(f"{live_server.url}/qa/awards/")
-    page.get_by_label("Username").fill("qa-b")
-    page.get_by_label("Password").fill("pw-Strong-123")
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="Decisions").wait_for()
-    page.get_by_label("Outcome").select_option("not_met")
-    page.get_by_role("button", name="Filter").click()
-    rows = page.locator("tbody tr")
-    assert rows.count() == 1 and "Ada Lovelace" in rows.first.inner_text()
-    page.get_by_role("link", name="Flagged awards").click()
-    card = page.get_by_role("region", name="Data Literacy Badge — Ada Lovelace")
-    assert "A later evaluation is not_met" in card.inner_text()
-    card.get_by_label("Reason for revoking").fill("Grade corrected after an appeal")
-    card.get_by_role("button", name="Revoke").click()
-    page.get_by_role("heading", name="Revocations").wait_for()
-    assert "Grade corrected after an appeal" in page.locator("tbody").inner_text()
-    award.refresh_from_db()
-    assert award.state == Award.State.REVOKED
-    # The public page says so at once.
-    page.goto(f"{live_server.url}/credentials/{award.uuid}")
-    assert "revoked" in page.locator("main").inner_text().lower()
-
-
 def test_public_credential_and_evidence_pages_accessibility(browser_page, live_server):
     pytest.importorskip("awarding.award_issuance")
     from .world import issue

@@ -7,9 +7,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from qa_console.handoff import mint_code
 from rubrics.actors import Actor
 from rubrics.models import RubricVersion
-from rubrics.qa_handoff import mint_code
 from rubrics.workflow import NotAllowed, activate, approve
 
 pytestmark = pytest.mark.django_db

@@ -128,17 +128,6 @@ def test_a_handoff_for_platform_a_gives_nothing_of_platform_b(world, browser):
     assert browser.get(f"/qa/awards/decisions/{theirs_decision.pk}").status_code == 404
 
 
-def test_the_same_person_on_two_platforms_gets_two_scoped_users(world):
-    from rubrics.qa_handoff import lms_qa_user
-
-    other = make_world()
-    a, _ = lms_qa_user(platform_id=world.platform.pk, sub="same", name="Sam")
-    b, _ = lms_qa_user(platform_id=other.platform.pk, sub="same", name="Sam")
-    assert a.pk != b.pk
-    assert list(a.qa_scopes.values_list("platform_id", flat=True)) == [world.platform.pk]
-    assert not a.has_usable_password()
-
-
 def test_an_author_cannot_review_their_own_version_after_the_handoff(world, browser):
     """Four eyes across the two ways in: the editor's author id is the handoff's actor id."""
     sub = world.instructor.sub

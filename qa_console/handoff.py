@@ -5,29 +5,24 @@ launch token must never stand in for its CSRF cookie. So the launch page offers 
 console", which opens a top-level window (first-party: cookies work) carrying a signed
 handoff code that lives at most HANDOFF_MAX_AGE_S seconds and is redeemed once. Redeeming it
 opens an ordinary Django session (session cookie + CSRF from then on) for a Django user tied
-to that administrator *and platform*, QA for that platform only. The session remembers the
-LMS identity, so the four-eyes rule compares the same `lti:<platform>:<sub>` id the rubric
-editor records as a version's author.
+to that administrator *and platform*, QA for that platform only (granted and audited by
+`rubrics.qa_scopes`). The session remembers the LMS identity, so the four-eyes rule compares
+the same `lti:<platform>:<sub>` id the rubric editor records as a version's author.
 """
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model, login
-from django.contrib.auth.models import Group
+from django.contrib.auth import login
 from django.core import signing
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest
 
-from audit.events import record_event
-
-from .actors import Actor, actor_from_user, qa_platform_ids
-from .models import QA_GROUP, QAScope
+from rubrics.actors import Actor, actor_from_user, qa_platform_ids
+from rubrics.qa_scopes import QAAccessWithdrawn, admit_lms_administrator
 
 HANDOFF_SALT = "credbridge.qa-handoff"
 HANDOFF_MAX_AGE_S = 60
@@ -73,45 +68,16 @@ def _redeem(code: str) -> dict:
     return payload
 
 
-def _username(platform_id: int, sub: str) -> str:
-    digest = hashlib.sha256(f"{platform_id}\n{sub}".encode()).hexdigest()[:32]
-    return f"lms-{platform_id}-{digest}"
-
-
-def lms_qa_user(*, platform_id: int, sub: str, name: str):
-    """The Django user of one LMS administrator on one platform (created on first handoff).
-
-    Its QA scope is granted once, at creation: an operator who removes it (or deactivates the
-    user) in the admin has withdrawn console access, and the next handoff does not restore it.
-    """
-    user_model = get_user_model()
-    user, created = user_model.objects.get_or_create(
-        username=_username(platform_id, sub), defaults={"first_name": name[:150]}
-    )
-    if created:
-        user.set_unusable_password()  # no password login: only the handoff opens a session
-        user.save(update_fields=["password"])
-        user.groups.add(Group.objects.get_or_create(name=QA_GROUP)[0])
-        QAScope.objects.create(user=user, platform_id=platform_id)
-    return user, created
-
-
-def open_console_session(request: HttpRequest, code: str):
+def open_console_session(request: HttpRequest, code: str) -> Any:
     """Redeem a handoff code: log the browser in as the administrator's console user."""
     payload = _redeem(code)
     platform_id, sub = int(payload["p"]), str(payload["s"])
-    with transaction.atomic():
-        user, created = lms_qa_user(platform_id=platform_id, sub=sub, name=payload["m"])
-        if not user.is_active or platform_id not in qa_platform_ids(user):
-            raise HandoffRefused("Your QA console access was withdrawn by the operator.")
-        record_event(
-            actor=f"lti:{platform_id}:{sub}",
-            action="qa_console.handoff",
-            object_type="user",
-            object_id=str(user.pk),
-            after={"user_id": user.pk, "created": created},
-            platform_id=platform_id,
+    try:
+        user, _created = admit_lms_administrator(
+            platform_id=platform_id, sub=sub, name=payload["m"]
         )
+    except QAAccessWithdrawn as exc:
+        raise HandoffRefused(str(exc)) from None
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[SESSION_KEY] = {"platform_id": platform_id, "sub": sub, "name": payload["m"]}
     request.session.set_expiry(settings.QA_HANDOFF_SESSION_AGE)

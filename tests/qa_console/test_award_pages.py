@@ -8,8 +8,7 @@ from django.contrib.auth.models import Group, User
 
 from awarding.models import Award
 from rubrics.models import QA_GROUP, QAScope
-
-from .world import make_world
+from tests.pages.world import make_world
 
 pytestmark = pytest.mark.django_db
 

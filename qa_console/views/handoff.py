@@ -1,4 +1,4 @@
-"""The two steps of an LMS administrator's handoff to the QA console (see qa_handoff).
+"""The two steps of an LMS administrator's handoff to the QA console (see qa_console.handoff).
 
 1. `handoff_start`: posted from the launch page (launch token, inside the LMS) into a new
    top-level window; answers a page carrying a fresh handoff code. It acts with the posted
@@ -21,17 +21,14 @@ from django.views.decorators.http import require_POST
 
 from lti_tool.launch_csrf import from_this_site, posted_launch_token, same_token
 
-from .qa_handoff import (
+from ..access import refuse
+from ..handoff import (
     HANDOFF_MAX_AGE_S,
     HandoffRefused,
     may_hand_off,
     mint_code,
     open_console_session,
 )
-
-
-def _refused(request: HttpRequest, reason: str) -> HttpResponse:
-    return render(request, "rubrics/qa/handoff_refused.html", {"reason": reason}, status=403)
 
 
 @never_cache
@@ -43,12 +40,12 @@ def handoff_start(request: HttpRequest) -> HttpResponse:
     if not (
         posted and same_token(posted, launch.token) and from_this_site(request, require_origin=True)
     ):
-        return _refused(request, "Open the QA console with the button on the Credbridge page.")
+        return refuse(request, "Open the QA console with the button on the Credbridge page.")
     if not may_hand_off(launch):
-        return _refused(request, "Only LMS administrators can open the QA console from here.")
+        return refuse(request, "Only LMS administrators can open the QA console from here.")
     return render(
         request,
-        "rubrics/qa/handoff.html",
+        "qa_console/handoff.html",
         {"code": mint_code(launch), "max_age": HANDOFF_MAX_AGE_S},
     )
 
@@ -59,5 +56,5 @@ def handoff_redeem(request: HttpRequest) -> HttpResponse:
     try:
         open_console_session(request, str(request.POST.get("code", "")))
     except HandoffRefused as exc:
-        return _refused(request, str(exc))
-    return HttpResponseRedirect(reverse("rubrics:qa_home"))
+        return refuse(request, str(exc))
+    return HttpResponseRedirect(reverse("qa:home"))

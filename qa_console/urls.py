@@ -1,0 +1,30 @@
+"""The QA console, all under /qa/ (paths unchanged since the pages lived in rubrics and
+awarding, so bookmarks and LMS links keep working); one namespace, `qa`."""
+
+from django.urls import path
+
+from .views import audit, awards, handoff, reports, reviews, sign_in
+
+app_name = "qa"
+urlpatterns = [
+    path("qa/", reviews.home, name="home"),
+    path("qa/login/", sign_in.QALoginView.as_view(), name="login"),
+    path("qa/logout/", sign_in.QALogoutView.as_view(), name="logout"),
+    # An LMS administrator's way in from a launch (no second login).
+    path("qa/handoff/start", handoff.handoff_start, name="handoff_start"),
+    path("qa/handoff/", handoff.handoff_redeem, name="handoff_redeem"),
+    # Rubric versions waiting for review.
+    path("qa/versions/<int:version_id>/", reviews.review, name="review"),
+    # Awards: decisions, flagged awards, revocations, reports.
+    path("qa/awards/", awards.decisions, name="decisions"),
+    path("qa/awards/decisions.csv", awards.decisions_csv, name="decisions_csv"),
+    path("qa/awards/decisions/<int:decision_id>", awards.decision_detail, name="decision"),
+    path("qa/awards/flagged", awards.flagged, name="flagged"),
+    path("qa/awards/revocations", awards.revocations, name="revocations"),
+    path("qa/awards/<uuid:award_uuid>/revoke", awards.revoke, name="revoke"),
+    path("qa/awards/reports", reports.reports, name="reports"),
+    path("qa/awards/reports.csv", reports.reports_csv, name="reports_csv"),
+    # The audit log.
+    path("qa/audit/", audit.audit_log, name="audit_log"),
+    path("qa/audit.csv", audit.audit_csv, name="audit_csv"),
+]
