@@ -41,10 +41,12 @@ demo: install
 test: install
 	LMS_SANDBOX=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# lint-imports checks the layers of ADR 0005 (contracts in pyproject.toml).
+# lint-imports checks the layers of ADR 0005 (contracts in pyproject.toml); mypy's settings
+# (strict pure cores, django-stubs) are in pyproject.toml too, its cache under var/.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: install
 	@set -e; for script in bench/*.py; do echo "== $$script"; LMS_SANDBOX=1 $(BIN)/python $$script; done

@@ -145,7 +145,8 @@ class FallbackCache(BaseCache):
             return True
         # Another process may have written there: the table's latest expiry tells how long.
         db = router.db_for_read(fallback.cache_model_class)
-        table = connections[db].ops.quote_name(fallback._table)
+        # DatabaseCache keeps its table name private (not in django-stubs).
+        table = connections[db].ops.quote_name(fallback._table)  # type: ignore[attr-defined]
         try:
             with connections[db].cursor() as cursor:
                 cursor.execute(f"SELECT MAX(expires) FROM {table}")  # noqa: S608 - quoted name

@@ -61,8 +61,9 @@ def _base_root(base_svg: bytes | None):
             for node in list(root.iter()):
                 if not isinstance(node.tag, str):
                     continue
-                if etree.QName(node).localname in _UNSAFE_TAGS:
-                    node.getparent().remove(node)
+                parent = node.getparent()  # None only for the <svg> root itself
+                if etree.QName(node).localname in _UNSAFE_TAGS and parent is not None:
+                    parent.remove(node)
                     continue
                 for attr in list(node.attrib):
                     value = node.attrib[attr].strip().lower()
@@ -82,6 +83,17 @@ def _base_root(base_svg: bytes | None):
     return root, False
 
 
+def _centred_text(svg: etree._Element, text: str, *, y: str, fill: str, size: str) -> None:
+    element = etree.SubElement(svg, f"{{{SVG_NS}}}text", x="200", y=y, fill=fill)
+    for name, value in (
+        ("text-anchor", "middle"),
+        ("font-family", "sans-serif"),
+        ("font-size", size),
+    ):
+        element.set(name, value)
+    element.text = text
+
+
 def baked_svg(
     *, credential_json: str, name: str, issuer_name: str, base_svg: bytes | None = None
 ) -> bytes:
@@ -97,37 +109,17 @@ def baked_svg(
     if has_design:
         return etree.tostring(svg, xml_declaration=True, encoding="UTF-8")
     etree.SubElement(svg, f"{{{SVG_NS}}}circle", cx="200", cy="200", r="190", fill="#1f4e79")
-    etree.SubElement(
-        svg,
-        f"{{{SVG_NS}}}circle",
-        cx="200",
-        cy="200",
-        r="170",
-        fill="none",
-        stroke="#f2c14e",
-        **{"stroke-width": "8"},
+    ring = etree.SubElement(
+        svg, f"{{{SVG_NS}}}circle", cx="200", cy="200", r="170", fill="none", stroke="#f2c14e"
     )
+    # Hyphenated names are set one by one (as **{...} they do, but mypy cannot type-check it);
+    # attributes keep the order they are set in.
+    ring.set("stroke-width", "8")
     lines = _lines(name)
     top = 200 - (len(lines) - 1) * 14
     for i, line in enumerate(lines):
-        text = etree.SubElement(
-            svg,
-            f"{{{SVG_NS}}}text",
-            x="200",
-            y=str(top + i * 28),
-            fill="#ffffff",
-            **{"text-anchor": "middle", "font-family": "sans-serif", "font-size": "22"},
-        )
-        text.text = line
-    foot = etree.SubElement(
-        svg,
-        f"{{{SVG_NS}}}text",
-        x="200",
-        y="330",
-        fill="#f2c14e",
-        **{"text-anchor": "middle", "font-family": "sans-serif", "font-size": "14"},
-    )
-    foot.text = issuer_name[:40]
+        _centred_text(svg, line, y=str(top + i * 28), fill="#ffffff", size="22")
+    _centred_text(svg, issuer_name[:40], y="330", fill="#f2c14e", size="14")
     return etree.tostring(svg, xml_declaration=True, encoding="UTF-8")
 
 

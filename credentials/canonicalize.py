@@ -8,6 +8,8 @@ Digital Bazaar's jsonld.js uses for VC 2.0. `canonicalize` is the fast path (see
 
 from __future__ import annotations
 
+from typing import Any
+
 from pyld import jsonld
 
 from .fast_canon import Unsupported, fast_canonicalize
@@ -22,12 +24,13 @@ NORMALIZE_OPTIONS = {
 }
 
 
-def reference_canonicalize(document: dict) -> str:
+def reference_canonicalize(document: dict[str, Any]) -> str:
     """Canonical N-Quads of `document` computed by PyLD's normalize (slow, authoritative)."""
-    return jsonld.normalize(document, dict(NORMALIZE_OPTIONS))
+    canonical: str = jsonld.normalize(document, dict(NORMALIZE_OPTIONS))
+    return canonical
 
 
-def canonicalize(document: dict) -> str:
+def canonicalize(document: dict[str, Any]) -> str:
     """Canonical N-Quads of `document`; byte-identical to `reference_canonicalize`."""
     try:
         return fast_canonicalize(document)

@@ -8,6 +8,7 @@ document is then checked (`document_checks.check_document`) before anyone signs 
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from .documents import (
     AchievementInput,
@@ -28,7 +29,7 @@ class CompositionError(ValueError):
     """The inputs cannot make a valid credential (e.g. a result for an unknown criterion)."""
 
 
-def _put(target: dict, key: str, value) -> None:
+def _put(target: dict[str, Any], key: str, value: object) -> None:
     if value not in ("", None, (), []):
         target[key] = value
 
@@ -52,13 +53,13 @@ def level_id(achievement_id: str, criterion_key: str, level_key: str) -> str:
     return f"{achievement_id}#criterion-{criterion_key}-level-{level_key}"
 
 
-def alignments_json(alignments: tuple[AlignmentInput, ...]) -> list[dict]:
+def alignments_json(alignments: tuple[AlignmentInput, ...]) -> list[dict[str, Any]]:
     # The same alignment twice says nothing more, and would be two indistinguishable blank
     # nodes (the slow, general path of RDF canonicalization).
     return [alignment_json(a) for a in dict.fromkeys(alignments)]
 
 
-def alignment_json(alignment: AlignmentInput) -> dict:
+def alignment_json(alignment: AlignmentInput) -> dict[str, Any]:
     out = {"type": ["Alignment"], "targetName": alignment.target_name}
     out["targetUrl"] = alignment.target_url
     _put(out, "targetFramework", alignment.target_framework)
@@ -68,7 +69,7 @@ def alignment_json(alignment: AlignmentInput) -> dict:
     return out
 
 
-def _result_description(achievement_id: str, criterion: CriterionInput) -> dict:
+def _result_description(achievement_id: str, criterion: CriterionInput) -> dict[str, Any]:
     out = {
         "id": criterion_id(achievement_id, criterion.key),
         "type": ["ResultDescription"],
@@ -101,8 +102,8 @@ def _result_description(achievement_id: str, criterion: CriterionInput) -> dict:
     return out
 
 
-def achievement_json(achievement: AchievementInput) -> dict:
-    criteria: dict = {}
+def achievement_json(achievement: AchievementInput) -> dict[str, Any]:
+    criteria: dict[str, Any] = {}
     _put(criteria, "id", achievement.criteria_url)
     _put(criteria, "narrative", achievement.criteria_narrative)
     out = {
@@ -132,8 +133,13 @@ def achievement_json(achievement: AchievementInput) -> dict:
     return out
 
 
-def issuer_json(issuer: IssuerInput) -> dict:
-    out = {"id": issuer.id, "type": ["Profile"], "name": issuer.name, "url": issuer.url}
+def issuer_json(issuer: IssuerInput) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": issuer.id,
+        "type": ["Profile"],
+        "name": issuer.name,
+        "url": issuer.url,
+    }
     _put(out, "email", issuer.email)
     _put(out, "description", issuer.description)
     if issuer.image_url:
@@ -141,7 +147,7 @@ def issuer_json(issuer: IssuerInput) -> dict:
     return out
 
 
-def subject_json(subject: SubjectInput) -> dict:
+def subject_json(subject: SubjectInput) -> dict[str, Any]:
     if not subject.identity_value.strip():
         raise CompositionError("the subject has no identifier (email, sourcedid or user id)")
     if not subject.salt:
@@ -165,7 +171,7 @@ def subject_json(subject: SubjectInput) -> dict:
 
 def _results_json(
     achievement: AchievementInput, results: tuple[CriterionResultInput, ...]
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     criteria = {c.key: c for c in achievement.criteria}
     out = []
     for result in results:
@@ -188,7 +194,7 @@ def _results_json(
     return out
 
 
-def _evidence_json(evidence: EvidenceInput) -> dict:
+def _evidence_json(evidence: EvidenceInput) -> dict[str, Any]:
     out = {"id": evidence.id, "type": ["Evidence"]}
     _put(out, "name", evidence.name)
     _put(out, "narrative", evidence.narrative)
@@ -198,7 +204,7 @@ def _evidence_json(evidence: EvidenceInput) -> dict:
     return out
 
 
-def compose_credential(data: CredentialInput) -> dict:
+def compose_credential(data: CredentialInput) -> dict[str, Any]:
     """The unsigned OpenBadgeCredential document for `data`."""
     achievement = data.achievement
     subject = subject_json(data.subject)

@@ -9,6 +9,7 @@ that credentials they signed keep verifying.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from .jsonld_loader import DID_V1, MULTIKEY_V1
@@ -45,7 +46,7 @@ def verification_method_id(did: str, key_id: str) -> str:
     return f"{did}#{key_id}"
 
 
-def did_document(did: str, keys: list[PublishedKey]) -> dict:
+def did_document(did: str, keys: list[PublishedKey]) -> dict[str, Any]:
     methods = [
         {
             "id": verification_method_id(did, k.key_id),

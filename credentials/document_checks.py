@@ -13,10 +13,11 @@ depends on which copy of the OB context a verifier holds.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from pyld import jsonld
 
-from .fast_canon import Unsupported, canonical_nquads, to_quads
+from .fast_canon import Quad, Unsupported, canonical_nquads, to_quads
 from .jsonld_loader import BUNDLED, load_document
 
 ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S*$")
@@ -36,7 +37,7 @@ class UnsafeDocumentError(ValueError):
         self.problems = problems
 
 
-def _walk_compact(node, path: str, problems: list[str]) -> None:
+def _walk_compact(node: object, path: str, problems: list[str]) -> None:
     if isinstance(node, dict):
         for key, value in node.items():
             here = f"{path}.{key}" if path else key
@@ -67,7 +68,7 @@ def _original(iri: str) -> str:
     return iri.removeprefix(SENTINEL_BASE)
 
 
-def _walk_expanded(node, problems: list[str]) -> None:
+def _walk_expanded(node: object, problems: list[str]) -> None:
     if isinstance(node, dict):
         for key, value in node.items():
             if key == "@id" and not _absolute(value):
@@ -83,12 +84,12 @@ def _walk_expanded(node, problems: list[str]) -> None:
             _walk_expanded(item, problems)
 
 
-def find_problems(document: dict) -> list[str]:
+def find_problems(document: dict[str, Any]) -> list[str]:
     """Every reason `document` is unsafe to sign ([] when it is fine)."""
     return _inspect(document)[0]
 
 
-def _inspect(document: dict) -> tuple[list[str], set | None]:
+def _inspect(document: dict[str, Any]) -> tuple[list[str], set[Quad] | None]:
     """(problems, the RDF quads when the fast walker could read the document)."""
     problems: list[str] = []
     contexts = document.get("@context")
@@ -121,7 +122,7 @@ def _inspect(document: dict) -> tuple[list[str], set | None]:
     return problems, None
 
 
-def check_document(document: dict) -> str | None:
+def check_document(document: dict[str, Any]) -> str | None:
     """Raise UnsafeDocumentError listing every problem when `document` is unsafe to sign.
 
     Returns the canonical N-Quads of the checked document when the fast path produced them

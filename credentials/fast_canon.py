@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 from numbers import Integral, Real
+from typing import Any, cast
 
 from pyld import jsonld
 from pyld.context_resolver import ContextResolver
@@ -35,6 +36,12 @@ XSD_DOUBLE = jsonld.XSD_DOUBLE
 XSD_INTEGER = jsonld.XSD_INTEGER
 XSD_STRING = jsonld.XSD_STRING
 _MAX_MEMO = 20_000
+
+# PyLD's active context is a plain dict it builds; a term is ("I", iri), ("B", label) or
+# ("L", lexical form, datatype IRI); a quad is (subject, predicate IRI, object).
+Context = dict[str, Any]
+Term = tuple[str, ...]
+Quad = tuple[Term, str, Term]
 
 
 class Unsupported(Exception):
@@ -53,12 +60,20 @@ class _Contexts:
             "processingMode": "json-ld-1.1",
             "isFrame": False,
         }
-        self.initial = self.processor._get_initial_context(self.options)
-        self.processed: dict[tuple, tuple] = {}
-        self.vocab_iris: dict[tuple, str | None] = {}
-        self.keep_alive: list = [self.initial]
+        self.initial: Context = self.processor._get_initial_context(self.options)
+        self.processed: dict[tuple[Any, ...], tuple[Context, Context]] = {}
+        self.vocab_iris: dict[tuple[int, str], str | None] = {}
+        self.keep_alive: list[Any] = [self.initial]
 
-    def process(self, active, local, *, override_protected=False, propagate=True):
+    def process(
+        self,
+        active: Context,
+        local: Any,
+        *,
+        override_protected: bool = False,
+        propagate: bool = True,
+    ) -> Context:
+        local_key: str | tuple[str, ...]
         if isinstance(local, str):
             local_key = local
         elif isinstance(local, list) and all(isinstance(x, str) for x in local):
@@ -71,7 +86,7 @@ class _Contexts:
             return hit[1]
         if len(self.processed) > _MAX_MEMO:
             raise Unsupported("context memo full")
-        result = self.processor._process_context(
+        result: Context = self.processor._process_context(
             active,
             local,
             self.options,
@@ -82,23 +97,23 @@ class _Contexts:
         self.keep_alive.append(local)
         return result
 
-    def vocab(self, ctx, term: str) -> str | None:
+    def vocab(self, ctx: Context, term: str) -> str | None:
         key = (id(ctx), term)
         try:
             return self.vocab_iris[key]
         except KeyError:
             pass
-        iri = self.processor._expand_iri(ctx, term, vocab=True)
+        iri: str | None = self.processor._expand_iri(ctx, term, vocab=True)
         if len(self.vocab_iris) < _MAX_MEMO:
             self.vocab_iris[key] = iri
         return iri
 
-    def document_iri(self, ctx, value: str, *, vocab: bool = False) -> str:
+    def document_iri(self, ctx: Context, value: str, *, vocab: bool = False) -> str:
         iri = self.processor._expand_iri(ctx, value, vocab=vocab, base="")
         return _absolute(iri, value)
 
 
-def _absolute(iri, original: str) -> str:
+def _absolute(iri: object, original: str) -> str:
     # PyLD resolves relative IRIs against DEFAULT_BASE_IRI when no base is given: that is
     # the silent rewrite the pre-sign check must see, so it leaves the fast path.
     if (
@@ -113,7 +128,7 @@ def _absolute(iri, original: str) -> str:
 _CONTEXTS = _Contexts()
 
 
-def _term(ctx, key, what):
+def _term(ctx: Context, key: str | None, what: str | None) -> Any:
     return jsonld.JsonLdProcessor.get_context_value(ctx, key, what)
 
 
@@ -123,15 +138,15 @@ class _Walker:
     def __init__(self, dropped: list[str] | None = None) -> None:
         self.c = _CONTEXTS
         self.dropped = dropped if dropped is not None else []
-        self.quads: set[tuple] = set()
+        self.quads: set[Quad] = set()
         self.bnodes: dict[str, str] = {}
         self.counter = 0
 
-    def fresh(self) -> tuple:
+    def fresh(self) -> Term:
         self.counter += 1
         return ("B", f"_:b{self.counter}")
 
-    def node_ref(self, iri: str) -> tuple:
+    def node_ref(self, iri: str) -> Term:
         if iri.startswith("_:"):
             label = self.bnodes.get(iri)
             if label is None:
@@ -140,7 +155,7 @@ class _Walker:
         return ("I", iri)
 
     # -- expansion, mirroring JsonLdProcessor._expand for maps and scalars ---------------
-    def values(self, ctx, prop, element, out: list) -> None:
+    def values(self, ctx: Context, prop: str | None, element: Any, out: list[Term]) -> None:
         if element is None:
             return
         if isinstance(element, list):
@@ -152,7 +167,7 @@ class _Walker:
             return
         out.append(self.scalar(ctx, prop, element))
 
-    def scalar(self, ctx, prop, value) -> tuple:
+    def scalar(self, ctx: Context, prop: str | None, value: Any) -> Term:
         type_ = _term(ctx, prop, "@type")
         if type_ in ("@id", "@vocab"):
             if not isinstance(value, str):
@@ -171,17 +186,19 @@ class _Walker:
             raise Unsupported("language-tagged string")
         if isinstance(value, bool):
             return ("L", "true" if value else "false", datatype or XSD_BOOLEAN)
-        if isinstance(value, Real) and not isinstance(value, Integral) and not value.is_integer():
+        # JSON numbers are int or float; numbers.Real's stub has neither is_integer nor __int__.
+        number = cast(float, value)
+        if isinstance(value, Real) and not isinstance(value, Integral) and not number.is_integer():
             return ("L", jsonld._canonicalize_double(value), datatype or XSD_DOUBLE)
-        if datatype == XSD_DOUBLE or (isinstance(value, Real) and abs(value) >= 1e21):
+        if datatype == XSD_DOUBLE or (isinstance(value, Real) and abs(number) >= 1e21):
             raise Unsupported("double coercion")
         if isinstance(value, Real):
-            return ("L", str(int(value)), datatype or XSD_INTEGER)
+            return ("L", str(int(number)), datatype or XSD_INTEGER)
         if not isinstance(value, str):
             raise Unsupported("unexpected scalar")
         return ("L", value, datatype or XSD_STRING)
 
-    def node(self, ctx, prop, element: dict) -> tuple:
+    def node(self, ctx: Context, prop: str | None, element: dict[str, Any]) -> Term:
         c = self.c
         property_scoped = _term(ctx, prop, "@context") if prop is not None else None
         type_scoped = ctx if ctx.get("previousContext") else None
@@ -213,9 +230,9 @@ class _Walker:
                     ctx = c.process(ctx, scoped, propagate=False)
         return self.node_body(ctx, type_scoped, element)
 
-    def node_body(self, ctx, type_scoped, element: dict) -> tuple:
+    def node_body(self, ctx: Context, type_scoped: Context, element: dict[str, Any]) -> Term:
         c = self.c
-        subject = None
+        subject: Term | None = None
         types: list[str] = []
         props: list[tuple[str, str, object]] = []
         for key in sorted(element):
@@ -266,33 +283,33 @@ class _Walker:
             scoped = _term(ctx, key, "@context")
             if scoped is not None:
                 term_ctx = c.process(ctx, scoped, override_protected=True)
-            objects: list[tuple] = []
+            objects: list[Term] = []
             self.values(term_ctx, key, value, objects)
             for obj in objects:
                 quads.add((subject, predicate, obj))
         return subject
 
 
-def _term_str(term: tuple) -> str:
+def _term_str(term: Term) -> str:
     kind = term[0]
     if kind == "I":
         return "<" + term[1] + ">"
     if kind == "B":
         return term[1]
-    out = '"' + escape(term[1]) + '"'
+    out = '"' + cast(str, escape(term[1])) + '"'
     if term[2] != XSD_STRING:
         out += "^^<" + term[2] + ">"
     return out
 
 
-def _line(quad: tuple, labels: dict[str, str]) -> str:
+def _line(quad: Quad, labels: dict[str, str]) -> str:
     s, p, o = quad
     s_str = labels[s[1]] if s[0] == "B" else "<" + s[1] + ">"
     o_str = labels[o[1]] if o[0] == "B" else _term_str(o)
     return f"{s_str} <{p}> {o_str} .\n"
 
 
-def to_quads(document: dict, *, dropped: list[str] | None = None) -> set[tuple]:
+def to_quads(document: dict[str, Any], *, dropped: list[str] | None = None) -> set[Quad]:
     """The RDF dataset (default graph) of a JSON-LD document, as a set of quads.
 
     Keys that no context defines are left out, as PyLD does, and appended to `dropped`.
@@ -304,9 +321,9 @@ def to_quads(document: dict, *, dropped: list[str] | None = None) -> set[tuple]:
     return walker.quads
 
 
-def canonical_nquads(quads: set[tuple]) -> str:
+def canonical_nquads(quads: set[Quad]) -> str:
     """RDFC-1.0 of `quads` when every blank node has a unique first-degree hash."""
-    mentions: dict[str, list[tuple]] = {}
+    mentions: dict[str, list[Quad]] = {}
     for quad in quads:
         s, _, o = quad
         if s[0] == "B":
@@ -324,7 +341,7 @@ def canonical_nquads(quads: set[tuple]) -> str:
     return "".join(sorted(_line(q, canonical) for q in quads))
 
 
-class _Other(dict):
+class _Other(dict[str, str]):
     """Labels for hashing one blank node: itself `_:a`, every other blank node `_:z`."""
 
     def __init__(self, me: str) -> None:
@@ -335,6 +352,6 @@ class _Other(dict):
         return "_:a" if key == self.me else "_:z"
 
 
-def fast_canonicalize(document: dict) -> str:
+def fast_canonicalize(document: dict[str, Any]) -> str:
     """Canonical N-Quads, or Unsupported when the document needs the general algorithm."""
     return canonical_nquads(to_quads(document))

@@ -11,6 +11,7 @@ import json
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from pyld.jsonld import JsonLdError
 
@@ -38,11 +39,12 @@ BUNDLED = MappingProxyType(
 
 
 @cache
-def _load(url: str) -> dict:
-    return json.loads((CONTEXTS_DIR / BUNDLED[url]).read_text(encoding="utf-8"))
+def _load(url: str) -> dict[str, Any]:
+    context: dict[str, Any] = json.loads((CONTEXTS_DIR / BUNDLED[url]).read_text(encoding="utf-8"))
+    return context
 
 
-def context_document(url: str) -> dict:
+def context_document(url: str) -> dict[str, Any]:
     """The parsed bundled context for `url` (shared: callers must not mutate it)."""
     try:
         return _load(url)
@@ -55,6 +57,6 @@ def context_document(url: str) -> dict:
         ) from None
 
 
-def load_document(url: str, options: dict | None = None) -> dict:
+def load_document(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
     """PyLD `documentLoader` signature: returns the RemoteDocument for a bundled context."""
     return {"contextUrl": None, "documentUrl": url, "document": context_document(url)}

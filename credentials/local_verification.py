@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.utils import timezone
@@ -15,12 +16,12 @@ from django.utils import timezone
 from .issuers import is_local_url, resolve_local_did
 from .models import Credential, SigningKey, StatusList
 from .schema import schema_problems
-from .verification_checks import VerificationResult, verify, verify_jwt
+from .verification_checks import StatusLookup, VerificationResult, verify, verify_jwt
 
 __all__ = ["VerificationResult", "verify_credential", "verify_credential_jwt"]
 
 
-def _status_list_from_url(url: str) -> StatusList | None:
+def _status_list_from_url(url: object) -> StatusList | None:
     if not isinstance(url, str) or not is_local_url(url):
         return None
     parts = urlsplit(url).path.strip("/").split("/")
@@ -29,13 +30,14 @@ def _status_list_from_url(url: str) -> StatusList | None:
     return StatusList.objects.filter(issuer__slug=parts[1], number=int(parts[2])).first()
 
 
-def _status_of(document: dict):
-    def status_of(entry: dict) -> str | None:
+def _status_of(document: dict[str, Any]) -> StatusLookup:
+    def status_of(entry: dict[str, Any]) -> str | None:
         if entry.get("type") != "BitstringStatusListEntry":
             return None
         status_list = _status_list_from_url(entry.get("statusListCredential"))
         try:
-            index = int(entry.get("statusListIndex"))
+            # A missing index fails like a junk one (ValueError): "not known".
+            index = int(entry.get("statusListIndex", ""))
         except (TypeError, ValueError):
             return None
         if status_list is None or not 0 <= index < status_list.size:
@@ -61,7 +63,7 @@ def _signing_key(method_id: str) -> SigningKey | None:
     return None
 
 
-def _key_problem(method_id: str, document: dict) -> str | None:
+def _key_problem(method_id: str, document: dict[str, Any]) -> str | None:
     """A compromised key vouches only for what we stored, signed before the compromise.
 
     The proof's `created` proves nothing here (the thief can back-date it), so the test is
@@ -84,7 +86,7 @@ def _key_problem(method_id: str, document: dict) -> str | None:
 
 
 def verify_credential(
-    document: dict, *, now: datetime | None = None, check_schema: bool = True
+    document: dict[str, Any], *, now: datetime | None = None, check_schema: bool = True
 ) -> VerificationResult:
     return verify(
         document,

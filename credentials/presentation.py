@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from .signing import parse_datetime
@@ -25,27 +27,27 @@ class CriterionView:
     id: str
     name: str
     levels: list[LevelView] = field(default_factory=list)
-    alignments: list[dict] = field(default_factory=list)
+    alignments: list[dict[str, Any]] = field(default_factory=list)
     value: str = ""
     value_max: str = ""
     achieved_level: str = ""
     status: str = ""
 
 
-def _as_list(value) -> list:
+def _as_list(value: object) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
 
 
-def _date(value: str | None):
+def _date(value: str | None) -> datetime | None:
     try:
         return parse_datetime(value) if value else None
     except ValueError:
         return None
 
 
-def credential_view(document: dict) -> dict:
+def credential_view(document: dict[str, Any]) -> dict[str, Any]:
     """Plain data for the template: issuer, achievement, criteria with results, evidence."""
     subject = document.get("credentialSubject") or {}
     achievement = subject.get("achievement") or {}
@@ -96,7 +98,7 @@ def credential_view(document: dict) -> dict:
 
 
 def linkedin_url(
-    *, name: str, issuer_name: str, page_url: str, credential_id: str, view: dict
+    *, name: str, issuer_name: str, page_url: str, credential_id: str, view: dict[str, Any]
 ) -> str:
     """LinkedIn's add-to-profile link with the certification fields filled in."""
     params = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -33,7 +34,9 @@ class ProofInputs:
     hash_data: bytes
 
 
-def proof_config(*, context, verification_method: str, created: str, purpose: str) -> dict:
+def proof_config(
+    *, context: object, verification_method: str, created: str, purpose: str
+) -> dict[str, Any]:
     return {
         "type": PROOF_TYPE,
         "cryptosuite": CRYPTOSUITE,
@@ -45,7 +48,7 @@ def proof_config(*, context, verification_method: str, created: str, purpose: st
 
 
 def hash_inputs(
-    unsecured: dict, config: dict, canonical_document: str | None = None
+    unsecured: dict[str, Any], config: dict[str, Any], canonical_document: str | None = None
 ) -> ProofInputs:
     """Canonicalize and hash the document (without proof) and the proof config (no proofValue).
 
@@ -62,14 +65,14 @@ def hash_inputs(
 
 
 def sign_document(
-    document: dict,
+    document: dict[str, Any],
     *,
     private_key: Ed25519PrivateKey,
     verification_method: str,
     created: str,
     purpose: str = "assertionMethod",
     canonical_document: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """A copy of `document` with an eddsa-rdfc-2022 DataIntegrityProof added."""
     if "proof" in document:
         raise ProofError("the document already carries a proof")
@@ -86,7 +89,7 @@ def sign_document(
     return {**document, "proof": proof}
 
 
-def split_proof(document: dict) -> tuple[dict, dict]:
+def split_proof(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(document without proof, proof); raises ProofError when the proof is unusable."""
     proof = document.get("proof")
     if isinstance(proof, list):
@@ -104,7 +107,7 @@ def split_proof(document: dict) -> tuple[dict, dict]:
     return unsecured, proof
 
 
-def verify_document(document: dict, *, public_key: Ed25519PublicKey) -> dict:
+def verify_document(document: dict[str, Any], *, public_key: Ed25519PublicKey) -> dict[str, Any]:
     """Check the proof of `document` with `public_key`; returns the proof, or raises ProofError."""
     unsecured, proof = split_proof(document)
     if "@context" in proof and proof["@context"] != document.get("@context"):

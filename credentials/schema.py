@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 
@@ -21,8 +22,9 @@ SCHEMA_PATH = (
 )
 
 
-def _schema() -> dict:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+def _schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
 
 
 @cache
@@ -31,7 +33,7 @@ def _validator() -> jsonschema.Draft201909Validator:
 
 
 @cache
-def _fast_accepts() -> Callable[[dict], bool] | None:
+def _fast_accepts() -> Callable[[dict[str, Any]], bool] | None:
     try:
         import fastjsonschema
     except ImportError:
@@ -40,7 +42,7 @@ def _fast_accepts() -> Callable[[dict], bool] | None:
         {**_schema(), "$schema": "http://json-schema.org/draft-07/schema#"}
     )
 
-    def accepts(document: dict) -> bool:
+    def accepts(document: dict[str, Any]) -> bool:
         try:
             compiled(document)
         except fastjsonschema.JsonSchemaException:
@@ -50,7 +52,7 @@ def _fast_accepts() -> Callable[[dict], bool] | None:
     return accepts
 
 
-def schema_problems(document: dict) -> list[str]:
+def schema_problems(document: dict[str, Any]) -> list[str]:
     """Every schema violation, as '<path>: <message>' ([] when the document is valid)."""
     fast = _fast_accepts()
     if fast is not None and fast(document):

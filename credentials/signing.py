@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -22,12 +23,12 @@ def parse_datetime(value: str) -> datetime:
 
 
 def sign_credential(
-    document: dict,
+    document: dict[str, Any],
     *,
     private_key: Ed25519PrivateKey,
     verification_method: str,
     created: datetime,
-) -> dict:
+) -> dict[str, Any]:
     """Check `document` (UnsafeDocumentError lists every problem), then add its proof."""
     canonical = check_document(document)
     return sign_document(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -32,23 +33,25 @@ OB_JWT_TYP = "JWT"
 VC_JOSE_TYP = "vc+jwt"
 
 
-def ed25519_public_jwk(public_key: Ed25519PublicKey) -> dict:
+def ed25519_public_jwk(public_key: Ed25519PublicKey) -> dict[str, Any]:
     """The public JWK (RFC 8037 OKP) of an Ed25519 key; it has no `d` by construction."""
     raw = public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)
     x = base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
     return {"kty": "OKP", "crv": "Ed25519", "x": x}
 
 
-def _subject_claim(credential: dict) -> str:
+def _subject_claim(credential: dict[str, Any]) -> str:
     subject = credential.get("credentialSubject", {})
-    if subject.get("id"):
-        return subject["id"]
+    subject_id: str = subject.get("id")
+    if subject_id:
+        return subject_id
     # No subject DID (the learner's own copy): the salted identity hash stands for the learner.
     identifiers = subject.get("identifier") or [{}]
-    return identifiers[0].get("identityHash", "")
+    identity_hash: str = identifiers[0].get("identityHash", "")
+    return identity_hash
 
 
-def ob_jwt_claims(credential: dict) -> dict:
+def ob_jwt_claims(credential: dict[str, Any]) -> dict[str, Any]:
     """The OB 3.0 §8.2 JWT payload: the credential (with any embedded proof) and its claims."""
     issuer = credential["issuer"]
     claims = {
@@ -63,18 +66,18 @@ def ob_jwt_claims(credential: dict) -> dict:
     return claims
 
 
-def encode_ob_jwt(credential: dict, *, private_key: Ed25519PrivateKey, kid: str) -> str:
+def encode_ob_jwt(credential: dict[str, Any], *, private_key: Ed25519PrivateKey, kid: str) -> str:
     header = {"kid": kid, "jwk": ed25519_public_jwk(private_key.public_key()), "typ": OB_JWT_TYP}
     return jwt.encode(ob_jwt_claims(credential), private_key, algorithm="EdDSA", headers=header)
 
 
-def encode_vc_jose(credential: dict, *, private_key: Ed25519PrivateKey, kid: str) -> str:
+def encode_vc_jose(credential: dict[str, Any], *, private_key: Ed25519PrivateKey, kid: str) -> str:
     unsecured = {k: v for k, v in credential.items() if k != "proof"}
     header = {"kid": kid, "typ": VC_JOSE_TYP, "cty": "vc"}
     return jwt.encode(unsecured, private_key, algorithm="EdDSA", headers=header)
 
 
-def jwt_header(token: str) -> dict:
+def jwt_header(token: str) -> dict[str, Any]:
     return jwt.get_unverified_header(token)
 
 
@@ -84,7 +87,7 @@ def decode_vc_jwt(
     public_key: Ed25519PublicKey,
     now: datetime | None = None,
     leeway: timedelta = timedelta(0),
-) -> dict:
+) -> dict[str, Any]:
     """The verified payload of either form; raises jwt.InvalidTokenError (expired, not yet
     valid...) otherwise.
 

@@ -14,6 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from .multikey import MultikeyError, public_key_from_multibase
 from .proofs import ProofError, split_proof, verify_document
@@ -24,10 +27,10 @@ CLOCK_SKEW = timedelta(minutes=5)
 # resolve_did(did) -> DID document or None; status_of(credentialStatus) -> "active" / "revoked" /
 # "suspended" / None (unknown); key_problem(verification method id, document) -> a reason the key
 # cannot vouch for this document (e.g. it was reported compromised), or None.
-DidResolver = Callable[[str], dict | None]
-StatusLookup = Callable[[dict], str | None]
-KeyProblem = Callable[[str, dict], str | None]
-SchemaCheck = Callable[[dict], list[str]]
+DidResolver = Callable[[str], dict[str, Any] | None]
+StatusLookup = Callable[[dict[str, Any]], str | None]
+KeyProblem = Callable[[str, dict[str, Any]], str | None]
+SchemaCheck = Callable[[dict[str, Any]], list[str]]
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ class VerificationResult:
         self.checks.append(Check(name, ok, message))
         return ok
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
             "status": self.status,
@@ -63,21 +66,26 @@ class VerificationResult:
         }
 
 
-def _issuer_id(document: dict) -> str | None:
+def _issuer_id(document: dict[str, Any]) -> str | None:
     issuer = document.get("issuer")
     if isinstance(issuer, dict):
         issuer = issuer.get("id")
     return issuer if isinstance(issuer, str) else None
 
 
-def _find_method(did_doc: dict, method_id: str, did: str) -> dict | None:
+def _find_method(did_doc: dict[str, Any], method_id: str, did: str) -> dict[str, Any] | None:
     for method in did_doc.get("verificationMethod") or []:
         if isinstance(method, dict) and method.get("id") in (method_id, method_id[len(did) :]):
             return method
     return None
 
 
-def _check_key(result: VerificationResult, document: dict, proof: dict, resolve_did) -> object:
+def _check_key(
+    result: VerificationResult,
+    document: dict[str, Any],
+    proof: dict[str, Any],
+    resolve_did: DidResolver,
+) -> Ed25519PublicKey | None:
     issuer = _issuer_id(document)
     method_id = proof["verificationMethod"]
     if not issuer:
@@ -111,7 +119,9 @@ def _check_key(result: VerificationResult, document: dict, proof: dict, resolve_
     return key
 
 
-def _check_dates(result: VerificationResult, document: dict, proof: dict, now: datetime) -> None:
+def _check_dates(
+    result: VerificationResult, document: dict[str, Any], proof: dict[str, Any], now: datetime
+) -> None:
     try:
         valid_from = parse_datetime(document["validFrom"])
         valid_until = parse_datetime(document["validUntil"]) if "validUntil" in document else None
@@ -134,7 +144,7 @@ def _check_dates(result: VerificationResult, document: dict, proof: dict, now: d
 
 
 def verify(
-    document: dict,
+    document: dict[str, Any],
     *,
     resolve_did: DidResolver,
     now: datetime,
@@ -204,7 +214,7 @@ def verify(
     return result
 
 
-def _jwt_claims_problem(header: dict, claims: dict) -> bool:
+def _jwt_claims_problem(header: dict[str, Any], claims: dict[str, Any]) -> bool:
     """Whether the registered claims contradict the credential they carry.
 
     OB 3.0 §8.2 form (`typ: JWT`): iss and jti are required; VC-JOSE-COSE (`typ: vc+jwt`):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -207,7 +208,7 @@ def _json(data: dict, *, max_age: int = 3600) -> HttpResponse:
 @require_safe
 def issuer_profile(request: HttpRequest, slug: str) -> HttpResponse:
     issuer = get_object_or_404(Issuer, slug=slug)
-    profile = {"@context": [VC_V2, OB_V3], "id": issuer.did, "type": ["Profile"]}
+    profile: dict[str, Any] = {"@context": [VC_V2, OB_V3], "id": issuer.did, "type": ["Profile"]}
     profile.update(name=issuer.name, url=issuer.url)
     for key, value in (("email", issuer.email), ("description", issuer.description)):
         if value:

@@ -98,9 +98,12 @@ class Decision:
 
 
 _NO_TIME = datetime.min.replace(tzinfo=UTC)
+# Sort keys over every field of an Observation (score may be None only where it is filtered out).
+_LatestKey = tuple[bool, datetime, float | None, int, int, float, str]
+_HighestKey = tuple[float | None, bool, datetime, int, int, float, str]
 
 
-def _latest_key(obs: Observation) -> tuple:
+def _latest_key(obs: Observation) -> _LatestKey:
     # A total order over every field, so the choice never depends on the input order.
     ts = obs.timestamp
     return (
@@ -114,7 +117,7 @@ def _latest_key(obs: Observation) -> tuple:
     )
 
 
-def _highest_key(obs: Observation) -> tuple:
+def _highest_key(obs: Observation) -> _HighestKey:
     ts = obs.timestamp
     return (
         obs.score,

@@ -41,6 +41,7 @@ class Command(BaseCommand):
                 valid_from=timezone.now().replace(microsecond=0),
             )
         elapsed = time.perf_counter() - start
+        assert last is not None  # count >= 1, checked above
         self.stdout.write(
             f"issued {count} credential(s) in {elapsed:.2f}s ({count / elapsed:.1f}/s); "
             f"last: {last.public_url}"
