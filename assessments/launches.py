@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lti_tool.models import Platform
+from lti_tool.platforms import get_adapter
 
 from .models import Course, Enrolment, Learner
 
@@ -37,8 +38,12 @@ def record_launch(
             "given_name": _text(claims.get("given_name"), 255),
             "family_name": _text(claims.get("family_name"), 255),
             "email": _text(claims.get("email"), 320),
+            # As the roster stores it: an LMS may send the variable itself when it has no value.
             "lis_person_sourcedid": _text(
-                (claims.get(LIS_CLAIM) or {}).get("person_sourcedid"), 255
+                get_adapter(platform).substituted(
+                    (claims.get(LIS_CLAIM) or {}).get("person_sourcedid")
+                ),
+                255,
             ),
         },
     )

@@ -1,7 +1,9 @@
 """Store NRPS roster pages: people upserted, enrolments refreshed, unchanged rows untouched.
 
-Canvas lists only active members (a learner who drops simply vanishes), so after a
-complete roster the enrolments not seen are marked inactive; nothing is deleted.
+Members arrive as the LMS's adapter reads them (`lti_tool.services.nrps`): roles as full
+URIs, `active` decided, unfilled variables dropped. Some LMSs list only active members (a
+learner who drops simply vanishes), so after a complete roster the enrolments not seen are
+marked inactive; nothing is deleted.
 """
 
 from __future__ import annotations
@@ -14,16 +16,19 @@ from lti_tool.roles import map_roles
 from .models import Course, Enrolment, Learner
 
 _PERSON_FIELDS = ("name", "given_name", "family_name", "email", "lis_person_sourcedid")
-_LIMITS = {"name": 500, "given_name": 255, "family_name": 255, "email": 320}
+_LIMITS = {
+    "name": 500,
+    "given_name": 255,
+    "family_name": 255,
+    "email": 320,
+    "lis_person_sourcedid": 255,
+}
 
 
 def _person(member: dict) -> dict:
     fields = {f: str(member.get(f) or "") for f in _PERSON_FIELDS}
     for f, limit in _LIMITS.items():
         fields[f] = fields[f][:limit]
-    if fields["lis_person_sourcedid"].startswith("$"):
-        fields["lis_person_sourcedid"] = ""  # Canvas sends unexpanded variables literally
-    fields["lis_person_sourcedid"] = fields["lis_person_sourcedid"][:255]
     return fields
 
 
@@ -80,8 +85,10 @@ def ensure_learners(*, platform_id: int, people: dict[str, dict]) -> dict[str, i
 
 @transaction.atomic
 def store_roster_page(*, course: Course, members: list[dict]) -> set[int]:
-    """One page in one transaction; returns the learner ids of the active members seen."""
-    active = [m for m in members if str(m.get("status", "Active")).lower() == "active"]
+    """One page in one transaction; returns the learner ids of the active members seen.
+
+    `members` come from `NRPSClient.iter_member_pages` (each with its `active` flag)."""
+    active = [m for m in members if m["active"]]
     people = {str(m["user_id"]): _person(m) for m in active}
     roles = {str(m["user_id"]): sorted(map_roles(m.get("roles") or [])) for m in active}
     ids = ensure_learners(platform_id=course.platform_id, people=people)

@@ -11,14 +11,15 @@ import logging
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import jwt
 import requests
 from django.db import IntegrityError, transaction
 
 from . import outbound
 from . import registration_policy as policy
 from .models import Deployment, Platform
-from .tool_configuration import PLATFORM_CONFIG, TOOL_CONFIG, product_family, registration_request
+from .platforms import adapter_for_configuration, product_family, registration_token_refusal
+from .platforms.base import PlatformAdapter
+from .tool_configuration import registration_request
 
 logger = logging.getLogger("credbridge.lti")
 # Each of the two calls (configuration, registration) in total, however the platform trickles:
@@ -27,7 +28,6 @@ DEADLINE_S = 10.0
 MAX_BYTES = 512 * 1024
 MAX_NAME_CHARS = 200
 LOG_EXCERPT_CHARS = 300
-FLAVOURS = {"moodle": "moodle", "canvas": "canvas"}
 
 
 class RegistrationError(Exception):
@@ -54,12 +54,16 @@ class PlatformConfiguration:
     def issuer(self) -> str:
         return self.data["issuer"]
 
+    @property
+    def adapter(self) -> PlatformAdapter:
+        """The adapter of the LMS being registered, from its declared product family."""
+        return adapter_for_configuration(self.data)
+
     def suggested_name(self) -> str:
-        """A name the administrator can keep: Canvas's account name, else the LMS's host
-        name (never a bare address: there the administrator must type one)."""
-        info = self.data.get(PLATFORM_CONFIG) or {}
-        account = info.get("https://canvas.instructure.com/lti/account_name")
-        if isinstance(account, str) and account.strip():
+        """A name the administrator can keep: the name the LMS gives its installation, else
+        its host name (never a bare address: there the administrator must type one)."""
+        account = self.adapter.account_name(self.data)
+        if account:
             return clean_name(account)
         host = urlsplit(self.issuer).hostname or ""
         if not host or host == "localhost" or host.replace(".", "").isdigit() or ":" in host:
@@ -164,27 +168,11 @@ def _auth_headers(token: str) -> dict:
 
 
 def refuse_update_request(registration_token: str) -> None:
-    """Refuse a platform's request to UPDATE one of its existing tools, before anything is sent.
-
-    Moodle's "Add LTI Advantage" offers "Update" for a tool already on the same domain and
-    then issues a registration token with scope `reg-update` (mod/lti/startltiadvregistration.php;
-    registration_helper::REG_TOKEN_OP_UPDATE_REG). As soon as it receives a registration under
-    such a token, Moodle overwrites its own tool (openid-registration.php → lti_update_type),
-    losing settings such as "Show in activity chooser" — before Credbridge could refuse the
-    update on its side (a registration never changes an existing one, ADR 0004). The token is
-    read without verifying its signature: only to refuse, never to trust anything it says.
-    """
-    try:
-        claims = jwt.decode(registration_token, options={"verify_signature": False})
-    except jwt.PyJWTError:
-        return  # not a JWT (Canvas's tokens are opaque): nothing says "update"
-    if isinstance(claims, dict) and claims.get("scope") == "reg-update":
-        raise RegistrationError(
-            "Your LMS asked to update one of its existing tools. Credbridge never changes an "
-            "existing registration, so nothing was sent to your LMS and its tool is unchanged. "
-            'Close this dialog and choose "Register as a new external tool" instead, or ask '
-            "the Credbridge operator to change the existing registration."
-        )
+    """Refuse a registration token that asks to change a tool the LMS already has (Moodle's
+    "Update": lti_tool.platforms.moodle), before anything is read from or sent to the LMS."""
+    refusal = registration_token_refusal(registration_token)
+    if refusal:
+        raise RegistrationError(refusal)
 
 
 def fetch_platform_configuration(
@@ -250,20 +238,12 @@ def register(
         raise NameRequired(config)
     answer = post_registration(
         config=config,
-        request_body=registration_request(base_url=tool_base_url, platform_config=config.data),
+        request_body=registration_request(
+            base_url=tool_base_url, platform_config=config.data, adapter=config.adapter
+        ),
         registration_token=registration_token,
     )
     return record_registration(config=config, answer=answer, name=name)
-
-
-def _deployment_id(answer: dict) -> str:
-    # Canvas puts deployment_id at the top level; the IMS spec (and Moodle) inside the
-    # tool configuration.
-    tool = answer.get(TOOL_CONFIG)
-    value = answer.get("deployment_id") or (
-        tool.get("deployment_id") if isinstance(tool, dict) else ""
-    )
-    return str(value)[:255] if isinstance(value, str | int) and str(value).strip() else ""
 
 
 def _already_registered(config: PlatformConfiguration, client_id: str) -> RegistrationError:
@@ -286,7 +266,8 @@ def record_registration(
 ) -> RegistrationResult:
     data = config.data
     client_id = answer["client_id"]
-    deployment_id = _deployment_id(answer)
+    adapter = config.adapter
+    deployment_id = adapter.registration_deployment_id(answer)
     active = policy.starts_active(issuer=config.issuer, vouched_by=config.vouched_by)
     # Service URLs may live on the host the admin registered from (Canvas: the school's
     # own host), not the issuer's.
@@ -302,14 +283,14 @@ def record_registration(
                 issuer=config.issuer,
                 client_id=client_id,
                 name=clean_name(name) or config.suggested_name() or config.issuer[:200],
-                flavour=FLAVOURS.get(product_family(data), "generic"),
+                flavour=adapter.flavour,
                 auth_login_url=data["authorization_endpoint"],
                 auth_token_url=data["token_endpoint"],
                 auth_audience=data["token_endpoint"],
                 key_set_url=data["jwks_uri"],
                 service_hosts="\n".join(service_hosts),
-                # Without a deployment id in the answer (Canvas before its new registrations
-                # UI) the first launch brings it: the LMS admin just approved this tool.
+                # Without a deployment id in the answer the first launch brings it: the LMS
+                # admin just approved this tool.
                 auto_activate_deployments=not deployment_id,
                 status=Platform.Status.ACTIVE if active else Platform.Status.PENDING,
                 registered_via="dynamic",

@@ -10,16 +10,7 @@ from django.conf import settings
 
 from .addresses import private_kinds_of
 from .models import HOST_RE
-
-# Instructure's cloud issuers: one for every school, so the configuration may come from the
-# school's own host. A fixed list, because a configuration can claim any product family.
-KNOWN_CANVAS_ISSUERS = frozenset(
-    {
-        "https://canvas.instructure.com",
-        "https://canvas.beta.instructure.com",
-        "https://canvas.test.instructure.com",
-    }
-)
+from .platforms import shared_issuers
 
 
 def origin(url: str) -> str:
@@ -84,16 +75,17 @@ def vouching_origin(*, openid_configuration: str, config: dict) -> str:
     """The origin that vouches for this configuration, or "" when none does.
 
     The specification: the configuration URL must start with the issuer, or anyone's server
-    could speak for any LMS. The one exception is Canvas cloud, whose issuer is shared by
-    every school and whose school hosts also serve the configuration: there the school's
-    host (the one that takes the registration) vouches, and only for a known Canvas issuer.
+    could speak for any LMS. The one exception is an issuer shared by every school of a cloud
+    LMS (Canvas's, listed by its adapter), whose school hosts also serve the configuration:
+    there the school's host (the one that takes the registration) vouches, and only for an
+    issuer on that fixed list, whatever product family the configuration claims.
     """
     issuer = _normalise(config.get("issuer", ""))
     if origin(issuer) and openid_configuration.startswith(issuer + "/"):
         return origin(issuer)
     here = origin(openid_configuration)
     school = origin(str(config.get("registration_endpoint") or ""))
-    if issuer in KNOWN_CANVAS_ISSUERS and here and here == school:
+    if issuer in shared_issuers() and here and here == school:
         return here
     return ""
 

@@ -1,9 +1,14 @@
-"""What the tool tells an LMS about itself: the Canvas developer-key JSON and the LTI Dynamic
-Registration request. Pure: a base URL (and the platform's configuration) in, a dict out."""
+"""What the tool tells an LMS about itself in an LTI Dynamic Registration request. Pure: a
+base URL, the platform's configuration and its adapter in, a dict out. How each LMS wants it
+(placements, extensions, a pasted JSON) is the adapter's (lti_tool.platforms)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:  # the adapters import this module's constants
+    from .platforms import PlatformAdapter
 
 TOOL_NAME = "Credbridge"
 DESCRIPTION = (
@@ -18,7 +23,7 @@ SCOPES = (
     "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
 )
 CLAIMS = ("iss", "sub", "name", "given_name", "family_name", "email")
-CANVAS = "https://canvas.instructure.com/lti/"
+TOOL_ID = "credbridge"
 TOOL_CONFIG = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 PLATFORM_CONFIG = "https://purl.imsglobal.org/spec/lti-platform-configuration"
 
@@ -32,66 +37,9 @@ def tool_urls(base_url: str) -> dict[str, str]:
     }
 
 
-def canvas_developer_key(*, base_url: str) -> dict:
-    """Canvas 'LTI Key > Paste JSON' (or 'Enter URL' with /lti/canvas.json)."""
-    urls = tool_urls(base_url)
-    domain = urlsplit(base_url).netloc
-    return {
-        "title": TOOL_NAME,
-        "description": DESCRIPTION,
-        "oidc_initiation_url": urls["login"],
-        "target_link_uri": urls["launch"],
-        "public_jwk_url": urls["jwks"],
-        "scopes": list(SCOPES),
-        "extensions": [
-            {
-                "domain": domain,
-                "tool_id": "credbridge",
-                "platform": "canvas.instructure.com",
-                "privacy_level": "public",
-                "settings": {
-                    "text": TOOL_NAME,
-                    "placements": [
-                        {
-                            "placement": "course_navigation",
-                            "message_type": "LtiResourceLinkRequest",
-                            "text": "Credentials",
-                            "target_link_uri": urls["launch"],
-                            "default": "enabled",
-                            "visibility": "members",
-                        },
-                        {
-                            "placement": "link_selection",
-                            "message_type": "LtiDeepLinkingRequest",
-                            "text": "Credbridge credential",
-                            "target_link_uri": urls["launch"],
-                        },
-                        {
-                            "placement": "assignment_selection",
-                            "message_type": "LtiDeepLinkingRequest",
-                            "text": "Credbridge credential",
-                            "target_link_uri": urls["launch"],
-                        },
-                    ],
-                },
-            }
-        ],
-        "custom_fields": {
-            "canvas_course_id": "$Canvas.course.id",
-            "course_end_at": "$Canvas.course.endAt",
-            "term_end_at": "$Canvas.term.endAt",
-        },
-    }
-
-
-def product_family(platform_config: dict) -> str:
-    return str((platform_config.get(PLATFORM_CONFIG) or {}).get("product_family_code") or "")
-
-
-def registration_request(*, base_url: str, platform_config: dict) -> dict:
+def registration_request(*, base_url: str, platform_config: dict, adapter: PlatformAdapter) -> dict:
     """The client registration POSTed to the platform's registration_endpoint."""
     urls = tool_urls(base_url)
-    family = product_family(platform_config)
     supported = set(platform_config.get("scopes_supported") or SCOPES)
     scopes = [s for s in SCOPES if s in supported]
     messages: list[dict] = [
@@ -102,28 +50,15 @@ def registration_request(*, base_url: str, platform_config: dict) -> dict:
         },
         {"type": "LtiDeepLinkingRequest", "target_link_uri": urls["launch"], "label": TOOL_NAME},
     ]
-    tool_config: dict = {
-        "domain": urlsplit(base_url).netloc,
-        "description": DESCRIPTION,
-        "target_link_uri": urls["launch"],
-        "claims": list(CLAIMS),
-        "messages": messages,
-    }
-    if family == "canvas":
-        messages[0]["placements"] = [CANVAS + "course_navigation"]
-        messages[0][CANVAS + "course_navigation/default_enabled"] = True
-        messages[0][CANVAS + "visibility"] = "members"
-        messages[1]["placements"] = ["ContentArea", CANVAS + "assignment_selection"]
-        tool_config[CANVAS + "privacy_level"] = "public"
-        tool_config[CANVAS + "tool_id"] = "credbridge"
-        tool_config[CANVAS + "vendor"] = TOOL_NAME
-        tool_config["custom_parameters"] = {
-            "canvas_course_id": "$Canvas.course.id",
-            "course_end_at": "$Canvas.course.endAt",
+    tool_config = adapter.registration_tool_configuration(
+        {
+            "domain": urlsplit(base_url).netloc,
+            "description": DESCRIPTION,
+            "target_link_uri": urls["launch"],
+            "claims": list(CLAIMS),
+            "messages": messages,
         }
-    else:
-        # Moodle reads only the message types; placements are Canvas's vocabulary.
-        messages[1]["placements"] = ["ContentArea"]
+    )
     return {
         "application_type": "web",
         "grant_types": ["client_credentials", "implicit"],

@@ -24,7 +24,7 @@ from .dynamic_registration import (
     fetch_platform_configuration,
     register,
 )
-from .tool_configuration import canvas_developer_key
+from .platforms import adapter_class
 
 logger = logging.getLogger("credbridge.lti")
 MAX_PARAM_CHARS = 4096
@@ -39,7 +39,8 @@ def tool_base_url() -> str:
 
 @require_GET
 def canvas_json(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(canvas_developer_key(base_url=tool_base_url()))
+    """Canvas's developer-key JSON ("Paste JSON" or "Enter URL"), built by its adapter."""
+    return JsonResponse(adapter_class("canvas")().manual_configuration(base_url=tool_base_url()))
 
 
 def _registering_origins(openid_configuration: str, config: PlatformConfiguration | None) -> str:

@@ -1,4 +1,4 @@
-"""Any LTI 1.3 platform that follows the specifications as written."""
+"""Any LTI 1.3 platform whose product family has no adapter: the specifications as written."""
 
 from .base import PlatformAdapter
 

@@ -52,7 +52,7 @@ class AGSClient(ServiceClient):
     # --- line items ----------------------------------------------------------------------
     def iter_line_item_pages(self) -> Iterator[list[dict]]:
         return self.iter_pages(
-            self.adapter.with_page_size(self.lineitems_url),
+            self.adapter.line_items_listing_url(self.lineitems_url),
             scope=scopes.read_lineitems_scope(self.granted_scopes),
             accept=MEDIA_LINEITEM_CONTAINER,
             extract=lambda body, url: _list_of_dicts(body, url, what="line item", required="id"),

@@ -25,16 +25,14 @@ class NRPSClient(ServiceClient):
             raise MalformedResponse(
                 "The LMS sent a roster page of the wrong shape; it was rejected.", url=url
             )
-        for member in members:
-            member["roles"] = [
-                self.adapter.normalize_role(str(r)) for r in (member.get("roles") or [])
-            ]
-        return members
+        return [self.adapter.roster_member(member) for member in members]
 
     def iter_member_pages(self) -> Iterator[list[dict]]:
-        """Each page's members, with roles as full LIS URIs whatever the LMS sent."""
+        """Each page's members as the LMS's adapter reads them (`PlatformAdapter.roster_member`):
+        roles as full LIS URIs whatever the LMS sent, `active` decided, unfilled variables
+        dropped."""
         return self.iter_pages(
-            self.adapter.with_page_size(self.memberships_url, size=self.adapter.roster_page_size),
+            self.adapter.roster_listing_url(self.memberships_url),
             scope=scopes.MEMBERSHIP_READONLY,
             accept=MEDIA_MEMBERSHIP_CONTAINER,
             extract=self._members,
