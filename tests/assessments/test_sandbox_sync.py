@@ -9,20 +9,21 @@ import requests
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Course, Enrolment, Result, SyncRun
+from assessments.models import Course, Enrolment, Learner, Result, SyncRun
 from assessments.sync import sync_course
 from lms_sandbox.browserless import follow_launch
 from lms_sandbox.faults import set_fault
 from lms_sandbox.flavours import get_flavour
 from lms_sandbox.models import SandboxEnrolment, SandboxResult
 from lms_sandbox.seed import add_activity, connect_tool, seed_course
+from lti_tool.services.nrps import NRPSClient
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _launch_page(live_server, sp, course, role="instructor"):
+def _launch_page(live_server, sp, course, role="instructor", user=None):
     """The course record, the browser's session and the page the launch landed on."""
-    user = SandboxEnrolment.objects.filter(course=course, role=role).first().user
+    user = user or SandboxEnrolment.objects.filter(course=course, role=role).first().user
     link = course.resource_links.first()
     query = f"course={course.pk}&user={user.pk}&role={role}" + (f"&link={link.pk}" if link else "")
     url = f"{live_server.url}{reverse('lms_sandbox:start_launch', args=[sp.slug])}?{query}"
@@ -32,8 +33,8 @@ def _launch_page(live_server, sp, course, role="instructor"):
     return Course.objects.get(context_id=course.context_id), browser, final.url
 
 
-def _launch(live_server, sp, course, role="instructor") -> Course:
-    return _launch_page(live_server, sp, course, role)[0]
+def _launch(live_server, sp, course, role="instructor", user=None) -> Course:
+    return _launch_page(live_server, sp, course, role, user)[0]
 
 
 def _grade(course, *, learners, score):
@@ -99,6 +100,51 @@ def test_the_sync_asks_for_large_pages_of_roster_and_results(live_server, flavou
     assert Result.objects.filter(line_item__course=course).count() == 120
     assert Enrolment.objects.filter(course=course, active=True).count() == 121
     assert run.pages == pages
+
+
+def _members(platform, course) -> dict[str, dict]:
+    client = NRPSClient(platform=platform, memberships_url=course.memberships_url)
+    return {m["user_id"]: m for page in client.iter_member_pages() for m in page}
+
+
+@pytest.mark.parametrize("flavour", ["moodle", "canvas"])
+def test_the_roster_is_read_through_each_lms_adapter(live_server, flavour):
+    """Moodle lists a departed learner as Inactive and writes roles by short name; Canvas
+    leaves departed learners out and sends "$Person.sourcedId" for a user without SIS id.
+    Through the adapters both end the same: full role URIs, the learner's enrolment
+    inactive (evidence kept), no placeholder stored as an SIS id."""
+    sp, platform = connect_tool(flavour=flavour, tool_base_url=live_server.url)
+    sb_course = seed_course(platform=sp, title="Roster", learners=3)
+    learners = [
+        e.user
+        for e in SandboxEnrolment.objects.filter(course=sb_course, role="learner").order_by("pk")
+    ]
+    course = _launch(live_server, sp, sb_course)
+    members = _members(platform, course)
+    assert len(members) == 4 and all(m["active"] for m in members.values())
+    lis = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
+    assert members[learners[0].sub]["roles"] == [lis + "Learner"]
+    assert sync_course(course=course, trigger="manual").outcome == "succeeded"
+
+    SandboxEnrolment.objects.filter(course=sb_course, user=learners[0]).update(active=False)
+    members = _members(platform, course)
+    if flavour == "moodle":  # still listed, as Inactive
+        assert members[learners[0].sub]["active"] is False
+    else:  # simply absent
+        assert learners[0].sub not in members
+    run = sync_course(course=course, trigger="manual")
+    assert run.outcome == "succeeded", run.error
+    active = dict(Enrolment.objects.filter(course=course).values_list("learner__sub", "active"))
+    assert active[learners[0].sub] is False
+    assert active[learners[1].sub] is True and len(active) == 4
+
+    # The third learner has no SIS id in the Canvas flavour: the launch's lis claim carries
+    # the variable itself, which is stored as no SIS id (as the roster does). Sync off, so
+    # that only the launch writes the learner.
+    Course.objects.filter(pk=course.pk).update(sync_enabled=False)
+    _launch(live_server, sp, sb_course, role="learner", user=learners[2])
+    stored = Learner.objects.get(platform=platform, sub=learners[2].sub).lis_person_sourcedid
+    assert stored == ("" if flavour == "canvas" else learners[2].sourcedid)
 
 
 def test_sandbox_faults_end_runs_cleanly(live_server, sandbox):
