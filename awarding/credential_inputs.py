@@ -7,7 +7,7 @@ Pure: reads attributes of the objects it is given (no queries, no HTTP) and retu
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.text import slugify
 
@@ -26,6 +26,11 @@ from credentials.documents import (
 from rubrics.spec import AlignmentSpec, CriterionSpec, VersionSpec
 
 from .badge_image import badge_data_uri
+
+if TYPE_CHECKING:
+    from assessments.models import Learner
+
+    from .models import Achievement
 
 
 def achievement_url(base_url: str, achievement_uuid: Any) -> str:
@@ -90,7 +95,9 @@ def _criterion(c: CriterionSpec) -> CriterionInput:
     )
 
 
-def build_achievement(*, base_url: str, achievement, spec: VersionSpec) -> AchievementInput:
+def build_achievement(
+    *, base_url: str, achievement: Achievement, spec: VersionSpec
+) -> AchievementInput:
     """The OB 3.0 Achievement: the rubric's criteria and levels, alignments of every criterion."""
     alignments: dict[str, AlignmentInput] = {}
     for c in spec.criteria:
@@ -114,7 +121,7 @@ def build_achievement(*, base_url: str, achievement, spec: VersionSpec) -> Achie
     )
 
 
-def build_subject(*, learner, show_name: bool) -> SubjectInput:
+def build_subject(*, learner: Learner, show_name: bool) -> SubjectInput:
     """Who earned it, by the most durable identifier the LMS gave us (hashed in the document)."""
     if learner.email:
         kind, value = IDENTITY_EMAIL, learner.email
@@ -127,7 +134,7 @@ def build_subject(*, learner, show_name: bool) -> SubjectInput:
     )
 
 
-def build_results(*, spec: VersionSpec, decision: dict) -> list[CriterionResultInput]:
+def build_results(*, spec: VersionSpec, decision: dict[str, Any]) -> list[CriterionResultInput]:
     """One result per criterion of the stored decision (rubrics Decision.to_dict())."""
     by_key = {c["key"]: c for c in decision.get("criteria", ())}
     results = []

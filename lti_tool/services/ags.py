@@ -11,7 +11,10 @@ import html
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
+
+import requests
 
 from lti_tool.platforms.base import (
     MEDIA_LINEITEM,
@@ -24,8 +27,11 @@ from . import scopes
 from .client import ServiceClient
 from .errors import MalformedResponse, NotFound, Rejected
 
+if TYPE_CHECKING:
+    from lti_tool.models import Platform
 
-def _list_of_dicts(body, url: str, *, what: str, required: str) -> list[dict]:
+
+def _list_of_dicts(body: object, url: str, *, what: str, required: str) -> list[dict[str, Any]]:
     if not isinstance(body, list) or not all(
         isinstance(item, dict) and isinstance(item.get(required), str | int) for item in body
     ):
@@ -35,7 +41,7 @@ def _list_of_dicts(body, url: str, *, what: str, required: str) -> list[dict]:
     return body
 
 
-def line_item_key(url: str) -> tuple:
+def line_item_key(url: str) -> tuple[str, str, str, tuple[tuple[str, str], ...]]:
     """A line item URL as the LMS may spell it again: host case and query order ignored."""
     parts = urlsplit(html.unescape(url.strip()))
     query = tuple(sorted(parse_qsl(parts.query, keep_blank_values=True)))
@@ -43,14 +49,16 @@ def line_item_key(url: str) -> tuple:
 
 
 class AGSClient(ServiceClient):
-    def __init__(self, *, platform, lineitems_url: str, granted_scopes: list[str] | None = None):
+    def __init__(
+        self, *, platform: Platform, lineitems_url: str, granted_scopes: list[str] | None = None
+    ):
         super().__init__(platform=platform)
         self.lineitems_url = lineitems_url
         self.granted_scopes = granted_scopes
         self.check_url(lineitems_url)
 
     # --- line items ----------------------------------------------------------------------
-    def iter_line_item_pages(self) -> Iterator[list[dict]]:
+    def iter_line_item_pages(self) -> Iterator[list[dict[str, Any]]]:
         return self.iter_pages(
             self.adapter.line_items_listing_url(self.lineitems_url),
             scope=scopes.read_lineitems_scope(self.granted_scopes),
@@ -58,7 +66,7 @@ class AGSClient(ServiceClient):
             extract=lambda body, url: _list_of_dicts(body, url, what="line item", required="id"),
         )
 
-    def iter_line_items(self) -> Iterator[dict]:
+    def iter_line_items(self) -> Iterator[dict[str, Any]]:
         for page in self.iter_line_item_pages():
             yield from page
 
@@ -70,10 +78,10 @@ class AGSClient(ServiceClient):
         tag: str = "",
         resource_id: str = "",
         resource_link_id: str = "",
-    ) -> dict:
+    ) -> dict[str, Any]:
         if not label or not score_maximum or score_maximum <= 0:
             raise ValueError("a line item needs a label and a positive scoreMaximum")
-        body: dict = {"label": label, "scoreMaximum": score_maximum}
+        body: dict[str, Any] = {"label": label, "scoreMaximum": score_maximum}
         if tag:
             body["tag"] = tag
         if resource_id:
@@ -90,7 +98,7 @@ class AGSClient(ServiceClient):
         )
         return self._line_item(response)
 
-    def update_line_item(self, *, url: str, data: dict) -> dict:
+    def update_line_item(self, *, url: str, data: dict[str, Any]) -> dict[str, Any]:
         response = self.call(
             "PUT",
             url,
@@ -106,7 +114,7 @@ class AGSClient(ServiceClient):
         with contextlib.suppress(NotFound):
             self.call("DELETE", url, scope=scopes.LINEITEM)
 
-    def _line_item(self, response) -> dict:
+    def _line_item(self, response: requests.Response) -> dict[str, Any]:
         body = self.json_of(response, url=response.url)
         if not isinstance(body, dict) or not isinstance(body.get("id"), str):
             raise MalformedResponse(
@@ -114,7 +122,7 @@ class AGSClient(ServiceClient):
             )
         return body
 
-    def get_line_item(self, *, url: str) -> dict:
+    def get_line_item(self, *, url: str) -> dict[str, Any]:
         """One line item, read from its own URL (raises NotFound when the LMS says 404)."""
         response = self.call(
             "GET",
@@ -138,7 +146,7 @@ class AGSClient(ServiceClient):
         return not any(line_item_key(str(item["id"])) == wanted for item in self.iter_line_items())
 
     # --- results and scores -----------------------------------------------------------------
-    def iter_result_pages(self, *, line_item_url: str) -> Iterator[list[dict]]:
+    def iter_result_pages(self, *, line_item_url: str) -> Iterator[list[dict[str, Any]]]:
         """Every page of a line item's results (the first page alone is not the list)."""
         self.check_url(line_item_url)
         url = self.adapter.results_listing_url(self.adapter.sub_url(line_item_url, "results"))
@@ -165,7 +173,7 @@ class AGSClient(ServiceClient):
         self.check_url(line_item_url)
         url = self.adapter.sub_url(line_item_url, "scores")
         for attempt in range(2):
-            payload: dict = {
+            payload: dict[str, Any] = {
                 "userId": str(user_id),
                 "activityProgress": activity_progress,
                 "gradingProgress": grading_progress,

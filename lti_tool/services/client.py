@@ -10,6 +10,7 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 import requests
 from django.conf import settings
@@ -30,11 +31,23 @@ from .response_excerpt import excerpt, media_type, sanitize
 from .tokens import forget_access_token, get_access_token
 from .transport import send
 
+if TYPE_CHECKING:
+    from lti_tool.models import Platform
+
 log = logging.getLogger(__name__)
+_Item = TypeVar("_Item")
+
+
+class _Answer(TypedDict):
+    """What the LMS answered, as a ServiceError carries it."""
+
+    status: int
+    content_type: str
+    excerpt: str
 
 
 class ServiceClient:
-    def __init__(self, *, platform) -> None:
+    def __init__(self, *, platform: Platform) -> None:
         self.platform = platform
         self.adapter = get_adapter(platform)
         self.allowed_hosts = self.adapter.allowed_hosts()
@@ -49,9 +62,9 @@ class ServiceClient:
         *,
         scope: str,
         accept: str | None = None,
-        body: dict | None = None,
+        body: dict[str, Any] | None = None,
         content_type: str | None = None,
-        first_response: Future | None = None,
+        first_response: Future[requests.Response] | None = None,
     ) -> requests.Response:
         """An authorised call; returns a 2xx response or raises a ServiceError subclass.
 
@@ -79,7 +92,15 @@ class ServiceClient:
         self.raise_for_status(response, url=url)
         return response
 
-    def _send(self, method: str, url: str, *, token: str, headers: dict, data=None):
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        token: str,
+        headers: dict[str, str],
+        data: bytes | None = None,
+    ) -> requests.Response:
         """Only HTTP (no database, no cache): safe to run in the prefetch thread."""
         return send(
             method,
@@ -125,8 +146,8 @@ class ServiceClient:
             **seen,
         )
 
-    def json_of(self, response: requests.Response, *, url: str):
-        seen = {
+    def json_of(self, response: requests.Response, *, url: str) -> object:
+        seen: _Answer = {
             "status": response.status_code,
             "content_type": media_type(response),
             "excerpt": excerpt(response),
@@ -147,8 +168,13 @@ class ServiceClient:
             ) from exc
 
     def iter_pages(
-        self, url: str, *, scope: str, accept: str, extract: Callable[[object, str], list]
-    ) -> Iterator[list]:
+        self,
+        url: str,
+        *,
+        scope: str,
+        accept: str,
+        extract: Callable[[object, str], list[_Item]],
+    ) -> Iterator[list[_Item]]:
         """Follow `Link: rel=next` page by page; `extract` turns a body into its items.
 
         While the caller parses and stores one page, the next one is already being
@@ -157,7 +183,7 @@ class ServiceClient:
         """
         max_pages = int(getattr(settings, "LTI_SERVICE_MAX_PAGES", 20000))
         seen: set[str] = set()
-        pending: Future | None = None
+        pending: Future[requests.Response] | None = None
         prefetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lms-prefetch")
         try:
             while url:

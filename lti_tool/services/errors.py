@@ -6,6 +6,8 @@ contains a token or a key.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ServiceError(Exception):
     """A call to an LMS service failed; `status` and `url` say where, when known."""
@@ -47,7 +49,7 @@ class ServiceError(Exception):
 class Throttled(ServiceError):
     """The LMS kept refusing for rate reasons after the bounded retries."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None, **kw) -> None:
+    def __init__(self, message: str, *, retry_after: float | None = None, **kw: Any) -> None:
         super().__init__(message, **kw)
         self.retry_after = retry_after
 
@@ -77,7 +79,7 @@ class AuthFailed(ServiceError):
 class InvalidScope(AuthFailed):
     """The registration lacks a scope the call needs; `scope` names it."""
 
-    def __init__(self, message: str, *, scope: str, **kw) -> None:
+    def __init__(self, message: str, *, scope: str, **kw: Any) -> None:
         super().__init__(message, **kw)
         self.scope = scope
 
