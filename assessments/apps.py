@@ -1,14 +1,16 @@
 from django.apps import AppConfig
 
+from config.celery import app
+from lti_tool.launch_hooks import register_launch_recorder
+from lti_tool.signals import launch_verified
+
 
 class AssessmentsConfig(AppConfig):
     name = "assessments"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from lti_tool.launch_hooks import register_launch_recorder
-        from lti_tool.signals import launch_verified
-
+        # These import the models: importable only once the apps are loaded.
         from . import receivers
         from .launches import record_launch
         from .tasks import BEAT_SCHEDULE
@@ -19,7 +21,5 @@ class AssessmentsConfig(AppConfig):
             receivers.on_launch_verified, dispatch_uid="assessments.sync_on_launch"
         )
         # Register the periodic dispatcher with the Celery app (beat reads it at start).
-        from config.celery import app
-
         for name, entry in BEAT_SCHEDULE.items():
             app.conf.beat_schedule.setdefault(name, entry)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .tasks import request_sync
+
 
 def on_launch_verified(sender, *, course=None, **kwargs) -> None:
     """A launch syncs its course at once (debounced), so fresh grades show within seconds."""
@@ -9,6 +11,4 @@ def on_launch_verified(sender, *, course=None, **kwargs) -> None:
         return
     if not (course.lineitems_url or course.memberships_url):
         return
-    from .tasks import request_sync
-
     request_sync(course_id=course.pk, trigger="launch")

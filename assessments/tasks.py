@@ -20,6 +20,8 @@ from django.conf import settings
 from django.core.cache import cache
 from kombu.exceptions import OperationalError
 
+from .models import Course
+
 log = logging.getLogger(__name__)
 
 LOCK_TTL_S = 30 * 60  # a crashed worker's lock expires; a sync never takes this long
@@ -166,7 +168,8 @@ def sync_course_task(
     self, *, course_id: int, trigger: str = "periodic", lock_token: str | None = None
 ) -> str:
     """Sync one course. Idempotent: a repeat finds unchanged results and writes nothing."""
-    from .models import Course
+    # sync (through sync_runs) imports this module's lock helpers: a top-level import would
+    # be circular.
     from .sync import sync_course
 
     if not _claim_lock(course_id, lock_token, trigger):
@@ -203,7 +206,7 @@ def spread_offset(*, course_id: int, interval_s: int) -> int:
 def dispatch_periodic_syncs() -> int:
     """Record dead runs as failed, then queue a sync of every active course, spread over
     the sync interval."""
-    from .models import Course
+    # sync_runs imports this module's lock helpers: a top-level import would be circular.
     from .sync_runs import fail_stale_runs
 
     fail_stale_runs()

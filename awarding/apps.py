@@ -3,6 +3,8 @@ import logging
 
 from django.apps import AppConfig
 
+from lti_tool.launch_hooks import register_landings
+
 log = logging.getLogger(__name__)
 
 
@@ -11,8 +13,7 @@ class AwardingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from lti_tool.launch_hooks import register_landings
-
+        # receivers reaches the models (rules, dispatch): importable only once apps are loaded.
         from . import receivers
 
         # A launch lands on our pages; lti_tool only knows their URL names through this.

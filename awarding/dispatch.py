@@ -12,6 +12,10 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+# tasks imports this module back: a module import (attributes read at call time) is what
+# makes the pair importable in either order.
+from . import tasks
+
 EVALUATION_CHUNK = 100
 # Awards issued (and then notified and posted back) per task: few enough that two workers
 # share a course's awards evenly, enough that the per-task cost does not dominate.
@@ -25,13 +29,11 @@ def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
 
 def enqueue_evaluation(*, rule_id: int, learner_ids: Iterable[int], trigger: str) -> int:
     """Evaluate these learners against the rule (in chunks); returns the number of tasks."""
-    from .tasks import evaluate_learners_task
-
     ids = sorted({int(i) for i in learner_ids})
     chunks = list(_chunks(ids, EVALUATION_CHUNK))
     for chunk in chunks:
         transaction.on_commit(
-            lambda chunk=chunk: evaluate_learners_task.delay(
+            lambda chunk=chunk: tasks.evaluate_learners_task.delay(
                 rule_id=rule_id, learner_ids=chunk, trigger=trigger
             )
         )
@@ -39,18 +41,18 @@ def enqueue_evaluation(*, rule_id: int, learner_ids: Iterable[int], trigger: str
 
 
 def enqueue_issue(*, award_ids: Iterable[int]) -> None:
-    from .tasks import issue_awards_task
-
     for batch in _chunks(sorted(set(award_ids)), ISSUE_BATCH):
         transaction.on_commit(
-            lambda batch=batch: issue_awards_task.delay(award_ids=batch), robust=True
+            lambda batch=batch: tasks.issue_awards_task.delay(award_ids=batch), robust=True
         )
 
 
 def enqueue_after_issue(*, award_ids: list[int]) -> None:
     """Notify and post back: separate tasks, so neither can hold up or undo the awards."""
-    from .tasks import notify_awards_task, postback_awards_task
-
     if award_ids:
-        transaction.on_commit(lambda: notify_awards_task.delay(award_ids=award_ids), robust=True)
-        transaction.on_commit(lambda: postback_awards_task.delay(award_ids=award_ids), robust=True)
+        transaction.on_commit(
+            lambda: tasks.notify_awards_task.delay(award_ids=award_ids), robust=True
+        )
+        transaction.on_commit(
+            lambda: tasks.postback_awards_task.delay(award_ids=award_ids), robust=True
+        )

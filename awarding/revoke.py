@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from audit.events import record_event
 from credentials.revocation import revoke_credential
 
+from .dispatch import enqueue_issue
 from .models import Award, Decision, Notification, Outcome
+from .tasks import postback_award_task
 
 
 class AwardActionError(ValueError):
@@ -52,8 +54,6 @@ def revoke_award(*, award: Award, reason: str, actor: str) -> Award:
             fields += ["postback_state", "postback_attempts", "postback_error"]
         locked.save(update_fields=fields)
         if clear_lms_score:
-            from .tasks import postback_award_task
-
             award_id = locked.pk
             transaction.on_commit(lambda: postback_award_task.delay(award_id=award_id))
         if locked.credential_id:
@@ -90,8 +90,6 @@ def _score_may_be_in_lms(award: Award) -> bool:
 
 def confirm_award(*, award: Award, actor: str) -> Award:
     """An instructor confirms a held award: it becomes pending and is issued by the pipeline."""
-    from .dispatch import enqueue_issue
-
     with transaction.atomic():
         locked = Award.objects.select_for_update().get(pk=award.pk)
         if locked.state != Award.State.HELD:

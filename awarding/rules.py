@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from assessments.models import Enrolment, Result
+from rubrics.models import RubricVersion
 
 from .models import AwardingRule
 
@@ -13,8 +14,6 @@ ACTIVE_VERSION_STATE = "active"
 
 def active_version(*, rubric_id: int):
     """The rubric's active (QA-approved and activated) version, or None."""
-    from rubrics.models import RubricVersion
-
     return (
         RubricVersion.objects.filter(rubric_id=rubric_id, state=ACTIVE_VERSION_STATE)
         .order_by("-pk")

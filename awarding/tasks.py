@@ -10,12 +10,16 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.core.mail import get_connection
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from . import dispatch
+from .award_issuance import issue_award
 from .decide import evaluate_learners
 from .models import Award, AwardingRule
+from .notify import email_award
+from .postback import post_back_award
 
 log = logging.getLogger(__name__)
 _DB_ERRORS = (OperationalError, InterfaceError)
@@ -41,8 +45,6 @@ def evaluate_learners_task(self, *, rule_id: int, learner_ids: list[int], trigge
 @shared_task(bind=True, autoretry_for=_DB_ERRORS, max_retries=8, **_COMMON)
 def issue_award_task(self, *, award_id: int) -> str:
     """One award (a retry of a batch member, the sweep, a confirmation)."""
-    from .award_issuance import issue_award
-
     award, issued_now = issue_award(award_id=award_id)
     if issued_now:
         dispatch.enqueue_after_issue(award_ids=[award.pk])
@@ -52,8 +54,6 @@ def issue_award_task(self, *, award_id: int) -> str:
 @shared_task(bind=True, autoretry_for=_DB_ERRORS, max_retries=8, **_COMMON)
 def issue_awards_task(self, *, award_ids: list[int]) -> int:
     """A batch of awards, each in its own transaction; a failing one is retried on its own."""
-    from .award_issuance import issue_award
-
     issued = 0
     for award_id in award_ids:
         try:
@@ -82,26 +82,18 @@ def issue_awards_task(self, *, award_ids: list[int]) -> int:
 
 @shared_task(bind=True, autoretry_for=(Exception,), max_retries=5, **_COMMON)
 def notify_award_task(self, *, award_id: int) -> bool:
-    from .notify import email_award
-
     return email_award(award_id=award_id)
 
 
 @shared_task(bind=True, autoretry_for=(Exception,), max_retries=5, **_COMMON)
 def notify_awards_task(self, *, award_ids: list[int]) -> int:
     """Email a batch over one mail connection; each award is emailed at most once."""
-    from django.core.mail import get_connection
-
-    from .notify import email_award
-
     with get_connection() as connection:
         return sum(email_award(award_id=a, connection=connection) for a in award_ids)
 
 
 @shared_task(bind=True, max_retries=None, **_COMMON)
 def postback_award_task(self, *, award_id: int) -> str:
-    from .postback import post_back_award
-
     outcome = post_back_award(award_id=award_id)
     if outcome.retry_in is not None and not self.request.is_eager:
         # Eager (in-process) mode never sleeps on the LMS: the sweeper retries later.
@@ -112,8 +104,6 @@ def postback_award_task(self, *, award_id: int) -> str:
 @shared_task(bind=True, **_COMMON)
 def postback_awards_task(self, *, award_ids: list[int]) -> int:
     """Post a batch back; an award the LMS refused for now is retried on its own, later."""
-    from .postback import post_back_award
-
     posted = 0
     for award_id in award_ids:
         outcome = post_back_award(award_id=award_id)

@@ -8,11 +8,13 @@ Every check has a short timeout, so a dead dependency cannot stall the probe.
 
 from __future__ import annotations
 
+import redis
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
+from kombu import Connection
 
 from .cache_fallback import FallbackCache
 
@@ -58,14 +60,10 @@ def check_broker() -> str:
         return "ok (tasks run in-process)"
     try:
         if url.startswith(("redis://", "rediss://", "unix://")):
-            import redis
-
             redis.Redis.from_url(
                 url, socket_connect_timeout=CHECK_TIMEOUT_S, socket_timeout=CHECK_TIMEOUT_S
             ).ping()
         else:
-            from kombu import Connection
-
             with Connection(url, connect_timeout=CHECK_TIMEOUT_S) as conn:
                 conn.ensure_connection(max_retries=1)
     except Exception as exc:  # noqa: BLE001

@@ -12,6 +12,7 @@ import copy
 import io
 import textwrap
 
+import qrcode
 from lxml import etree
 from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
@@ -200,8 +201,6 @@ def extract_credential(data: bytes) -> str | None:
 
 
 def qr_png(url: str) -> bytes:
-    import qrcode
-
     out = io.BytesIO()
     qrcode.make(url, border=2, box_size=8).save(out)
     return out.getvalue()

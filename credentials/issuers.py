@@ -9,14 +9,13 @@ from django.db import IntegrityError, transaction
 from .did import PublishedKey, did_document
 from .documents import IssuerInput
 from .models import Issuer, SigningKey, host_did, public_base_url
+from .signing_keys import current_signing_key
 
 
 def get_or_create_issuer(
     *, slug: str, name: str, url: str, email: str = "", description: str = ""
 ) -> Issuer:
     """The issuer with `slug`, created with these details the first time (and given a key)."""
-    from .signing_keys import current_signing_key
-
     try:
         with transaction.atomic():
             issuer, created = Issuer.objects.get_or_create(

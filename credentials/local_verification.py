@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+import jwt
 from django.utils import timezone
 
 from .issuers import is_local_url, resolve_local_did
@@ -100,8 +101,6 @@ def verify_credential(
 
 def verify_credential_jwt(token: str, *, now: datetime | None = None) -> VerificationResult:
     """The VC-JWT form: signature by a key of our issuer's DID, dates, revocation."""
-    import jwt
-
     try:
         claims = jwt.decode(token, options={"verify_signature": False})
     except jwt.InvalidTokenError:

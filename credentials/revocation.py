@@ -6,6 +6,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from audit.events import record_event
+
 from .models import Credential, StatusList
 
 
@@ -22,8 +24,6 @@ def _change(
     actor: str,
     platform_id: int | None,
 ) -> Credential:
-    from audit.events import record_event  # the audit app sits beside this one
-
     reason = (reason or "").strip()
     if not reason:
         raise CredentialStateError("A reason is required.")

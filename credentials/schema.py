@@ -1,7 +1,7 @@
 """Validation against the OB 3.0 AchievementCredential JSON Schema (bundled copy).
 
-jsonschema (2019-09) is the authority and words the errors. When fastjsonschema is installed,
-a compiled validator answers first (~5x faster): the schema uses only keywords whose meaning
+jsonschema (2019-09) is the authority and words the errors. fastjsonschema's compiled
+validator answers first (~5x faster): the schema uses only keywords whose meaning
 is the same in draft-07 and no `$ref` with sibling keywords, so it compiles as draft-07. A
 document it accepts is valid; anything it refuses is re-checked by jsonschema (which, for
 example, treats `format` as an annotation only), so the two can only differ in speed.
@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 import jsonschema
 
 SCHEMA_PATH = (
@@ -33,11 +34,7 @@ def _validator() -> jsonschema.Draft201909Validator:
 
 
 @cache
-def _fast_accepts() -> Callable[[dict[str, Any]], bool] | None:
-    try:
-        import fastjsonschema
-    except ImportError:
-        return None
+def _fast_accepts() -> Callable[[dict[str, Any]], bool]:
     compiled = fastjsonschema.compile(
         {**_schema(), "$schema": "http://json-schema.org/draft-07/schema#"}
     )
@@ -54,8 +51,7 @@ def _fast_accepts() -> Callable[[dict[str, Any]], bool] | None:
 
 def schema_problems(document: dict[str, Any]) -> list[str]:
     """Every schema violation, as '<path>: <message>' ([] when the document is valid)."""
-    fast = _fast_accepts()
-    if fast is not None and fast(document):
+    if _fast_accepts()(document):
         return []
     errors = sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path))
     return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in errors]

@@ -9,6 +9,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from audit.events import record_event
+
 from .models import Issuer, SigningKey
 from .multikey import public_key_multibase
 
@@ -75,8 +77,6 @@ def mark_compromised(*, key: SigningKey, since: datetime, actor: str) -> Signing
 
 
 def _audit(*, actor: str, action: str, key: SigningKey, before: dict, after: dict) -> None:
-    from audit.events import record_event  # the audit app sits beside this one
-
     record_event(
         actor=actor,
         action=action,

@@ -16,6 +16,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from .models import Credential, Issuer, StatusList
+from .signing import format_datetime, sign_credential
+from .signing_keys import current_signing_key
 
 FILL_LIMIT = 0.5
 
@@ -77,8 +79,6 @@ def revoked_indexes(status_list: StatusList) -> list[int]:
 
 def status_list_document(status_list: StatusList) -> dict:
     """The unsigned BitstringStatusListCredential (VC 2.0 defines every term it uses)."""
-    from .signing import format_datetime
-
     url = status_list.url
     return {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
@@ -96,9 +96,6 @@ def status_list_document(status_list: StatusList) -> dict:
 
 
 def signed_status_list(status_list: StatusList) -> dict:
-    from .signing import sign_credential
-    from .signing_keys import current_signing_key
-
     key = current_signing_key(issuer=status_list.issuer)
     now = timezone.now().replace(microsecond=0)
     return sign_credential(

@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from .multikey import MultikeyError, public_key_from_multibase
 from .proofs import ProofError, split_proof, verify_document
 from .signing import parse_datetime
+from .vc_jwt import decode_vc_jwt
 
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -242,10 +244,6 @@ def verify_jwt(
     status_of: StatusLookup | None = None,
 ) -> VerificationResult:
     """Verify a VC-JWT: the EdDSA signature by a key of the issuer's DID, dates and status."""
-    import jwt  # PyJWT
-
-    from .vc_jwt import decode_vc_jwt
-
     result = VerificationResult()
     try:
         header = jwt.get_unverified_header(token)

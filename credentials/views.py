@@ -21,7 +21,7 @@ from . import baking
 from .issuers import issuer_did_document
 from .jose_forms import stored_vc_jose
 from .jsonld_loader import OB_V3, VC_V2
-from .local_verification import verify_credential
+from .local_verification import verify_credential, verify_credential_jwt
 from .models import Credential, Issuer, StatusList
 from .presentation import credential_view, linkedin_url
 from .status_lists import signed_status_list
@@ -257,8 +257,6 @@ MAX_UPLOAD = 2_000_000
 
 def _verify_text(text: str):
     """(result, document or None) for pasted/uploaded credential text (JSON or VC-JWT)."""
-    from .local_verification import verify_credential_jwt
-
     if text.count(".") == 2 and not text.lstrip().startswith("{"):
         return verify_credential_jwt(text.strip()), None
     try:

@@ -156,6 +156,7 @@ class ToolKey(models.Model):
         return f"tool key {self.kid}"
 
     def private_key(self):  # -> rsa.RSAPrivateKey
+        # keys imports this module (ToolKey): a top-level import would be circular.
         from .keys import load_private_key
 
         return load_private_key(self)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
+
 from .launch_context import ADMINISTRATOR, INSTRUCTOR, LEARNER, TEACHING_ASSISTANT
 
 _LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
@@ -76,8 +78,6 @@ def map_roles(roles: Iterable[str], qa_roles: Iterable[str] | None = None) -> fr
     names = [x for x in roles if isinstance(x, str)]
     mapped = {r for r in (map_role(x) for x in names) if r}
     if qa_roles is None:
-        from django.conf import settings
-
         qa_roles = getattr(settings, "LTI_QA_ROLES", ())
     operator_qa = {r.strip() for r in qa_roles if r.strip()}
     if operator_qa & {x.strip() for x in names}:

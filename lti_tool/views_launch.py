@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+import jwt
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -355,8 +356,6 @@ def _relay_may_help(request: HttpRequest) -> bool:
 
 def _unverified_nonce(token: str) -> str:
     """Only to word a refusal: which nonce a stale launch carried (never trusted)."""
-    import jwt
-
     try:
         return str(jwt.decode(token[:65536], options={"verify_signature": False}).get("nonce"))
     except Exception:  # noqa: BLE001 - anything unreadable simply has no nonce

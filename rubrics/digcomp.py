@@ -6,6 +6,8 @@ competence, so each competence and level points at the official publication with
 naming its code (ADR 0031). Loaded by migration 0002; callable again at any time.
 """
 
+from django.apps import apps as django_apps
+
 PUBLICATION = "https://publications.jrc.ec.europa.eu/repository/handle/JRC128415"
 FRAMEWORK_PAGE = (
     "https://joint-research-centre.ec.europa.eu/projects-and-activities/education-and-training/"
@@ -83,7 +85,7 @@ def load_digcomp(apps=None) -> None:
     """Create or refresh DigComp 2.2 and the QA group (idempotent). `apps`: a migration's
     app registry, or None for the current models (e.g. after a test database flush)."""
     if apps is None:
-        from django.apps import apps
+        apps = django_apps
     Framework = apps.get_model("rubrics", "Framework")
     Competence = apps.get_model("rubrics", "Competence")
     ProficiencyLevel = apps.get_model("rubrics", "ProficiencyLevel")

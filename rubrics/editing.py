@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.db import transaction
 
+from assessments.line_item_provisioning import LineItemSpec, ensure_line_items
 from assessments.models import LineItem
 
 from .actors import Actor
@@ -169,8 +170,6 @@ def create_line_items(*, version: RubricVersion, actor: Actor) -> list[Criterion
 
     The AGS call happens outside any transaction lock on the version: the LMS may be slow.
     """
-    from assessments.line_item_provisioning import LineItemSpec, ensure_line_items
-
     check_instructor(actor, version.rubric)
     if not version.is_draft:
         raise WorkflowError("Line items are created while the version is a draft.")

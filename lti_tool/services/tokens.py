@@ -17,6 +17,7 @@ import uuid
 import jwt
 from django.core.cache import cache
 
+from lti_tool.keys import current_signing_key
 from lti_tool.platforms import get_adapter
 
 from .errors import AuthFailed, InvalidScope, MalformedResponse
@@ -39,8 +40,6 @@ def _cache_key(platform, scopes: tuple[str, ...]) -> str:
 
 def client_assertion(platform) -> str:
     """The RS256 JWT that authenticates the tool at the platform's token endpoint."""
-    from lti_tool.keys import current_signing_key
-
     key = current_signing_key()
     now = int(time.time())
     claims = {
