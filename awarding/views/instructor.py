@@ -25,6 +25,7 @@ from ..models import Award, AwardingRule, Decision
 from ..revoke import AwardActionError
 from ..revoke import confirm_award as confirm
 from ..revoke import revoke_award as revoke
+from ..rule_settings import set_rule_mode as set_rule_mode_service
 from ..selectors import (
     awards_by_learner,
     course_learners,
@@ -162,19 +163,8 @@ def set_rule_mode(request: HttpRequest, rule_id: int, *, course: Course) -> Http
     if not form.is_valid():
         messages.error(request, _("Choose how awards are made."))
         return _back_to_dashboard(request)
-    before = rule.mode
-    rule.mode = form.cleaned_data["mode"]
-    rule.save(update_fields=["mode"])
-    from audit.events import record_event
-
-    record_event(
-        actor=launch_actor(request),
-        action="awarding.rule.mode",
-        object_type="awarding.AwardingRule",
-        object_id=str(rule.pk),
-        before={"mode": before},
-        after={"mode": rule.mode},
-        platform_id=course.platform_id,
+    rule = set_rule_mode_service(
+        actor=launch_actor(request), rule=rule, mode=form.cleaned_data["mode"]
     )
     messages.success(request, _("Saved: %(mode)s.") % {"mode": rule.get_mode_display()})
     return _back_to_dashboard(request)

@@ -8,7 +8,6 @@ this page walks through them in order and does the awarding parts (achievement, 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,18 +15,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments.models import Course
-from audit.events import record_event
-from lti_tool.services import errors
 from rubrics.actors import actor_from_launch
 from rubrics.preview import preview_version
-from rubrics.workflow import WorkflowError, submit
+from rubrics.workflow import WorkflowError
 
-from ..access import instructor_required
+from ..access import instructor_required, launch_actor
+from ..credential_setup import save_achievement, submit_for_review
 from ..forms import AchievementForm, GradebookColumnForm, RuleModeForm
-from ..models import Award, AwardingRule
-from ..postback import ensure_credential_line_item
+from ..models import AwardingRule
+from ..rule_settings import set_gradebook_column
 from ..selectors import course_in_setup, setup_state
-from ..tasks import postback_awards_task
 
 
 def _rubric_editor_url(version) -> str:
@@ -80,46 +77,19 @@ def setup_gradebook(request: HttpRequest, rule_id: int, *, course: Course) -> Ht
     if not form.is_valid():
         messages.error(request, _("Choose whether to post a credential column."))
         return back
-    wanted = form.cleaned_data["gradebook_column"]
-    before = rule.gradebook_column
-    with transaction.atomic():
-        rule.gradebook_column = wanted
-        rule.save(update_fields=["gradebook_column"])
-        record_event(
-            actor=f"lti:{course.platform_id}:{request.lti_launch.user_sub}",
-            action="awarding.rule.gradebook_column",
-            object_type="awarding.AwardingRule",
-            object_id=str(rule.pk),
-            before={"gradebook_column": before},
-            after={"gradebook_column": wanted},
-            platform_id=course.platform_id,
-        )
-        waiting = []
-        if wanted:
-            waiting = list(
-                Award.objects.filter(
-                    rule=rule,
-                    state__in=(Award.State.ISSUED, Award.State.FLAGGED),
-                    postback_state=Award.PostbackState.OFF,
-                ).values_list("pk", flat=True)
-            )
-            Award.objects.filter(pk__in=waiting).update(
-                postback_state=Award.PostbackState.PENDING, postback_attempts=0
-            )
-    if not wanted:
+    change = set_gradebook_column(
+        actor=launch_actor(request), rule=rule, on=form.cleaned_data["gradebook_column"]
+    )
+    if not change.on:
         messages.success(request, _("Off: Credbridge posts no credential scores to the LMS."))
-        return back
-    # The column first, then the scores: two workers posting at once would each create one.
-    try:
-        item = ensure_credential_line_item(rule=rule)
-    except (ValueError, errors.ServiceError) as exc:  # the first post-back tries again
+    elif change.line_item is None:
         messages.warning(
             request,
             _(
                 "On. The LMS did not create the column yet (%(error)s); it is tried again with "
                 "the first credential."
             )
-            % {"error": str(exc)[:300]},
+            % {"error": change.lms_error},
         )
     else:
         messages.success(
@@ -128,10 +98,8 @@ def setup_gradebook(request: HttpRequest, rule_id: int, *, course: Course) -> Ht
                 "On: the column “%(label)s” is in the LMS gradebook. Exclude it from the course "
                 "total now (see below)."
             )
-            % {"label": item.label},
+            % {"label": change.line_item.label},
         )
-    if waiting:
-        postback_awards_task.delay(award_ids=waiting)
     return back
 
 
@@ -154,12 +122,12 @@ def setup_achievement(request: HttpRequest, *, course: Course) -> HttpResponse:
             {"form": form, "course": course, "new": new},
             status=400,
         )
-    saved = form.save(commit=False)
-    saved.platform_id = course.platform_id
-    saved.course = course
-    if not saved.created_by_sub:
-        saved.created_by_sub = request.lti_launch.user_sub[:255]
-    saved.save()
+    saved = save_achievement(
+        actor=launch_actor(request),
+        course=course,
+        achievement=form.save(commit=False),
+        created_by_sub=request.lti_launch.user_sub,
+    )
     messages.success(request, _("Saved the credential “%(name)s”.") % {"name": saved.name})
     return redirect(f"{reverse('awarding:setup')}?lt={request.lti_launch.token}")
 
@@ -178,19 +146,15 @@ def setup_submit(request: HttpRequest, *, course: Course) -> HttpResponse:
         messages.error(request, _("Choose what happens when a learner meets the rubric."))
         return back
     try:
-        with transaction.atomic():
-            if version.state == "draft":
-                submit(version=version, actor=actor_from_launch(request.lti_launch))
-            AwardingRule.objects.get_or_create(
-                course=course,
-                achievement=achievement,
-                active=True,
-                defaults={
-                    "rubric": rubric,
-                    "mode": mode_form.cleaned_data["mode"],
-                    "created_by_sub": request.lti_launch.user_sub[:255],
-                },
-            )
+        submit_for_review(
+            actor=actor_from_launch(request.lti_launch),
+            course=course,
+            achievement=achievement,
+            rubric=rubric,
+            version=version,
+            mode=mode_form.cleaned_data["mode"],
+            created_by_sub=request.lti_launch.user_sub,
+        )
     except WorkflowError as exc:
         messages.error(request, str(exc))
         return back

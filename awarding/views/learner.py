@@ -13,19 +13,19 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments.models import Course, Learner
-from audit.events import record_event
 from credentials import baking
 from credentials.models import Credential
 from credentials.views import credential_json_response, credential_page_response
 
 from ..access import launch_actor, learner_required
+from ..credential_visibility import CredentialNotStored, set_credential_visibility
 from ..forms import PrivacyForm
 from ..models import Award, Notification
+from ..notification_reads import mark_notifications_read
 from ..selectors import learner_cards, stored_credential
 
 DOWNLOAD_FORMATS = ("json", "jwt", "svg", "png", "qr")
@@ -60,9 +60,7 @@ def learner_home(request: HttpRequest, *, course: Course, learner: Learner) -> H
 def dismiss_notifications(
     request: HttpRequest, *, course: Course, learner: Learner
 ) -> HttpResponse:
-    Notification.objects.filter(learner=learner, course=course, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    mark_notifications_read(actor=launch_actor(request), learner=learner, course=course)
     return _home(request)
 
 
@@ -72,23 +70,17 @@ def set_visibility(
     request: HttpRequest, award_uuid: object, *, course: Course, learner: Learner
 ) -> HttpResponse:
     award = get_object_or_404(Award, uuid=award_uuid, course=course, learner=learner)
-    credential = stored_credential(award)
     form = PrivacyForm(request.POST)
-    if credential is None or not form.is_valid():
+    if not form.is_valid():
         messages.error(request, _("Choose whether the page is public or private."))
         return _home(request)
-    before = credential.is_public
-    credential.is_public = form.cleaned_data["is_public"]
-    credential.save(update_fields=["is_public"])
-    record_event(
-        actor=launch_actor(request),
-        action="credential.visibility",
-        object_type="credentials.Credential",
-        object_id=str(credential.pk),
-        before={"is_public": before},
-        after={"is_public": credential.is_public},
-        platform_id=course.platform_id,
-    )
+    try:
+        credential = set_credential_visibility(
+            actor=launch_actor(request), award=award, is_public=form.cleaned_data["is_public"]
+        )
+    except CredentialNotStored:
+        messages.error(request, _("Choose whether the page is public or private."))
+        return _home(request)
     if credential.is_public:
         messages.success(
             request, _("Your credential's page is public: anyone with the link can verify it.")
