@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "awarding",
     "credentials",
     "qa_console",
+    "operations",
     "axes",
 ]
 if LMS_SANDBOX:
@@ -76,6 +77,8 @@ if LMS_SANDBOX:
     INSTALLED_APPS += ["lms_sandbox", "demo"]
 
 MIDDLEWARE = [
+    # First: every later middleware's log lines, and every answer, carry the request id.
+    "config.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -85,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "lti_tool.middleware.LaunchMiddleware",
+    "config.request_id.LaunchLogContextMiddleware",
     "lti_tool.middleware.FrameAncestorsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its 429 answer.
     "axes.middleware.AxesMiddleware",
@@ -173,6 +177,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "credbridge"
+# The worker logs through LOGGING above (JSON, ids, redaction), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A broker outage: the worker keeps trying to reconnect (at start and after a loss) instead of
 # exiting; a task being run when the connection drops finishes its database work (tasks are
 # idempotent; its message comes back after the visibility timeout and finds nothing to do).
@@ -231,6 +237,15 @@ LTI_QA_ROLES = env_list("LTI_QA_ROLES", [])
 # A console session opened by an LMS administrator's handoff lasts this long (seconds).
 QA_HANDOFF_SESSION_AGE = env_int("QA_HANDOFF_SESSION_AGE", 8 * 3600)
 
+# `/metrics` (operations.views) answers a scraper presenting this as a bearer token, or a
+# signed-in staff user; unset, it is staff-only. At least 32 characters: it guards figures
+# about every course.
+METRICS_TOKEN = env_str("METRICS_TOKEN").strip()
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 32 characters.")
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -281,16 +296,28 @@ SECURE_REFERRER_POLICY = "same-origin"
 # the apps listed here, which keep frame-ancestors only: the sandbox LMS plays another site.
 CSP_FRAME_ANCESTORS_ONLY_APPS = ["lms_sandbox"]
 
+# One JSON object a line (production: what a log shipper reads) or one readable line
+# (development); both carry the request, platform, course and task ids (config.log_format).
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
+if LOG_FORMAT not in {"json", "text"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("LOG_FORMAT is json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Launch tokens travel in URLs (`?lt=`); no log line may carry one (config.log_redaction).
+    # Launch tokens travel in URLs (`?lt=`), LTI and OAuth tokens in bodies and headers; no
+    # log line may carry one (config.log_redaction): the filter cleans the message, the
+    # formatters the whole line with its traceback.
     "filters": {"redact_secrets": {"()": "config.log_redaction.RedactSecrets"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "json": {"()": "config.log_format.JsonFormatter"},
+        "text": {"()": "config.log_format.TextFormatter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
+            "formatter": LOG_FORMAT,
             "filters": ["redact_secrets"],
         }
     },

@@ -5,11 +5,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from awarding.views.public import achievement_image
+from operations.views import metrics
 
 from .health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Operators' figures: bearer token or staff only (operations.views).
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("lti/", include("lti_tool.urls")),
     path("", include("credentials.urls")),

@@ -1,0 +1,8 @@
+import pytest
+
+from tests.pages.world import make_world
+
+
+@pytest.fixture
+def world(db):
+    return make_world()
