@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from assessments.models import Course, SyncRun
@@ -98,7 +99,8 @@ def queue_depth() -> QueueDepth:
     try:
         with app.connection_for_read() as connection:
             connection.ensure_connection(max_retries=1)
-            channel = connection.default_channel
+            # kombu's declared channel type lacks queue_declare; every transport has it.
+            channel: Any = connection.default_channel
             try:
                 _, waiting, _ = channel.queue_declare(queue=queue, passive=True)
             except connection.channel_errors:
@@ -129,7 +131,7 @@ def issuance(*, now: datetime) -> list[IssuanceCounts]:
     return counts
 
 
-def _failing():
+def _failing() -> QuerySet[Award]:
     # The last signing attempt failed; the sweep retries it (awarding.tasks).
     return Award.objects.filter(state=Award.State.PENDING).exclude(issue_error="")
 
