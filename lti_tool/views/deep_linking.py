@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from .deep_linking import Placement, accepts_resource_links, build_response_jwt
-from .frame_return import hand_back
-from .launch_csrf import launch_csrf
-from .launch_flow import deep_link_frame, deep_link_settings, forget_deep_link
-from .models import Platform
-from .refusals import LaunchRefused, forbidden, refusal_response
+from ..deep_linking import Placement, accepts_resource_links, build_response_jwt
+from ..frame_return import hand_back
+from ..launch_csrf import launch_csrf
+from ..launch_flow import deep_link_frame, deep_link_settings, forget_deep_link
+from ..models import Platform
+from ..refusals import LaunchRefused, forbidden, refusal_response
 
 
 class PlacementForm(forms.Form):

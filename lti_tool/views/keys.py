@@ -3,7 +3,7 @@
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
-from .keys import public_jwks
+from ..keys import public_jwks
 
 
 @require_GET

@@ -14,9 +14,9 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import registration_policy as policy
-from .content_security import new_nonce, page_policy
-from .dynamic_registration import (
+from .. import registration_policy as policy
+from ..content_security import new_nonce, page_policy
+from ..dynamic_registration import (
     NameRequired,
     PlatformConfiguration,
     RegistrationError,
@@ -24,7 +24,7 @@ from .dynamic_registration import (
     fetch_platform_configuration,
     register,
 )
-from .platforms import adapter_class
+from ..platforms import adapter_class
 
 logger = logging.getLogger("credbridge.lti")
 MAX_PARAM_CHARS = 4096

@@ -14,10 +14,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .content_security import new_nonce, page_policy
-from .frame_return import new_frame_id, take, valid_frame_id
-from .launch_flow import complete_launch
-from .login_state import (
+from ..content_security import new_nonce, page_policy
+from ..frame_return import new_frame_id, take, valid_frame_id
+from ..launch_flow import complete_launch
+from ..login_state import (
     LAX_COOKIE_PREFIX,
     LOGIN_TTL_S,
     PROBE_COOKIE,
@@ -27,10 +27,10 @@ from .login_state import (
     load_login,
     nonce_was_used,
 )
-from .message_launch import CredbridgeMessageLaunch
-from .models import Platform
-from .refusals import LaunchRefused, forbidden, malformed, refusal_response
-from .registry import find_platform
+from ..message_launch import CredbridgeMessageLaunch
+from ..models import Platform
+from ..refusals import LaunchRefused, forbidden, malformed, refusal_response
+from ..registry import find_platform
 
 logger = logging.getLogger("credbridge.lti")
 
