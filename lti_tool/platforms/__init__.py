@@ -8,11 +8,16 @@ Nothing outside this package compares a family or flavour (tests/test_lms_branch
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..tool_configuration import PLATFORM_CONFIG
 from .base import PlatformAdapter
 from .canvas import CanvasAdapter
 from .generic import GenericAdapter
 from .moodle import MoodleAdapter
+
+if TYPE_CHECKING:  # for type hints only: the adapters use no model at run time
+    from ..models import Platform
 
 _ADAPTERS: tuple[type[PlatformAdapter], ...] = (MoodleAdapter, CanvasAdapter)
 _BY_FAMILY: dict[str, type[PlatformAdapter]] = {a.flavour: a for a in _ADAPTERS}
@@ -23,7 +28,7 @@ def adapter_class(product_family: str) -> type[PlatformAdapter]:
     return _BY_FAMILY.get(str(product_family or "").strip().lower(), GenericAdapter)
 
 
-def get_adapter(platform) -> PlatformAdapter:
+def get_adapter(platform: Platform) -> PlatformAdapter:
     """The adapter of a registered platform (by the family stored at registration)."""
     return adapter_class(getattr(platform, "flavour", ""))(platform)
 

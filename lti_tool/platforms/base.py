@@ -19,12 +19,16 @@ import html
 import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from django.conf import settings
 
 from ..tool_configuration import TOOL_CONFIG
+
+if TYPE_CHECKING:  # for type hints only: the adapters use no model at run time
+    from ..models import Platform
 
 LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
 
@@ -47,8 +51,15 @@ class PlatformAdapter:
     # the registering school's own host may vouch for the openid-configuration.
     shared_issuers: frozenset[str] = frozenset()
 
-    def __init__(self, platform=None) -> None:
-        self.platform = platform
+    def __init__(self, platform: Platform | None = None) -> None:
+        self._platform = platform
+
+    @property
+    def platform(self) -> Platform:
+        """The registration this adapter serves (service calls need one)."""
+        if self._platform is None:
+            raise RuntimeError("this adapter was made for a registration still in progress")
+        return self._platform
 
     # --- registration (Dynamic Registration and manual) -------------------------------------
     @classmethod
@@ -169,7 +180,7 @@ class PlatformAdapter:
         """Seconds to wait before re-posting a score the LMS refused (None: do not retry)."""
         return None
 
-    def parse_json(self, response: requests.Response):
+    def parse_json(self, response: requests.Response) -> Any:
         """The JSON body; the content type is not trusted to say so (Moodle says text/html)."""
         return response.json()
 
