@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import jwt
 from pylti1p3.deep_link import DeepLink
 from pylti1p3.deep_link_resource import DeepLinkResource
-from pylti1p3.lineitem import LineItem
 
 from .keys import current_signing_key
 from .models import Platform
@@ -25,22 +24,15 @@ CREDENTIAL_TAG = "credbridge:credential"
 
 @dataclass(frozen=True)
 class Placement:
+    """A resource link, never with a line item: a grade column is opted into per credential
+    on the setup page (see views_deep_linking)."""
+
     title: str
     launch_url: str
-    line_item_label: str = ""
-    score_maximum: float | None = None  # a line item is created only with a maximum
-
-    @property
-    def with_line_item(self) -> bool:
-        return self.score_maximum is not None
 
 
 def accepts_resource_links(settings: dict) -> bool:
     return "ltiResourceLink" in (settings.get("accept_types") or [])
-
-
-def accepts_line_items(settings: dict) -> bool:
-    return settings.get("accept_lineitem", True) not in (False, "false")
 
 
 def build_response_jwt(
@@ -52,14 +44,6 @@ def build_response_jwt(
         .set_url(placement.launch_url)
         .set_custom_params({})
     )
-    if placement.with_line_item:
-        resource.set_lineitem(
-            LineItem()
-            .set_label(placement.line_item_label or placement.title)
-            .set_score_maximum(placement.score_maximum)
-            .set_resource_id("credbridge")
-            .set_tag(CREDENTIAL_TAG)
-        )
     item = resource.to_dict()
     item.pop("custom", None)  # empty custom params are noise to the platform
     deep_link = DeepLink(registration_for(platform), deployment_id, settings)

@@ -105,13 +105,6 @@ class Platform(models.Model):
                 hosts.add(netloc)
         return frozenset(hosts)
 
-    def service_url_allowed(self, url: str) -> bool:
-        """True when a service URL (from a launch or a `next` link) is on one of our hosts."""
-        parts = urlsplit(url or "")
-        if parts.scheme not in ("https", "http") or not parts.netloc:
-            return False
-        return parts.netloc.lower() in self.allowed_service_hosts()
-
 
 class Deployment(models.Model):
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="deployments")

@@ -208,7 +208,7 @@ class Flavour:
     def serialize_result(self, result) -> dict:
         raise NotImplementedError
 
-    def member(self, enrolment, *, role_uri_map=None) -> dict:
+    def member(self, enrolment, *, message: list | None = None) -> dict:
         raise NotImplementedError
 
     def role_filter(self, enrolments, role: str):

@@ -6,7 +6,6 @@ item ids the LMS itself returned, and each is checked against the registration's
 
 from __future__ import annotations
 
-import contextlib
 import html
 import time
 from collections.abc import Iterator
@@ -108,11 +107,6 @@ class AGSClient(ServiceClient):
             content_type=MEDIA_LINEITEM,
         )
         return self._line_item(response)
-
-    def delete_line_item(self, *, url: str) -> None:
-        """Delete a line item; one that is already gone counts as deleted."""
-        with contextlib.suppress(NotFound):
-            self.call("DELETE", url, scope=scopes.LINEITEM)
 
     def _line_item(self, response: requests.Response) -> dict[str, Any]:
         body = self.json_of(response, url=response.url)

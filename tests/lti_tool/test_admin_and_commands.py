@@ -55,11 +55,9 @@ def test_register_platform_command_creates_then_updates_only_when_asked():
     event = AuditEvent.objects.get(action="platform.updated")
     assert event.before["name"] == "https://moodle.example.edu"
     assert event.after["name"] == "Renamed" and event.object_id == str(platform.pk)
-    assert platform.service_url_allowed("https://files.example.edu/x")
-    assert platform.service_url_allowed(
-        "https://moodle.example.edu/mod/lti/services.php/2/lineitems"
-    )
-    assert not platform.service_url_allowed("https://evil.example.com/x")
+    hosts = platform.allowed_service_hosts()
+    assert {"files.example.edu", "moodle.example.edu"} <= hosts
+    assert "evil.example.com" not in hosts
 
 
 def test_register_platform_refuses_bad_urls():

@@ -102,7 +102,7 @@ def test_a_launch_never_widens_the_registration(client, fake_platform, login, ca
     response = client.post("/lti/launch/", {"id_token": fake_platform.sign(claims), "state": state})
     assert response.status_code == 302
     row = Platform.objects.get(pk=fake_platform.row.pk)
-    assert not row.service_url_allowed(school) and row.service_hosts == ""
+    assert "school.example.edu" not in row.allowed_service_hosts() and row.service_hosts == ""
     assert "does not list: school.example.edu" in caplog.text
     assert row.needs_attention == ""  # the platform's other courses keep syncing
     with pytest.raises(UntrustedURL, match="not one of this registration's hosts"):
