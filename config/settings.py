@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "credentials",
     "qa_console",
     "operations",
+    "wallet_issuance",
     "axes",
 ]
 if LMS_SANDBOX:
@@ -249,6 +250,13 @@ if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Wallet issuance (OpenID4VCI, ADR 0060): offers live minutes and are redeemed once; a
+# transaction code (shown beside the QR code) can be required on top.
+WALLET_OFFER_TTL_SECONDS = env_int("WALLET_OFFER_TTL_SECONDS", 600)
+WALLET_OFFER_TX_CODE = env_bool("WALLET_OFFER_TX_CODE", False)
+WALLET_ACCESS_TOKEN_TTL_SECONDS = 300
+WALLET_NONCE_TTL_SECONDS = 300
+
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
