@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from assessments.models import Course, SyncRun
 from awarding.models import Award
+from config.celery import app
 
 WINDOWS: dict[str, timedelta] = {
     "1h": timedelta(hours=1),
@@ -91,8 +92,6 @@ def sync_lag(*, now: datetime) -> list[CourseLag]:
 
 
 def queue_depth() -> QueueDepth:
-    from config.celery import app
-
     queue = app.conf.task_default_queue
     if app.conf.task_always_eager or str(app.conf.broker_url or "").startswith("memory"):
         return QueueDepth(queue=queue, state=NOT_APPLICABLE)
