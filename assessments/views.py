@@ -7,17 +7,19 @@ form cannot know it. That is why the POST view is CSRF-exempt.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
+
+from lti_tool.launch_context import LaunchRequest
 
 from .models import Course, CourseNotice
 from .sync_runs import latest_run
 from .tasks import request_sync, sync_in_flight
 
 
-def _course_of_launch(request: HttpRequest, course_id: int, *, instructor: bool) -> Course | None:
+def _course_of_launch(request: LaunchRequest, course_id: int, *, instructor: bool) -> Course | None:
     launch = request.lti_launch
     if not launch.present or launch.course_id != course_id:
         return None
@@ -26,7 +28,7 @@ def _course_of_launch(request: HttpRequest, course_id: int, *, instructor: bool)
     return get_object_or_404(Course, pk=course_id, platform_id=launch.platform_id)
 
 
-def _wants_fragment(request: HttpRequest) -> bool:
+def _wants_fragment(request: LaunchRequest) -> bool:
     return request.headers.get("HX-Request") == "true" or request.GET.get("format") == "html"
 
 
@@ -66,7 +68,7 @@ def status_data(*, course: Course, for_instructor: bool) -> dict:
 
 @csrf_exempt
 @require_POST
-def sync_now(request: HttpRequest, course_id: int) -> HttpResponse:
+def sync_now(request: LaunchRequest, course_id: int) -> HttpResponse:
     # The token must come with the POST itself (form or header), not from the URL.
     posted = request.POST.get("lt") or request.headers.get("X-Launch-Token")
     if not posted or posted != getattr(request.lti_launch, "token", ""):
@@ -83,7 +85,7 @@ def sync_now(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @require_GET
-def sync_status(request: HttpRequest, course_id: int) -> HttpResponse:
+def sync_status(request: LaunchRequest, course_id: int) -> HttpResponse:
     course = _course_of_launch(request, course_id, instructor=False)
     if course is None:
         return JsonResponse({"error": "Open Credbridge from this course first."}, status=403)

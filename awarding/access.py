@@ -16,23 +16,24 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from assessments.models import Course, Learner
+from lti_tool.launch_context import LaunchRequest, present_launch
 from lti_tool.launch_csrf import launch_csrf
 
 View = Callable[..., HttpResponse]
 
 
-def refuse(request: HttpRequest, reason: str, *, status: int = 403) -> HttpResponse:
+def refuse(request: LaunchRequest, reason: str, *, status: int = 403) -> HttpResponse:
     """A clear page saying why, instead of a bare 403 (the LMS iframe shows it as is)."""
     return render(request, "awarding/refused.html", {"reason": reason}, status=status)
 
 
-def use_launch_locale(request: HttpRequest) -> None:
+def use_launch_locale(request: LaunchRequest) -> None:
     """Speak the launch's language (LTI `launch_presentation.locale`) when a translation exists.
 
     Inside an LMS iframe the browser's Accept-Language may not be the LMS user's choice; the
@@ -49,13 +50,13 @@ def use_launch_locale(request: HttpRequest) -> None:
     request.LANGUAGE_CODE = language
 
 
-def launch_actor(request: HttpRequest) -> str:
+def launch_actor(request: LaunchRequest) -> str:
     """How a person acting through a launch is named in audit events and award records."""
-    launch = request.lti_launch
+    launch = present_launch(request)
     return f"lti:{launch.platform_id}:{launch.user_sub}"
 
 
-def _launch_course(request: HttpRequest) -> Course | None:
+def _launch_course(request: LaunchRequest) -> Course | None:
     launch = request.lti_launch
     if not launch.present or launch.course_id is None:
         return None
@@ -72,7 +73,7 @@ def instructor_required(view: View) -> View:
 
     @launch_csrf
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: LaunchRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         use_launch_locale(request)
         if not request.lti_launch.present:
             return refuse(request, _("Open Credbridge from your course in the LMS."))
@@ -92,7 +93,7 @@ def learner_required(view: View) -> View:
 
     @launch_csrf
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: LaunchRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         launch = request.lti_launch
         use_launch_locale(request)
         if not launch.present:

@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.core import signing
 from django.core.cache import cache
+from django.http import HttpRequest
 
 TOKEN_SALT = "credbridge.launch-token"
 # Absolute: two hours after the launch the token is refused, however active its user.
@@ -85,6 +86,21 @@ class _NoLaunch:
 
 
 NO_LAUNCH = _NoLaunch()
+
+
+class LaunchRequest(HttpRequest):
+    """A request as lti_tool's middleware leaves every request, for annotating views: the
+    launch (or NO_LAUNCH) and the nonce of the page's Content-Security-Policy."""
+
+    lti_launch: LaunchContext | _NoLaunch
+    csp_nonce: str
+
+
+def present_launch(request: LaunchRequest) -> LaunchContext:
+    """The request's launch, in a view whose decorator already refused requests without one."""
+    launch = request.lti_launch
+    assert isinstance(launch, LaunchContext), "the view's access check lets only launches in"
+    return launch
 
 
 def _digest(value: str) -> str:

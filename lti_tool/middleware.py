@@ -2,13 +2,14 @@
 framing by registered platforms only)."""
 
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 
 from .content_security import new_nonce, page_policy
-from .launch_context import NO_LAUNCH, load_launch
+from .launch_context import NO_LAUNCH, LaunchRequest, load_launch
 
 
 class LaunchMiddleware:
@@ -21,7 +22,8 @@ class LaunchMiddleware:
             or (request.POST.get("lt") if request.method == "POST" else None)
             or request.GET.get("lt")
         )
-        request.lti_launch = (
+        # This middleware is what makes every request a LaunchRequest.
+        cast(LaunchRequest, request).lti_launch = (
             load_launch(token, user_agent=request.headers.get("User-Agent", ""))
             if token
             else NO_LAUNCH
@@ -39,7 +41,7 @@ class FrameAncestorsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.csp_nonce = new_nonce()
+        cast(LaunchRequest, request).csp_nonce = new_nonce()  # every request: see LaunchRequest
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
             from .frame_ancestors import frame_ancestors  # models are ready by now
@@ -55,6 +57,6 @@ class FrameAncestorsMiddleware:
                 response["Content-Security-Policy"] = f"frame-ancestors {ancestors}"
             else:
                 response["Content-Security-Policy"] = page_policy(
-                    nonce=request.csp_nonce, frame_ancestors=ancestors
+                    nonce=cast(LaunchRequest, request).csp_nonce, frame_ancestors=ancestors
                 )
         return response

@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from assessments.models import Course
+from lti_tool.launch_context import LaunchRequest
 
 from .actors import Actor, actor_from_launch
 
@@ -21,7 +21,7 @@ class InstructorScope:
     course: Course
 
 
-def instructor_scope(request: HttpRequest) -> InstructorScope:
+def instructor_scope(request: LaunchRequest) -> InstructorScope:
     """The course of the launch, for an instructor of it; 403 otherwise."""
     launch = request.lti_launch
     if not launch.is_instructor or not launch.course_id:

@@ -7,11 +7,12 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lti_tool.launch_context import LaunchRequest
 from lti_tool.launch_csrf import launch_csrf
 from lti_tool.services.errors import ServiceError
 
@@ -26,7 +27,7 @@ from .workflow import WorkflowError, create_rubric, new_draft, submit
 log = logging.getLogger(__name__)
 
 
-def _to(request: HttpRequest, name: str, *args) -> HttpResponseRedirect:
+def _to(request: LaunchRequest, name: str, *args) -> HttpResponseRedirect:
     # Pages after a launch carry the token in the URL (no third-party cookie to rely on).
     query = urlencode({"lt": request.lti_launch.token})
     return HttpResponseRedirect(f"{reverse(name, args=args)}?{query}")
@@ -34,7 +35,7 @@ def _to(request: HttpRequest, name: str, *args) -> HttpResponseRedirect:
 
 @launch_csrf
 @require_http_methods(["GET", "POST"])
-def course_rubrics(request: HttpRequest) -> HttpResponse:
+def course_rubrics(request: LaunchRequest) -> HttpResponse:
     scope = instructor_scope(request)
     form = NewRubricForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -87,7 +88,7 @@ def _formsets(version: RubricVersion, data=None):
 
 @launch_csrf
 @require_http_methods(["GET", "POST"])
-def version_page(request: HttpRequest, version_id: int) -> HttpResponse:
+def version_page(request: LaunchRequest, version_id: int) -> HttpResponse:
     """A draft is edited here; any other version is shown read-only."""
     scope = instructor_scope(request)
     version = _version_for(scope, version_id)
@@ -130,7 +131,7 @@ def version_page(request: HttpRequest, version_id: int) -> HttpResponse:
 
 @launch_csrf
 @require_POST
-def line_items(request: HttpRequest, version_id: int) -> HttpResponse:
+def line_items(request: LaunchRequest, version_id: int) -> HttpResponse:
     scope = instructor_scope(request)
     version = _version_for(scope, version_id)
     try:
@@ -147,7 +148,7 @@ def line_items(request: HttpRequest, version_id: int) -> HttpResponse:
 
 @launch_csrf
 @require_POST
-def submit_version(request: HttpRequest, version_id: int) -> HttpResponse:
+def submit_version(request: LaunchRequest, version_id: int) -> HttpResponse:
     scope = instructor_scope(request)
     version = _version_for(scope, version_id)
     try:
@@ -161,7 +162,7 @@ def submit_version(request: HttpRequest, version_id: int) -> HttpResponse:
 
 @launch_csrf
 @require_POST
-def new_version(request: HttpRequest, rubric_id: int) -> HttpResponse:
+def new_version(request: LaunchRequest, rubric_id: int) -> HttpResponse:
     scope = instructor_scope(request)
     rubric = get_object_or_404(Rubric, pk=rubric_id, course=scope.course)
     with transaction.atomic():

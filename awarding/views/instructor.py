@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments.models import Course
 from assessments.sync_runs import latest_run
+from lti_tool.launch_context import LaunchRequest
 
 from .. import decision_grid
 from ..access import instructor_required, launch_actor
@@ -37,12 +38,12 @@ from ..selectors import (
 ROWS_PER_PAGE = 100
 
 
-def _with_token(request: HttpRequest, url: str) -> str:
+def _with_token(request: LaunchRequest, url: str) -> str:
     separator = "&" if "?" in url else "?"
     return f"{url}{separator}lt={request.lti_launch.token}"
 
 
-def _back_to_dashboard(request: HttpRequest) -> HttpResponse:
+def _back_to_dashboard(request: LaunchRequest) -> HttpResponse:
     return redirect(_with_token(request, reverse("awarding:instructor_dashboard")))
 
 
@@ -53,7 +54,7 @@ def sync_url(course: Course) -> str:
 
 @require_GET
 @instructor_required
-def instructor_dashboard(request: HttpRequest, *, course: Course) -> HttpResponse:
+def instructor_dashboard(request: LaunchRequest, *, course: Course) -> HttpResponse:
     rules = list(
         AwardingRule.objects.filter(course=course, active=True)
         .select_related("achievement")
@@ -113,7 +114,7 @@ def _course_award(course: Course, award_uuid: object) -> Award:
 
 @require_POST
 @instructor_required
-def confirm_award(request: HttpRequest, award_uuid: object, *, course: Course) -> HttpResponse:
+def confirm_award(request: LaunchRequest, award_uuid: object, *, course: Course) -> HttpResponse:
     award = _course_award(course, award_uuid)
     if award.state != Award.State.HELD:
         messages.error(request, _("Only an award waiting for confirmation can be confirmed."))
@@ -130,7 +131,7 @@ def confirm_award(request: HttpRequest, award_uuid: object, *, course: Course) -
 
 
 @instructor_required
-def revoke_award(request: HttpRequest, award_uuid: object, *, course: Course) -> HttpResponse:
+def revoke_award(request: LaunchRequest, award_uuid: object, *, course: Course) -> HttpResponse:
     award = _course_award(course, award_uuid)
     if request.method == "POST":
         form = ReasonForm(request.POST)
@@ -157,7 +158,7 @@ def revoke_award(request: HttpRequest, award_uuid: object, *, course: Course) ->
 
 @require_POST
 @instructor_required
-def set_rule_mode(request: HttpRequest, rule_id: int, *, course: Course) -> HttpResponse:
+def set_rule_mode(request: LaunchRequest, rule_id: int, *, course: Course) -> HttpResponse:
     rule = get_object_or_404(AwardingRule, pk=rule_id, course=course)
     form = RuleModeForm(request.POST)
     if not form.is_valid():
@@ -172,7 +173,7 @@ def set_rule_mode(request: HttpRequest, rule_id: int, *, course: Course) -> Http
 
 @require_GET
 @instructor_required
-def export_decisions(request: HttpRequest, *, course: Course) -> HttpResponse:
+def export_decisions(request: LaunchRequest, *, course: Course) -> HttpResponse:
     decisions = (
         Decision.objects.filter(course=course)
         .select_related("learner", "achievement")

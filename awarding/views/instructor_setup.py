@@ -8,13 +8,14 @@ this page walks through them in order and does the awarding parts (achievement, 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments.models import Course
+from lti_tool.launch_context import LaunchRequest, present_launch
 from rubrics.actors import actor_from_launch
 from rubrics.preview import preview_version
 from rubrics.workflow import WorkflowError
@@ -40,7 +41,7 @@ def _setup_state(course: Course) -> dict:
 
 
 @instructor_required
-def setup_home(request: HttpRequest, *, course: Course) -> HttpResponse:
+def setup_home(request: LaunchRequest, *, course: Course) -> HttpResponse:
     state = _setup_state(course)
     preview = None
     version = state["version"]
@@ -66,7 +67,7 @@ def setup_home(request: HttpRequest, *, course: Course) -> HttpResponse:
 
 @require_POST
 @instructor_required
-def setup_gradebook(request: HttpRequest, rule_id: int, *, course: Course) -> HttpResponse:
+def setup_gradebook(request: LaunchRequest, rule_id: int, *, course: Course) -> HttpResponse:
     """Turn the rule's credential column on or off. On: the column is created in the LMS now
     (so the teacher can exclude it from the total at once) and credentials already issued
     are posted; off: nothing more is posted (scores already there stay until the column is
@@ -104,7 +105,7 @@ def setup_gradebook(request: HttpRequest, rule_id: int, *, course: Course) -> Ht
 
 
 @instructor_required
-def setup_achievement(request: HttpRequest, *, course: Course) -> HttpResponse:
+def setup_achievement(request: LaunchRequest, *, course: Course) -> HttpResponse:
     new = request.GET.get("new") == "1"  # "set up another credential"
     achievement = None if new else course_in_setup(course)[0]
     if request.method != "POST":
@@ -126,7 +127,7 @@ def setup_achievement(request: HttpRequest, *, course: Course) -> HttpResponse:
         actor=launch_actor(request),
         course=course,
         achievement=form.save(commit=False),
-        created_by_sub=request.lti_launch.user_sub,
+        created_by_sub=present_launch(request).user_sub,
     )
     messages.success(request, _("Saved the credential “%(name)s”.") % {"name": saved.name})
     return redirect(f"{reverse('awarding:setup')}?lt={request.lti_launch.token}")
@@ -134,7 +135,7 @@ def setup_achievement(request: HttpRequest, *, course: Course) -> HttpResponse:
 
 @require_POST
 @instructor_required
-def setup_submit(request: HttpRequest, *, course: Course) -> HttpResponse:
+def setup_submit(request: LaunchRequest, *, course: Course) -> HttpResponse:
     state = _setup_state(course)
     back = redirect(f"{reverse('awarding:setup')}?lt={request.lti_launch.token}")
     achievement, rubric, version = state["achievement"], state["rubric"], state["version"]
@@ -147,13 +148,13 @@ def setup_submit(request: HttpRequest, *, course: Course) -> HttpResponse:
         return back
     try:
         submit_for_review(
-            actor=actor_from_launch(request.lti_launch),
+            actor=actor_from_launch(present_launch(request)),
             course=course,
             achievement=achievement,
             rubric=rubric,
             version=version,
             mode=mode_form.cleaned_data["mode"],
-            created_by_sub=request.lti_launch.user_sub,
+            created_by_sub=present_launch(request).user_sub,
         )
     except WorkflowError as exc:
         messages.error(request, str(exc))

@@ -10,7 +10,7 @@ private; the holder can still download and view their credential here.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from assessments.models import Course, Learner
 from credentials import baking
 from credentials.models import Credential
 from credentials.views import credential_json_response, credential_page_response
+from lti_tool.launch_context import LaunchRequest
 
 from ..access import launch_actor, learner_required
 from ..credential_visibility import CredentialNotStored, set_credential_visibility
@@ -31,13 +32,13 @@ from ..selectors import learner_cards, stored_credential
 DOWNLOAD_FORMATS = ("json", "jwt", "svg", "png", "qr")
 
 
-def _home(request: HttpRequest) -> HttpResponse:
+def _home(request: LaunchRequest) -> HttpResponse:
     return redirect(f"{reverse('awarding:learner_home')}?lt={request.lti_launch.token}")
 
 
 @require_GET
 @learner_required
-def learner_home(request: HttpRequest, *, course: Course, learner: Learner) -> HttpResponse:
+def learner_home(request: LaunchRequest, *, course: Course, learner: Learner) -> HttpResponse:
     notifications = list(
         Notification.objects.filter(learner=learner, course=course, read_at__isnull=True)
         .select_related("award__achievement")
@@ -58,7 +59,7 @@ def learner_home(request: HttpRequest, *, course: Course, learner: Learner) -> H
 @require_POST
 @learner_required
 def dismiss_notifications(
-    request: HttpRequest, *, course: Course, learner: Learner
+    request: LaunchRequest, *, course: Course, learner: Learner
 ) -> HttpResponse:
     mark_notifications_read(actor=launch_actor(request), learner=learner, course=course)
     return _home(request)
@@ -67,7 +68,7 @@ def dismiss_notifications(
 @require_POST
 @learner_required
 def set_visibility(
-    request: HttpRequest, award_uuid: object, *, course: Course, learner: Learner
+    request: LaunchRequest, award_uuid: object, *, course: Course, learner: Learner
 ) -> HttpResponse:
     award = get_object_or_404(Award, uuid=award_uuid, course=course, learner=learner)
     form = PrivacyForm(request.POST)
@@ -101,7 +102,7 @@ def _own_credential(award_uuid: object, course: Course, learner: Learner) -> Cre
 @require_GET
 @learner_required
 def holder_page(
-    request: HttpRequest, award_uuid: object, *, course: Course, learner: Learner
+    request: LaunchRequest, award_uuid: object, *, course: Course, learner: Learner
 ) -> HttpResponse:
     return credential_page_response(request, _own_credential(award_uuid, course, learner))
 
@@ -109,7 +110,7 @@ def holder_page(
 @require_GET
 @learner_required
 def holder_download(
-    request: HttpRequest, award_uuid: object, fmt: str, *, course: Course, learner: Learner
+    request: LaunchRequest, award_uuid: object, fmt: str, *, course: Course, learner: Learner
 ) -> HttpResponse:
     if fmt not in DOWNLOAD_FORMATS:
         raise Http404

@@ -9,7 +9,7 @@ explanation of how to keep the total unchanged), the one place that decides it
 from __future__ import annotations
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from ..deep_linking import Placement, accepts_resource_links, build_response_jwt
 from ..frame_return import hand_back
+from ..launch_context import LaunchContext, LaunchRequest
 from ..launch_csrf import launch_csrf
 from ..launch_flow import deep_link_frame, deep_link_settings, forget_deep_link
 from ..models import Platform
@@ -30,16 +31,20 @@ class PlacementForm(forms.Form):
 @never_cache
 @launch_csrf
 @require_http_methods(["GET", "POST"])
-def deep_link(request: HttpRequest) -> HttpResponse:
+def deep_link(request: LaunchRequest) -> HttpResponse:
     try:
         return _deep_link(request)
     except LaunchRefused as exc:
         return refusal_response(request, exc)
 
 
-def _deep_link(request: HttpRequest) -> HttpResponse:
+def _deep_link(request: LaunchRequest) -> HttpResponse:
     launch = request.lti_launch
-    if not launch.present or launch.message_type != "LtiDeepLinkingRequest":
+    if (
+        not isinstance(launch, LaunchContext)
+        or not launch.present
+        or launch.message_type != "LtiDeepLinkingRequest"
+    ):
         raise forbidden("no_deep_link_launch", "Open this page from the LMS's 'add content'.")
     if not launch.is_instructor:
         raise forbidden("not_instructor", "Only instructors can place Credbridge in a course.")

@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import jwt
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ..content_security import new_nonce, page_policy
 from ..frame_return import new_frame_id, take, valid_frame_id
+from ..launch_context import LaunchRequest
 from ..launch_flow import complete_launch
 from ..login_state import (
     LAX_COOKIE_PREFIX,
@@ -46,7 +47,7 @@ LOGIN_PARAMS = (
 )
 
 
-def tool_origins(request: HttpRequest) -> set[str]:
+def tool_origins(request: LaunchRequest) -> set[str]:
     """The origins this tool answers on: the configured public URL and this request's."""
     public = urlsplit(settings.PUBLIC_BASE_URL)
     return {f"{public.scheme}://{public.netloc}", f"{request.scheme}://{request.get_host()}"}
@@ -57,13 +58,13 @@ _FRAMED = {"iframe", "frame", "embed", "object"}
 _LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 
 
-def _framed(request: HttpRequest) -> bool:
+def _framed(request: LaunchRequest) -> bool:
     """The login runs inside a frame (the LMS's iframe). Clients that do not say (older
     browsers, HTTP libraries) are taken as top level: the redirect then works as before."""
     return request.headers.get("Sec-Fetch-Dest", "") in _FRAMED
 
 
-def cross_site_cookie_possible(request: HttpRequest) -> bool:
+def cross_site_cookie_possible(request: LaunchRequest) -> bool:
     """Whether browsers accept this tool's SameSite=None cookie: it must be Secure, so the
     tool must answer over https, or on a loopback host (browsers treat it as secure)."""
     if request.is_secure():
@@ -72,7 +73,7 @@ def cross_site_cookie_possible(request: HttpRequest) -> bool:
     return host in _LOOPBACK or host.endswith(".localhost")
 
 
-def _set_state_cookies(response: HttpResponse, request: HttpRequest, record) -> None:
+def _set_state_cookies(response: HttpResponse, request: LaunchRequest, record) -> None:
     """The browser secret, in a cookie that can come back to a framed launch (SameSite=None;
     Secure) where browsers take one, and in a Lax cookie that comes back on a same-site
     request (the top-level relay, `_relay_may_help`) and to clients that ignore Secure over
@@ -116,7 +117,7 @@ def _refuse_plain_http(platform: Platform) -> None:
         )
 
 
-def _login_params(request: HttpRequest) -> dict[str, str]:
+def _login_params(request: LaunchRequest) -> dict[str, str]:
     source = request.POST if request.method == "POST" else request.GET
     params = {}
     for name in LOGIN_PARAMS:
@@ -128,7 +129,7 @@ def _login_params(request: HttpRequest) -> dict[str, str]:
     return params
 
 
-def _framable_anywhere(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+def _framable_anywhere(request: LaunchRequest, response: HttpResponse) -> HttpResponse:
     # The login and launch pages are transit pages (auto-submitted forms, the storage
     # exchange, the new-window offer, a refusal): nothing to click-jack (the one button posts
     # the login parameters the framing page sent, which that page can post itself). They must
@@ -144,14 +145,14 @@ def _framable_anywhere(request: HttpRequest, response: HttpResponse) -> HttpResp
 @csrf_exempt  # the platform's auto-submitted form is a cross-site POST; state is checked instead
 @never_cache
 @require_http_methods(["GET", "POST"])
-def login(request: HttpRequest) -> HttpResponse:
+def login(request: LaunchRequest) -> HttpResponse:
     try:
         return _framable_anywhere(request, _login(request))
     except LaunchRefused as exc:
         return _framable_anywhere(request, refusal_response(request, exc))
 
 
-def _login(request: HttpRequest) -> HttpResponse:
+def _login(request: LaunchRequest) -> HttpResponse:
     params = _login_params(request)
     for required in ("iss", "login_hint", "target_link_uri"):
         if required not in params:
@@ -249,7 +250,7 @@ def _login(request: HttpRequest) -> HttpResponse:
 @csrf_exempt  # no cookie, no effect but handing over: the unguessable frame id authorises it
 @never_cache
 @require_POST
-def frame_return(request: HttpRequest) -> HttpResponse:
+def frame_return(request: LaunchRequest) -> HttpResponse:
     """Our frame page in the LMS asks for the Deep Linking response its window made."""
     parked = take(request.POST.get("frame", "")[:64])
     if parked is None:
@@ -271,14 +272,14 @@ def _origin_of(url: str) -> str:
 @csrf_exempt  # cross-site POST from the platform; the state and nonce protect it
 @never_cache
 @require_POST
-def launch(request: HttpRequest) -> HttpResponse:
+def launch(request: LaunchRequest) -> HttpResponse:
     try:
         return _framable_anywhere(request, _launch(request))
     except LaunchRefused as exc:
         return _framable_anywhere(request, refusal_response(request, exc))
 
 
-def _launch(request: HttpRequest) -> HttpResponse:
+def _launch(request: LaunchRequest) -> HttpResponse:
     if request.POST.get("error") and not request.POST.get("id_token"):
         error = request.POST.get("error", "")[:100]
         description = request.POST.get("error_description", "")[:300]
@@ -342,7 +343,7 @@ def _launch(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _relay_may_help(request: HttpRequest) -> bool:
+def _relay_may_help(request: LaunchRequest) -> bool:
     """A top-level cross-site POST (the platform's form_post in a window of its own) leaves
     SameSite=Lax cookies behind, the only kind plain http allows. Posted again from this
     tool's own page, the request is same-site and the Lax state cookie comes along; it is

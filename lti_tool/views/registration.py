@@ -7,7 +7,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -24,6 +24,7 @@ from ..dynamic_registration import (
     fetch_platform_configuration,
     register,
 )
+from ..launch_context import LaunchRequest
 from ..platforms import adapter_class
 
 logger = logging.getLogger("credbridge.lti")
@@ -38,7 +39,7 @@ def tool_base_url() -> str:
 
 
 @require_GET
-def canvas_json(request: HttpRequest) -> JsonResponse:
+def canvas_json(request: LaunchRequest) -> JsonResponse:
     """Canvas's developer-key JSON ("Paste JSON" or "Enter URL"), built by its adapter."""
     return JsonResponse(adapter_class("canvas")().manual_configuration(base_url=tool_base_url()))
 
@@ -56,7 +57,7 @@ def _registering_origins(openid_configuration: str, config: PlatformConfiguratio
     return " ".join(["'self'", *sorted({o for o in origins if o})])
 
 
-def client_address(request: HttpRequest) -> str:
+def client_address(request: LaunchRequest) -> str:
     """The client's address. Behind the reverse proxy on this machine (the documented nginx:
     the peer is loopback) it is the last X-Forwarded-For entry, the one that proxy wrote;
     from any other peer the header is the client's own claim and is ignored."""
@@ -67,7 +68,7 @@ def client_address(request: HttpRequest) -> str:
     return peer[:64]
 
 
-def _over_the_limit(request: HttpRequest) -> bool:
+def _over_the_limit(request: LaunchRequest) -> bool:
     """Each attempt makes this server call out to a URL the client chose: a few per hour per
     client address. A cache outage lets attempts through rather than failing the page."""
     limit = getattr(settings, "LTI_REGISTRATION_ATTEMPTS_PER_HOUR", 30)
@@ -82,7 +83,7 @@ def _over_the_limit(request: HttpRequest) -> bool:
 
 
 def _page(
-    request: HttpRequest, template: str, context: dict, *, status: int = 200, frame: str
+    request: LaunchRequest, template: str, context: dict, *, status: int = 200, frame: str
 ) -> HttpResponse:
     if not getattr(request, "csp_nonce", ""):
         request.csp_nonce = new_nonce()
@@ -98,7 +99,7 @@ def _page(
 @xframe_options_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
-def register_view(request: HttpRequest) -> HttpResponse:
+def register_view(request: LaunchRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     openid_configuration = source.get("openid_configuration", "")[: MAX_PARAM_CHARS + 1]
     token = source.get("registration_token", "")

@@ -12,13 +12,14 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from lti_tool.launch_context import LaunchRequest
 from lti_tool.launch_csrf import from_this_site, posted_launch_token, same_token
 
 from ..access import refuse
@@ -34,7 +35,7 @@ from ..handoff import (
 @never_cache
 @csrf_exempt  # see the module docstring: checked below instead
 @require_POST
-def handoff_start(request: HttpRequest) -> HttpResponse:
+def handoff_start(request: LaunchRequest) -> HttpResponse:
     launch = request.lti_launch
     posted = posted_launch_token(request)
     if not (
@@ -52,7 +53,7 @@ def handoff_start(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_POST
-def handoff_redeem(request: HttpRequest) -> HttpResponse:
+def handoff_redeem(request: LaunchRequest) -> HttpResponse:
     try:
         open_console_session(request, str(request.POST.get("code", "")))
     except HandoffRefused as exc:
