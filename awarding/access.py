@@ -16,7 +16,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -28,7 +28,7 @@ from lti_tool.launch_csrf import launch_csrf
 View = Callable[..., HttpResponse]
 
 
-def refuse(request: LaunchRequest, reason: str, *, status: int = 403) -> HttpResponse:
+def refuse(request: HttpRequest, reason: str, *, status: int = 403) -> HttpResponse:
     """A clear page saying why, instead of a bare 403 (the LMS iframe shows it as is)."""
     return render(request, "awarding/refused.html", {"reason": reason}, status=status)
 

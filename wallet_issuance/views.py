@@ -23,6 +23,7 @@ from awarding.models import Award
 from awarding.selectors import stored_credential
 from credentials.baking import qr_png
 from credentials.models import Issuer
+from lti_tool.launch_context import LaunchRequest
 
 from .credential_requests import CredentialRequestError, issue_to_wallet
 from .grants import GrantError, redeem_pre_authorized_code
@@ -47,7 +48,7 @@ def _error(error: str, description: str, *, status: int = 400) -> HttpResponse:
 @require_POST
 @learner_required
 def add_to_wallet(
-    request: HttpRequest, award_uuid: object, *, course: Course, learner: Learner
+    request: LaunchRequest, award_uuid: object, *, course: Course, learner: Learner
 ) -> HttpResponse:
     award = get_object_or_404(Award, uuid=award_uuid, course=course, learner=learner)
     credential = stored_credential(award)
