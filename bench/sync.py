@@ -174,13 +174,13 @@ def bare_download(course) -> tuple[float, int, int]:
     start = time.perf_counter()
     n_pages = total = 0
     c, s, _ = pages(
-        adapter.with_page_size(course.memberships_url, size=adapter.roster_page_size),
+        adapter.roster_listing_url(course.memberships_url),
         scopes.MEMBERSHIP_READONLY,
         media.MEDIA_MEMBERSHIP_CONTAINER,
     )
     n_pages, total = n_pages + c, total + s
     c, s, bodies = pages(
-        adapter.with_page_size(course.lineitems_url),
+        adapter.line_items_listing_url(course.lineitems_url),
         scopes.LINEITEM_READONLY,
         media.MEDIA_LINEITEM_CONTAINER,
     )

@@ -15,7 +15,6 @@ registration methods may be used.
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -214,7 +213,3 @@ def id_text(value: object) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int) or not str(value).strip():
         return ""
     return str(value)[:255]
-
-
-def unescape_entities(url: str) -> str:
-    return html.unescape(url)

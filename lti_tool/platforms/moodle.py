@@ -8,9 +8,11 @@ else Moodle does as the specification says, so the base class answers for it.
 
 from __future__ import annotations
 
+import html
+
 import jwt
 
-from .base import LIS, PlatformAdapter, unescape_entities
+from .base import LIS, PlatformAdapter
 
 # Moodle's NRPS writes context roles by their short names (captures item 12;
 # mod/lti/service/memberships/classes/local/service/memberships.php), while its id_tokens
@@ -61,7 +63,7 @@ class MoodleAdapter(PlatformAdapter):
     def clean_link_url(self, url: str) -> str:
         # Moodle writes the Link header through its HTML escaper (`&amp;` between query
         # parameters, typographic quotes around rel): captures services_log_lineitems.json.
-        return unescape_entities(url.strip())
+        return html.unescape(url.strip())
 
     def results_listing_url(self, results_url: str) -> str:
         # Results are read WITHOUT `limit`: Moodle then sends every result in one response.

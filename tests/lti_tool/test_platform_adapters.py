@@ -49,6 +49,11 @@ def test_the_factory_picks_the_adapter_of_the_product_family(family, adapter):
     assert type(adapter_for_configuration(config)) is adapter
 
 
+def test_every_flavour_a_platform_can_store_has_its_own_adapter():
+    for value, _ in Platform.Flavour.choices:
+        assert adapter_class(value).flavour == value
+
+
 def test_a_configuration_without_a_family_gets_the_specification():
     assert type(adapter_for_configuration({})) is GenericAdapter
     assert type(adapter_for_configuration({PLATFORM_CONFIG: "moodle"})) is GenericAdapter
