@@ -11,9 +11,9 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         # These import the models: importable only once the apps are loaded.
-        from . import receivers
-        from .launches import record_launch
-        from .tasks import BEAT_SCHEDULE
+        from . import receivers  # noqa: PLC0415
+        from .launches import record_launch  # noqa: PLC0415
+        from .tasks import BEAT_SCHEDULE  # noqa: PLC0415
 
         # lti_tool stores nothing of a launch itself: the course, person and enrolment are ours.
         register_launch_recorder(record_launch)

@@ -170,7 +170,7 @@ def sync_course_task(
     """Sync one course. Idempotent: a repeat finds unchanged results and writes nothing."""
     # sync (through sync_runs) imports this module's lock helpers: a top-level import would
     # be circular.
-    from .sync import sync_course
+    from .sync import sync_course  # noqa: PLC0415
 
     if not _claim_lock(course_id, lock_token, trigger):
         return "superseded"
@@ -207,7 +207,7 @@ def dispatch_periodic_syncs() -> int:
     """Record dead runs as failed, then queue a sync of every active course, spread over
     the sync interval."""
     # sync_runs imports this module's lock helpers: a top-level import would be circular.
-    from .sync_runs import fail_stale_runs
+    from .sync_runs import fail_stale_runs  # noqa: PLC0415
 
     fail_stale_runs()
 

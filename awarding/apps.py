@@ -14,7 +14,7 @@ class AwardingConfig(AppConfig):
 
     def ready(self) -> None:
         # receivers reaches the models (rules, dispatch): importable only once apps are loaded.
-        from . import receivers
+        from . import receivers  # noqa: PLC0415
 
         # A launch lands on our pages; lti_tool only knows their URL names through this.
         register_landings(

@@ -7,4 +7,4 @@ class LtiToolConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import frame_ancestors  # noqa: F401 - connects the cache invalidation
+        from . import frame_ancestors  # noqa: F401, PLC0415 - connects the cache invalidation

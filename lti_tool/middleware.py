@@ -9,6 +9,7 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 
 from .content_security import new_nonce, page_policy
+from .frame_ancestors import frame_ancestors
 from .launch_context import NO_LAUNCH, LaunchRequest, load_launch
 
 
@@ -44,8 +45,6 @@ class FrameAncestorsMiddleware:
         cast(LaunchRequest, request).csp_nonce = new_nonce()  # every request: see LaunchRequest
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
-            from .frame_ancestors import frame_ancestors  # models are ready by now
-
             try:
                 ancestors = frame_ancestors()
             except DatabaseError:  # before migrations, or the database is down

@@ -150,6 +150,6 @@ class ToolKey(models.Model):
 
     def private_key(self):  # -> rsa.RSAPrivateKey
         # keys imports this module (ToolKey): a top-level import would be circular.
-        from .keys import load_private_key
+        from .keys import load_private_key  # noqa: PLC0415
 
         return load_private_key(self)

@@ -9,6 +9,7 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from audit.events import record_event
 from credentials.credential_issuance import IssuanceError
 from credentials.holder_copy import sign_holder_copy
 
@@ -133,8 +134,6 @@ def issue_to_wallet(*, access_token: str, body: object) -> dict:
 
 
 def _audit(offer: WalletOffer, copy_id: uuid.UUID, holder_did: str, config: str) -> None:
-    from audit.events import record_event
-
     record_event(
         actor="wallet:" + holder_did[:290],
         action="wallet.credential_issued",

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from audit.events import record_event
+
 from .models import WalletOffer
 from .offers import secret_hash
 
@@ -41,8 +43,6 @@ def token_ttl() -> timedelta:
 
 
 def _audit(offer: WalletOffer, action: str, after: dict) -> None:
-    from audit.events import record_event
-
     record_event(
         actor=WALLET_ACTOR,
         action=action,

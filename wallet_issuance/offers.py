@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from audit.events import record_event
 from credentials.models import Credential, public_base_url
 
 from .models import WalletOffer
@@ -82,8 +83,6 @@ def create_offer(
     *, credential: Credential, actor: str, platform_id: int | None, with_tx_code: bool = False
 ) -> NewOffer:
     """A new single-use offer of `credential` (active ones only), audited in one transaction."""
-    from audit.events import record_event
-
     if credential.status != Credential.Status.ACTIVE:
         raise OfferError(f"The credential is {credential.get_status_display().lower()}.")
     code = secrets.token_urlsafe(32)
