@@ -70,6 +70,13 @@ def _bind_for_request(**values: object) -> Bound:
     return []
 
 
+def bind_for_request(**values: object) -> None:
+    """Name ids learnt while handling a request (a launch just verified: its platform and
+    course) on the rest of its log lines. Outside a request it does nothing."""
+    if _open.get() is not None:
+        _bind_for_request(**values)
+
+
 class RequestIdMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

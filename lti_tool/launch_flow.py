@@ -11,6 +11,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from config.request_id import bind_for_request
+
 from .launch_claims import clean_launch_claims
 from .launch_context import TOKEN_MAX_AGE_S, LaunchContext, start_launch_session
 from .launch_hooks import landings, launch_recorder
@@ -69,6 +71,8 @@ def complete_launch(
             roles=roles,
         ),
     )
+    # The rest of this request's log lines name the launch's platform and course.
+    bind_for_request(platform_id=ctx.platform_id, course_id=ctx.course_id)
     # A listener's failure (say, a sync that cannot be queued) must not break the launch.
     for receiver, result in launch_verified.send_robust(
         sender=LaunchContext, platform=verified.platform, course=course, learner=learner, launch=ctx
