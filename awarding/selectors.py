@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from assessments.models import Course, Learner
 from credentials.credential_json import achievement_json
@@ -21,7 +21,14 @@ from rubrics.spec import VersionSpec, version_spec_to_dict
 from . import decision_grid
 from .badge_image import badge_data_uri
 from .credential_inputs import build_achievement
-from .models import Achievement, Award, AwardingRule, Decision, InstitutionSetting
+from .models import (
+    Achievement,
+    Award,
+    AwardingRule,
+    Decision,
+    InstitutionSetting,
+    Notification,
+)
 from .rules import active_version
 from .setup_checklist import checklist
 from .share_links import share_links
@@ -41,6 +48,24 @@ def stored_credential(award: Award) -> Credential | None:
 
 
 # The instructor's dashboard.
+
+
+def active_rules(course: Course) -> QuerySet[AwardingRule]:
+    """The course's active rules with their achievements, oldest first."""
+    return (
+        AwardingRule.objects.filter(course=course, active=True)
+        .select_related("achievement")
+        .order_by("pk")
+    )
+
+
+def course_decisions(course: Course) -> QuerySet[Decision]:
+    """Every decision made in the course, oldest first, with learner and achievement."""
+    return (
+        Decision.objects.filter(course=course)
+        .select_related("learner", "achievement")
+        .order_by("decided_at", "pk")
+    )
 
 
 def course_learners(course: Course) -> list[tuple[int, str]]:
@@ -103,6 +128,36 @@ def deleted_columns(rule: AwardingRule) -> list[tuple[str, str, str]]:
     return deleted_bindings(version=version) if version is not None else []
 
 
+def rule_tables(
+    course: Course, *, learners: list[tuple[int, str]], page_learners: list[tuple[int, str]]
+) -> list[dict[str, Any]]:
+    """Per active rule of the course: its criteria columns, this page's rows, the outcome
+    counts over all learners, and the awards that need the instructor (held, flagged)."""
+    tables = []
+    for rule in active_rules(course):
+        decisions = latest_decisions(course, rule)
+        columns = rule_columns(rule, decisions)
+        all_rows = decision_grid.build_rows(
+            learners=learners, decisions=decisions, awards={}, columns=columns
+        )
+        awards = awards_by_learner(course, rule)
+        tables.append(
+            {
+                "rule": rule,
+                "columns": columns,
+                "rows": decision_grid.build_rows(
+                    learners=page_learners, decisions=decisions, awards=awards, columns=columns
+                ),
+                "counts": decision_grid.outcome_counts(all_rows),
+                "issued": sum(1 for a in awards.values() if a.state == Award.State.ISSUED),
+                "held": [a for a in awards.values() if a.state == Award.State.HELD],
+                "flagged": [a for a in awards.values() if a.state == Award.State.FLAGGED],
+                "deleted_columns": deleted_columns(rule),
+            }
+        )
+    return tables
+
+
 # The learner's home.
 
 
@@ -116,8 +171,7 @@ def achievement_image_url(achievement: Achievement) -> str:
 def learner_cards(*, course: Course, learner: Learner) -> list[dict]:
     """Per active rule of the course: progress, and the credential once earned."""
     cards = []
-    rules = AwardingRule.objects.filter(course=course, active=True).select_related("achievement")
-    for rule in rules.order_by("pk"):
+    for rule in active_rules(course):
         decision = (
             Decision.objects.filter(course=course, rule=rule, learner=learner)
             .order_by("-pk")
@@ -156,6 +210,17 @@ def learner_cards(*, course: Course, learner: Learner) -> list[dict]:
             }
         )
     return cards
+
+
+def unread_notifications(
+    *, learner: Learner, course: Course, limit: int = 20
+) -> list[Notification]:
+    """The learner's newest unread notifications in the course."""
+    return list(
+        Notification.objects.filter(learner=learner, course=course, read_at__isnull=True)
+        .select_related("award__achievement")
+        .order_by("-created_at")[:limit]
+    )
 
 
 # The guided setup.

@@ -18,22 +18,15 @@ from assessments.models import Course
 from assessments.sync_runs import latest_run
 from lti_tool.launch_context import LaunchRequest
 
-from .. import decision_grid
 from ..access import instructor_required, launch_actor
 from ..csv_export import DECISION_HEADER, csv_response, decision_rows
 from ..forms import ReasonForm, RuleModeForm
-from ..models import Award, AwardingRule, Decision
+from ..models import Award, AwardingRule
 from ..revoke import AwardActionError
 from ..revoke import confirm_award as confirm
 from ..revoke import revoke_award as revoke
 from ..rule_settings import set_rule_mode as set_rule_mode_service
-from ..selectors import (
-    awards_by_learner,
-    course_learners,
-    deleted_columns,
-    latest_decisions,
-    rule_columns,
-)
+from ..selectors import course_decisions, course_learners, rule_tables
 
 ROWS_PER_PAGE = 100
 
@@ -55,41 +48,13 @@ def sync_url(course: Course) -> str:
 @require_GET
 @instructor_required
 def instructor_dashboard(request: LaunchRequest, *, course: Course) -> HttpResponse:
-    rules = list(
-        AwardingRule.objects.filter(course=course, active=True)
-        .select_related("achievement")
-        .order_by("pk")
-    )
     learners = course_learners(course)
     paginator = Paginator(sorted(learners, key=lambda i: (i[1].casefold(), i[0])), ROWS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    page_learners = list(page.object_list)
-    tables = []
-    for rule in rules:
-        decisions = latest_decisions(course, rule)
-        columns = rule_columns(rule, decisions)
-        all_rows = decision_grid.build_rows(
-            learners=learners, decisions=decisions, awards={}, columns=columns
-        )
-        awards = awards_by_learner(course, rule)
-        rows = decision_grid.build_rows(
-            learners=page_learners, decisions=decisions, awards=awards, columns=columns
-        )
-        held = [a for a in awards.values() if a.state == Award.State.HELD]
-        flagged = [a for a in awards.values() if a.state == Award.State.FLAGGED]
-        tables.append(
-            {
-                "rule": rule,
-                "columns": columns,
-                "rows": rows,
-                "counts": decision_grid.outcome_counts(all_rows),
-                "issued": sum(1 for a in awards.values() if a.state == Award.State.ISSUED),
-                "held": held,
-                "flagged": flagged,
-                "mode_form": RuleModeForm(initial={"mode": rule.mode}),
-                "deleted_columns": deleted_columns(rule),
-            }
-        )
+    tables = [
+        {**table, "mode_form": RuleModeForm(initial={"mode": table["rule"].mode})}
+        for table in rule_tables(course, learners=learners, page_learners=list(page.object_list))
+    ]
     last_sync = latest_run(course)  # a run whose worker died shows as failed, not running
     return render(
         request,
@@ -174,13 +139,8 @@ def set_rule_mode(request: LaunchRequest, rule_id: int, *, course: Course) -> Ht
 @require_GET
 @instructor_required
 def export_decisions(request: LaunchRequest, *, course: Course) -> HttpResponse:
-    decisions = (
-        Decision.objects.filter(course=course)
-        .select_related("learner", "achievement")
-        .order_by("decided_at", "pk")
-    )
     return csv_response(
         f"credbridge-decisions-course-{course.pk}.csv",
         DECISION_HEADER,
-        decision_rows(decisions.iterator(chunk_size=500)),
+        decision_rows(course_decisions(course).iterator(chunk_size=500)),
     )

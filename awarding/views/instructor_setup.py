@@ -25,7 +25,7 @@ from ..credential_setup import save_achievement, submit_for_review
 from ..forms import AchievementForm, GradebookColumnForm, RuleModeForm
 from ..models import AwardingRule
 from ..rule_settings import set_gradebook_column
-from ..selectors import course_in_setup, setup_state
+from ..selectors import active_rules, course_in_setup, setup_state
 
 
 def _rubric_editor_url(version) -> str:
@@ -48,7 +48,6 @@ def setup_home(request: LaunchRequest, *, course: Course) -> HttpResponse:
     steps = {s.key: s for s in state["steps"]}
     if version is not None and steps["line_items"].done:
         preview = preview_version(version=version)
-    rules = AwardingRule.objects.filter(course=course, active=True).select_related("achievement")
     return render(
         request,
         "awarding/setup.html",
@@ -59,7 +58,7 @@ def setup_home(request: LaunchRequest, *, course: Course) -> HttpResponse:
             "mode_form": RuleModeForm(),
             "gradebook_rules": [
                 (rule, GradebookColumnForm(initial={"gradebook_column": rule.gradebook_column}))
-                for rule in rules.order_by("pk")
+                for rule in active_rules(course)
             ],
         },
     )

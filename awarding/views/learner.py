@@ -25,9 +25,9 @@ from lti_tool.launch_context import LaunchRequest
 from ..access import launch_actor, learner_required
 from ..credential_visibility import CredentialNotStored, set_credential_visibility
 from ..forms import PrivacyForm
-from ..models import Award, Notification
+from ..models import Award
 from ..notification_reads import mark_notifications_read
-from ..selectors import learner_cards, stored_credential
+from ..selectors import learner_cards, stored_credential, unread_notifications
 
 DOWNLOAD_FORMATS = ("json", "jwt", "svg", "png", "qr")
 
@@ -39,11 +39,6 @@ def _home(request: LaunchRequest) -> HttpResponse:
 @require_GET
 @learner_required
 def learner_home(request: LaunchRequest, *, course: Course, learner: Learner) -> HttpResponse:
-    notifications = list(
-        Notification.objects.filter(learner=learner, course=course, read_at__isnull=True)
-        .select_related("award__achievement")
-        .order_by("-created_at")[:20]
-    )
     return render(
         request,
         "awarding/learner_home.html",
@@ -51,7 +46,7 @@ def learner_home(request: LaunchRequest, *, course: Course, learner: Learner) ->
             "course": course,
             "learner": learner,
             "cards": learner_cards(course=course, learner=learner),
-            "notifications": notifications,
+            "notifications": unread_notifications(learner=learner, course=course),
         },
     )
 
