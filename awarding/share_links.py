@@ -1,6 +1,7 @@
-"""Where a credential can be fetched and shared from (pure: ids and names in, URLs out).
+"""Where a learner shares a credential: its public page and LinkedIn's add-to-profile link (pure).
 
-The documents themselves are served by the credentials app at `/credentials/<uuid>…`.
+The documents themselves (JSON, JWT, images, QR code) are served by the credentials app at
+`/credentials/<uuid>…`, linked from the public page.
 """
 
 from __future__ import annotations
@@ -15,11 +16,6 @@ LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
 @dataclass(frozen=True)
 class ShareLinks:
     public_url: str
-    json_url: str
-    jwt_url: str
-    png_url: str
-    svg_url: str
-    qr_url: str
     linkedin_url: str
 
 
@@ -45,10 +41,5 @@ def share_links(
         linkedin["issueMonth"] = str(issued_at.month)
     return ShareLinks(
         public_url=public,
-        json_url=f"{public}.json",
-        jwt_url=f"{public}.jwt",
-        png_url=f"{public}.png",
-        svg_url=f"{public}.svg",
-        qr_url=f"{public}/qr.png",
         linkedin_url=f"{LINKEDIN_ADD}?{urlencode(linkedin)}",
     )

@@ -130,7 +130,6 @@ def test_share_links():
         issued_at=datetime(2026, 3, 5, tzinfo=UTC),
     )
     assert links.public_url == "https://tool.example/credentials/abc"
-    assert links.json_url.endswith("/credentials/abc.json") and links.qr_url.endswith("/abc/qr.png")
     query = parse_qs(urlsplit(links.linkedin_url).query)
     assert query["name"] == ["Data & Skills"] and query["certUrl"] == [links.public_url]
     assert query["issueYear"] == ["2026"] and query["issueMonth"] == ["3"]
