@@ -2,7 +2,7 @@ import pytest
 from django.test import override_settings
 
 from assessments.models import Course
-from tests.services.conftest import FAST_RETRIES, make_lms_and_platform
+from tests.lti_tool.services.conftest import FAST_RETRIES, make_lms_and_platform
 
 
 @pytest.fixture(autouse=True)

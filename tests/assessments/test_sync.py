@@ -7,7 +7,7 @@ import pytest
 from assessments.models import Enrolment, Learner, LineItem, Result, ResultRevision, SyncRun
 from assessments.signals import learners_changed
 from assessments.sync import sync_course
-from tests.services.fake_lms import LINEITEMS
+from tests.lti_tool.services.fake_lms import LINEITEMS
 
 from .conftest import seed
 
