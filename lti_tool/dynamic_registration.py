@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 import requests
 from django.db import IntegrityError, transaction
 
+from audit.events import record_event
+
 from . import outbound
 from . import registration_policy as policy
 from .models import Deployment, Platform
@@ -300,6 +302,22 @@ def record_registration(
                 Deployment.objects.create(platform=platform, deployment_id=deployment_id)
                 if deployment_id
                 else None
+            )
+            # The LMS administrator is known here only by the registration they started.
+            record_event(
+                actor=f"dynamic-registration:{urlsplit(config.url).netloc}"[:300],
+                action="platform.registered",
+                object_type="lti_tool.Platform",
+                object_id=str(platform.pk),
+                after={
+                    "issuer": platform.issuer,
+                    "client_id": platform.client_id,
+                    "flavour": platform.flavour,
+                    "status": platform.status,
+                    "deployment_id": deployment_id,
+                    "registered_from": platform.registered_from,
+                },
+                platform_id=platform.pk,
             )
     except IntegrityError:  # the same registration, recorded by a concurrent request
         raise _already_registered(config, client_id) from None
