@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import requests
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 
@@ -108,7 +108,7 @@ def instructor_actor(*, course: Course, sub: str, name: str = "Instructor") -> A
     )
 
 
-def ensure_qa_user(*, platform: Platform, username: str = "qa") -> tuple[object, str]:
+def ensure_qa_user(*, platform: Platform, username: str = "qa") -> tuple[User, str]:
     """A QA user for the platform with a fresh random password (printed by the caller)."""
     password = secrets.token_urlsafe(12)
     user, _ = get_user_model().objects.get_or_create(
@@ -247,7 +247,7 @@ def enter_demo_grades(*, sandbox_course, learners: list) -> None:
                 )
 
 
-def actor_for_qa(user) -> Actor:
+def actor_for_qa(user: User) -> Actor:
     return actor_from_user(user)
 
 

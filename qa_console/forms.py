@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -48,7 +48,10 @@ class DecisionFilterForm(forms.Form):
         self, *args: Any, courses: Any = (), achievements: Any = (), **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course"].choices = [("", _("Any"))] + [(c.pk, str(c)) for c in courses]
-        self.fields["achievement"].choices = [("", _("Any"))] + [
+        # Declared above as choice fields; self.fields types them all as Field.
+        cast(forms.ChoiceField, self.fields["course"]).choices = [("", _("Any"))] + [
+            (c.pk, str(c)) for c in courses
+        ]
+        cast(forms.ChoiceField, self.fields["achievement"]).choices = [("", _("Any"))] + [
             (a.pk, str(a)) for a in achievements
         ]

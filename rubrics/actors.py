@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from .models import QA_GROUP, QAScope
 
@@ -37,7 +37,7 @@ def actor_from_launch(launch) -> Actor:
     )
 
 
-def qa_platform_ids(user: AbstractBaseUser | AnonymousUser) -> frozenset[int]:
+def qa_platform_ids(user: User | AnonymousUser) -> frozenset[int]:
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     if not user.groups.filter(name=QA_GROUP).exists():
@@ -45,6 +45,6 @@ def qa_platform_ids(user: AbstractBaseUser | AnonymousUser) -> frozenset[int]:
     return frozenset(QAScope.objects.filter(user=user).values_list("platform_id", flat=True))
 
 
-def actor_from_user(user: AbstractBaseUser) -> Actor:
+def actor_from_user(user: User | AnonymousUser) -> Actor:
     name = getattr(user, "get_full_name", lambda: "")() or user.get_username()
     return Actor(id=f"user:{user.pk}", name=name, qa_platform_ids=qa_platform_ids(user))

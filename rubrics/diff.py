@@ -88,6 +88,7 @@ def diff_versions(old: VersionSpec | None, new: VersionSpec) -> list[Change]:
         where = f"criterion {key}"
         before, after = old_criteria.get(key), new_criteria.get(key)
         if after is None:
+            assert before is not None  # the key came from old_criteria
             changes.append(Change(REMOVED, where, "criterion", before.title, ""))
             continue
         if before is None:

@@ -105,7 +105,7 @@ def save_draft(
                 kind=Competence.Kind.COMPETENCE,
             )
         }
-        proficiencies = {
+        proficiencies: dict[int | None, ProficiencyLevel] = {
             p.pk: p
             for p in ProficiencyLevel.objects.filter(
                 pk__in={c.proficiency_id for c in criteria if c.proficiency_id}
@@ -119,9 +119,13 @@ def save_draft(
         version.save()
         version.criteria.all().delete()
         for position, c in enumerate(criteria):
+            line_item_id: int | None
             if c.source == EXISTING:
                 # Scoped to the course: a line item id from another course is refused.
-                if not LineItem.objects.filter(pk=c.line_item_id, course=course).exists():
+                if (
+                    c.line_item_id is None
+                    or not LineItem.objects.filter(pk=c.line_item_id, course=course).exists()
+                ):
                     raise SpecError(
                         f"Criterion {c.key!r}: choose a gradebook column of this course."
                     )

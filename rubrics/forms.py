@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -126,13 +128,18 @@ class CriterionForm(forms.Form):
 
     def __init__(self, *args, course=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["line_item"].queryset = LineItem.objects.filter(
+        # The fields are declared above; self.fields types them all as Field.
+        cast(forms.ModelChoiceField, self.fields["line_item"]).queryset = LineItem.objects.filter(
             course=course, deleted_in_lms=False
         ).order_by("label")
-        self.fields["competences"].queryset = Competence.objects.filter(
-            kind=Competence.Kind.COMPETENCE
-        ).select_related("framework")
-        self.fields["proficiency"].queryset = ProficiencyLevel.objects.select_related("framework")
+        cast(
+            forms.ModelChoiceField, self.fields["competences"]
+        ).queryset = Competence.objects.filter(kind=Competence.Kind.COMPETENCE).select_related(
+            "framework"
+        )
+        cast(
+            forms.ModelChoiceField, self.fields["proficiency"]
+        ).queryset = ProficiencyLevel.objects.select_related("framework")
 
     def clean_key(self) -> str:
         key = self.cleaned_data["key"].strip()
@@ -143,8 +150,9 @@ class CriterionForm(forms.Form):
     def clean_levels(self) -> list[LevelSpec]:
         return parse_levels(self.cleaned_data.get("levels", ""))
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("source") == Criterion.Source.EXISTING and not data.get("line_item"):
             self.add_error("line_item", "Choose the existing column this criterion reads.")
         return data
@@ -202,7 +210,8 @@ class BaseCriterionFormSet(forms.BaseFormSet):
         return [
             f
             for f in self.forms
-            if not (self.can_delete and self._should_delete_form(f))
+            # BaseFormSet's own test for a ticked DELETE box (private: not in django-stubs).
+            if not (self.can_delete and self._should_delete_form(f))  # type: ignore[attr-defined]
             and getattr(f, "cleaned_data", {}).get("key")
         ]
 

@@ -7,6 +7,7 @@ import csv
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -48,7 +49,7 @@ class _Echo:
 
 
 @require_GET
-def audit_csv(request: HttpRequest) -> HttpResponse:
+def audit_csv(request: HttpRequest) -> HttpResponseBase:
     scope = qa_scope(request)
     if isinstance(scope, HttpResponse):
         return scope

@@ -167,7 +167,9 @@ def revoke(
     award = get_object_or_404(awards_of(platform_ids).select_related("learner"), uuid=award_uuid)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("reason", [_("A reason is needed.")])))
+        messages.error(
+            request, " ".join(str(m) for m in form.errors.get("reason", [_("A reason is needed.")]))
+        )
         return _back(request, "qa:flagged")
     try:
         revoke_award(

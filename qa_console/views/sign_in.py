@@ -16,4 +16,5 @@ class QALoginView(auth_views.LoginView):
 
 
 class QALogoutView(auth_views.LogoutView):
-    next_page = reverse_lazy("qa:login")
+    # Resolved when used (the URLconf is not loaded at import); django-stubs wants a str.
+    next_page = reverse_lazy("qa:login")  # type: ignore[assignment]

@@ -257,7 +257,7 @@ class Criterion(_DraftOnly):
             threshold_unit=self.threshold_unit,
             required=self.required,
             weight=self.weight,
-            line_item_url=self.line_item.url if self.line_item_id else "",
+            line_item_url=self.line_item.url if self.line_item is not None else "",
             line_item_tag=self.tag,
             levels=tuple(
                 LevelSpec(lv.name, lv.min_score, lv.description)

@@ -151,7 +151,7 @@ def _process_cache_for_embedded_sqlite():
     from django.db import connection
     from django.test.utils import override_settings
 
-    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    backend = str(settings.CACHES.get("default", {}).get("BACKEND", ""))
     if connection.vendor != "sqlite" or not backend.endswith("DatabaseCache"):
         return contextlib.nullcontext()
     return override_settings(
