@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
+from typing import cast
 
 from django.db import connections, router
 from django.db.models import DateTimeField, Field, JSONField, Model
@@ -28,24 +29,31 @@ def _preparer(columns: list[Field], connection) -> Callable[[Iterable[tuple]], I
 
     def prepared(rows: Iterable[tuple]) -> Iterator:
         for row in rows:
-            if adapt:
-                row = list(row)
-                for i in adapt:
-                    value = row[i]
-                    # psycopg takes an aware datetime as it is (Django would only check it);
-                    # SQLite and naive values get Django's conversion (and its warning).
-                    if not (driver_takes_aware and isinstance(value, datetime) and value.tzinfo):
-                        row[i] = columns[i].get_db_prep_save(value, connection)
-            yield row
+            if not adapt:
+                yield row
+                continue
+            values = list(row)
+            for i in adapt:
+                value = values[i]
+                # psycopg takes an aware datetime as it is (Django would only check it);
+                # SQLite and naive values get Django's conversion (and its warning).
+                if not (driver_takes_aware and isinstance(value, datetime) and value.tzinfo):
+                    values[i] = columns[i].get_db_prep_save(value, connection)
+            yield values
 
     return prepared
+
+
+def _fields(model: type[Model], names: Iterable[str]) -> list[Field]:
+    # Only concrete fields are written here (get_field is typed to return relations too).
+    return [cast(Field, model._meta.get_field(name)) for name in names]
 
 
 def insert_rows(*, model: type[Model], fields: Sequence[str], rows: list[tuple]) -> None:
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
-    columns = [model._meta.get_field(name) for name in fields]
+    columns = _fields(model, fields)
     prepared = _preparer(columns, connection)
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
@@ -70,7 +78,7 @@ def update_rows(*, model: type[Model], fields: Sequence[str], rows: list[tuple])
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
-    columns = [model._meta.get_field(name) for name in fields]
+    columns = _fields(model, fields)
     prepared = _preparer([*columns, model._meta.pk], connection)
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(c.column)} = %s" for c in columns)

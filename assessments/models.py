@@ -153,6 +153,10 @@ class SyncRun(models.Model):
     # Touched as pages are stored: a run whose worker died stops beating and is then
     # recorded as failed (see sync_runs.fail_stale_runs), never left "running".
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Not stored, per instance: whether the task should try again later (set by sync_course),
+    # and when this process last wrote the heartbeat (sync_runs.beat).
+    retryable: bool = False
+    _last_beat: float = 0.0
 
     class Meta:
         indexes = [

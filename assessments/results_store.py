@@ -59,7 +59,10 @@ def _stored(
     rows = Result.objects.filter(
         line_item=line_item, learner__platform_id=platform_id, learner__sub__in=subs
     ).values_list("learner__sub", "learner_id", "id", "content_hash", "revision")
-    return {sub: tuple(rest) for sub, *rest in rows}
+    return {
+        sub: (learner_id, result_id, content_hash, revision)
+        for sub, learner_id, result_id, content_hash, revision in rows
+    }
 
 
 @transaction.atomic

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from typing import Any, cast
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Model, Q
 from django.utils import timezone
 
 from lti_tool.deep_linking import CREDENTIAL_TAG
@@ -96,7 +97,8 @@ def line_items_to_sync(course: Course):
     bound = Q()
     found = False
     for rel in LineItem._meta.related_objects:
-        if rel.related_model._meta.app_label == "assessments":
+        # A reverse relation: related_model is the model whose key points here (never "self").
+        if cast("type[Model]", rel.related_model)._meta.app_label == "assessments":
             continue
         bound |= Q(**{f"{rel.name}__isnull": False})
         found = True
@@ -129,7 +131,7 @@ def _result_pages(
     """
     width = max(1, int(getattr(settings, "SYNC_PARALLEL_LINE_ITEMS", 3)))
     waiting = iter(line_items)
-    open_listings: deque[tuple[LineItem, Iterator[list[dict]]]] = deque()
+    open_listings: deque[tuple[LineItem, Generator[list[dict[str, Any]], None, None]]] = deque()
 
     def open_next() -> None:
         for line_item in waiting:

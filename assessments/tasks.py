@@ -120,7 +120,8 @@ def request_sync(*, course_id: int, trigger: str, countdown: float = 0) -> bool:
     try:
         sync_course_task.apply_async(
             kwargs={"course_id": course_id, "trigger": trigger, "lock_token": token},
-            countdown=countdown or None,
+            # celery-types says float; Celery takes None for "now" (the default).
+            countdown=countdown or None,  # type: ignore[arg-type]
         )
     except (OperationalError, OSError) as exc:
         # The broker is down: the page that asked goes on (the periodic dispatch queues the

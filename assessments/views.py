@@ -7,6 +7,8 @@ form cannot know it. That is why the POST view is CSRF-exempt.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
@@ -32,9 +34,9 @@ def _wants_fragment(request: LaunchRequest) -> bool:
     return request.headers.get("HX-Request") == "true" or request.GET.get("format") == "html"
 
 
-def status_data(*, course: Course, for_instructor: bool) -> dict:
+def status_data(*, course: Course, for_instructor: bool) -> dict[str, Any]:
     run = latest_run(course)  # a run whose worker died is recorded failed first
-    data = {
+    data: dict[str, Any] = {
         "course_id": course.pk,
         "in_flight": sync_in_flight(course_id=course.pk),
         "concluded": course.concluded,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
@@ -174,7 +174,7 @@ class ServiceClient:
         scope: str,
         accept: str,
         extract: Callable[[object, str], list[_Item]],
-    ) -> Iterator[list[_Item]]:
+    ) -> Generator[list[_Item], None, None]:
         """Follow `Link: rel=next` page by page; `extract` turns a body into its items.
 
         While the caller parses and stores one page, the next one is already being
