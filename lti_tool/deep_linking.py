@@ -25,7 +25,7 @@ CREDENTIAL_TAG = "credbridge:credential"
 @dataclass(frozen=True)
 class Placement:
     """A resource link, never with a line item: a grade column is opted into per credential
-    on the setup page (see views_deep_linking)."""
+    on the setup page (see views/deep_linking.py)."""
 
     title: str
     launch_url: str
