@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.core import mail
+from django.db.models.signals import pre_save
 
 from assessments.signals import learners_changed
 from audit.models import AuditEvent
@@ -70,6 +71,12 @@ def test_names_are_left_out_when_the_institution_says_so(sc):
     issue_award(award_id=award.pk)
     document = json.loads(Credential.objects.get().document)
     assert sc.learners[0].name not in json.dumps(document)
+
+
+def test_nothing_in_production_runs_before_a_credential_is_stored():
+    # Fault injection is connected by the tests that need it (tests/fault_injection.py) and
+    # disconnected after them; production code must not carry such a hook.
+    assert not pre_save.has_listeners(Credential)
 
 
 def test_a_crash_between_signing_and_storing_leaves_nothing_and_the_retry_completes(
