@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from audit.models import AuditEvent
+from awarding import qa_console_entry
 from tests.pages.world import make_world
 
 pytestmark = pytest.mark.django_db
@@ -162,6 +163,16 @@ def test_dashboard_offers_the_console_to_administrators_only(world):
     page = client.get("/course/", {"lt": admin}).content.decode()
     assert 'action="/qa/handoff/start"' in page and 'target="_blank"' in page
     assert "/qa/handoff/start" not in client.get("/course/", {"lt": teacher}).content.decode()
+
+
+def test_without_a_registered_console_the_dashboard_offers_none(world, monkeypatch):
+    """awarding names no console URL itself: the button exists only through the registration
+    qa_console makes in its AppConfig.ready()."""
+    monkeypatch.setattr(qa_console_entry, "_handoff_url_name", None)
+    admin = world.launch(world.instructor, "instructor", "administrator").token
+    page = Client().get("/course/", {"lt": admin})
+    assert page.status_code == 200
+    assert "Open QA console" not in page.content.decode()
 
 
 def test_a_code_older_than_a_minute_is_refused(world, browser, monkeypatch):
