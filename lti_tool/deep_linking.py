@@ -8,9 +8,10 @@ send `data` back only when the platform sent it (pylti1p3 2.0.0 sends `"data": n
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import jwt
-from pylti1p3.deep_link import DeepLink
+from pylti1p3.deep_link import DeepLink, TDeepLinkData
 from pylti1p3.deep_link_resource import DeepLinkResource
 
 from .keys import current_signing_key
@@ -46,7 +47,8 @@ def build_response_jwt(
     )
     item = resource.to_dict()
     item.pop("custom", None)  # empty custom params are noise to the platform
-    deep_link = DeepLink(registration_for(platform), deployment_id, settings)
+    # The launch's deep_linking_settings claim as the platform sent it (pylti1p3's TypedDict).
+    deep_link = DeepLink(registration_for(platform), deployment_id, cast(TDeepLinkData, settings))
     message = deep_link.get_message_jwt([])
     message["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"] = [item]
     if settings.get("data") is None:

@@ -19,9 +19,11 @@ def reencrypt_stored_keys(*, actor: str) -> dict[str, int]:
     counts: dict[str, int] = {}
     for model, fields in registered_encrypted_fields().items():
         done = 0
-        rows = model.objects.select_for_update().order_by("pk").values_list("pk", *fields)
+        # Every model with encrypted fields keeps Django's default `objects` manager.
+        objects = model.objects  # type: ignore[attr-defined]
+        rows = objects.select_for_update().order_by("pk").values_list("pk", *fields)
         for pk, *tokens in rows.iterator():
-            model.objects.filter(pk=pk).update(
+            objects.filter(pk=pk).update(
                 **{
                     field: reencrypt_secret(token)
                     for field, token in zip(fields, tokens, strict=True)

@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from django.core import signing
 from django.core.cache import cache
@@ -119,9 +120,9 @@ def start_launch_session(*, user_agent: str | None = None, **data: object) -> La
     the same one (a token copied out of a log or a shared link into another browser fails).
     """
     launch_id = secrets.token_urlsafe(18)
-    data = dict(data)
-    data["roles"] = frozenset(data.get("roles", ()))
-    ctx = LaunchContext(launch_id=launch_id, **data)  # type: ignore[arg-type]
+    fields: dict[str, Any] = dict(data)
+    fields["roles"] = frozenset(fields.get("roles", ()))
+    ctx = LaunchContext(launch_id=launch_id, **fields)
     stored = asdict(ctx)
     stored["roles"] = sorted(ctx.roles)
     stored["_agent"] = None if user_agent is None else _digest(user_agent)

@@ -10,7 +10,9 @@ in a session cookie. See docs/decisions/0001-pylti1p3-with-overrides.md.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import jwt
@@ -95,7 +97,7 @@ class CredbridgeMessageLaunch(DjangoMessageLaunch):
         self._validated = True
         return VerifiedLaunch(platform, deployment, claims, self)
 
-    def _find_platform(self, body: dict) -> tuple[Platform, str]:
+    def _find_platform(self, body: Mapping[str, Any]) -> tuple[Platform, str]:
         iss, aud, azp = body.get("iss"), body.get("aud"), body.get("azp")
         if not isinstance(iss, str) or not iss:
             raise malformed("missing_claim", "The id_token has no issuer (iss).")
@@ -120,7 +122,9 @@ class CredbridgeMessageLaunch(DjangoMessageLaunch):
             )
         return platform, client_id
 
-    def _verify_signature(self, token: str, header: dict, platform: Platform, client_id: str):
+    def _verify_signature(
+        self, token: str, header: Mapping[str, Any], platform: Platform, client_id: str
+    ):
         key = platform_public_key(platform=platform, kid=str(header.get("kid") or ""))
         try:
             claims = jwt.decode(

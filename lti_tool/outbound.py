@@ -317,8 +317,10 @@ def fetch(
     OUTBOUND_MAX_BYTES. `read_timeout_s` (silence between two packets) is bounded by the
     deadline anyway.
     """
-    deadline = float(deadline_s or getattr(settings, "OUTBOUND_DEADLINE_SECONDS", 30))
-    cap = int(max_bytes or getattr(settings, "OUTBOUND_MAX_BYTES", 16 * 1024 * 1024))
+    configured_deadline: float = getattr(settings, "OUTBOUND_DEADLINE_SECONDS", 30)
+    configured_cap: int = getattr(settings, "OUTBOUND_MAX_BYTES", 16 * 1024 * 1024)
+    deadline = float(deadline_s or configured_deadline)
+    cap = int(max_bytes or configured_cap)
     check_url(url, allowed_hosts)
     kinds = frozenset(private_ok)
     previous = getattr(_local, "call", None)
@@ -366,7 +368,8 @@ def _fetch(call, method, url, cap, headers, data, json_body, read_timeout_s) -> 
         raise Unreachable(f"The call failed: {type(exc).__name__}.") from exc
     response.raw.release_conn()
     response._content = body
-    response._content_consumed = True
+    # requests' own flag for "the body was read" (private: not in types-requests).
+    response._content_consumed = True  # type: ignore[attr-defined]
     return response
 
 

@@ -54,7 +54,8 @@ def shared_issuers() -> frozenset[str]:
 def registration_token_refusal(registration_token: str) -> str:
     """Why any LMS's registration token must be refused before anything is read or sent
     (e.g. Moodle's "Update" token), or ""; asked before the family is known."""
-    for adapter in (GenericAdapter, *_ADAPTERS):
+    adapters: tuple[type[PlatformAdapter], ...] = (GenericAdapter, *_ADAPTERS)
+    for adapter in adapters:
         refusal = adapter.registration_token_refusal(registration_token)
         if refusal:
             return refusal

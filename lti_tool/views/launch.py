@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import jwt
@@ -79,7 +80,7 @@ def _set_state_cookies(response: HttpResponse, request: LaunchRequest, record) -
     request (the top-level relay, `_relay_may_help`) and to clients that ignore Secure over
     http."""
     path = reverse("lti_tool:launch")
-    common = {"max_age": LOGIN_TTL_S, "path": path, "httponly": True}
+    common: dict[str, Any] = {"max_age": LOGIN_TTL_S, "path": path, "httponly": True}
     if cross_site_cookie_possible(request):
         response.set_cookie(
             STATE_COOKIE_PREFIX + record.state,
@@ -197,9 +198,9 @@ def _login(request: LaunchRequest) -> HttpResponse:
     framed = _framed(request)
     if not (storage_target or framed):
         # Top level: the state cookie is first party and comes back.
-        response = HttpResponseRedirect(auth_url)
-        _set_state_cookies(response, request, record)
-        return response
+        redirect = HttpResponseRedirect(auth_url)
+        _set_state_cookies(redirect, request, record)
+        return redirect
     # In the LMS's iframe, or with platform storage offered: decide in the browser, before
     # the platform's auth endpoint spends its (Moodle: single-use) lti_message_hint, whether
     # the launch can finish here or must restart in a top-level window (ADR 0002).

@@ -71,13 +71,15 @@ class Command(BaseCommand):
             .first()
         )
         created = platform is None
-        if not created and not o["update"]:
+        if platform is not None and not o["update"]:
             raise CommandError(
                 f"Platform {platform.pk} ({platform}) is already registered; nothing was "
                 "changed. Repeat with --update to change it."
             )
         before = (
-            {} if created else {k: v for k, v in model_to_dict(platform).items() if k in AUDITED}
+            {}
+            if platform is None
+            else {k: v for k, v in model_to_dict(platform).items() if k in AUDITED}
         )
         platform = platform or Platform(
             issuer=o["issuer"], client_id=o["client_id"], registered_via="command"
