@@ -22,7 +22,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from assessments.models import Course, Learner
-from lti_tool.launch_context import LaunchRequest, present_launch
+from lti_tool.launch_context import LaunchContext, LaunchRequest, present_launch
 from lti_tool.launch_csrf import launch_csrf
 
 View = Callable[..., HttpResponse]
@@ -58,7 +58,7 @@ def launch_actor(request: LaunchRequest) -> str:
 
 def _launch_course(request: LaunchRequest) -> Course | None:
     launch = request.lti_launch
-    if not launch.present or launch.course_id is None:
+    if not isinstance(launch, LaunchContext) or not launch.present or launch.course_id is None:
         return None
     # Scoped to the platform of the launch as well as the course id it named.
     return (

@@ -32,19 +32,21 @@ def enqueue_evaluation(*, rule_id: int, learner_ids: Iterable[int], trigger: str
     ids = sorted({int(i) for i in learner_ids})
     chunks = list(_chunks(ids, EVALUATION_CHUNK))
     for chunk in chunks:
-        transaction.on_commit(
-            lambda chunk=chunk: tasks.evaluate_learners_task.delay(
-                rule_id=rule_id, learner_ids=chunk, trigger=trigger
-            )
-        )
+
+        def evaluate(chunk: list[int] = chunk) -> None:
+            tasks.evaluate_learners_task.delay(rule_id=rule_id, learner_ids=chunk, trigger=trigger)
+
+        transaction.on_commit(evaluate)
     return len(chunks)
 
 
 def enqueue_issue(*, award_ids: Iterable[int]) -> None:
     for batch in _chunks(sorted(set(award_ids)), ISSUE_BATCH):
-        transaction.on_commit(
-            lambda batch=batch: tasks.issue_awards_task.delay(award_ids=batch), robust=True
-        )
+
+        def issue(batch: list[int] = batch) -> None:
+            tasks.issue_awards_task.delay(award_ids=batch)
+
+        transaction.on_commit(issue, robust=True)
 
 
 def enqueue_after_issue(*, award_ids: list[int]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from celery import shared_task
 from django.core.mail import get_connection
@@ -23,7 +24,7 @@ from .postback import post_back_award
 
 log = logging.getLogger(__name__)
 _DB_ERRORS = (OperationalError, InterfaceError)
-_COMMON = {"acks_late": True, "reject_on_worker_lost": True, "retry_backoff": True}
+_COMMON: dict[str, Any] = {"acks_late": True, "reject_on_worker_lost": True, "retry_backoff": True}
 
 
 @shared_task(bind=True, autoretry_for=_DB_ERRORS, max_retries=5, **_COMMON)
