@@ -70,11 +70,12 @@ def _check_claims(platform: SandboxPlatform, claims: dict, *, strict: bool) -> N
 
 
 def _pending(platform: SandboxPlatform, course: SandboxCourse, state: str) -> PendingLaunch:
-    pending = PendingLaunch.objects.filter(
+    candidates = PendingLaunch.objects.filter(
         platform=platform, course=course, message_type="LtiDeepLinkingRequest"
     )
+    pending: PendingLaunch | None
     try:
-        pending = pending.filter(hint=state).first()
+        pending = candidates.filter(hint=state).first()
     except (ValueError, ValidationError):  # a malformed UUID from the query string
         pending = None
     if pending is None or pending.created_at < timezone.now() - RETURN_WINDOW:
@@ -149,7 +150,8 @@ def _place(platform, course, item, outcome: DeepLinkOutcome, publish: bool):
         li = SandboxLineItem.objects.create(
             course=course,
             label=str(line.get("label") or title)[:200],
-            score_maximum=float(maximum),
+            # A positive number: checked above.
+            score_maximum=float(maximum),  # type: ignore[arg-type]
             resource_id=str(line.get("resourceId") or "")[:200],
             tag=str(line.get("tag") or "")[:200],
             resource_link=link,

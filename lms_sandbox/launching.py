@@ -17,6 +17,7 @@ from .flavours import LaunchInput, get_flavour
 from .models import (
     PendingLaunch,
     SandboxCourse,
+    SandboxLineItem,
     SandboxPlatform,
     SandboxResourceLink,
     SandboxUser,
@@ -197,7 +198,7 @@ def answer_auth_request(*, platform: SandboxPlatform, params: dict[str, str]) ->
             )
     course = pending.course
     course.platform = platform
-    line_items = ()
+    line_items: tuple[SandboxLineItem, ...] = ()
     if pending.resource_link is not None:
         line_items = tuple(pending.resource_link.line_items.select_related("course"))
         for li in line_items:

@@ -168,6 +168,8 @@ class SandboxCourse(models.Model):
     concluded = models.BooleanField(default=False)
     # Canvas without the ags_improved_course_concluded_response_codes flag answers 404.
     concluded_status = models.PositiveSmallIntegerField(default=422)
+    # Not stored: how many results the bulk seed just wrote (bulk.seed_course sets it).
+    seeded_results: int = 0
 
     class Meta:
         constraints = [

@@ -7,6 +7,7 @@ does the arithmetic, the same for both.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import overload
 
 
 class BadPage(ValueError):
@@ -19,10 +20,16 @@ class Window:
     limit: int | None  # None: everything, no Link header (Moodle without `limit`)
 
 
+@overload
+def positive_int(raw: str | None, *, name: str, default: int, minimum: int = 0) -> int: ...
+@overload
+def positive_int(
+    raw: str | None, *, name: str, default: int | None, minimum: int = 0
+) -> int | None: ...
 def positive_int(
     raw: str | None, *, name: str, default: int | None, minimum: int = 0
 ) -> int | None:
-    if raw in (None, ""):
+    if raw is None or raw == "":
         return default
     try:
         value = int(raw)

@@ -11,6 +11,7 @@ import json
 import time
 import uuid
 from datetime import timedelta
+from typing import Any, TypeGuard
 from urllib.parse import urlencode, urlsplit
 
 import jwt
@@ -109,7 +110,7 @@ def openid_configuration(*, platform: SandboxPlatform, token: str) -> dict:
     if _read_token(platform, token) is None:
         raise RegistrationRefused(401, {"errorMessage": "JWT did not include expected contents"})
     fl = get_flavour(platform)
-    config = {
+    config: dict[str, Any] = {
         "issuer": platform.issuer,
         "authorization_endpoint": fl.auth_url(platform),
         "registration_endpoint": fl.registration_url(platform),
@@ -212,7 +213,7 @@ def _validate(platform: SandboxPlatform, body) -> list[str]:
     return errors
 
 
-def _is_url(value) -> bool:
+def _is_url(value: object) -> TypeGuard[str]:
     if not isinstance(value, str):
         return False
     parts = urlsplit(value)

@@ -274,7 +274,7 @@ def launch_url(
 
     `role` None: the user's enrolment decides; "admin" for a site administrator.
     """
-    q = {"course": course.pk, "user": user.pk}
+    q: dict[str, str | int] = {"course": course.pk, "user": user.pk}
     if role:
         q["role"] = role
     if resource_link is not None:

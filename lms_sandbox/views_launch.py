@@ -80,15 +80,15 @@ def start_launch(request: HttpRequest, slug: str) -> HttpResponse:
 def authorize(request: HttpRequest, slug: str) -> HttpResponse:
     """The OIDC authorization endpoint (Moodle auth.php, Canvas /api/lti/authorize)."""
     platform = platform_or_404(slug)
-    params = {k: v for k, v in (request.POST if request.method == "POST" else request.GET).items()}
+    params = (request.POST if request.method == "POST" else request.GET).dict()
     try:
         answer = answer_auth_request(platform=platform, params=params)
     except AuthError as err:
         log.info("sandbox %s refused an auth request: %s", slug, err.error)
         if err.bad_hint:
-            answer = get_flavour(platform).hint_refused(request)
-            if answer is not None:
-                return answer
+            refusal = get_flavour(platform).hint_refused(request)
+            if refusal is not None:
+                return refusal
         if not err.post_back:
             if err.description == "Invalid lti_message_hint":
                 return JsonResponse(

@@ -70,7 +70,7 @@ def gradebook(request: HttpRequest, slug: str, course_id: int) -> HttpResponse:
         saved, errors = 0, []
         by_id = {li.pk: li for li in columns}
         learners = {row["user"].pk: row["user"] for row in rows}
-        for key, raw in request.POST.items():
+        for key, raw in request.POST.dict().items():
             if not key.startswith("score-"):
                 continue
             try:

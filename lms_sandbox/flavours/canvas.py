@@ -264,7 +264,7 @@ class CanvasFlavour(Flavour):
             data["resourceId"] = li.resource_id
         if li.tag:
             data["tag"] = li.tag
-        if li.resource_link_id:
+        if li.resource_link is not None:  # what resource_link_id being set means
             data["resourceLinkId"] = li.resource_link.link_id
         if li.start_date_time:
             data["startDateTime"] = li.start_date_time
@@ -272,7 +272,7 @@ class CanvasFlavour(Flavour):
             data["endDateTime"] = li.end_date_time
         data.update(li.extensions or {})
         wants_launch_url = request is not None and "launch_url" in request.GET.getlist("include[]")
-        if wants_launch_url and li.resource_link_id:
+        if wants_launch_url and li.resource_link is not None:
             url = li.resource_link.url or li.course.platform.tool_launch_url
             data["https://canvas.instructure.com/lti/launch_url"] = url
         return data

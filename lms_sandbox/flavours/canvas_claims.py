@@ -4,6 +4,7 @@ lifetime, literal unexpanded variables, course_navigation resource links."""
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from .base import LIS2, LTI, MEMBERSHIP, LaunchInput, ags_claim, name_claims
 
@@ -22,20 +23,21 @@ _ENROLMENT_NAME = {
 }
 
 
-def canvas_claims(flavour, li: LaunchInput) -> dict:
+def canvas_claims(flavour, li: LaunchInput) -> dict[str, Any]:
     """The id_token payload, claim by claim as Canvas's jwt_message.rb builds it."""
     p, user, course = li.platform, li.user, li.course
     assignment = li.resource_link is not None and li.message_type == "LtiResourceLinkRequest"
-    claims = {
+    claims: dict[str, Any] = {
         LTI + "message_type": li.message_type,
         LTI + "version": "1.3.0",
     }
     if li.message_type == "LtiResourceLinkRequest":
-        if assignment:
+        link = li.resource_link
+        if assignment and link is not None:  # an assignment launch always has its link
             rl = {
-                "id": li.resource_link.link_id,
-                "description": li.resource_link.description or None,
-                "title": li.resource_link.title,
+                "id": link.link_id,
+                "description": link.description or None,
+                "title": link.title,
             }
         else:  # course_navigation: one link per course, id = the context id
             rl = {"id": course.context_id, "description": None, "title": course.title}

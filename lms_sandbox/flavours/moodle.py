@@ -321,7 +321,7 @@ class MoodleFlavour(Flavour):
             "resourceId": li.resource_id,
             "tag": li.tag,
         }
-        if li.resource_link_id:
+        if li.resource_link is not None:  # what resource_link_id being set means
             data["resourceLinkId"] = li.resource_link.link_id
             data["ltiLinkId"] = li.resource_link.link_id
         if li.start_date_time:
