@@ -8,7 +8,7 @@ Nothing outside this package compares a family or flavour (tests/test_lms_branch
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..tool_configuration import PLATFORM_CONFIG
 from .base import PlatformAdapter
@@ -33,14 +33,14 @@ def get_adapter(platform: Platform) -> PlatformAdapter:
     return adapter_class(getattr(platform, "flavour", ""))(platform)
 
 
-def product_family(platform_config: dict) -> str:
+def product_family(platform_config: dict[str, Any]) -> str:
     """The `product_family_code` an openid-configuration declares ("" when none)."""
     info = platform_config.get(PLATFORM_CONFIG)
     family = info.get("product_family_code") if isinstance(info, dict) else None
     return family if isinstance(family, str) else ""
 
 
-def adapter_for_configuration(platform_config: dict) -> PlatformAdapter:
+def adapter_for_configuration(platform_config: dict[str, Any]) -> PlatformAdapter:
     """The adapter of a platform being registered, before any platform record exists."""
     return adapter_class(product_family(platform_config))()
 

@@ -68,12 +68,12 @@ class PlatformAdapter:
         platform's family is known (its configuration is not read yet)."""
         return ""
 
-    def account_name(self, platform_config: dict) -> str:
+    def account_name(self, platform_config: dict[str, Any]) -> str:
         """The name the LMS gives its own installation in its openid-configuration, offered
         to the administrator as the platform's name; "" when the LMS names none."""
         return ""
 
-    def registration_tool_configuration(self, tool_config: dict) -> dict:
+    def registration_tool_configuration(self, tool_config: dict[str, Any]) -> dict[str, Any]:
         """Our `lti-tool-configuration` as this LMS reads it. `tool_config` holds the
         specification's fields, with one message per type and no placements. The spec's
         own placement vocabulary: the deep-linking message in `ContentArea`."""
@@ -83,14 +83,14 @@ class PlatformAdapter:
                 message["placements"] = ["ContentArea"]
         return {**tool_config, "messages": messages}
 
-    def registration_deployment_id(self, answer: dict) -> str:
+    def registration_deployment_id(self, answer: dict[str, Any]) -> str:
         """The deployment the platform created with the registration, or "" (the first
         launch then brings it). The specification puts it in the answer's tool
         configuration."""
         tool = answer.get(TOOL_CONFIG)
         return id_text(tool.get("deployment_id") if isinstance(tool, dict) else None)
 
-    def manual_configuration(self, *, base_url: str) -> dict | None:
+    def manual_configuration(self, *, base_url: str) -> dict[str, Any] | None:
         """The document an administrator pastes (or points) this LMS at to register the tool
         by hand, or None where the LMS has no such document (a form, as in Moodle)."""
         return None
@@ -171,7 +171,7 @@ class PlatformAdapter:
         return False
 
     # --- payloads ---------------------------------------------------------------------------
-    def score_payload(self, payload: dict) -> dict:
+    def score_payload(self, payload: dict[str, Any]) -> dict[str, Any]:
         """The score POSTed to `/scores`, with this LMS's extensions."""
         return payload
 
@@ -188,7 +188,7 @@ class PlatformAdapter:
         """A role as a full LIS URI (NRPS may use short names)."""
         return role
 
-    def member_is_active(self, member: dict) -> bool:
+    def member_is_active(self, member: dict[str, Any]) -> bool:
         """Whether an NRPS member is currently enrolled (NRPS 2.0 `status`, default Active)."""
         return str(member.get("status", "Active")).lower() == "active"
 
@@ -197,7 +197,7 @@ class PlatformAdapter:
         parameters), or "" when the LMS sent the variable itself because it had no value."""
         return "" if value is None else str(value)
 
-    def roster_member(self, member: dict) -> dict:
+    def roster_member(self, member: dict[str, Any]) -> dict[str, Any]:
         """One NRPS member as the roster stores it: roles as full LIS URIs, `active`
         decided by the LMS's rule, unfilled variables dropped."""
         return {

@@ -10,6 +10,7 @@ copied or rebuilt from instructure/canvas-lms (paths below are in that repositor
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -57,13 +58,13 @@ class CanvasAdapter(PlatformAdapter):
     )
 
     # --- registration ---------------------------------------------------------------------
-    def account_name(self, platform_config: dict) -> str:
+    def account_name(self, platform_config: dict[str, Any]) -> str:
         # The openid-configuration names the school's account (captures 13 step 2;
         # app/controllers/security_controller.rb#openid_configuration).
         name = (platform_config.get(PLATFORM_CONFIG) or {}).get(ACCOUNT_NAME)
         return name.strip() if isinstance(name, str) else ""
 
-    def registration_tool_configuration(self, tool_config: dict) -> dict:
+    def registration_tool_configuration(self, tool_config: dict[str, Any]) -> dict[str, Any]:
         # Canvas reads placements in its own vocabulary and a few extensions; unknown
         # placements are dropped and a message without placements becomes link_selection
         # (captures 13 step 3; lib/schemas/lti/ims/oidc_registration.rb).
@@ -86,14 +87,14 @@ class CanvasAdapter(PlatformAdapter):
             "custom_parameters": dict(CUSTOM_PARAMETERS),
         }
 
-    def registration_deployment_id(self, answer: dict) -> str:
+    def registration_deployment_id(self, answer: dict[str, Any]) -> str:
         # Canvas answers with a top-level `deployment_id` (it installs the tool in the
         # registering account), not inside the tool configuration (captures 13 step 4,
         # dynamic_registration/4_registration_response.json). Before its new registrations
         # UI it sent none: the first launch then brings it.
         return id_text(answer.get("deployment_id")) or super().registration_deployment_id(answer)
 
-    def manual_configuration(self, *, base_url: str) -> dict:
+    def manual_configuration(self, *, base_url: str) -> dict[str, Any]:
         # "LTI Key > Paste JSON" (or "Enter URL" with /lti/canvas.json): captures 7,
         # config/developer_key.json; doc/api/lti_dev_key_config.md.
         urls = tool_urls(base_url)
@@ -176,7 +177,7 @@ class CanvasAdapter(PlatformAdapter):
         return answered_before or (end_date is not None and end_date <= timezone.now())
 
     # --- payloads and people --------------------------------------------------------------
-    def score_payload(self, payload: dict) -> dict:
+    def score_payload(self, payload: dict[str, Any]) -> dict[str, Any]:
         # Grade only (no new attempt), and never overwrite a teacher's own grade (captures
         # 9.4, ags/score_post_credbridge.json; app/controllers/lti/ims/scores_controller.rb).
         return {
