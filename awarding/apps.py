@@ -3,6 +3,7 @@ import logging
 
 from django.apps import AppConfig
 
+from credentials.issuer_pages import register_achievement_lister
 from lti_tool.launch_hooks import register_landings
 
 log = logging.getLogger(__name__)
@@ -14,12 +15,14 @@ class AwardingConfig(AppConfig):
 
     def ready(self) -> None:
         # receivers reaches the models (rules, dispatch): importable only once apps are loaded.
-        from . import receivers  # noqa: PLC0415
+        from . import issuer_listing, receivers  # noqa: PLC0415
 
         # A launch lands on our pages; lti_tool only knows their URL names through this.
         register_landings(
             instructor="awarding:instructor_dashboard", learner="awarding:learner_home"
         )
+        # An issuer's public page lists its achievements; credentials only knows it this way.
+        register_achievement_lister(issuer_listing.public_achievements)
 
         connections = (
             ("assessments.signals", "learners_changed", receivers.on_learners_changed),

@@ -43,9 +43,8 @@ def issuer_for(*, platform: Platform, setting: InstitutionSetting | None = None)
     setting = setting or institution_setting(platform=platform)
     if setting.issuer_id:
         return setting.issuer
-    issuer = get_or_create_issuer(
-        slug=f"platform-{platform.pk}", name=platform.name, url=base_url()
-    )
+    # Its url is its own public page (credentials.issuer_pages), not the site root.
+    issuer = get_or_create_issuer(slug=f"platform-{platform.pk}", name=platform.name)
     InstitutionSetting.objects.filter(pk=setting.pk, issuer__isnull=True).update(issuer=issuer)
     return issuer
 

@@ -8,8 +8,10 @@ from awarding.views.public import achievement_image
 from operations.views import metrics
 
 from .health import healthz
+from .landing import landing
 
 urlpatterns = [
+    path("", landing, name="landing"),
     path("healthz", healthz, name="healthz"),
     # Operators' figures: bearer token or staff only (operations.views).
     path("metrics", metrics, name="metrics"),

@@ -8,14 +8,20 @@ from django.db import IntegrityError, transaction
 
 from .did import PublishedKey, did_document
 from .documents import IssuerInput
+from .issuer_pages import issuer_page_url
 from .models import Issuer, SigningKey, host_did, public_base_url
 from .signing_keys import current_signing_key
 
 
 def get_or_create_issuer(
-    *, slug: str, name: str, url: str, email: str = "", description: str = ""
+    *, slug: str, name: str, url: str = "", email: str = "", description: str = ""
 ) -> Issuer:
-    """The issuer with `slug`, created with these details the first time (and given a key)."""
+    """The issuer with `slug`, created with these details the first time (and given a key).
+
+    `url` defaults to the issuer's own public page (its Profile and achievements), the
+    address its credentials then carry as `issuer.url`.
+    """
+    url = url or issuer_page_url(slug)
     try:
         with transaction.atomic():
             issuer, created = Issuer.objects.get_or_create(

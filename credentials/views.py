@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -18,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from . import baking
+from .issuer_pages import listed_achievements, profile_json
 from .issuers import issuer_did_document
 from .jose_forms import stored_vc_jose
-from .jsonld_loader import OB_V3, VC_V2
 from .local_verification import verify_credential, verify_credential_jwt
 from .models import Credential, Issuer, StatusList
 from .presentation import credential_view, linkedin_url
@@ -205,17 +204,31 @@ def _json(data: dict, *, max_age: int = 3600) -> HttpResponse:
     return response
 
 
+# What /issuers/<slug> answers, in the order a client without preference (no Accept, */*)
+# gets them: machines (verifiers fetching `issuer.url`) keep getting the Profile JSON.
+ISSUER_PAGE_TYPES = ["application/json", "application/ld+json", "text/html"]
+ISSUER_PAGE_MAX_AGE = 300
+
+
 @require_safe
 def issuer_profile(request: HttpRequest, slug: str) -> HttpResponse:
+    """The issuer's page: its OB 3.0 Profile JSON, or HTML listing its achievements."""
     issuer = get_object_or_404(Issuer, slug=slug)
-    profile: dict[str, Any] = {"@context": [VC_V2, OB_V3], "id": issuer.did, "type": ["Profile"]}
-    profile.update(name=issuer.name, url=issuer.url)
-    for key, value in (("email", issuer.email), ("description", issuer.description)):
-        if value:
-            profile[key] = value
-    if issuer.image_url:
-        profile["image"] = {"id": issuer.image_url, "type": "Image"}
-    return _json(profile)
+    wanted = request.get_preferred_type(ISSUER_PAGE_TYPES)
+    if wanted == "text/html":
+        response = render(
+            request,
+            "credentials/issuer.html",
+            {"issuer": issuer, "achievements": listed_achievements(issuer)},
+        )
+        patch_cache_control(response, public=True, max_age=ISSUER_PAGE_MAX_AGE)
+    else:
+        response = _json(profile_json(issuer), max_age=ISSUER_PAGE_MAX_AGE)
+        if wanted == "application/ld+json":
+            response["Content-Type"] = "application/ld+json"
+    # One URL, two bodies: shared caches must key on Accept.
+    patch_vary_headers(response, ["Accept"])
+    return response
 
 
 @require_safe

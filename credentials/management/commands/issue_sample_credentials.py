@@ -23,9 +23,7 @@ class Command(BaseCommand):
         if count < 1:
             raise CommandError("--count must be at least 1")
         base = settings.PUBLIC_BASE_URL.rstrip("/")
-        the_issuer = get_or_create_issuer(
-            slug=issuer, name="Credbridge Demo University", url=base, email=""
-        )
+        the_issuer = get_or_create_issuer(slug=issuer, name="Credbridge Demo University", email="")
         achievement = demo.demo_achievement(base)
         start = time.perf_counter()
         last = None
