@@ -15,13 +15,13 @@ class AppendOnlyError(Exception):
 
 
 class AuditEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # type: ignore[override]
+    def update(self, **kwargs):
         raise AppendOnlyError("audit events are append-only")
 
-    def delete(self):  # type: ignore[override]
+    def delete(self):
         raise AppendOnlyError("audit events are append-only")
 
-    def bulk_update(self, *args, **kwargs):  # type: ignore[override]
+    def bulk_update(self, *args, **kwargs):
         raise AppendOnlyError("audit events are append-only")
 
 
@@ -53,7 +53,7 @@ class AuditEvent(models.Model):
         kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[override]
+    def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit events are append-only")
 
 

@@ -76,7 +76,7 @@ class RedactSecrets(logging.Filter):
 try:
     from gunicorn.glogging import Logger as _GunicornLogger
 except ImportError:  # gunicorn is the production server; tests may run without it
-    _GunicornLogger = None  # type: ignore[assignment,misc]
+    _GunicornLogger = None
 
 if _GunicornLogger is not None:
 
@@ -84,6 +84,6 @@ if _GunicornLogger is not None:
         """gunicorn's logger, with the access-log atoms (request line, query, Referer, any
         header) cleaned of launch tokens before the access_log_format is applied."""
 
-        def atoms(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]
+        def atoms(self, resp, req, environ, request_time):
             values = super().atoms(resp, req, environ, request_time)
             return {k: redact(v) if isinstance(v, str) else v for k, v in values.items()}

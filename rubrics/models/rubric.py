@@ -127,7 +127,7 @@ class RubricVersion(models.Model):
                     )
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[override]
+    def delete(self, *args, **kwargs):
         if self.state != self.State.DRAFT:
             raise ImmutableVersionError("Only a draft version can be deleted.")
         return super().delete(*args, **kwargs)
@@ -170,11 +170,11 @@ class _DraftOnlyQuerySet(models.QuerySet):
         if self.exclude(**{f"{path}__state": RubricVersion.State.DRAFT}).exists():
             raise ImmutableVersionError("This rubric version was submitted; make a new version.")
 
-    def update(self, **kwargs):  # type: ignore[override]
+    def update(self, **kwargs):
         self._guard()
         return super().update(**kwargs)
 
-    def delete(self):  # type: ignore[override]
+    def delete(self):
         self._guard()
         return super().delete()
 
@@ -192,7 +192,7 @@ class _DraftOnly(models.Model):
         self._guard()
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[override]
+    def delete(self, *args, **kwargs):
         self._guard()
         return super().delete(*args, **kwargs)
 
