@@ -1,0 +1,25 @@
+"""Helpers of the QA console's browser tests: a signed-in QA user, the width checks."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, User
+
+from rubrics.models import QA_GROUP, QAScope
+
+NO_OVERFLOW = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+PASSWORD = "pw-Strong-123"
+
+
+def qa_user(platform, username: str = "qa-reviewer", **names: str) -> User:
+    user = User.objects.create_user(username, password=PASSWORD, **names)
+    user.groups.add(Group.objects.get_or_create(name=QA_GROUP)[0])
+    QAScope.objects.create(user=user, platform=platform)
+    return user
+
+
+def sign_in(page, live_server, user: User, next_path: str = "/qa/") -> None:
+    page.goto(f"{live_server.url}{next_path}")
+    page.get_by_label("Username").fill(user.get_username())
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator("main h1").wait_for()
