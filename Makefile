@@ -38,8 +38,11 @@ demo: install
 	LMS_SANDBOX=1 DEBUG=1 PUBLIC_BASE_URL=http://127.0.0.1:$(PORT) LTI_ALLOW_HTTP_PLATFORMS=1 \
 	  LTI_PRIVATE_NETWORK_PLATFORMS=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# pytest-xdist: one process per core (TEST_WORKERS=0 runs in this process); each has its own test
+# database and Redis database (config/settings_test.py). Tests marked xdist_group run together.
+TEST_WORKERS ?= auto
 test: install
-	LMS_SANDBOX=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+	LMS_SANDBOX=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # lint-imports checks the layers of ADR 0005 (contracts in pyproject.toml); mypy's settings
 # (strict pure cores, django-stubs) are in pyproject.toml too, its cache under var/.

@@ -6,6 +6,40 @@ os.environ.setdefault("LMS_SANDBOX", "1")
 # The sandbox LMS and the test platforms are served over http by the live server.
 os.environ.setdefault("LTI_ALLOW_HTTP_PLATFORMS", "1")
 
+
+def redis_url_of_xdist_worker(url: str, worker: str) -> str:
+    """The Redis URL of pytest-xdist worker `worker` ("gw0", "gw1", ...): the database index
+    of `url` plus the worker's number.
+
+    Each worker needs a Redis database of its own, not a key prefix: tests clear the cache
+    (FLUSHDB) between tests, and the Celery broker's queue lives in the same database, so a
+    shared one would let a worker wipe or take another's entries and tasks.
+    """
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    index = base + int(worker.removeprefix("gw"))
+    if index > 15:  # redis-server's default `databases 16`
+        raise RuntimeError(
+            f"xdist worker {worker} would need Redis database {index} (REDIS_URL {url}): "
+            "use a lower base database or fewer workers"
+        )
+    return urlunsplit(parts._replace(path=f"/{index}"))
+
+
+# The test database is per xdist worker already (pytest-django appends _gwN to its name).
+# The shifted URL is left in the environment, marked, so that processes the tests start (a
+# Celery worker, a management command) use the same database and never shift it twice.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if (
+    _XDIST_WORKER
+    and os.environ.get("REDIS_URL")
+    and os.environ.get("REDIS_URL_XDIST_WORKER") != _XDIST_WORKER
+):
+    os.environ["REDIS_URL"] = redis_url_of_xdist_worker(os.environ["REDIS_URL"], _XDIST_WORKER)
+    os.environ["REDIS_URL_XDIST_WORKER"] = _XDIST_WORKER
+
 from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.browser import browser_page, chromium  # noqa: F401 - fixtures
 from tests.celery_conf import celery_conf
 from tests.celery_worker import start_worker, stop_worker, wait_until_answers
+from tests.rsa_key_pool import _rsa_keys_from_the_pool, rsa_key_pool  # noqa: F401 - fixtures
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
@@ -110,37 +112,3 @@ def live_server(request):
     server = start_live_server(addr)
     yield server
     server.stop()
-
-
-@pytest.fixture
-def browser_page(chromium_path, live_server):
-    """A Playwright page in Debian's headless Chromium (never a downloaded browser)."""
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-    # beside it are still synchronous. Scoped to this fixture so subprocesses never inherit it.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=chromium_path,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        page = browser.new_page()
-        try:
-            yield page
-        finally:
-            browser.close()
-            if previous is None:
-                os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-            else:
-                os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous

@@ -4,7 +4,6 @@ HTTP from a small thread on 127.0.0.1, and id_tokens signed the way Moodle/Canva
 from __future__ import annotations
 
 import json
-import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from lti_tool.keys import public_jwk_of
+from tests.http_servers import serve_in_thread
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
@@ -45,7 +45,7 @@ class KeySetServer:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self._server.server_port}/jwks"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        serve_in_thread(self._server)
 
     def stop(self) -> None:
         self._server.shutdown()

@@ -4,8 +4,9 @@ like Moodle or Canvas (as in the captures) — or like an attacker who claims to
 from __future__ import annotations
 
 import json
-import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.http_servers import serve_in_thread
 
 TOKEN = "reg-token-123"
 TOOL_CONFIG = "https://purl.imsglobal.org/spec/lti-tool-configuration"
@@ -79,7 +80,7 @@ class RegistrationPlatform:
         self.client_id = client_id or (
             "pJI81SXNkzXmJxY" if flavour == "moodle" else "170000000000123"
         )
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        serve_in_thread(self.server)
 
     @property
     def school(self) -> str:

@@ -6,7 +6,6 @@ platform here is a small page set served over real HTTP on 127.0.0.1; the tool i
 server on localhost (another site). The sandbox LMS's flavours: test_cookieless_launch.py."""
 
 import json
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -16,6 +15,7 @@ from django.utils.html import escape
 
 from lti_tool.models import Deployment, Platform
 from lti_tool.signals import launch_verified
+from tests.http_servers import serve_in_thread
 
 from .platform import LEARNER, LTI, FakePlatform, KeySetServer
 
@@ -81,7 +81,7 @@ class BrowserPlatform:
         self.base = f"http://127.0.0.1:{self.server.server_port}"
         self.lms = FakePlatform(self.jwks)
         self.lms.issuer = self.base
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        serve_in_thread(self.server)
 
     def course_page(self) -> str:
         fields = {

@@ -16,6 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import jwt
 
+from tests.http_servers import serve_in_thread
+
 LINEITEM = "application/vnd.ims.lis.v2.lineitem+json"
 LINEITEMS = "application/vnd.ims.lis.v2.lineitemcontainer+json"
 RESULTS = "application/vnd.ims.lis.v2.resultcontainer+json"
@@ -58,11 +60,10 @@ class FakeLMS:
         self.in_flight = self.most_in_flight = 0  # GET requests being answered at once
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     # --- setup ---------------------------------------------------------------------------
     def start(self) -> FakeLMS:
-        self.thread.start()
+        self.thread = serve_in_thread(self.server)
         return self
 
     def stop(self) -> None:

@@ -1,0 +1,85 @@
+"""Chromium for the browser tests: one Playwright driver and one browser per test process, and
+a fresh context (its own cookies, storage and cache) with one page for each test.
+
+Starting the driver and the browser took 2-4 s a test; a context takes milliseconds.
+
+Playwright's sync API marks its event loop as running in this thread after every call, and
+Django refuses ORM calls from a thread with a running loop. Between browser tests nothing else
+may see that loop: the other tests' ORM calls would fail, and setting
+DJANGO_ALLOW_ASYNC_UNSAFE for the whole run would hide real mistakes (and reach the
+subprocesses that tests start). So the loop is marked running only while a browser test runs,
+as it would be inside `sync_playwright()`, and the flag is set only then.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+# Debian's Chromium, headless, without the background traffic of a desktop browser.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@dataclass
+class Chromium:
+    browser: Any  # playwright.sync_api.Browser
+    loop: asyncio.AbstractEventLoop
+
+
+@contextlib.contextmanager
+def _playwright_active(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    asyncio.events._set_running_loop(loop)
+    try:
+        yield
+    finally:
+        asyncio.events._set_running_loop(None)
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="session")
+def chromium(chromium_path: str) -> Iterator[Chromium]:
+    from playwright.sync_api import sync_playwright
+
+    manager = sync_playwright()
+    playwright = manager.start()
+    loop = asyncio.get_running_loop()  # marked running by the call above
+    try:
+        with _playwright_active(loop):
+            browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield Chromium(browser=browser, loop=loop)
+        with _playwright_active(loop):
+            browser.close()
+    finally:
+        with _playwright_active(loop):
+            manager.__exit__()
+
+
+@pytest.fixture
+def browser_page(chromium: Chromium, live_server) -> Iterator[Any]:
+    """A Playwright page in a new context of the test process's headless Chromium."""
+    with _playwright_active(chromium.loop):
+        context = chromium.browser.new_context()
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
