@@ -1,6 +1,7 @@
 """Read-mostly admin of the evidence store: evidence is never edited by hand."""
 
 from django.contrib import admin
+from django.db import models
 
 from .models import Course, CourseNotice, Enrolment, Learner, LineItem, Result, SyncRun
 
@@ -18,6 +19,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
+    # A URL typed without a scheme means https (Django 6 default; 5.2 warns without this).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = (
         "title",
         "context_id",

@@ -1,6 +1,7 @@
 """Test settings: the sandbox LMS is on; services come from the environment like anywhere else."""
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 os.environ.setdefault("LMS_SANDBOX", "1")
 # The sandbox LMS and the test platforms are served over http by the live server.
@@ -15,8 +16,6 @@ def redis_url_of_xdist_worker(url: str, worker: str) -> str:
     (FLUSHDB) between tests, and the Celery broker's queue lives in the same database, so a
     shared one would let a worker wipe or take another's entries and tasks.
     """
-    from urllib.parse import urlsplit, urlunsplit
-
     parts = urlsplit(url)
     base = int(parts.path.strip("/") or 0)
     index = base + int(worker.removeprefix("gw"))
@@ -63,3 +62,6 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# WhiteNoise reads STATIC_ROOT at start and warns when it is missing: tests leave it empty (the
+# live server serves static files from the finders), but it exists.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -1,12 +1,15 @@
 """Admin: issuers are edited here; keys and credentials are shown, never edited by hand."""
 
 from django.contrib import admin
+from django.db import models
 
 from .models import Credential, Issuer, SigningKey, StatusList
 
 
 @admin.register(Issuer)
 class IssuerAdmin(admin.ModelAdmin):
+    # A URL typed without a scheme means https (Django 6 default; 5.2 warns without this).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["slug", "name", "url", "is_default", "created_at"]
     search_fields = ["slug", "name"]
     readonly_fields = ["did_shown", "created_at"]

@@ -2,6 +2,7 @@
 and rubrics read-only — their changes go through the workflow, which audits them."""
 
 from django.contrib import admin
+from django.db import models
 
 from audit.events import record_event
 
@@ -21,12 +22,16 @@ class _ReadOnly(admin.ModelAdmin):
 
 @admin.register(Framework)
 class FrameworkAdmin(admin.ModelAdmin):
+    # A URL typed without a scheme means https (Django 6 default; 5.2 warns without this).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "version", "slug", "source"]
     readonly_fields = ["source"]
 
 
 @admin.register(Competence)
 class CompetenceAdmin(admin.ModelAdmin):
+    # A URL typed without a scheme means https (Django 6 default; 5.2 warns without this).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["code", "title", "kind", "framework"]
     list_filter = ["framework", "kind"]
     search_fields = ["code", "title"]
@@ -34,6 +39,8 @@ class CompetenceAdmin(admin.ModelAdmin):
 
 @admin.register(ProficiencyLevel)
 class ProficiencyLevelAdmin(admin.ModelAdmin):
+    # A URL typed without a scheme means https (Django 6 default; 5.2 warns without this).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["code", "name", "group", "framework"]
     list_filter = ["framework"]
 

@@ -1,6 +1,10 @@
 """A real `celery worker` process for tests: started on the test database, waited for until
 it answers a ping, stopped with its whole process group. The end-to-end fixture
-(tests/conftest.py) and the broker-outage test (tests/outage/) share it."""
+(tests/conftest.py) and the broker-outage test (tests/outage/) share it.
+
+Under pytest-xdist each test process has a test database (test_<name>_gwN) and a Redis
+database (config/settings_test.py) of its own: the worker it starts reads the one and consumes
+from the other, so it never takes another test process's tasks."""
 
 from __future__ import annotations
 

@@ -4,6 +4,8 @@ The platform's JWKS is served over real HTTP (tests/lti_tool/platform.py); the t
 through Django's test client, which keeps the state cookie like a browser does.
 """
 
+import base64
+import json
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -98,8 +100,10 @@ def test_tampered_payload(client, fake_platform, login):
     state, nonce = login()
     token = fake_platform.sign(fake_platform.claims(nonce=nonce, tool=TOOL, roles=[LEARNER]))
     head, _, sig = token.split(".")
-    forged = jwt.encode(fake_platform.claims(nonce=nonce, tool=TOOL), "x", algorithm="HS256")
-    token = ".".join([head, forged.split(".")[1], sig])
+    # The platform's header and signature around another payload (an instructor's claims).
+    payload = json.dumps(fake_platform.claims(nonce=nonce, tool=TOOL)).encode()
+    forged = base64.urlsafe_b64encode(payload).rstrip(b"=").decode()
+    token = ".".join([head, forged, sig])
     assert_refused(launch(client, token, state), 401, "bad_signature")
 
 
