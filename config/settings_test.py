@@ -41,6 +41,8 @@ if (
 
 from .settings import *  # noqa: E402,F403
 
+# django-axes logs a line at every start; in a test run it lands between pytest's own output.
+AXES_VERBOSE = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if not REDIS_URL:  # noqa: F405
