@@ -100,9 +100,13 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def live_server(request):
+def live_server(request, django_db_setup):
     """pytest-django's live server (same address options), on a server that finishes its
-    request threads before it stops (tests/live_server.py says why)."""
+    request threads before it stops (tests/live_server.py says why).
+
+    It stops before the test database is dropped (hence `django_db_setup`): a request thread
+    still waiting on a keep-alive connection holds a PostgreSQL session, and the database
+    cannot be dropped while one is open."""
     from tests.live_server import start_live_server
 
     addr = (

@@ -94,6 +94,8 @@ def production_server(tmp_path):
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
+            server.wait()
+        server.stderr.close()
 
 
 def test_debug_off_serves_the_hashed_stylesheet_a_page_names(production_server):
