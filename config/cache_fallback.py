@@ -126,6 +126,7 @@ class FallbackCache(BaseCache):
     def _wrote_fallback(self, timeout: object) -> None:
         if timeout is DEFAULT_TIMEOUT:
             timeout = self.fallback.default_timeout
+        # A cache timeout: None (forever) or a number of seconds, as Django's caches take it.
         seconds = 365 * 86400 if timeout is None else max(float(timeout), 0.0)  # type: ignore[arg-type]
         health = self._health
         health.fallback_live_until = max(health.fallback_live_until, time.monotonic() + seconds)

@@ -87,6 +87,7 @@ class RequestIdMiddleware:
         if not isinstance(request_id, str):
             request_id = request_id_from(request.headers.get(HEADER))
             own = _bind_for_request(request_id=request_id)
+        # Set on every request by this middleware; HttpRequest does not declare it.
         request.request_id = request_id  # type: ignore[attr-defined]
         started = time.monotonic()
         try:

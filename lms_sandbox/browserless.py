@@ -63,6 +63,7 @@ def follow_launch(
     for _ in range(max_hops):
         form = _autosubmit_form(response)
         if form is None:
+            # The auto-submitted forms followed, kept on the response for the tests to read.
             response.history_forms = hops  # type: ignore[attr-defined]
             return response
         action = urljoin(response.url, form.get("action") or response.url)

@@ -218,6 +218,7 @@ class _CheckedConnectionMixin:
     def request(self, *args, **kwargs):
         # A pooled connection made by an earlier call: this call must be able to cut it off.
         _current().watch(self.sock)
+        # A mixin: the urllib3 connection it is mixed into has request(); mypy sees only object.
         return super().request(*args, **kwargs)  # type: ignore[misc]
 
 

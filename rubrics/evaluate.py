@@ -154,7 +154,8 @@ def _criterion(
         chosen = eligible[0]
     else:
         chosen = max(eligible, key=_highest_key if policy.result_choice == HIGHEST else _latest_key)
-    observed = float(chosen.score)  # type: ignore[arg-type]
+    assert chosen.score is not None  # eligible holds scored observations only
+    observed = float(chosen.score)
     if chosen.maximum and chosen.maximum != c.points:
         observed = observed * c.points / chosen.maximum
     level = None

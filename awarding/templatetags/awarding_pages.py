@@ -44,6 +44,7 @@ def score(value: object) -> str:
     if value is None or value == "":
         return "—"
     try:
+        # Any template value: float() of what is not a number raises, caught below.
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return str(value)
