@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "qa_console",
     "operations",
     "wallet_issuance",
+    "oauth2_provider",
+    "ob_api",
     "axes",
 ]
 if LMS_SANDBOX:
@@ -256,6 +258,48 @@ WALLET_OFFER_TTL_SECONDS = env_int("WALLET_OFFER_TTL_SECONDS", 600)
 WALLET_OFFER_TX_CODE = env_bool("WALLET_OFFER_TX_CODE", False)
 WALLET_ACCESS_TOKEN_TTL_SECONDS = 300
 WALLET_NONCE_TTL_SECONDS = 300
+
+# The Open Badges 3.0 API, Provider role (ob_api, ADR 0061), on django-oauth-toolkit: the
+# authorization code grant with PKCE (S256, enforced in ob_api.views.consent), the two read
+# scopes only, the consent page always shown, redirect URIs over https only.
+OB_API_CONSENT_COOKIE_SECONDS = env_int("OB_API_CONSENT_COOKIE_SECONDS", 15 * 60)
+OB_API_PRIVACY_POLICY_URL = env_str("OB_API_PRIVACY_POLICY_URL", "")
+OB_API_TERMS_OF_SERVICE_URL = env_str("OB_API_TERMS_OF_SERVICE_URL", "")
+# ob_api's models point at the library's Application, which is swappable by this setting.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "PKCE_REQUIRED": True,
+    "SCOPES": {
+        "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.readonly": (
+            "Read your Open Badges credentials"
+        ),
+        "https://purl.imsglobal.org/spec/ob/v3p0/scope/profile.readonly": (
+            "Read your profile (name and email)"
+        ),
+    },
+    "DEFAULT_SCOPES": ["https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.readonly"],
+    "SCOPES_BACKEND_CLASS": "ob_api.scopes.RegisteredScopes",
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("OB_API_ACCESS_TOKEN_SECONDS", 3600),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env_int("OB_API_REFRESH_TOKEN_SECONDS", 180 * 24 * 3600),
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REQUEST_APPROVAL_PROMPT": "force",
+    # RFC 9700 (OAuth 2.0 Security BCP), every gate the library has: no implicit or password
+    # grant, no PKCE "plain", tokens only in the Authorization header, `iss` in the
+    # authorization response, tokens stored hashed, a replayed refresh token revokes its family.
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+}
 
 TIME_ZONE = "UTC"
 USE_I18N = True
