@@ -10,7 +10,6 @@ import requests
 
 from audit.models import AuditEvent
 from credentials.models import Credential
-from credentials.vc_jwt import OB_JWT_MEDIA_TYPE  # noqa: F401  # the JWT form in the body
 
 from .backpack import CREDENTIALS, PROFILE, Backpack, callback, consent, pkce_pair, sign_in_browser
 
