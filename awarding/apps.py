@@ -4,7 +4,7 @@ import logging
 from django.apps import AppConfig
 
 from credentials.issuer_pages import register_achievement_lister
-from lti_tool.launch_hooks import register_landings
+from lti_tool.launch_hooks import register_landings, register_placement_catalog
 
 log = logging.getLogger(__name__)
 
@@ -15,7 +15,7 @@ class AwardingConfig(AppConfig):
 
     def ready(self) -> None:
         # receivers reaches the models (rules, dispatch): importable only once apps are loaded.
-        from . import issuer_listing, receivers  # noqa: PLC0415
+        from . import issuer_listing, placements, receivers  # noqa: PLC0415
 
         # A launch lands on our pages; lti_tool only knows their URL names through this.
         register_landings(
@@ -23,6 +23,8 @@ class AwardingConfig(AppConfig):
         )
         # An issuer's public page lists its achievements; credentials only knows it this way.
         register_achievement_lister(issuer_listing.public_achievements)
+        # A Deep Linking placement shows one of our achievements, chosen in lti_tool's picker.
+        register_placement_catalog(placements.AchievementCatalog())
 
         connections = (
             ("assessments.signals", "learners_changed", receivers.on_learners_changed),

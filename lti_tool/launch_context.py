@@ -53,6 +53,8 @@ class LaunchContext:
     message_type: str = "LtiResourceLinkRequest"
     resource_link_id: str = ""
     return_url: str = ""
+    # The key a Deep Linking placement carries (launch_hooks.PLACEMENT_PARAM), "" if none.
+    placement: str = ""
     token: str = ""
     present: bool = True
 

@@ -15,7 +15,7 @@ from config.request_id import bind_for_request
 
 from .launch_claims import clean_launch_claims
 from .launch_context import TOKEN_MAX_AGE_S, LaunchContext, start_launch_session
-from .launch_hooks import landings, launch_recorder
+from .launch_hooks import PLACEMENT_PARAM, landings, launch_recorder
 from .message_launch import LTI, VerifiedLaunch
 from .refusals import forbidden
 from .roles import map_roles
@@ -33,6 +33,8 @@ def launch_fields(*, verified: VerifiedLaunch, course_id, learner_id, roles) -> 
     context = claims.get(LTI + "context") or {}
     presentation = claims.get(LTI + "launch_presentation") or {}
     resource_link = claims.get(LTI + "resource_link") or {}
+    custom = claims.get(LTI + "custom") or {}
+    placement = custom.get(PLACEMENT_PARAM) if isinstance(custom, dict) else None
     return {
         "platform_id": verified.platform.pk,
         "deployment_id": verified.deployment.deployment_id,
@@ -47,6 +49,7 @@ def launch_fields(*, verified: VerifiedLaunch, course_id, learner_id, roles) -> 
         "message_type": verified.message_type,
         "resource_link_id": str(resource_link.get("id") or ""),
         "return_url": str(presentation.get("return_url") or "")[:2000],
+        "placement": placement[:200] if isinstance(placement, str) else "",
     }
 
 

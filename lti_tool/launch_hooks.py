@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -55,3 +55,51 @@ def landings() -> Landings:
     if _landings is None:
         raise ImproperlyConfigured("No launch landings registered: is 'awarding' installed?")
     return _landings
+
+
+# What a Deep Linking placement shows. lti_tool builds the picker and the signed response;
+# the app that knows what there is to show (awarding: achievements) registers a catalog. The
+# chosen item's key travels to the LMS as a custom parameter of the resource link and comes
+# back in every launch of that placement (LaunchContext.placement).
+PLACEMENT_PARAM = "credbridge_placement"
+
+
+@dataclass(frozen=True)
+class PlacementLineItem:
+    """A grade column the placement asks the LMS to create with the link."""
+
+    label: str
+    score_maximum: float
+    tag: str = ""
+    resource_id: str = ""
+
+
+@dataclass(frozen=True)
+class PlacementChoice:
+    key: str  # opaque to lti_tool
+    title: str  # the link's title in the course
+    detail: str = ""  # one line for the instructor choosing
+    line_item: PlacementLineItem | None = None
+
+
+class PlacementCatalog(Protocol):
+    """What an instructor may place (`launch` is the deep linking launch's LaunchContext)."""
+
+    def choices(self, launch: Any) -> list[PlacementChoice]: ...
+
+    def create(
+        self, launch: Any, *, name: str, description: str, criteria: str
+    ) -> PlacementChoice: ...
+
+
+_catalog: PlacementCatalog | None = None
+
+
+def register_placement_catalog(catalog: PlacementCatalog) -> None:
+    global _catalog
+    _catalog = catalog
+
+
+def placement_catalog() -> PlacementCatalog | None:
+    """The registered catalog, or None: then the picker places the tool's overview only."""
+    return _catalog

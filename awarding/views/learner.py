@@ -20,13 +20,14 @@ from assessments.models import Course, Learner
 from credentials import baking
 from credentials.models import Credential
 from credentials.views import credential_json_response, credential_page_response
-from lti_tool.launch_context import LaunchRequest
+from lti_tool.launch_context import LaunchRequest, present_launch
 
 from ..access import launch_actor, learner_required
 from ..credential_visibility import CredentialNotStored, set_credential_visibility
 from ..forms import PrivacyForm
 from ..models import Award
 from ..notification_reads import mark_notifications_read
+from ..placements import placed_achievement
 from ..selectors import learner_cards, stored_credential, unread_notifications
 
 DOWNLOAD_FORMATS = ("json", "jwt", "svg", "png", "qr")
@@ -39,13 +40,19 @@ def _home(request: LaunchRequest) -> HttpResponse:
 @require_GET
 @learner_required
 def learner_home(request: LaunchRequest, *, course: Course, learner: Learner) -> HttpResponse:
+    cards = learner_cards(course=course, learner=learner)
+    # A placement of one credential (deep linking) shows that credential only.
+    placed = placed_achievement(course=course, key=present_launch(request).placement)
+    if placed is not None:
+        cards = [card for card in cards if card["achievement"].pk == placed.pk]
     return render(
         request,
         "awarding/learner_home.html",
         {
             "course": course,
             "learner": learner,
-            "cards": learner_cards(course=course, learner=learner),
+            "cards": cards,
+            "placed": placed,
             "notifications": unread_notifications(learner=learner, course=course),
         },
     )

@@ -130,3 +130,55 @@ def test_deep_linking_request_without_settings_is_malformed(client, fake_platfor
     del body[DL + "deep_linking_settings"]
     response = client.post("/lti/launch/", {"id_token": fake_platform.sign(body), "state": state})
     assert response.status_code == 400 and response["X-LTI-Refusal"] == "missing_claim"
+
+
+def test_a_platform_refusing_line_items_gets_the_link_without_one(db):
+    from lti_tool.deep_linking import Placement, build_response_jwt
+    from lti_tool.launch_hooks import PlacementLineItem
+    from lti_tool.models import Platform
+
+    platform = Platform.objects.create(
+        name="P",
+        issuer="https://lms.example.org",
+        client_id="c-1",
+        auth_login_url="https://lms.example.org/auth",
+        auth_token_url="https://lms.example.org/token",
+        key_set_url="https://lms.example.org/jwks",
+    )
+    placement = Placement(
+        title="Badge",
+        launch_url=TOOL + "/lti/launch/",
+        custom={"credbridge_placement": "k"},
+        line_item=PlacementLineItem(label="Badge", score_maximum=1, tag="t", resource_id="r"),
+    )
+    base = {
+        "deep_link_return_url": "https://lms.example.org/r",
+        "accept_types": ["ltiResourceLink"],
+    }
+    for settings, has_line_item in (
+        (base, True),
+        ({**base, "accept_lineitem": True}, True),
+        ({**base, "accept_lineitem": False}, False),
+    ):
+        token = build_response_jwt(
+            platform=platform, deployment_id="d", settings=settings, placement=placement
+        )
+        (item,) = jwt.decode(token, options={"verify_signature": False})[DL + "content_items"]
+        assert ("lineItem" in item) is has_line_item
+        assert item["custom"] == {"credbridge_placement": "k"}
+
+
+@pytest.mark.parametrize(
+    ("custom", "expected"),
+    [({"credbridge_placement": "abc"}, "abc"), ({"credbridge_placement": 7}, ""), ({}, "")],
+)
+def test_a_launch_carries_its_placement_key(client, fake_platform, login, custom, expected):
+    from lti_tool.launch_context import load_launch
+
+    state, nonce = login()
+    body = fake_platform.claims(nonce=nonce, tool=TOOL)
+    body[LTI + "custom"] = custom
+    response = client.post("/lti/launch/", {"id_token": fake_platform.sign(body), "state": state})
+    assert response.status_code == 302
+    lt = parse_qs(urlsplit(response["Location"]).query)["lt"][0]
+    assert load_launch(lt).placement == expected
