@@ -41,7 +41,7 @@ def svg_from_data_uri(uri: object) -> bytes | None:
         return None
 
 
-def _base_root(base_svg: bytes | None):
+def _base_root(base_svg: bytes | None) -> tuple[etree._Element, bool]:
     """A new <svg> root declaring the openbadges namespace, with the base image's content.
 
     Scripts, embedded documents and event handlers are dropped: the SVG is served from our
