@@ -27,6 +27,8 @@ def landing(request: HttpRequest) -> HttpResponse:
             "registration_url": base + reverse("lti_tool:register"),
             "canvas_json_url": base + reverse("lti_tool:canvas_json"),
             "verify_url": reverse("credentials:verify"),
+            # A page shared caches keep shows nobody's messages (they wait for the next page).
+            "messages": (),
         },
     )
     patch_cache_control(response, public=True, max_age=LANDING_MAX_AGE)

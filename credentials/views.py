@@ -219,7 +219,8 @@ def issuer_profile(request: HttpRequest, slug: str) -> HttpResponse:
         response = render(
             request,
             "credentials/issuer.html",
-            {"issuer": issuer, "achievements": listed_achievements(issuer)},
+            # Shared caches keep this page: nobody's messages on it (they wait for the next).
+            {"issuer": issuer, "achievements": listed_achievements(issuer), "messages": ()},
         )
         patch_cache_control(response, public=True, max_age=ISSUER_PAGE_MAX_AGE)
     else:

@@ -184,3 +184,22 @@ def test_pages_answer_when_redis_is_down(client, settings):
         assert client.get(f"/issuers/{slug}", HTTP_ACCEPT="application/json").status_code == 200
     finally:
         cache_fallback._HEALTH.clear()
+
+
+def test_cached_public_pages_show_nobodys_messages(rf, settings):
+    """Shared caches keep these pages five minutes: a message waiting for one visitor (say,
+    after a form elsewhere) must not be baked into the copy everyone gets."""
+    from django.contrib import messages
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    from config.landing import landing
+    from credentials.views import issuer_profile
+
+    world = make_world()
+    award = issue(world, world.learners[0])
+    for view, args in ((landing, ()), (issuer_profile, (award.credential.issuer.slug,))):
+        request = rf.get("/", HTTP_ACCEPT=BROWSER_ACCEPT)
+        request._messages = CookieStorage(request)
+        messages.info(request, "Private note for one visitor")
+        html = view(request, *args).content.decode()
+        assert "Private note for one visitor" not in html
