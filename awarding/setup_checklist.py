@@ -38,17 +38,23 @@ def checklist(
     criteria: int,
     unbound: int,
     version_state: str | None,
+    rubric_valid: bool,
+    rule_exists: bool,
 ) -> list[Step]:
-    """Which steps are done (pure). The first step not done is the current one."""
-    submitted = version_state in SUBMITTED_STATES
+    """Which steps are done (pure). The first step not done is the current one.
+
+    A tick means it is true now: the rubric is evaluable (not merely started), the preview
+    can be computed (shown on the setup page and in the editor), and "submitted" needs the
+    rule that will award the credential, not only a submitted rubric version.
+    """
+    rubric_ready = has_rubric and criteria > 0 and rubric_valid
     line_items_ready = criteria > 0 and unbound == 0
     done = {
         "achievement": has_achievement,
-        "rubric": has_rubric and criteria > 0,
+        "rubric": rubric_ready,
         "line_items": line_items_ready,
-        # A preview is possible (and shown on this page) as soon as every column exists.
-        "preview": line_items_ready,
-        "submit": submitted,
+        "preview": rubric_ready and line_items_ready,
+        "submit": version_state in SUBMITTED_STATES and rule_exists and has_achievement,
     }
     hints = {
         "achievement": _("Name, description and what a learner must show."),

@@ -60,14 +60,14 @@ class PolicyDraft:
     window_end: datetime | None = None
 
 
-def _check(title: str, policy: PolicyDraft, criteria: list[CriterionDraft]) -> None:
-    if not title.strip():
-        raise SpecError("Give the version a title.")
-    VersionSpec(
+def draft_spec(title: str, policy: PolicyDraft, criteria: list[CriterionDraft]) -> VersionSpec:
+    """The VersionSpec the drafts describe (pure; not validated), for checks and previews."""
+    return VersionSpec(
         criteria=tuple(
             CriterionSpec(
                 key=c.key,
                 title=c.title,
+                description=c.description,
                 points=c.points,
                 threshold=c.threshold,
                 threshold_unit=c.threshold_unit,
@@ -79,7 +79,34 @@ def _check(title: str, policy: PolicyDraft, criteria: list[CriterionDraft]) -> N
             for c in criteria
         ),
         policy=PolicySpec(**policy.__dict__),
-    ).validate()
+        title=title.strip(),
+    )
+
+
+def draft_bindings(version: RubricVersion, criteria: list[CriterionDraft]) -> dict[int, str]:
+    """line item id -> criterion key the drafts would read (as save_draft binds them), for a
+    preview of edits not saved yet: an existing column as chosen, else the saved column of
+    the criterion with the same key."""
+    saved = dict(
+        version.criteria.filter(line_item__deleted_in_lms=False).values_list("key", "line_item_id")
+    )
+    course_items = set(
+        LineItem.objects.filter(
+            course_id=version.rubric.course_id, deleted_in_lms=False
+        ).values_list("pk", flat=True)
+    )
+    out: dict[int, str] = {}
+    for c in criteria:
+        item = c.line_item_id if c.source == EXISTING else saved.get(c.key)
+        if item is not None and item in course_items:
+            out[item] = c.key
+    return out
+
+
+def _check(title: str, policy: PolicyDraft, criteria: list[CriterionDraft]) -> None:
+    if not title.strip():
+        raise SpecError("Give the version a title.")
+    draft_spec(title, policy, criteria).validate()
 
 
 def save_draft(

@@ -19,13 +19,20 @@ from .spec import Observation
 Evidence = dict[int, dict[str, list[Observation]]]
 
 
-def load_evidence(*, version: RubricVersion, learner_ids: Iterable[int] | None = None) -> Evidence:
-    """learner id -> criterion key -> observations, for the criteria bound to a line item."""
-    key_by_item = dict(
-        version.criteria.filter(
-            line_item__isnull=False, line_item__deleted_in_lms=False
-        ).values_list("line_item_id", "key")
-    )
+def load_evidence(
+    *,
+    version: RubricVersion,
+    learner_ids: Iterable[int] | None = None,
+    key_by_item: dict[int, str] | None = None,
+) -> Evidence:
+    """learner id -> criterion key -> observations, for the criteria bound to a line item
+    (or, for a preview of unsaved edits, for the bindings `key_by_item` names)."""
+    if key_by_item is None:
+        key_by_item = dict(
+            version.criteria.filter(
+                line_item__isnull=False, line_item__deleted_in_lms=False
+            ).values_list("line_item_id", "key")
+        )
     out: Evidence = defaultdict(lambda: defaultdict(list))
     if not key_by_item:
         return {}

@@ -1,4 +1,9 @@
-"""Forms of the instructor's rubric editor."""
+"""Forms of the instructor's rubric editor.
+
+Server-side formsets are the truth: the page works without script (one blank criterion card
+and one blank level row are always offered; a blank one is ignored). editor.js only adds
+and removes cards and rows and checks fields as they are typed, with the same rules.
+"""
 
 from __future__ import annotations
 
@@ -6,38 +11,53 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessments.models import LineItem
 
 from .editing import CriterionDraft, PolicyDraft
+from .keys import assign_keys
 from .models import Competence, Criterion, ProficiencyLevel, RubricVersion
 from .spec import KEY_RE, LevelSpec
 
-LEVELS_HELP = "One level per line: name | minimum score (points) | description"
-
 
 class NewRubricForm(forms.Form):
-    title = forms.CharField(max_length=300)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    title = forms.CharField(max_length=300, label=gettext_lazy("Title"))
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label=gettext_lazy("Description"),
+    )
 
 
 class VersionForm(forms.Form):
-    title = forms.CharField(max_length=300)
+    title = forms.CharField(max_length=300, label=gettext_lazy("Rubric title"))
     min_weighted_total = forms.FloatField(
-        required=False, min_value=0, max_value=100, label="Minimum weighted total (%)"
+        required=False,
+        min_value=0,
+        max_value=100,
+        label=gettext_lazy("Also require a weighted total of at least (%)"),
+        help_text=gettext_lazy("Leave empty for no minimum."),
     )
-    min_passed = forms.IntegerField(required=False, min_value=0, label="At least N criteria passed")
+    min_passed = forms.IntegerField(
+        required=False,
+        min_value=0,
+        label=gettext_lazy("Also require at least this many criteria reached"),
+        help_text=gettext_lazy("Leave empty for no minimum."),
+    )
     result_choice = forms.ChoiceField(
-        choices=RubricVersion.ResultChoice.choices, label="Which result counts"
+        choices=RubricVersion.ResultChoice.choices,
+        label=gettext_lazy("When a learner was graded more than once, count"),
     )
     window_start = forms.DateTimeField(
         required=False,
-        label="Grading window from",
+        label=gettext_lazy("Count grades given from"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     window_end = forms.DateTimeField(
         required=False,
-        label="Grading window until",
+        label=gettext_lazy("Count grades given until"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
 
@@ -56,77 +76,98 @@ class VersionForm(forms.Form):
         return {name: getattr(version, name) for name in RubricVersion.CONTENT_FIELDS}
 
 
-class CompetenceChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Competence) -> str:
-        return f"{obj.framework} · {obj.code} {obj.title}"
-
-
 class ProficiencyChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: ProficiencyLevel) -> str:
-        return f"{obj.framework} · {obj.name}"
+        return f"{obj.name}: {obj.description}"
 
 
 class LineItemChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: LineItem) -> str:
-        return f"{obj.label or obj.url} (max {obj.score_maximum:g})"
+        return _("%(label)s (out of %(max)s)") % {
+            "label": obj.label or obj.url,
+            "max": f"{obj.score_maximum:g}",
+        }
 
 
-def parse_levels(text: str) -> list[LevelSpec]:
-    levels = []
-    for n, line in enumerate((text or "").splitlines(), start=1):
-        if not line.strip():
-            continue
-        parts = [p.strip() for p in line.split("|")]
-        if len(parts) < 2 or not parts[0]:
-            raise ValidationError(f"Level line {n}: write name | minimum score | description.")
-        try:
-            minimum = float(parts[1].replace(",", "."))
-        except ValueError as exc:
-            raise ValidationError(f"Level line {n}: {parts[1]!r} is not a number.") from exc
-        levels.append(LevelSpec(parts[0], minimum, " | ".join(parts[2:])))
-    return levels
-
-
-def format_levels(levels) -> str:
-    return "\n".join(
-        f"{lv.name} | {lv.min_score:g}" + (f" | {lv.description}" if lv.description else "")
-        for lv in levels
+class LevelForm(forms.Form):
+    name = forms.CharField(max_length=200, required=False, label=gettext_lazy("Level name"))
+    min_score = forms.FloatField(required=False, min_value=0, label=gettext_lazy("From (points)"))
+    description = forms.CharField(
+        max_length=1000, required=False, label=gettext_lazy("What it looks like")
     )
+
+    def is_blank(self) -> bool:
+        d = getattr(self, "cleaned_data", {})
+        return not (d.get("name") or d.get("description")) and d.get("min_score") is None
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        if self.is_blank():
+            return d
+        if not (d.get("name") or "").strip() and "name" not in self.errors:
+            self.add_error("name", _("Give this level a name."))
+        if d.get("min_score") is None and "min_score" not in self.errors:
+            self.add_error("min_score", _("Give the score this level starts at."))
+        return d
+
+
+LevelFormSet = forms.formset_factory(LevelForm, extra=1, can_delete=True, max_num=12)
 
 
 class CriterionForm(forms.Form):
-    key = forms.CharField(max_length=64, help_text="Short id: lower-case letters, digits, - or _")
-    title = forms.CharField(max_length=300)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    points = forms.FloatField(min_value=0.01, initial=10, help_text="The column's maximum score")
-    threshold = forms.FloatField(min_value=0, initial=5)
-    # Each select's initial is the option a browser submits for it untouched (the first), so a
-    # blank extra criterion form counts as unchanged and is skipped, not validated.
-    threshold_unit = forms.ChoiceField(
-        choices=Criterion.ThresholdUnit.choices, initial=Criterion.ThresholdUnit.POINTS
+    # Hidden: made from the name when the criterion is first saved, then kept (it names the
+    # criterion's gradebook column tag and evidence).
+    key = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+    title = forms.CharField(max_length=300, required=False, label=gettext_lazy("Criterion name"))
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label=gettext_lazy("What the learner shows (optional)"),
     )
-    required = forms.BooleanField(required=False, initial=True)
-    weight = forms.FloatField(min_value=0, initial=1)
+    points = forms.FloatField(
+        min_value=0.01,
+        initial=10,
+        label=gettext_lazy("Maximum points"),
+        help_text=gettext_lazy("The gradebook column's maximum score."),
+    )
+    threshold = forms.FloatField(min_value=0, initial=5, label=gettext_lazy("Pass mark"))
+    threshold_unit = forms.ChoiceField(
+        choices=Criterion.ThresholdUnit.choices,
+        initial=Criterion.ThresholdUnit.POINTS,
+        label=gettext_lazy("Pass mark in"),
+    )
+    required = forms.BooleanField(
+        required=False, initial=True, label=gettext_lazy("Learners must reach this criterion")
+    )
+    weight = forms.FloatField(
+        min_value=0,
+        initial=1,
+        label=gettext_lazy("Weight in the total"),
+        help_text=gettext_lazy("Only matters when a minimum weighted total is set."),
+    )
     source = forms.ChoiceField(
-        choices=Criterion.Source.choices, initial=Criterion.Source.TOOL, label="Evidence"
+        choices=Criterion.Source.choices,
+        initial=Criterion.Source.TOOL,
+        label=gettext_lazy("Where the grade comes from"),
     )
     line_item = LineItemChoice(
-        queryset=LineItem.objects.none(), required=False, label="Existing column"
+        queryset=LineItem.objects.none(),
+        required=False,
+        label=gettext_lazy("Existing gradebook column"),
     )
-    levels = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text=LEVELS_HELP
-    )
-    competences = CompetenceChoice(
+    competences = forms.ModelMultipleChoiceField(
         queryset=Competence.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        label="Aligned competences",
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("DigComp competences shown"),
     )
     proficiency = ProficiencyChoice(
-        queryset=ProficiencyLevel.objects.none(), required=False, label="Proficiency level"
+        queryset=ProficiencyLevel.objects.none(),
+        required=False,
+        label=gettext_lazy("Proficiency level"),
     )
 
-    def __init__(self, *args, course=None, **kwargs) -> None:
+    def __init__(self, *args, course=None, levels_initial=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # The fields are declared above; self.fields types them all as Field.
         cast(forms.ModelChoiceField, self.fields["line_item"]).queryset = LineItem.objects.filter(
@@ -135,33 +176,110 @@ class CriterionForm(forms.Form):
         cast(
             forms.ModelChoiceField, self.fields["competences"]
         ).queryset = Competence.objects.filter(kind=Competence.Kind.COMPETENCE).select_related(
-            "framework"
+            "framework", "parent"
         )
         cast(
             forms.ModelChoiceField, self.fields["proficiency"]
         ).queryset = ProficiencyLevel.objects.select_related("framework")
+        self.levels = LevelFormSet(
+            self.data if self.is_bound else None,
+            initial=levels_initial or [],
+            prefix=f"{self.prefix}-levels",
+        )
+
+    def _typed(self, name: str) -> str:
+        return str(self.data.get(self.add_prefix(name), "") or "").strip()
+
+    def has_changed(self) -> bool:
+        """A card without a name, description or level counts as blank: its other fields
+        carry the defaults the browser submits, and a blank card is ignored, not refused."""
+        if not self.is_bound:
+            return False
+        if self._typed("key") or self._typed("title") or self._typed("description"):
+            return True
+        return any(
+            str(self.data.get(f"{lf.prefix}-{name}", "") or "").strip()
+            for lf in self.levels
+            for name in ("name", "description")
+        )
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        if not self.cleaned_data or not self.has_changed():
+            return valid
+        return self.levels.is_valid() and valid
 
     def clean_key(self) -> str:
         key = self.cleaned_data["key"].strip()
-        if not KEY_RE.match(key):
-            raise ValidationError("Use lower-case letters, digits, '-' or '_' (up to 64).")
+        if key and not KEY_RE.match(key):
+            raise ValidationError(_("This criterion's key is damaged; reload the page."))
         return key
 
-    def clean_levels(self) -> list[LevelSpec]:
-        return parse_levels(self.cleaned_data.get("levels", ""))
-
     def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        if data.get("source") == Criterion.Source.EXISTING and not data.get("line_item"):
-            self.add_error("line_item", "Choose the existing column this criterion reads.")
-        return data
+        d = super().clean() or {}
+        if not (d.get("title") or "").strip():
+            self.add_error("title", _("Give the criterion a name."))
+        if d.get("source") == Criterion.Source.EXISTING and not d.get("line_item"):
+            self.add_error("line_item", _("Choose the existing column this criterion reads."))
+        points, threshold = d.get("points"), d.get("threshold")
+        if points is not None and threshold is not None:
+            top = 100.0 if d.get("threshold_unit") == Criterion.ThresholdUnit.PERCENT else points
+            if threshold > top:
+                self.add_error(
+                    "threshold",
+                    _("The pass mark must be between 0 and %(top)s.") % {"top": f"{top:g}"},
+                )
+        self._check_levels(points)
+        return d
+
+    def _check_levels(self, points: float | None) -> None:
+        if not self.levels.is_valid():
+            return
+        names: set[str] = set()
+        for lf in self._live_levels():
+            name, minimum = lf.cleaned_data["name"].strip(), lf.cleaned_data["min_score"]
+            if name in names:
+                lf.add_error("name", _("Another level already has this name."))
+            names.add(name)
+            if points is not None and minimum > points:
+                lf.add_error(
+                    "min_score",
+                    _("A level starts between 0 and the maximum (%(points)s points).")
+                    % {"points": f"{points:g}"},
+                )
+        if any(lf.errors for lf in self.levels):
+            self.add_error(None, _("Check this criterion's levels."))
+
+    def _live_levels(self) -> list[LevelForm]:
+        return [lf for lf in self.levels if not lf.cleaned_data.get("DELETE") and not lf.is_blank()]
+
+    def competence_groups(self) -> list[tuple[str, list]]:
+        """The checkboxes grouped by the framework's areas (the DigComp tree)."""
+        field = cast(forms.ModelMultipleChoiceField, self.fields["competences"])
+        area_of = {
+            c.pk: f"{c.framework.name} {c.parent.code} {c.parent.title}"
+            if c.parent
+            else c.framework.name
+            for c in field.queryset or ()
+        }
+        groups: dict[str, list] = {}
+        for box in self["competences"]:
+            groups.setdefault(area_of.get(int(str(box.data["value"])), ""), []).append(box)
+        return list(groups.items())
 
     def draft(self) -> CriterionDraft:
         d = self.cleaned_data
+        levels = [
+            LevelSpec(
+                lf.cleaned_data["name"].strip(),
+                lf.cleaned_data["min_score"],
+                lf.cleaned_data["description"],
+            )
+            for lf in self._live_levels()
+        ]
         return CriterionDraft(
             key=d["key"],
-            title=d["title"],
+            title=d["title"].strip(),
             description=d["description"],
             points=d["points"],
             threshold=d["threshold"],
@@ -170,7 +288,7 @@ class CriterionForm(forms.Form):
             weight=d["weight"],
             source=d["source"],
             line_item_id=d["line_item"].pk if d.get("line_item") else None,
-            levels=d["levels"],
+            levels=sorted(levels, key=lambda lv: lv.min_score),
             competence_ids=[c.pk for c in d["competences"]],
             proficiency_id=d["proficiency"].pk if d.get("proficiency") else None,
         )
@@ -189,38 +307,71 @@ class CriterionForm(forms.Form):
             "weight": criterion.weight,
             "source": criterion.source,
             "line_item": criterion.line_item_id if criterion.source == "existing" else None,
-            "levels": format_levels(criterion.levels.all()),
             "competences": [a.competence_id for a in alignments],
             "proficiency": next((a.proficiency_id for a in alignments if a.proficiency_id), None),
         }
 
-
-class BaseCriterionFormSet(forms.BaseFormSet):
-    def clean(self) -> None:
-        if any(self.errors):
-            return
-        keys = [f.cleaned_data["key"] for f in self.live_forms()]
-        if len(keys) != len(set(keys)):
-            raise ValidationError("Each criterion needs its own key.")
-        if not keys:
-            raise ValidationError("Add at least one criterion.")
-
-    def live_forms(self) -> list[CriterionForm]:
-        # Unchanged blank extra forms have empty cleaned_data; unchanged saved criteria don't.
+    @staticmethod
+    def levels_initial(criterion: Criterion) -> list[dict]:
         return [
-            f
-            for f in self.forms
-            # BaseFormSet's own test for a ticked DELETE box (private: not in django-stubs).
-            if not (self.can_delete and self._should_delete_form(f))  # type: ignore[attr-defined]
-            and getattr(f, "cleaned_data", {}).get("key")
+            {"name": lv.name, "min_score": lv.min_score, "description": lv.description}
+            for lv in criterion.levels.all()
         ]
 
 
-CriterionFormSet = forms.formset_factory(
-    CriterionForm,
-    formset=BaseCriterionFormSet,
-    extra=1,
-    can_delete=True,
-    max_num=40,
-    validate_max=True,
+class BaseCriterionFormSet(forms.BaseFormSet):
+    def __init__(self, *args, levels_initial=None, **kwargs) -> None:
+        self._levels_initial = levels_initial or []
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is not None and index < len(self._levels_initial):
+            kwargs["levels_initial"] = self._levels_initial[index]
+        return kwargs
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        live = self.live_forms()
+        if not live:
+            raise ValidationError(_("Add at least one criterion: give it a name."))
+        keys = assign_keys([(f.cleaned_data["title"], f.cleaned_data["key"]) for f in live])
+        if len(keys) != len(set(keys)):
+            raise ValidationError(_("Two criteria share a key; reload the page."))
+        for form, key in zip(live, keys, strict=True):
+            form.cleaned_data["key"] = key
+
+    def live_forms(self) -> list[CriterionForm]:
+        """The criteria to keep, in the order chosen (blank and removed cards left out)."""
+        forms_ = [
+            cast(CriterionForm, f)
+            for f in self.forms
+            # BaseFormSet's own test for a ticked DELETE box (private: not in django-stubs).
+            if not (self.can_delete and self._should_delete_form(f))  # type: ignore[attr-defined]
+            and f.has_changed()
+        ]
+        if self.can_order:
+            # Cards carry their position (the move buttons rewrite it); ties keep page order.
+            forms_.sort(
+                key=lambda f: (
+                    f.cleaned_data.get("ORDER") is None,
+                    f.cleaned_data.get("ORDER") or 0,
+                )
+            )
+        return forms_
+
+
+# formset_factory returns the class it made from `formset` (the stubs say BaseFormSet).
+CriterionFormSet = cast(
+    type[BaseCriterionFormSet],
+    forms.formset_factory(
+        CriterionForm,
+        formset=BaseCriterionFormSet,
+        extra=1,
+        can_delete=True,
+        can_order=True,
+        max_num=40,
+        validate_max=True,
+    ),
 )

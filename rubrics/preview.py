@@ -10,7 +10,7 @@ from assessments.models import Enrolment, Learner
 from .evaluate import MET, Decision, evaluate
 from .evidence import load_evidence
 from .models import RubricVersion
-from .spec import SpecError
+from .spec import SpecError, VersionSpec
 
 _STAFF_ROLE_WORDS = ("instructor", "teachingassistant", "teaching_assistant", "administrator")
 
@@ -72,7 +72,14 @@ def course_learners(course) -> dict[int, str]:
     return {p.pk: (p.name or p.sub) for p in people}
 
 
-def preview_version(*, version: RubricVersion) -> Preview:
+def preview_version(
+    *,
+    version: RubricVersion,
+    spec: VersionSpec | None = None,
+    key_by_item: dict[int, str] | None = None,
+) -> Preview:
+    """Who meets `version` now; `spec` and `key_by_item` preview edits not saved yet
+    (rubrics.editing.draft_spec and draft_bindings)."""
     course = version.rubric.course
     active = (
         version.rubric.versions.filter(state=RubricVersion.State.ACTIVE)
@@ -80,11 +87,11 @@ def preview_version(*, version: RubricVersion) -> Preview:
         .first()
     )
     try:
-        spec = version.to_spec().validate()
+        spec = (spec or version.to_spec()).validate()
     except SpecError as exc:
         return Preview(rows=(), error=str(exc), active_version=active)
     learners = course_learners(course)
-    evidence = load_evidence(version=version)
+    evidence = load_evidence(version=version, key_by_item=key_by_item)
     active_spec = active.to_spec() if active else None
     active_evidence = load_evidence(version=active) if active else {}
     for learner_id in evidence.keys() - learners.keys():

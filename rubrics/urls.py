@@ -13,6 +13,10 @@ urlpatterns = [
         views_editor.line_items,
         name="create_line_items",
     ),
-    path("rubrics/versions/<int:version_id>/submit/", views_editor.submit_version, name="submit"),
+    path(
+        "rubrics/versions/<int:version_id>/preview/",
+        views_editor.preview_fragment,
+        name="preview",
+    ),
     path("rubrics/<int:rubric_id>/new-version/", views_editor.new_version, name="new_version"),
 ]

@@ -35,14 +35,20 @@ def _rubric_editor_url(version) -> str:
     return reverse("rubrics:course_rubrics")
 
 
-def _setup_state(course: Course) -> dict:
-    state = setup_state(course)
+def _chosen_version(request: LaunchRequest) -> int | None:
+    """The version the rubric editor's "Submit for QA review" names (?version= / a field)."""
+    raw = request.POST.get("version") or request.GET.get("version") or ""
+    return int(raw) if raw.isdigit() else None
+
+
+def _setup_state(course: Course, version_id: int | None = None) -> dict:
+    state = setup_state(course, version_id)
     return {**state, "rubric_url": _rubric_editor_url(state["version"])}
 
 
 @instructor_required
 def setup_home(request: LaunchRequest, *, course: Course) -> HttpResponse:
-    state = _setup_state(course)
+    state = _setup_state(course, _chosen_version(request))
     preview = None
     version = state["version"]
     steps = {s.key: s for s in state["steps"]}
@@ -135,8 +141,10 @@ def setup_achievement(request: LaunchRequest, *, course: Course) -> HttpResponse
 @require_POST
 @instructor_required
 def setup_submit(request: LaunchRequest, *, course: Course) -> HttpResponse:
-    state = _setup_state(course)
-    back = redirect(f"{reverse('awarding:setup')}?lt={request.lti_launch.token}")
+    version_id = _chosen_version(request)
+    state = _setup_state(course, version_id)
+    chosen = f"&version={version_id}" if version_id else ""
+    back = redirect(f"{reverse('awarding:setup')}?lt={request.lti_launch.token}{chosen}")
     achievement, rubric, version = state["achievement"], state["rubric"], state["version"]
     if achievement is None or rubric is None or version is None:
         messages.error(request, _("Describe the credential and write its rubric first."))

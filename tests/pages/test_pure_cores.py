@@ -3,6 +3,8 @@
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 from awarding import award_reports, csv_export, decision_grid
 from awarding.setup_checklist import checklist
 from awarding.share_links import share_links
@@ -135,17 +137,59 @@ def test_share_links():
     assert query["issueYear"] == ["2026"] and query["issueMonth"] == ["3"]
 
 
+OK = {"rubric_valid": True, "rule_exists": True}
+
+
 def test_checklist_current_step_is_the_first_not_done():
     steps = checklist(
-        has_achievement=True, has_rubric=True, criteria=3, unbound=1, version_state="draft"
+        has_achievement=True, has_rubric=True, criteria=3, unbound=1, version_state="draft", **OK
     )
     assert [s.done for s in steps] == [True, True, False, False, False]
     assert [s.current for s in steps] == [False, False, True, False, False]
     steps = checklist(
-        has_achievement=True, has_rubric=True, criteria=3, unbound=0, version_state="submitted"
+        has_achievement=True,
+        has_rubric=True,
+        criteria=3,
+        unbound=0,
+        version_state="submitted",
+        **OK,
     )
     assert all(s.done for s in steps) and not any(s.current for s in steps)
     steps = checklist(
-        has_achievement=False, has_rubric=False, criteria=0, unbound=0, version_state=None
+        has_achievement=False, has_rubric=False, criteria=0, unbound=0, version_state=None, **OK
     )
     assert steps[0].current and not any(s.done for s in steps)
+
+
+def _done(**changes) -> dict[str, bool]:
+    facts = {
+        "has_achievement": True,
+        "has_rubric": True,
+        "criteria": 2,
+        "unbound": 0,
+        "version_state": "submitted",
+        "rubric_valid": True,
+        "rule_exists": True,
+    } | changes
+    return {s.key: s.done for s in checklist(**facts)}
+
+
+@pytest.mark.parametrize(
+    ("change", "untrue"),
+    [
+        ({"has_achievement": False}, {"achievement", "submit"}),
+        ({"criteria": 0}, {"rubric", "line_items", "preview"}),
+        # A rubric that cannot be evaluated (a pass mark above the maximum, say) is no
+        # finished rubric, and nothing can be previewed with it.
+        ({"rubric_valid": False}, {"rubric", "preview"}),
+        ({"unbound": 1}, {"line_items", "preview"}),
+        ({"version_state": "draft"}, {"submit"}),
+        ({"version_state": "rejected"}, {"submit"}),
+        # Submitted through a path that created no rule: the credential would never be awarded.
+        ({"rule_exists": False}, {"submit"}),
+    ],
+)
+def test_each_tick_is_false_until_its_fact_is_true(change, untrue):
+    assert all(_done().values())  # every fact true: every tick
+    done = _done(**change)
+    assert {key for key, ticked in done.items() if not ticked} == untrue

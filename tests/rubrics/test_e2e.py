@@ -55,7 +55,16 @@ def _editor_data(lt: str) -> dict:
                 p + "required": "on",
                 p + "weight": "1",
                 p + "source": "tool",
-                p + "levels": "Foundation | 2\nIntermediate | 5\nAdvanced | 8",
+                p + "ORDER": str(i + 1),
+                p + "levels-TOTAL_FORMS": "3",
+                p + "levels-INITIAL_FORMS": "0",
+                **{
+                    f"{p}levels-{n}-{field}": value
+                    for n, level in enumerate(
+                        (("Foundation", "2"), ("Intermediate", "5"), ("Advanced", "8"))
+                    )
+                    for field, value in zip(("name", "min_score"), level, strict=True)
+                },
                 p + "competences": str(digcomp(code).pk),
                 p + "proficiency": str(proficiency("4").pk),
             }
@@ -136,7 +145,24 @@ def test_done_means_over_real_http(live_server, flavour):
     preview = lms.get(version_url, params={"lt": lt}, timeout=20)
     assert "2 of 4 learners would meet this rubric now" in preview.text
     assert XSS not in preview.text and "Good &lt;script&gt;" in preview.text
-    submitted = lms.post(f"{version_url}submit/", data={"lt": lt}, timeout=10)
+    # Submitting goes through the setup page (one path: the version and its awarding rule).
+    described = lms.post(
+        f"{base}/course/setup/achievement",
+        data={
+            "lt": lt,
+            "name": "Info literate",
+            "achievement_type": "Badge",
+            "description": "Finds and judges information.",
+            "criteria_narrative": "See rubric.",
+        },
+        timeout=10,
+    )
+    assert described.status_code == 200, described.text[:2000]
+    submitted = lms.post(
+        f"{base}/course/setup/submit",
+        data={"lt": lt, "version": version.pk, "mode": "automatic"},
+        timeout=10,
+    )
     assert submitted.status_code == 200
     version.refresh_from_db()
     assert version.state == "submitted"

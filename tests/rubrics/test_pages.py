@@ -22,11 +22,12 @@ from .conftest import (
 XSS = "<script>alert('x')</script>"
 
 
-def criterion_post(i, key, *, item=None, competences=(), threshold=5, levels=""):
+def criterion_post(i, key, *, item=None, competences=(), threshold=5, levels=(), title=None):
+    """One criterion card as posted; `levels` are (name, minimum, description) rows."""
     p = f"criteria-{i}-"
     data = {
         p + "key": key,
-        p + "title": f"{key} title",
+        p + "title": title or f"{key} title",
         p + "description": "",
         p + "points": "10",
         p + "threshold": str(threshold),
@@ -35,9 +36,17 @@ def criterion_post(i, key, *, item=None, competences=(), threshold=5, levels="")
         p + "weight": "1",
         p + "source": "existing" if item else "tool",
         p + "line_item": str(item.pk) if item else "",
-        p + "levels": levels,
         p + "proficiency": str(proficiency("3").pk),
+        p + "ORDER": str(i + 1),
+        p + "levels-TOTAL_FORMS": str(len(levels)),
+        p + "levels-INITIAL_FORMS": "0",
     }
+    for n, (name, minimum, description) in enumerate(levels):
+        data |= {
+            f"{p}levels-{n}-name": name,
+            f"{p}levels-{n}-min_score": str(minimum),
+            f"{p}levels-{n}-description": description,
+        }
     data[p + "competences"] = [str(c.pk) for c in competences]
     return data
 
@@ -80,7 +89,7 @@ def test_instructor_builds_previews_and_submits(client, xss_course):
     version = RubricVersion.objects.get()
     url = f"/rubrics/versions/{version.pk}/"
     editor = client.get(url, {"lt": lt})
-    assert editor.status_code == 200 and b"criteria-2-key" in editor.content  # 3 blank forms
+    assert editor.status_code == 200 and b"criteria-0-title" in editor.content  # a blank card
     items = [add_line_item(xss_course, k) for k in ("a", "b", "c")]
     ann = add_learner(xss_course, "s1", f"Ann {XSS}")
     for item in items:
@@ -91,7 +100,7 @@ def test_instructor_builds_previews_and_submits(client, xss_course):
             "a",
             item=items[0],
             competences=[digcomp("1.1")],
-            levels="Foundation | 4 | basic\nAdvanced | 8",
+            levels=[("Foundation", 4, "basic"), ("Advanced", 8, "")],
         ),
         criterion_post(1, "b", item=items[1], competences=[digcomp("2.4"), digcomp("4.2")]),
         criterion_post(2, "c", item=items[2], competences=[digcomp("3.4")]),
@@ -107,11 +116,11 @@ def test_instructor_builds_previews_and_submits(client, xss_course):
     assert "1 of 1 learner would meet this rubric now" in body
     assert XSS not in body and "Ann &lt;script&gt;" in body
     assert "Well done &lt;script&gt;" in body
-    # Saved criteria come back in the form and re-save unchanged (+1 blank form).
-    assert 'name="criteria-3-key"' in body and 'value="a"' in body
-    submitted = client.post(f"/rubrics/versions/{version.pk}/submit/", {"lt": lt})
-    assert submitted.status_code == 302
-    assert RubricVersion.objects.get().state == "submitted"
+    # Saved criteria come back in the form and re-save unchanged (+1 blank card).
+    assert 'name="criteria-3-title"' in body and 'value="a"' in body
+    from rubrics.workflow import submit
+
+    submit(version=version, actor=instructor_actor(xss_course))
     refused = client.post(url, editor_post(lt, criteria, title="changed"))
     assert refused.status_code == 400 and b"new version" in refused.content
     assert RubricVersion.objects.get().title == "Info literacy"
@@ -123,16 +132,22 @@ def test_bad_editor_input_is_explained(client, course):
     client.post("/rubrics/", {"lt": lt, "title": "R"})
     version = RubricVersion.objects.get()
     url = f"/rubrics/versions/{version.pk}/"
-    bad = [criterion_post(0, "Bad Key"), criterion_post(1, "b", threshold=50, levels="x | y")]
+    bad = [
+        criterion_post(0, "Bad Key"),
+        criterion_post(1, "b", levels=[("x", "y", "")]),
+        criterion_post(2, "c", levels=[("Good", 12, "")]),
+    ]
     page = client.post(url, editor_post(lt, bad))
     assert page.status_code == 400
     body = page.content.decode()
-    assert "lower-case letters" in body and "is not a number" in body
+    assert "key is damaged" in body and "Enter a number." in body
+    assert "A level starts between 0 and the maximum (10 points)." in body
     dup = [criterion_post(0, "a"), criterion_post(1, "a")]
-    assert "own key" in client.post(url, editor_post(lt, dup)).content.decode()
+    assert "share a key" in client.post(url, editor_post(lt, dup)).content.decode()
     too_high = [criterion_post(0, "a", threshold=50)]
     page = client.post(url, editor_post(lt, too_high))
-    assert page.status_code == 400 and "between 0 and 10 points" in page.content.decode()
+    assert page.status_code == 400
+    assert "The pass mark must be between 0 and 10." in page.content.decode()
     assert not Criterion.objects.exists()
 
 
@@ -145,7 +160,7 @@ def test_instructor_is_scoped_to_the_launch_course(client, course, platform):
     lt_learner = instructor_launch(course, sub="s9", roles=("learner",)).token
     assert client.get(f"/rubrics/versions/{version.pk}/", {"lt": lt_learner}).status_code == 403
     assert (
-        client.post(f"/rubrics/versions/{version.pk}/submit/", {"lt": lt_other}).status_code == 404
+        client.post(f"/rubrics/versions/{version.pk}/preview/", {"lt": lt_other}).status_code == 404
     )
 
 
