@@ -36,6 +36,8 @@ def _repository_path(token: str) -> Path | None:
         return ROOT / token.rstrip("/")
     head, _, tail = token.rpartition("/")
     module = tail.split(".", 1)[0]
+    if tail.endswith((".js", ".css")):
+        return ROOT / token
     if "." in tail and not tail.endswith((".json", ".md", ".html", ".txt")):
         return ROOT / head / f"{module}.py"
     return None
