@@ -1,15 +1,23 @@
-"""A generated badge image for achievements without an uploaded one.
+"""The generated badge image for achievements without an uploaded one.
 
-A small SVG (initials on a colour drawn from the achievement's id) as a data URI, so the
-credential carries its image and needs no request to this tool to be displayed.
+A PNG (initials on a colour drawn from the achievement's id), carried by the credential as a
+data URI so it needs no request to this tool to be displayed. It is the one source of the
+badge's pixels: the pages show it, and the baked PNG and SVG downloads embed these same bytes
+(credentials.baking), so the badge looks the same everywhere. A raster rather than an SVG
+because two SVG renderers (the browser's and any Python one) never draw text pixel-equal.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
-from xml.sax.saxutils import escape
+import io
 
+from PIL import Image, ImageDraw, ImageFont
+
+SIZE = 256  # CSS pixels the pages show it at, so a page shows exactly these pixels
+_OVERSAMPLE = 4  # drawn larger and scaled down: smooth edges, same bytes on every run
 # Dark enough for white text at WCAG AA contrast.
 _PALETTE = ("#1f4e79", "#4b2e83", "#0b6e4f", "#8a1538", "#5c4033", "#2f4858", "#6a1b9a")
 
@@ -19,21 +27,29 @@ def initials(name: str) -> str:
     return "".join(w[0] for w in words[:3]).upper() or "★"
 
 
-def badge_svg(*, name: str, seed: str) -> str:
+@functools.lru_cache(maxsize=256)
+def badge_png(*, name: str, seed: str) -> bytes:
+    """The badge as PNG bytes (SIZE × SIZE, opaque), the same bytes for the same inputs."""
     colour = _PALETTE[hashlib.sha256(seed.encode()).digest()[0] % len(_PALETTE)]
-    text = escape(initials(name))
-    title = escape(name)
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256" '
-        'viewBox="0 0 256 256" role="img">'
-        f"<title>{title}</title>"
-        f'<circle cx="128" cy="128" r="120" fill="{colour}"/>'
-        '<circle cx="128" cy="128" r="104" fill="none" stroke="#fff" stroke-width="6"/>'
-        '<text x="128" y="148" font-family="sans-serif" font-size="64" font-weight="bold" '
-        f'fill="#fff" text-anchor="middle">{text}</text></svg>'
+    big = SIZE * _OVERSAMPLE
+    image = Image.new("RGB", (big, big), "#ffffff")
+    draw = ImageDraw.Draw(image)
+    scale = big / 256
+    draw.ellipse((8 * scale, 8 * scale, 248 * scale, 248 * scale), fill=colour)
+    draw.ellipse(
+        (24 * scale, 24 * scale, 232 * scale, 232 * scale),
+        outline="#ffffff",
+        width=round(6 * scale),
     )
+    text = initials(name)
+    font = ImageFont.load_default(size=round((64 if len(text) < 3 else 52) * scale))
+    draw.text((big / 2, big / 2), text, fill="#ffffff", font=font, anchor="mm")
+    out = io.BytesIO()
+    small = image.resize((SIZE, SIZE), Image.Resampling.LANCZOS)
+    # 32 colours keep the edges smooth and the PNG (inside every credential) a few kB.
+    small.quantize(colors=32, dither=Image.Dither.NONE).save(out, format="PNG", optimize=True)
+    return out.getvalue()
 
 
 def badge_data_uri(*, name: str, seed: str) -> str:
-    svg = badge_svg(name=name, seed=seed).encode()
-    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
+    return "data:image/png;base64," + base64.b64encode(badge_png(name=name, seed=seed)).decode()

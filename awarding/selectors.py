@@ -12,8 +12,10 @@ from django.conf import settings
 from django.db.models import Max, QuerySet
 
 from assessments.models import Course, Learner
+from credentials.badge_source import image_reference
 from credentials.credential_json import achievement_json
 from credentials.models import Credential
+from credentials.presentation import credential_view
 from rubrics.evidence import deleted_bindings
 from rubrics.models import Rubric, RubricVersion
 from rubrics.spec import SpecError, VersionSpec, version_spec_to_dict
@@ -168,6 +170,15 @@ def achievement_image_url(achievement: Achievement) -> str:
     return badge_data_uri(name=achievement.name, seed=str(achievement.uuid))
 
 
+def card_image_url(achievement: Achievement, credential: Credential | None) -> str:
+    """The badge a learner's card shows: the image inside their credential (what the PNG and
+    SVG downloads are made of, even if the achievement changed since), else the achievement's."""
+    reference = image_reference(credential.data) if credential is not None else None
+    if reference and reference.startswith("data:image/"):
+        return reference
+    return achievement_image_url(achievement)
+
+
 def learner_cards(*, course: Course, learner: Learner) -> list[dict]:
     """Per active rule of the course: progress, and the credential once earned."""
     cards = []
@@ -187,18 +198,21 @@ def learner_cards(*, course: Course, learner: Learner) -> list[dict]:
             .first()
         )
         credential = stored_credential(award) if award else None
-        links = None
+        links = view = None
         if credential is not None:
+            view = credential_view(credential.data)
             links = share_links(
                 base_url=settings.PUBLIC_BASE_URL,
                 credential_id=credential.pk,
-                achievement_name=rule.achievement.name,
-                issuer_name=getattr(credential.issuer, "name", ""),
-                issued_at=getattr(credential, "issued_at", None),
+                achievement_name=view["name"] or rule.achievement.name,
+                # The issuer as signed into the credential, not today's profile.
+                issuer_name=view["issuer"].get("name") or credential.issuer.name,
+                issued_at=view["valid_from"] or credential.issued_at,
+                valid_until=view["valid_until"],
             )
         cards.append(
             {
-                "image_url": achievement_image_url(rule.achievement),
+                "image_url": card_image_url(rule.achievement, credential),
                 "rule": rule,
                 "achievement": rule.achievement,
                 "decision": decision,
@@ -206,6 +220,7 @@ def learner_cards(*, course: Course, learner: Learner) -> list[dict]:
                 "progress": decision_grid.progress_items(result, columns),
                 "award": award,
                 "credential": credential,
+                "view": view,
                 "links": links,
             }
         )

@@ -1,4 +1,5 @@
-"""Where a learner shares a credential: its public page and LinkedIn's add-to-profile link (pure).
+"""Where a learner shares a credential (pure): its public page, LinkedIn's add-to-profile
+link and an e-mail.
 
 The documents themselves (JSON, JWT, images, QR code) are served by the credentials app at
 `/credentials/<uuid>…`, linked from the public page.
@@ -8,15 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlencode
 
-LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
+from credentials.presentation import email_url, linkedin_url
 
 
 @dataclass(frozen=True)
 class ShareLinks:
     public_url: str
     linkedin_url: str
+    email_url: str
 
 
 def share_links(
@@ -26,20 +27,20 @@ def share_links(
     achievement_name: str,
     issuer_name: str,
     issued_at: datetime | None,
+    valid_until: datetime | None = None,
 ) -> ShareLinks:
     base = base_url.rstrip("/")
     public = f"{base}/credentials/{credential_id}"
-    linkedin = {
-        "startTask": "CERTIFICATION_NAME",
-        "name": achievement_name,
-        "organizationName": issuer_name,
-        "certUrl": public,
-        "certId": str(credential_id),
-    }
-    if issued_at is not None:
-        linkedin["issueYear"] = str(issued_at.year)
-        linkedin["issueMonth"] = str(issued_at.month)
     return ShareLinks(
         public_url=public,
-        linkedin_url=f"{LINKEDIN_ADD}?{urlencode(linkedin)}",
+        # One builder for LinkedIn's fields (name, organisation, dates, certUrl, certId), the
+        # same the public credential page uses.
+        linkedin_url=linkedin_url(
+            name=achievement_name,
+            issuer_name=issuer_name,
+            page_url=public,
+            credential_id=str(credential_id),
+            view={"valid_from": issued_at, "valid_until": valid_until},
+        ),
+        email_url=email_url(name=achievement_name, issuer_name=issuer_name, page_url=public),
     )

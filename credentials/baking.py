@@ -2,7 +2,13 @@
 
 SVG: an `openbadges:credential` element (namespace https://purl.imsglobal.org/ob/v3p0) whose
 CDATA is the signed JSON; PNG: an uncompressed iTXt chunk with the keyword
-`openbadgecredential` holding the same JSON. Both images are drawn here (lxml, Pillow).
+`openbadgecredential` holding the same JSON.
+
+Both are made from the credential's own `achievement.image` (see badge_source): a raster
+image's bytes go into the PNG unchanged but for the added chunk, and into the SVG as an
+<image> at its natural size, so the page, the PNG and the SVG show the same pixels. A
+credential whose image is an SVG (issued before the badge became a PNG) is baked into that
+SVG; a credential without an image gets a drawn badge.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import base64
 import copy
 import io
 import textwrap
+import zlib
 
 import qrcode
 from lxml import etree
@@ -28,17 +35,81 @@ def _lines(name: str) -> list[str]:
 
 
 SVG_DATA_URI = "data:image/svg+xml;base64,"
+SVG_TYPE = "image/svg+xml"
 _UNSAFE_TAGS = frozenset({"script", "foreignObject", "iframe", "object", "embed"})
+# Decoding an image header is cheap; a badge bigger than this is refused, never decoded.
+MAX_BADGE_PIXELS = 4096 * 4096
+
+
+def data_uri_image(uri: object) -> tuple[str, bytes] | None:
+    """(media type, bytes) of a base64 `data:image/...` URI, or None."""
+    if not isinstance(uri, str) or not uri.startswith("data:image/"):
+        return None
+    header, sep, payload = uri.partition(",")
+    if not sep or not header.endswith(";base64"):
+        return None
+    try:
+        return header[len("data:") : -len(";base64")], base64.b64decode(payload, validate=True)
+    except ValueError:
+        return None
 
 
 def svg_from_data_uri(uri: object) -> bytes | None:
     """The SVG bytes of a base64 `data:image/svg+xml` URI (the achievement image), or None."""
-    if not isinstance(uri, str) or not uri.startswith(SVG_DATA_URI):
-        return None
+    image = data_uri_image(uri)
+    return image[1] if image and image[0] == SVG_TYPE else None
+
+
+def _raster_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height from the image's header (pixels are not decoded), or None."""
     try:
-        return base64.b64decode(uri[len(SVG_DATA_URI) :], validate=True)
-    except ValueError:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+    except (OSError, ValueError, Image.DecompressionBombError):
         return None
+    return (width, height) if 0 < width * height <= MAX_BADGE_PIXELS else None
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    crc = zlib.crc32(kind + data).to_bytes(4, "big")
+    return len(data).to_bytes(4, "big") + kind + data + crc
+
+
+def _as_png(data: bytes) -> bytes | None:
+    """A raster image as PNG bytes: a PNG unchanged, another format re-encoded (same pixels)."""
+    if data.startswith(PNG_SIGNATURE):
+        return data
+    if _raster_size(data) is None:
+        return None
+    out = io.BytesIO()
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.save(out, format="PNG")
+    except (OSError, ValueError):
+        return None
+    return out.getvalue()
+
+
+def _with_credential_chunk(png: bytes, credential_json: str) -> bytes | None:
+    """`png` with an uncompressed openbadgecredential iTXt chunk before IEND (any such chunk
+    already there dropped); the image data is not touched. None if `png` is not a PNG."""
+    # keyword NUL, not compressed (0), method 0, empty language NUL, empty translation NUL
+    itxt = PNG_KEYWORD.encode() + b"\0" + b"\0\0" + b"\0" + b"\0" + credential_json.encode()
+    out = [PNG_SIGNATURE]
+    pos = len(PNG_SIGNATURE)
+    while pos + 12 <= len(png):
+        length = int.from_bytes(png[pos : pos + 4], "big")
+        kind = png[pos + 4 : pos + 8]
+        chunk = png[pos : pos + 12 + length]
+        pos += 12 + length
+        if kind == b"IEND":
+            out.append(_png_chunk(b"iTXt", itxt))
+            out.append(chunk)
+            return b"".join(out)
+        if kind == b"iTXt" and chunk[8:].startswith(PNG_KEYWORD.encode() + b"\0"):
+            continue
+        out.append(chunk)
+    return None
 
 
 def _base_root(base_svg: bytes | None) -> tuple[etree._Element, bool]:
@@ -95,11 +166,40 @@ def _centred_text(svg: etree._Element, text: str, *, y: str, fill: str, size: st
     element.text = text
 
 
+def _raster_root(image: bytes, media_type: str):
+    """An <svg> showing the raster `image` at its natural size, or None if it is not one."""
+    size = _raster_size(image)
+    if size is None:
+        return None
+    width, height = (str(n) for n in size)
+    root = etree.Element(
+        f"{{{SVG_NS}}}svg",
+        nsmap={None: SVG_NS, "openbadges": OB_NS},
+        width=width,
+        height=height,
+        viewBox=f"0 0 {width} {height}",
+        role="img",
+    )
+    href = f"data:{media_type};base64," + base64.b64encode(image).decode()
+    etree.SubElement(root, f"{{{SVG_NS}}}image", href=href, width=width, height=height)
+    return root
+
+
 def baked_svg(
-    *, credential_json: str, name: str, issuer_name: str, base_svg: bytes | None = None
+    *,
+    credential_json: str,
+    name: str,
+    issuer_name: str,
+    image: bytes | None = None,
+    image_type: str = SVG_TYPE,
 ) -> bytes:
-    """The credential baked into `base_svg` (the achievement's own SVG) or a drawn badge."""
-    svg, has_design = _base_root(base_svg)
+    """The credential baked into the achievement's image (`image`, of media type
+    `image_type`: its own SVG, or a raster shown at natural size) or into a drawn badge."""
+    raster = _raster_root(image, image_type) if image and image_type != SVG_TYPE else None
+    if raster is not None:
+        svg, has_design = raster, True
+    else:
+        svg, has_design = _base_root(image if image_type == SVG_TYPE else None)
     title = etree.Element(f"{{{SVG_NS}}}title")
     title.text = f"{name} — {issuer_name}"
     baked = etree.Element(f"{{{OB_NS}}}credential")
@@ -155,7 +255,15 @@ def badge_png(*, name: str, issuer_name: str) -> Image.Image:
     return image
 
 
-def baked_png(*, credential_json: str, name: str, issuer_name: str) -> bytes:
+def baked_png(
+    *, credential_json: str, name: str, issuer_name: str, image: bytes | None = None
+) -> bytes:
+    """The credential baked into the achievement's raster `image` (its pixels unchanged), or
+    into a drawn badge when there is none (or it is an SVG)."""
+    png = _as_png(image) if image and _raster_size(image) else None
+    baked = _with_credential_chunk(png, credential_json) if png else None
+    if baked is not None:
+        return baked
     info = PngImagePlugin.PngInfo()
     info.add_itxt(PNG_KEYWORD, credential_json, lang="", tkey="", zip=False)
     out = io.BytesIO()

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
+
+from django.utils.translation import gettext as _
 
 from .signing import parse_datetime
 
@@ -115,3 +117,14 @@ def linkedin_url(
         params["expirationYear"] = view["valid_until"].year
         params["expirationMonth"] = view["valid_until"].month
     return f"{LINKEDIN_ADD}?{urlencode(params)}"
+
+
+def email_url(*, name: str, issuer_name: str, page_url: str) -> str:
+    """A mailto: link (no recipient: the learner's mail program asks) with subject and body."""
+    subject = _("My credential: %(name)s") % {"name": name}
+    body = _("I earned “%(name)s” from %(issuer)s. You can see and verify it here:\n%(url)s") % {
+        "name": name,
+        "issuer": issuer_name,
+        "url": page_url,
+    }
+    return f"mailto:?subject={quote(subject)}&body={quote(body)}"

@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from . import baking
+from .badge_source import badge_image
 from .issuer_pages import listed_achievements, profile_json
 from .issuers import issuer_did_document
 from .jose_forms import stored_vc_jose
 from .local_verification import verify_credential, verify_credential_jwt
 from .models import Credential, Issuer, StatusList
-from .presentation import credential_view, linkedin_url
+from .presentation import credential_view, email_url, linkedin_url
 from .status_lists import signed_status_list
 from .vc_jwt import OB_JWT_MEDIA_TYPE, VC_JOSE_MEDIA_TYPE
 
@@ -86,12 +87,17 @@ def public_asset_urls(credential: Credential) -> dict[str, str]:
 
 
 def credential_page_response(
-    request: HttpRequest, credential: Credential, *, asset_urls: dict[str, str] | None = None
+    request: HttpRequest,
+    credential: Credential,
+    *,
+    asset_urls: dict[str, str] | None = None,
+    holder: dict[str, str] | None = None,
 ) -> HttpResponse:
     """The HTML page of any credential (callers decide who may see a private one).
 
     `asset_urls` (keys json, jwt, svg, png, qr) point the images and downloads elsewhere, e.g.
-    at the holder's own download views when the public copies are private.
+    at the holder's own download views when the public copies are private. `holder` (keys
+    wallet_url, lt) adds what only the holder may do: "Add to wallet".
     """
     document = credential.data
     result = verify_credential(document)
@@ -99,6 +105,8 @@ def credential_page_response(
     page_url = credential.public_url
     # The name as signed into the credential, not today's profile.
     issuer_name = view["issuer"].get("name") or credential.issuer.name
+    assets = {**public_asset_urls(credential), **(asset_urls or {})}
+    image = view["achievement_image"]
     response = render(
         request,
         "credentials/credential.html",
@@ -107,7 +115,14 @@ def credential_page_response(
             "view": view,
             "result": result,
             "page_url": page_url,
-            "assets": {**public_asset_urls(credential), **(asset_urls or {})},
+            "assets": assets,
+            # The image the credential carries, shown as is (the baked PNG and SVG hold the
+            # same pixels); the baked PNG when it names an image elsewhere.
+            "badge_src": image
+            if isinstance(image, str) and image.startswith("data:image/")
+            else assets["png"],
+            "holder": holder,
+            "email_url": email_url(name=view["name"], issuer_name=issuer_name, page_url=page_url),
             "issuer_name": issuer_name,
             "linkedin_url": linkedin_url(
                 name=view["name"],
@@ -154,24 +169,30 @@ def credential_vc_jose(request: HttpRequest, credential_uuid) -> HttpResponse:
 
 
 def baked_image_response(credential: Credential, *, fmt: str) -> HttpResponse:
-    """The baked badge ("svg" or "png") of any credential; the SVG is the achievement's own
-    SVG image when it has one, and never runs anything (CSP)."""
+    """The baked badge ("svg" or "png") of any credential, made from the credential's own
+    image (badge_source) so both show the page's pixels; the SVG never runs anything (CSP)."""
+    source = badge_image(credential.data)
+    image = source.data if source else None
     if fmt == "png":
         body = baking.baked_png(
             credential_json=credential.document,
             name=credential.achievement_name,
             issuer_name=credential.issuer.name,
+            image=image,
         )
         return HttpResponse(body, content_type="image/png")
-    image = (credential.data.get("credentialSubject") or {}).get("achievement", {}).get("image")
     body = baking.baked_svg(
         credential_json=credential.document,
         name=credential.achievement_name,
         issuer_name=credential.issuer.name,
-        base_svg=baking.svg_from_data_uri(image.get("id") if isinstance(image, dict) else image),
+        image=image,
+        image_type=source.media_type if source else baking.SVG_TYPE,
     )
     response = HttpResponse(body, content_type="image/svg+xml")
-    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    # The badge's pixels are a data: image inside the SVG; nothing else may load.
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+    )
     return response
 
 

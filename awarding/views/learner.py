@@ -9,6 +9,8 @@ private; the holder can still download and view their credential here.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +21,11 @@ from django.views.decorators.http import require_GET, require_POST
 from assessments.models import Course, Learner
 from credentials import baking
 from credentials.models import Credential
-from credentials.views import credential_json_response, credential_page_response
+from credentials.views import (
+    baked_image_response,
+    credential_json_response,
+    credential_page_response,
+)
 from lti_tool.launch_context import LaunchRequest, present_launch
 
 from ..access import launch_actor, learner_required
@@ -106,7 +112,19 @@ def _own_credential(award_uuid: object, course: Course, learner: Learner) -> Cre
 def holder_page(
     request: LaunchRequest, award_uuid: object, *, course: Course, learner: Learner
 ) -> HttpResponse:
-    return credential_page_response(request, _own_credential(award_uuid, course, learner))
+    """The holder's "View and verify" page: the public page's content, with downloads from
+    the holder's own views (they answer while the public page is private) and "Add to wallet"."""
+    credential = _own_credential(award_uuid, course, learner)
+    token = urlencode({"lt": request.lti_launch.token})
+    assets = {
+        fmt: f"{reverse('awarding:holder_download', args=[award_uuid, fmt])}?{token}"
+        for fmt in DOWNLOAD_FORMATS
+    }
+    holder = {
+        "wallet_url": reverse("wallet_issuance:add_to_wallet", args=[award_uuid]),
+        "lt": request.lti_launch.token,
+    }
+    return credential_page_response(request, credential, asset_urls=assets, holder=holder)
 
 
 @require_GET
@@ -125,13 +143,8 @@ def holder_download(
     elif fmt == "qr":
         return HttpResponse(baking.qr_png(credential.public_url), content_type="image/png")
     else:
-        maker = baking.baked_svg if fmt == "svg" else baking.baked_png
-        body = maker(
-            credential_json=credential.document,
-            name=credential.achievement_name,
-            issuer_name=credential.issuer.name,
-        )
-        response = HttpResponse(body, content_type="image/svg+xml" if fmt == "svg" else "image/png")
+        # The same baked image the public URL serves, so both show the page's pixels.
+        response = baked_image_response(credential, fmt=fmt)
     response["Content-Disposition"] = f'attachment; filename="{credential.pk}.{fmt}"'
     response["Cache-Control"] = "private, no-store"
     return response

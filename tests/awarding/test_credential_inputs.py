@@ -1,5 +1,6 @@
 """The credential inputs built from an achievement, a rubric spec and a decision."""
 
+import io
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -8,10 +9,11 @@ from uuid import UUID
 
 import jsonschema
 import pytest
+from PIL import Image
 
 import credentials
 from awarding import credential_inputs
-from awarding.badge_image import badge_svg, initials
+from awarding.badge_image import SIZE, badge_data_uri, badge_png, initials
 from credentials.credential_json import compose_credential
 from credentials.document_checks import find_problems
 from credentials.documents import CredentialInput, IssuerInput
@@ -84,7 +86,7 @@ def test_achievement_carries_criteria_levels_and_deduplicated_alignments():
     assert browse.required_level == "intermediate"  # the band starting at the threshold
     assert ach.criteria[1].required_level == "good"  # 50 % of 20 points
     assert [a.target_code for a in ach.alignments] == ["1.1", "3.1"]
-    assert ach.image_url.startswith("data:image/svg+xml;base64,")
+    assert ach.image_url.startswith("data:image/png;base64,")
     assert ach.tags == ("digcomp", "content")
 
 
@@ -150,8 +152,12 @@ def test_validity_and_badge_image():
     assert credential_inputs.validity(issued_at=at, validity_days=None) is None
     assert credential_inputs.validity(issued_at=at, validity_days=365).year == 2027
     assert initials("Digital content creator") == "DCC"
-    svg = badge_svg(name="<script>", seed="x")
-    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    png = badge_png(name="<script>", seed="x")
+    badge_png.cache_clear()
+    assert badge_png(name="<script>", seed="x") == png  # the same bytes on every run
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.size == (SIZE, SIZE)
+    assert badge_data_uri(name="<script>", seed="x").startswith("data:image/png;base64,")
 
 
 @pytest.mark.parametrize("names", [("A", "a"), ("Level 1", "level-1")])

@@ -151,15 +151,15 @@ def test_learner_downloads_and_shares_the_credential(browser_page, live_server):
     frame.get_by_text("You earned this credential.").wait_for()
     assert "You earned" in frame.get_by_role("status").first.inner_text()  # the notification
     with browser_page.expect_download() as download_info:
-        frame.get_by_role("link", name="Credential (JSON)").click()
+        frame.get_by_role("link", name="Download credential file (JSON)").click()
     download = download_info.value
     with open(download.path(), "rb") as fh:
         assert fh.read() == Credential.objects.get(pk=award.uuid).document.encode()
-    share = frame.get_by_label("Share link")
+    share = frame.get_by_label("Link to your credential")
     assert share.input_value().endswith(f"/credentials/{award.uuid}")
     frame.get_by_role("button", name="Copy link").click()
     frame.get_by_text("Copied.").wait_for()
-    linkedin = frame.get_by_role("link", name="Add to LinkedIn (new window)")
+    linkedin = frame.get_by_role("link", name="Add to LinkedIn profile (new window)")
     assert linkedin.get_attribute("href").startswith("https://www.linkedin.com/profile/add?")
     # Make the public page private, from inside the LMS.
     frame.get_by_label("Only me (private)").check()

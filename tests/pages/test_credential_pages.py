@@ -171,3 +171,28 @@ def test_qa_revokes_only_within_their_platforms(client, world):
     assert "Evidence forged" in html and "Ada Lovelace" in html
     html = client.get("/qa/awards/reports").content.decode()
     assert "median" in html  # time from grade to credential over the issued awards
+
+
+def test_an_earned_credential_without_expiry_says_so(client, world):
+    ada = world.learners[0]
+    issue(world, ada)
+    html = client.get("/learner/", {"lt": world.launch(ada).token}).content.decode()
+    assert "Does not expire" in html
+    assert "expirationYear" not in html
+
+
+def test_the_holder_view_offers_the_wallet_and_their_own_downloads(client, world):
+    ada = world.learners[0]
+    award = issue(world, ada)
+    token = world.launch(ada).token
+    # Private: the holder's "View and verify" page must not point at the public copies (404).
+    client.post(f"/learner/credentials/{award.uuid}/visibility", {"lt": token, "is_public": "0"})
+    html = client.get(f"/learner/credentials/{award.uuid}/view", {"lt": token}).content.decode()
+    assert f'action="/learner/credentials/{award.uuid}/wallet-offer"' in html
+    assert "Add to wallet" in html
+    for fmt in ("png", "svg", "json", "jwt"):
+        assert f"/learner/credentials/{award.uuid}/download/{fmt}?lt=" in html
+        assert f'href="/credentials/{award.uuid}.{fmt}' not in html
+    # The public page has no wallet button: only the holder can add it to their wallet.
+    client.post(f"/learner/credentials/{award.uuid}/visibility", {"lt": token, "is_public": "1"})
+    assert "Add to wallet" not in client.get(f"/credentials/{award.uuid}").content.decode()

@@ -1,7 +1,7 @@
 """Pure shaping used by the pages: grid rows, reports, CSV safety, share links, checklist."""
 
 from datetime import UTC, datetime, timedelta
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
@@ -135,6 +135,26 @@ def test_share_links():
     query = parse_qs(urlsplit(links.linkedin_url).query)
     assert query["name"] == ["Data & Skills"] and query["certUrl"] == [links.public_url]
     assert query["issueYear"] == ["2026"] and query["issueMonth"] == ["3"]
+    assert "expirationYear" not in query  # does not expire
+    assert query["certId"] == ["abc"] and query["organizationName"] == ["Test U"]
+    mail = urlsplit(links.email_url)
+    assert mail.scheme == "mailto" and mail.path == ""  # the learner's mail program asks whom
+    fields = {k: unquote(v) for k, _, v in (p.partition("=") for p in mail.query.split("&"))}
+    assert fields["subject"] == "My credential: Data & Skills"
+    assert links.public_url in fields["body"] and "Test U" in fields["body"]
+
+
+def test_share_links_carry_the_expiry():
+    links = share_links(
+        base_url="https://tool.example",
+        credential_id="abc",
+        achievement_name="N",
+        issuer_name="I",
+        issued_at=datetime(2026, 3, 5, tzinfo=UTC),
+        valid_until=datetime(2027, 11, 30, tzinfo=UTC),
+    )
+    query = parse_qs(urlsplit(links.linkedin_url).query)
+    assert query["expirationYear"] == ["2027"] and query["expirationMonth"] == ["11"]
 
 
 OK = {"rubric_valid": True, "rule_exists": True}
