@@ -29,8 +29,8 @@ class _Collector(HTMLParser):
 
 def _tool_url(url: str) -> bool:
     parts = urlsplit(url)
-    # Links that leave the LMS on purpose: LinkedIn, and the public pages (new window).
-    return not parts.netloc and not url.startswith("#")
+    # Links that leave the LMS on purpose: LinkedIn, the public pages (new window), e-mail.
+    return not parts.netloc and not parts.scheme and not url.startswith("#")
 
 
 def _assert_carries_token(html: str, token: str) -> int:
