@@ -166,7 +166,7 @@ def _centred_text(svg: etree._Element, text: str, *, y: str, fill: str, size: st
     element.text = text
 
 
-def _raster_root(image: bytes, media_type: str):
+def _raster_root(image: bytes, media_type: str) -> etree._Element | None:
     """An <svg> showing the raster `image` at its natural size, or None if it is not one."""
     size = _raster_size(image)
     if size is None:
