@@ -6,7 +6,9 @@ tool are resolved from the database; anything else is "not known" (no network at
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -56,6 +58,45 @@ def _status_of(document: dict[str, Any]) -> StatusLookup:
     return status_of
 
 
+# Copies of credentials kept by apps above this one (the wallet's holder-bound copies, ADR
+# 0060) are not Credential rows. Such an app registers a lookup at start-up: copy id ->
+# (when it was issued, the exact text that was sent: the JSON document or the compact JWT).
+CopyLookup = Callable[[uuid.UUID], tuple[datetime, str] | None]
+_copy_lookups: list[CopyLookup] = []
+
+
+def register_copy_lookup(lookup: CopyLookup) -> None:
+    """Let the compromised-key check vouch for copies an app above this one keeps."""
+    if lookup not in _copy_lookups:
+        _copy_lookups.append(lookup)
+
+
+def _same_text(sent: str, presented: dict[str, Any] | str) -> bool:
+    if isinstance(presented, str):
+        return sent == presented
+    try:
+        return bool(json.loads(sent) == presented)
+    except ValueError:
+        return False
+
+
+def _issued_before(
+    credential_id: uuid.UUID, key: SigningKey, presented: dict[str, Any] | str
+) -> bool:
+    """Whether we ourselves issued exactly this, with this key, before it was compromised."""
+    assert key.compromised_at is not None
+    record = Credential.objects.filter(pk=credential_id, signing_key=key).first()
+    if record is not None and record.issued_at < key.compromised_at:
+        if isinstance(presented, str):
+            return presented in (record.jwt, record.vc_jwt)
+        return bool(record.data == presented)
+    for lookup in _copy_lookups:
+        copy = lookup(credential_id)
+        if copy is not None and copy[0] < key.compromised_at and _same_text(copy[1], presented):
+            return True
+    return False
+
+
 def _signing_key(method_id: str) -> SigningKey | None:
     did, _, key_id = method_id.partition("#")
     for key in SigningKey.objects.filter(key_id=key_id).select_related("issuer"):
@@ -70,16 +111,21 @@ def _key_problem(method_id: str, document: dict[str, Any]) -> str | None:
     The proof's `created` proves nothing here (the thief can back-date it), so the test is
     our own record: the same credential, issued with this key before `compromised_at`.
     """
+    return _compromised_key_problem(method_id, document, document)
+
+
+def _compromised_key_problem(
+    method_id: str, document: dict[str, Any], presented: dict[str, Any] | str
+) -> str | None:
     key = _signing_key(method_id)
     if key is None or key.compromised_at is None:
         return None
     credential_id = str(document.get("id", "")).removeprefix("urn:uuid:")
     try:
-        record = Credential.objects.filter(pk=uuid.UUID(credential_id), signing_key=key).first()
+        if _issued_before(uuid.UUID(credential_id), key, presented):
+            return None
     except ValueError:
-        record = None
-    if record is not None and record.issued_at < key.compromised_at and record.data == document:
-        return None
+        pass
     return (
         "The issuer reported the signing key as compromised, and this credential is not one "
         "it issued with that key before then."
@@ -99,7 +145,9 @@ def verify_credential(
     )
 
 
-def verify_credential_jwt(token: str, *, now: datetime | None = None) -> VerificationResult:
+def verify_credential_jwt(
+    token: str, *, now: datetime | None = None, check_schema: bool = True
+) -> VerificationResult:
     """The VC-JWT form: signature by a key of our issuer's DID, dates, revocation."""
     try:
         claims = jwt.decode(token, options={"verify_signature": False})
@@ -110,4 +158,7 @@ def verify_credential_jwt(token: str, *, now: datetime | None = None) -> Verific
         resolve_did=resolve_local_did,
         now=now or timezone.now(),
         status_of=_status_of(claims),
+        # The same compromised-key rule as for JSON: only the very token we issued vouches.
+        key_problem=lambda method_id, payload: _compromised_key_problem(method_id, payload, token),
+        schema_check=schema_problems if check_schema else None,
     )

@@ -242,8 +242,11 @@ def verify_jwt(
     resolve_did: DidResolver,
     now: datetime,
     status_of: StatusLookup | None = None,
+    key_problem: KeyProblem | None = None,
+    schema_check: SchemaCheck | None = None,
 ) -> VerificationResult:
-    """Verify a VC-JWT: the EdDSA signature by a key of the issuer's DID, dates and status."""
+    """Verify a VC-JWT (either form): the EdDSA signature by a key of the issuer's DID, the
+    key not compromised, the credential's schema, dates and status."""
     result = VerificationResult()
     try:
         header = jwt.get_unverified_header(token)
@@ -279,6 +282,23 @@ def verify_jwt(
         result.status = "invalid"
         return result
     result.add("proof", True, "The JWT signature is valid: the credential has not been altered.")
+    if key_problem is not None:
+        problem = key_problem(header["kid"], claims)
+        if problem:
+            result.add("key", False, problem)
+            result.status = "invalid"
+            return result
+    if schema_check is not None:
+        # The payload is the credential (OB 3.0 §8.2 adds registered claims, which the
+        # schema allows beside it).
+        problems = schema_check(claims)
+        result.add(
+            "schema",
+            not problems,
+            "The credential matches the Open Badges 3.0 schema."
+            if not problems
+            else "The credential does not match the Open Badges 3.0 schema: " + problems[0],
+        )
     result.status = "active"
     _check_dates(result, claims, {"created": claims.get("validFrom")}, now)
     status = claims.get("credentialStatus")

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from . import baking
@@ -21,11 +21,13 @@ from .badge_source import badge_image
 from .issuer_pages import listed_achievements, profile_json
 from .issuers import issuer_did_document
 from .jose_forms import stored_vc_jose
-from .local_verification import verify_credential, verify_credential_jwt
+from .local_verification import VerificationResult, verify_credential, verify_credential_jwt
 from .models import Credential, Issuer, StatusList
 from .presentation import credential_view, email_url, linkedin_url
 from .status_lists import signed_status_list
 from .vc_jwt import OB_JWT_MEDIA_TYPE, VC_JOSE_MEDIA_TYPE
+from .verification_input import MAX_UPLOAD, Given, read_text, read_upload, too_large
+from .verification_report import report
 
 JSON_TYPES = ("application/json", "application/ld+json", "application/vc+ld+json", "application/vc")
 STATUS_LIST_MAX_AGE = 300  # revocations reach verifiers within five minutes
@@ -287,40 +289,43 @@ def status_list(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     return response
 
 
-MAX_UPLOAD = 2_000_000
+# A request body this large is refused before Django reads it (a form's fields beside the
+# file are small).
+MAX_REQUEST = MAX_UPLOAD + 100_000
 
 
-def _verify_text(text: str):
-    """(result, document or None) for pasted/uploaded credential text (JSON or VC-JWT)."""
-    if text.count(".") == 2 and not text.lstrip().startswith("{"):
-        return verify_credential_jwt(text.strip()), None
-    try:
-        document = json.loads(text)
-    except (ValueError, RecursionError):
-        return None, None
-    if not isinstance(document, dict):
-        return None, None
-    return verify_credential(document), document
+def _verify(given: Given) -> tuple[VerificationResult, dict[str, Any] | None]:
+    if given.document is not None:
+        return verify_credential(given.document), given.document
+    return verify_credential_jwt(given.text or ""), None
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify_page(request: HttpRequest) -> HttpResponse:
-    """Anyone can check a credential of this tool: paste JSON or a VC-JWT, or upload a file."""
-    context: dict = {}
+    """Anyone can check a credential of this tool: paste JSON or a JWT (either form), or
+    upload a .json, .jwt or baked PNG/SVG. The answer names each part that was checked."""
+    context: dict[str, Any] = {"max_mb": MAX_UPLOAD // 1_000_000}
+    status = 200
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is not None:
-            data = upload.read(MAX_UPLOAD + 1)
-            text = None if len(data) > MAX_UPLOAD else baking.extract_credential(data)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > MAX_REQUEST:
+            given = too_large()
         else:
-            text = (request.POST.get("credential") or "").strip() or None
-        result, document = _verify_text(text) if text else (None, None)
-        if result is None:
-            context["error"] = _(
-                "No credential found: paste its JSON or VC-JWT, or upload a .json, .jwt, or a "
-                "baked .png or .svg badge (2 MB at most)."
-            )
+            upload = request.FILES.get("file")
+            if upload is not None:
+                given = read_upload(upload.read(MAX_UPLOAD + 1))
+            else:
+                given = read_text(request.POST.get("credential") or "", source="paste")
+        if given.error:
+            context["error"] = given.error
+            status = 413 if given.error == too_large().error else 400
         else:
+            result, document = _verify(given)
             context["result"] = result
+            context["parts"] = report(result)
             context["view"] = credential_view(document) if document else None
-    return render(request, "credentials/verify.html", context)
+            context["source"] = given.source
+    return render(request, "credentials/verify.html", context, status=status)

@@ -67,9 +67,11 @@ def test_verify_page_is_accessible_and_verifies_a_paste(browser_page, live_serve
     )
     page = browser_page
     page.goto(f"{live_server.url}/credentials/verify")
-    page.get_by_label("Credential (JSON or VC-JWT)").fill(credential.jwt)
+    page.get_by_label("Credential: its JSON, or its JWT (either form)").fill(credential.jwt)
     page.get_by_role("button", name="Verify").click()
     assert page.get_by_role("heading", name="Verified").is_visible()
+    checks = page.get_by_role("table", name="What was checked")
+    assert checks.get_by_role("row").count() == 6  # the header and the five parts
 
     from axe_playwright_python.sync_playwright import Axe
 

@@ -168,11 +168,10 @@ def test_verify_page_accepts_json_jwt_and_baked_images(client, credential):
     html = client.post("/credentials/verify", {"credential": tampered}).content.decode()
     assert "Not valid" in html and "altered" in html
     html = client.post("/credentials/verify", {"credential": "hello"}).content.decode()
-    assert "No credential found" in html
+    assert "neither JSON nor a JWT" in html
     bomb = SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 10, content_type="image/png")
-    assert (
-        "No credential found" in client.post("/credentials/verify", {"file": bomb}).content.decode()
-    )
+    html = client.post("/credentials/verify", {"file": bomb}).content.decode()
+    assert "no Open Badges credential baked" in html
 
 
 def test_baked_svg_uses_the_achievement_svg_image(client, issue):
@@ -205,6 +204,6 @@ def test_page_response_for_a_holder_points_assets_elsewhere(rf, credential):
 @pytest.mark.parametrize("text", ["[1, 2]", '"a string"', "[" * 50_000 + "]" * 50_000, "a.b.c"])
 def test_verify_page_survives_odd_input(client, db, text):
     response = client.post("/credentials/verify", {"credential": text})
-    assert response.status_code == 200
+    assert response.status_code in (200, 400)
     html = response.content.decode()
-    assert "No credential found" in html or "Not valid" in html
+    assert 'role="alert"' in html or "Not valid" in html
