@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .chain import event_hash
+from .event_kinds import EVENT_KINDS, UnknownEventKind
 from .models import AuditChainHead, AuditEvent
 
 MAX_FIELD = {"actor": 300, "action": 100, "object_type": 100, "object_id": 255}
@@ -49,6 +50,11 @@ def record_event(
             raise ValueError(f"audit event needs a {name}")
         if len(fields[name]) > limit:
             raise ValueError(f"audit event {name} is longer than {limit} characters")
+    if fields["action"] not in EVENT_KINDS:
+        raise UnknownEventKind(
+            f"audit event kind {fields['action']!r} is not registered: add it, with the"
+            " sentence people read for it, to audit.event_kinds.EVENT_SENTENCES"
+        )
     before_plain, after_plain = _plain(before), _plain(after)
     with transaction.atomic():
         AuditChainHead.objects.get_or_create(pk=1)

@@ -301,7 +301,9 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
 }
 
-TIME_ZONE = "UTC"
+# The institution's time zone: pages show dates in it until the browser rewrites them in the
+# viewer's own (qa_console's local_time.js); stored times stay UTC (USE_TZ).
+TIME_ZONE = env_str("TIME_ZONE", "UTC").strip() or "UTC"
 USE_I18N = True
 USE_TZ = True
 

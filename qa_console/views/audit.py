@@ -1,4 +1,5 @@
-"""The audit log as QA sees it: the events of their platforms, filtered, as a page or CSV."""
+"""The audit log as QA sees it: the events of their platforms, in words, filtered, as a page
+or as a CSV of exactly the filtered events."""
 
 from __future__ import annotations
 
@@ -11,19 +12,33 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from assessments.models import Course
+
 from ..access import QAAccess, qa_scope
-from ..audit_log import csv_rows, filter_events, visible_events
+from ..audit_log import csv_rows, filter_events, in_words, visible_events
 from ..forms import AuditFilterForm
+from ..people import describe_actors
+
+PER_PAGE = 50
+# The "Who" choices list the people of the visible events; an institution's log names far
+# fewer, but a bound keeps the page small whatever happens.
+MAX_PEOPLE = 500
 
 
 def _events(request: HttpRequest, scope: QAAccess) -> tuple[AuditFilterForm, QuerySet]:
-    form = AuditFilterForm(request.GET or None)
-    qs = visible_events(
-        platform_ids=scope.actor.qa_platform_ids,
-        include_global=bool(getattr(request.user, "is_superuser", False)),
+    superuser = bool(getattr(request.user, "is_superuser", False))
+    qs = visible_events(platform_ids=scope.actor.qa_platform_ids, include_global=superuser)
+    actors = list(qs.order_by("actor").values_list("actor", flat=True).distinct()[:MAX_PEOPLE])
+    courses = Course.objects.filter(platform_id__in=scope.actor.qa_platform_ids).order_by(
+        "title", "pk"
     )
-    if form.is_valid():
+    form = AuditFilterForm(
+        request.GET or None, courses=courses, people=describe_actors(actors).items()
+    )
+    if form.is_bound and form.is_valid():
         qs = filter_events(qs, form.cleaned_data)
+    elif form.is_bound:
+        qs = qs.none()  # a filter that does not parse matches nothing, never everything
     return form, qs
 
 
@@ -33,13 +48,19 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if isinstance(scope, HttpResponse):
         return scope
     form, qs = _events(request, scope)
-    page = Paginator(qs.order_by("-seq"), 50).get_page(request.GET.get("page"))
+    page = Paginator(qs.order_by("-seq"), PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "qa_console/audit.html",
-        {"qa": scope.actor, "form": form, "page": page, "query": query.urlencode()},
+        {
+            "qa": scope.actor,
+            "form": form,
+            "page": page,
+            "rows": in_words(page.object_list),
+            "query": query.urlencode(),
+        },
     )
 
 

@@ -46,7 +46,7 @@ def test_dates_and_uuids_are_stored_as_hashed():
 
     record_event(
         actor="a",
-        action="x",
+        action="rubric.created",
         object_type="t",
         object_id="1",
         after={"when": datetime(2026, 1, 1, tzinfo=UTC), "id": uuid.UUID(int=5)},
@@ -73,9 +73,9 @@ def test_orm_refuses_updates_and_deletes():
 @pytest.mark.django_db
 def test_bad_input_is_refused():
     with pytest.raises(ValueError, match="actor"):
-        record_event(actor="", action="a", object_type="t", object_id="1")
+        record_event(actor="", action="rubric.created", object_type="t", object_id="1")
     with pytest.raises(TypeError):
-        record_event(actor="a", action="a", object_type="t", object_id="1", after=[1])
+        record_event(actor="a", action="rubric.created", object_type="t", object_id="1", after=[1])
     assert AuditEvent.objects.count() == 0
 
 
@@ -137,11 +137,11 @@ def test_event_rolls_back_with_its_transaction():
 
     _record(1)
     with pytest.raises(RuntimeError), transaction.atomic():
-        record_event(actor="a", action="x", object_type="t", object_id="1")
+        record_event(actor="a", action="rubric.created", object_type="t", object_id="1")
         raise RuntimeError
     assert AuditEvent.objects.count() == 1
     assert verify_chain().ok
-    assert record_event(actor="a", action="x", object_type="t", object_id="2").seq == 2
+    assert record_event(actor="a", action="rubric.created", object_type="t", object_id="2").seq == 2
 
 
 @pytest.mark.postgres
@@ -152,7 +152,9 @@ def test_concurrent_writers_never_fork_the_chain():
     def writer(n: int) -> None:
         try:
             for i in range(15):
-                record_event(actor=f"w{n}", action="x", object_type="t", object_id=str(i))
+                record_event(
+                    actor=f"w{n}", action="rubric.created", object_type="t", object_id=str(i)
+                )
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:

@@ -28,7 +28,7 @@ def test_audit_log_filters_and_csv(client, course, platform):
     version = _submitted(course)
     record_event(
         actor="=HYPERLINK(evil)",
-        action="version.note",
+        action="version.rejected",
         object_type="rubric_version",
         object_id=str(version.pk),
         after={"note": XSS},
@@ -37,15 +37,16 @@ def test_audit_log_filters_and_csv(client, course, platform):
     make_qa_user(platform)
     client.force_login(User.objects.get(username="quinn"))  # axes: login() needs a request
     page = client.get("/qa/audit/").content.decode()
-    assert "version.submitted" in page and "rubric.created" in page and XSS not in page
-    filtered = client.get("/qa/audit/", {"action": "submitted"}).content.decode()
-    assert "version.submitted" in filtered and "rubric.created" not in filtered
+    assert "submitted a rubric version for review" in page and "created a rubric" in page
+    assert XSS not in page
+    filtered = client.get("/qa/audit/", {"kind": "version.submitted"}).content.decode()
+    assert "submitted a rubric version" in filtered and "created a rubric<" not in filtered
     response = client.get("/qa/audit.csv", {"object_type": "rubric_version"})
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0][:4] == ["seq", "at", "actor", "action"]
-    actions = [r[3] for r in rows[1:]]
+    assert rows[0][:7] == ["when_utc", "who", "what", "about", "seq", "actor", "action"]
+    actions = [r[6] for r in rows[1:]]
     assert "version.submitted" in actions and "rubric.created" not in actions
     assert len(rows) - 1 == AuditEvent.objects.filter(object_type="rubric_version").count()
-    evil = next(r for r in rows if r[3] == "version.note")
-    assert evil[2] == "'=HYPERLINK(evil)"
+    evil = next(r for r in rows if r[6] == "version.rejected")
+    assert evil[5] == "'=HYPERLINK(evil)" and evil[1] == "'=HYPERLINK(evil)"
