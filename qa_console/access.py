@@ -21,6 +21,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,7 +32,7 @@ from rubrics.models import RubricVersion
 
 from .handoff import console_actor
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]  # pages, and streamed CSV downloads
 
 
 def refuse(request: HttpRequest, reason: str, *, status: int = 403) -> HttpResponse:
@@ -84,7 +85,7 @@ def qa_required(view: View) -> View:
     """A logged-in QA user linked to at least one platform; passes `platform_ids`."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return _to_login(request)
         platform_ids = qa_platform_ids(request.user)

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy
 from assessments.models import Course
 from audit.event_kinds import EVENT_SENTENCES
 from audit.models import AuditEvent
-from awarding.csv_export import csv_safe
 from awarding.models import Achievement, Award, AwardingRule
 from rubrics.models import Rubric, RubricVersion
 
@@ -147,9 +146,9 @@ def filter_events(qs: QuerySet, data: dict) -> QuerySet:
     return qs
 
 
-def csv_rows(qs: QuerySet, *, chunk: int = 500) -> Iterator[list[str]]:
-    """The header, then one line per event, oldest first; names resolved a chunk at a time."""
-    yield CSV_HEADER
+def csv_rows(qs: QuerySet, *, chunk: int = 500) -> Iterator[list[object]]:
+    """One line per event (CSV_HEADER's columns), oldest first; names resolved a chunk at a
+    time."""
     batch: list[AuditEvent] = []
     for event in qs.order_by("seq").iterator(chunk_size=chunk):
         batch.append(event)
@@ -159,25 +158,22 @@ def csv_rows(qs: QuerySet, *, chunk: int = 500) -> Iterator[list[str]]:
     yield from _csv_lines(batch)
 
 
-def _csv_lines(events: list[AuditEvent]) -> Iterator[list[str]]:
+def _csv_lines(events: list[AuditEvent]) -> Iterator[list[object]]:
     for row in in_words(events):
         e = row.event
         yield [
-            csv_safe(v)
-            for v in (
-                e.at.isoformat(),
-                row.who,
-                row.what,
-                row.about,
-                e.seq,
-                e.actor,
-                e.action,
-                e.object_type,
-                e.object_id,
-                e.platform_id,
-                json.dumps(e.before, sort_keys=True) if e.before is not None else "",
-                json.dumps(e.after, sort_keys=True) if e.after is not None else "",
-                e.prev_hash,
-                e.hash,
-            )
+            e.at.isoformat(),
+            row.who,
+            row.what,
+            row.about,
+            e.seq,
+            e.actor,
+            e.action,
+            e.object_type,
+            e.object_id,
+            e.platform_id,
+            json.dumps(e.before, sort_keys=True) if e.before is not None else "",
+            json.dumps(e.after, sort_keys=True) if e.after is not None else "",
+            e.prev_hash,
+            e.hash,
         ]

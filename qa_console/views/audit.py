@@ -3,11 +3,9 @@ or as a CSV of exactly the filtered events."""
 
 from __future__ import annotations
 
-import csv
-
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -15,7 +13,8 @@ from django.views.decorators.http import require_GET
 from assessments.models import Course
 
 from ..access import QAAccess, qa_scope
-from ..audit_log import csv_rows, filter_events, in_words, visible_events
+from ..audit_log import CSV_HEADER, csv_rows, filter_events, in_words, visible_events
+from ..csv_stream import streaming_csv
 from ..forms import AuditFilterForm
 from ..people import describe_actors
 
@@ -64,20 +63,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @require_GET
 def audit_csv(request: HttpRequest) -> HttpResponseBase:
     scope = qa_scope(request)
     if isinstance(scope, HttpResponse):
         return scope
     _, qs = _events(request, scope)
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in csv_rows(qs)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="credbridge-audit.csv"'
-    return response
+    return streaming_csv("credbridge-audit.csv", CSV_HEADER, csv_rows(qs))

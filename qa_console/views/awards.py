@@ -5,25 +5,32 @@ every change goes through an awarding service that writes the audit entry with i
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments.models import Course
 from awarding import decision_grid
-from awarding.csv_export import DECISION_HEADER, csv_response, decision_rows
+from awarding.csv_export import DECISION_HEADER, decision_rows
 from awarding.flags import clear_flag
 from awarding.forms import ReasonForm
 from awarding.models import Achievement, Award, Decision
 from awarding.revoke import AwardActionError, revoke_award
 
 from ..access import console_actor_id, qa_required, scope_to_platforms
+from ..csv_stream import streaming_csv
+from ..decision_words import criterion_titles, reason_sentences
 from ..forms import DecisionFilterForm
+from ..people import describe_actors
 from ..selectors import awards_of, decisions_of
 
 PER_PAGE = 50
@@ -48,6 +55,22 @@ def _filtered(
             decisions = decisions.filter(achievement_id=data["achievement"])
         if data.get("outcome"):
             decisions = decisions.filter(outcome=data["outcome"])
+        if data.get("learner"):
+            who = data["learner"]
+            decisions = decisions.filter(
+                Q(learner__name__icontains=who) | Q(learner__email__icontains=who)
+            )
+        tz = timezone.get_current_timezone()
+        if data.get("since"):
+            decisions = decisions.filter(
+                decided_at__gte=datetime.combine(data["since"], time.min, tzinfo=tz)
+            )
+        if data.get("until"):
+            decisions = decisions.filter(
+                decided_at__lte=datetime.combine(data["until"], time.max, tzinfo=tz)
+            )
+    elif form.is_bound:
+        decisions = decisions.none()  # a filter that does not parse matches nothing
     return form, decisions
 
 
@@ -70,10 +93,10 @@ def decisions(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpRes
 
 @require_GET
 @qa_required
-def decisions_csv(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpResponse:
+def decisions_csv(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpResponseBase:
     _form, found = _filtered(request, platform_ids)
     found = found.select_related("learner", "achievement").order_by("decided_at", "pk")
-    return csv_response(
+    return streaming_csv(
         "credbridge-decisions.csv", DECISION_HEADER, decision_rows(found.iterator(chunk_size=500))
     )
 
@@ -89,8 +112,10 @@ def decision_detail(
     )
     result = decision.result or {}
     columns = decision_grid.columns_of([result])
-    awards = awards_of(platform_ids).filter(
-        learner=decision.learner, achievement=decision.achievement
+    awards = list(
+        awards_of(platform_ids)
+        .filter(learner=decision.learner, achievement=decision.achievement)
+        .order_by("-created_at")
     )
     return render(
         request,
@@ -98,10 +123,12 @@ def decision_detail(
         {
             "decision": decision,
             "rows": list(zip(columns, decision_grid.cells_of(result, columns), strict=True)),
-            "reasons": result.get("reasons", ()),
+            "reasons": reason_sentences(result.get("reasons", ()), criterion_titles(result)),
+            "titles": criterion_titles(result),
+            "people": describe_actors(a.revoked_by for a in awards),
             # Every observation evaluated (all revisions), not only the one that counted.
             "observations": sorted((decision.evidence or {}).items()),
-            "awards": awards.order_by("-created_at"),
+            "awards": awards,
             "reason_form": ReasonForm(),
         },
     )
@@ -131,6 +158,7 @@ def flagged(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpRespo
         items.append(
             {
                 "award": award,
+                "reasons": reason_sentences(after.get("reasons", ()), criterion_titles(after)),
                 "rows": list(
                     zip(
                         columns,
@@ -156,7 +184,8 @@ def revocations(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpR
         .order_by("-revoked_at", "-pk"),
         PER_PAGE,
     ).get_page(request.GET.get("page"))
-    return render(request, "qa_console/awards/revocations.html", {"page": page})
+    people = describe_actors(a.revoked_by for a in page)
+    return render(request, "qa_console/awards/revocations.html", {"page": page, "people": people})
 
 
 @require_POST
