@@ -16,6 +16,7 @@ class _FormValues(HTMLParser):
         self._select: str | None = None
         self._select_first: str | None = None
         self._select_chosen = False
+        self._multiple = False
         self._textarea: str | None = None
         self._text = ""
 
@@ -39,10 +40,11 @@ class _FormValues(HTMLParser):
                 self.values.append((name, a.get("value", "")))
         elif tag == "select" and name:
             self._select, self._select_first, self._select_chosen = name, None, False
+            self._multiple = "multiple" in a
         elif tag == "option" and self._select is not None:
             if self._select_first is None:
                 self._select_first = a.get("value", "")
-            if "selected" in a and not self._select_chosen:
+            if "selected" in a and (self._multiple or not self._select_chosen):
                 self.values.append((self._select, a.get("value", "")))
                 self._select_chosen = True
         elif tag == "textarea" and name:
@@ -56,7 +58,9 @@ class _FormValues(HTMLParser):
         elif self.depth_template:
             return
         elif tag == "select" and self._select is not None:
-            if not self._select_chosen:
+            # A single select sends its first option when none is selected; a multiple one
+            # sends nothing.
+            if not self._select_chosen and not self._multiple:
                 self.values.append((self._select, self._select_first or ""))
             self._select = None
         elif tag == "textarea" and self._textarea is not None:

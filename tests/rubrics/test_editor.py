@@ -85,6 +85,7 @@ def test_a_criterion_needs_only_a_name_its_key_is_made_and_kept(client, editor):
 def test_a_blank_extra_criterion_is_ignored_even_when_its_selects_were_touched(client, editor):
     lt, url = editor
     values = _values(client, url, lt)
+    set_value(values, "criteria-0-key", "quiz")  # as a saved criterion carries it
     set_value(values, "criteria-0-title", "Quiz")
     assert client.post(url, values).status_code == 302
     values = _values(client, url, lt)
@@ -215,6 +216,7 @@ def test_the_editors_submit_is_the_setup_pages_and_the_credential_reaches_the_da
         criteria_narrative="c",
     )
     values = _values(client, url, lt)
+    set_value(values, "criteria-0-key", "quiz")
     set_value(values, "criteria-0-title", "Quiz")
     set_value(values, "criteria-0-source", "existing")
     set_value(values, "criteria-0-line_item", str(quiz.pk))
