@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from .spec import CriterionSpec, PolicySpec, VersionSpec
 
@@ -16,6 +17,11 @@ class Change:
     what: str  # the field, in words
     old: str = ""
     new: str = ""
+    # For people: the place named by title ("criterion “Search data”"), and a secondary
+    # text for a value (a gradebook column's URL, shown beside its LMS label).
+    place: str = ""
+    old_detail: str = ""
+    new_detail: str = ""
 
 
 def _num(value: float | None) -> str:
@@ -46,7 +52,7 @@ def _criterion_fields(c: CriterionSpec) -> dict[str, str]:
         "threshold": _threshold(c),
         "required": "required" if c.required else "optional",
         "weight": _num(c.weight),
-        "gradebook column": c.line_item_url or "not created yet",
+        COLUMN: c.line_item_url or "not created yet",
     }
 
 
@@ -75,8 +81,33 @@ def _compare(where: str, old: dict[str, str], new: dict[str, str], named: str = 
     return sorted(out, key=lambda c: c.what)
 
 
-def diff_versions(old: VersionSpec | None, new: VersionSpec) -> list[Change]:
-    """Changes from `old` (the previous version; None for a first version) to `new`."""
+COLUMN = "gradebook column"
+
+
+def _named_columns(changes: list[Change], labels: Mapping[str, str]) -> list[Change]:
+    """Gradebook columns by their LMS label, the URL (what is compared) kept as detail."""
+    out = []
+    for c in changes:
+        if c.what == COLUMN:
+            c = replace(
+                c,
+                old=labels.get(c.old, c.old) if c.old else "",
+                new=labels.get(c.new, c.new) if c.new else "",
+                old_detail=c.old if c.old in labels else "",
+                new_detail=c.new if c.new in labels else "",
+            )
+        out.append(c)
+    return out
+
+
+def diff_versions(
+    old: VersionSpec | None,
+    new: VersionSpec,
+    *,
+    column_labels: Mapping[str, str] | None = None,
+) -> list[Change]:
+    """Changes from `old` (the previous version; None for a first version) to `new`.
+    `column_labels` maps gradebook column URLs to their labels in the LMS."""
     changes: list[Change] = []
     old_policy = _policy_fields(old.policy) if old else {}
     changes += _compare("policy", old_policy, _policy_fields(new.policy))
@@ -89,15 +120,20 @@ def diff_versions(old: VersionSpec | None, new: VersionSpec) -> list[Change]:
         before, after = old_criteria.get(key), new_criteria.get(key)
         if after is None:
             assert before is not None  # the key came from old_criteria
-            changes.append(Change(REMOVED, where, "criterion", before.title, ""))
+            changes.append(
+                Change(REMOVED, where, "criterion", before.title, "", f"criterion “{before.title}”")
+            )
             continue
+        place = f"criterion “{after.title}”"
+        found: list[Change] = []
         if before is None:
-            changes.append(Change(ADDED, where, "criterion", "", after.title))
-        changes += _compare(
+            found.append(Change(ADDED, where, "criterion", "", after.title))
+        found += _compare(
             where, _criterion_fields(before) if before else {}, _criterion_fields(after)
         )
-        changes += _compare(where, _levels(before) if before else {}, _levels(after), "level")
-        changes += _compare(
+        found += _compare(where, _levels(before) if before else {}, _levels(after), "level")
+        found += _compare(
             where, _alignments(before) if before else {}, _alignments(after), "alignment"
         )
-    return changes
+        changes += [replace(c, place=place) for c in found]
+    return _named_columns(changes, column_labels or {})

@@ -10,8 +10,10 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from assessments.models import LineItem
 from rubrics.diff import diff_versions
 from rubrics.models import RubricVersion
 from rubrics.preview import preview_version
@@ -42,6 +44,15 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def column_labels(course_id: int) -> dict[str, str]:
+    """The course's gradebook columns: URL -> the label the LMS shows."""
+    return {
+        url: label
+        for url, label in LineItem.objects.filter(course_id=course_id).values_list("url", "label")
+        if label
+    }
+
+
 def _previous(version: RubricVersion) -> RubricVersion | None:
     siblings = version.rubric.versions.exclude(pk=version.pk)
     return (
@@ -70,7 +81,11 @@ def _review_page(
             "version": version,
             "course": version.rubric.course,
             "previous": previous,
-            "changes": diff_versions(previous.to_spec() if previous else None, spec),
+            "changes": diff_versions(
+                previous.to_spec() if previous else None,
+                spec,
+                column_labels=column_labels(version.rubric.course_id),
+            ),
             "spec": spec,
             "preview": preview_version(version=version),
             "form": form or ReviewForm(),
@@ -92,7 +107,7 @@ def review(request: HttpRequest, version_id: int) -> HttpResponse:
         return _review_page(request, scope, version)
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        return _review_page(request, scope, version, form, "Choose what to do.", 400)
+        return _review_page(request, scope, version, form, _("Choose what to do."), 400)
     action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
     steps = {
         "approve": lambda: approve(version=version, actor=scope.actor, comment=comment),
@@ -108,5 +123,11 @@ def review(request: HttpRequest, version_id: int) -> HttpResponse:
     except WorkflowError as exc:
         version.refresh_from_db()
         return _review_page(request, scope, version, form, str(exc), 409)
-    messages.success(request, f"Version {version.number}: {action} done.")
+    done = {
+        "approve": _("Version %(number)s is approved."),
+        "reject": _("Version %(number)s is rejected."),
+        "activate": _("Version %(number)s is now in use."),
+        "retire": _("Version %(number)s is retired."),
+    }[action]
+    messages.success(request, done % {"number": version.number})
     return HttpResponseRedirect(reverse("qa:review", args=[version.pk]))
