@@ -21,6 +21,7 @@ from ..discovery import API_PATH, service_description
 from ..imsx import imsx_error
 from ..models import Holder
 from ..paging import PagingError, link_header, parse_page
+from ..reads import record_read
 from ..registration import RegistrationError, register_client
 from ..resources import credentials_body, holder_credentials, holder_profile
 from ..scopes import CREDENTIAL_READONLY, PROFILE_READONLY
@@ -73,7 +74,7 @@ def register(request: HttpRequest) -> HttpResponse:
     return response
 
 
-Resource = Callable[[HttpRequest, Holder], HttpResponse]
+Resource = Callable[[HttpRequest, Holder, str], HttpResponse]
 
 
 def _protected(scope: str, view: Resource) -> Callable[[HttpRequest], HttpResponse]:
@@ -102,26 +103,34 @@ def _protected(scope: str, view: Resource) -> Callable[[HttpRequest], HttpRespon
         holder = Holder.objects.select_related("learner").filter(user=oauth_request.user).first()
         if holder is None:
             return imsx_error("This token belongs to no learner.", status=403)
-        response = view(request, holder)
+        response = view(request, holder, oauth_request.client.client_id)
         patch_cache_control(response, private=True, no_store=True)
         return response
 
     return csrf_exempt(wrapper)
 
 
-def _credentials(request: HttpRequest, holder: Holder) -> HttpResponse:
+def _credentials(request: HttpRequest, holder: Holder, client_id: str) -> HttpResponse:
     try:
         page = parse_page(request.GET.dict())
     except PagingError as exc:
         return imsx_error(str(exc), status=400)
     chosen, total = holder_credentials(holder.learner, page)
-    response = JsonResponse(credentials_body(chosen), json_dumps_params={"ensure_ascii": False})
+    body = credentials_body(chosen)
+    record_read(
+        holder=holder,
+        client_id=client_id,
+        what="credentials",
+        details={"ids": [c["id"] for c in body["credential"]], "offset": page.offset},
+    )
+    response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
     response["X-Total-Count"] = str(total)
     response["Link"] = link_header(public_base_url() + API_PATH + "/credentials", page, total)
     return response
 
 
-def _profile(request: HttpRequest, holder: Holder) -> HttpResponse:
+def _profile(request: HttpRequest, holder: Holder, client_id: str) -> HttpResponse:
+    record_read(holder=holder, client_id=client_id, what="profile", details={})
     return JsonResponse(holder_profile(holder.learner), json_dumps_params={"ensure_ascii": False})
 
 

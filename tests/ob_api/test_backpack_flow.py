@@ -121,7 +121,12 @@ def test_the_backpack_reads_the_learners_credentials_page_by_page_and_the_profil
         "ob_api.consent_sign_in",
         "ob_api.consent_given",
         "ob_api.token_issued",
+        "ob_api.credentials_read",
+        "ob_api.profile_read",
     } <= actions
+    read = AuditEvent.objects.filter(action="ob_api.credentials_read").order_by("pk").first()
+    assert read.actor == f"client:{backpack.client_id}" and len(read.after["ids"]) == 1
+    assert access not in json.dumps(list(AuditEvent.objects.values_list("after", flat=True)))
 
 
 def test_the_learner_sees_the_app_and_disconnects_it_and_its_tokens_stop_working(site, backpack):
