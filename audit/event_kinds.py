@@ -66,6 +66,8 @@ EVENT_SENTENCES: dict[str, Promise] = {
     "ob_api.consent_refused": _("refused an app access to their credentials"),
     "ob_api.token_issued": _("gave a connected app an access token"),
     "ob_api.app_disconnected": _("disconnected an app from their credentials"),
+    "ob_api.credentials_read": _("read a learner's credentials through the Open Badges API"),
+    "ob_api.profile_read": _("read a learner's profile through the Open Badges API"),
 }
 
 EVENT_KINDS: frozenset[str] = frozenset(EVENT_SENTENCES)
