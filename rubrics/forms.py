@@ -247,7 +247,8 @@ class CriterionForm(forms.Form):
                     _("A level starts between 0 and the maximum (%(points)s points).")
                     % {"points": f"{points:g}"},
                 )
-        if any(lf.errors for lf in self.levels):
+        # A removed row's errors do not count (it is not saved).
+        if any(lf.errors for lf in self.levels if not lf.cleaned_data.get("DELETE")):
             self.add_error(None, _("Check this criterion's levels."))
 
     def _live_levels(self) -> list[LevelForm]:

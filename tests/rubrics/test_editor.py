@@ -118,6 +118,9 @@ def test_levels_are_rows_added_and_removed_without_separators(client, editor):
     assert levels == [("Foundation", 4.0, ""), ("Advanced", 8.0, "Finds | filters sources")]
     values = _values(client, url, lt)
     set_value(values, "criteria-0-levels-1-DELETE", "on")  # Advanced (listed second)
+    # A half-typed row removed again does not block saving either.
+    set_value(values, "criteria-0-levels-2-name", "Half typed")
+    set_value(values, "criteria-0-levels-2-DELETE", "on")
     assert client.post(url, values).status_code == 302
     assert list(Criterion.objects.get().levels.values_list("name", flat=True)) == ["Foundation"]
 

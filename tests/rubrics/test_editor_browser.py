@@ -88,6 +88,10 @@ def test_build_by_clicking_submit_approve_activate_and_award(browser_page, live_
     card.get_by_role("button", name="Add a level").click()
     frame.locator("#id_criteria-0-levels-1-name").fill("Advanced")
     frame.locator("#id_criteria-0-levels-1-min_score").fill("8")
+    card.get_by_role("button", name="Add a level").click()
+    frame.locator("#id_criteria-0-levels-2-name").fill("Too many")
+    frame.locator("[data-level-row]").nth(2).get_by_role("button", name="Remove level").click()
+    assert not frame.locator("#id_criteria-0-levels-2-name").is_visible()
     # A competence found by search: the tree's areas stay as groups; others are hidden.
     card.get_by_text("DigComp competences").click()
     card.get_by_label("Search competences").fill("privacy")
@@ -110,6 +114,9 @@ def test_build_by_clicking_submit_approve_activate_and_award(browser_page, live_
     card2.get_by_text("Grade source and weight").click()
     frame.locator("#id_criteria-1-source").select_option("existing")
     frame.locator("#id_criteria-1-line_item").select_option(str(essay.pk))
+    # The essay goes first: moved with its button, not by typing positions.
+    card2.get_by_role("button", name="Move up").click()
+    assert frame.locator("[data-criterion]").first.get_attribute("data-testid") == "criterion-1"
     # A third card, left blank: ignored when saving.
     frame.get_by_role("button", name="Add a criterion").click()
     frame.locator("#id_criteria-2-title").wait_for()
@@ -117,7 +124,7 @@ def test_build_by_clicking_submit_approve_activate_and_award(browser_page, live_
     # The live preview and the pass rule follow the edits (nothing saved yet).
     sentence = frame.get_by_test_id("pass-sentence")
     sentence.get_by_text("“Essay” at least 6 of 10 points").wait_for()
-    assert "Pass when “Quiz” at least 5 of 10 points and “Essay”" in sentence.inner_text()
+    assert "Pass when “Essay” at least 6 of 10 points and “Quiz”" in sentence.inner_text()
     frame.get_by_text("1 of 2 learners would meet this rubric now.").wait_for()
     assert not RubricVersion.objects.get().criteria.exists()
 
@@ -126,15 +133,20 @@ def test_build_by_clicking_submit_approve_activate_and_award(browser_page, live_
     version = RubricVersion.objects.get()
     criteria = list(version.criteria.order_by("position"))
     assert [(c.key, c.title, c.threshold) for c in criteria] == [
-        ("quiz", "Quiz", 5.0),
         ("essay", "Essay", 6.0),
+        ("quiz", "Quiz", 5.0),
     ]
-    assert [lv.name for lv in criteria[0].levels.all()] == ["Foundation", "Advanced"]
-    assert [a.competence.code for a in criteria[0].alignments.all()] == ["4.2"]
+    assert [lv.name for lv in criteria[1].levels.all()] == ["Foundation", "Advanced"]
+    assert [a.competence.code for a in criteria[1].alignments.all()] == ["4.2"]
 
     # The editor on its own at both widths.
     editor_url = f"{live_server.url}/rubrics/versions/{version.pk}/?lt={launch.token}"
     _check_page(page, editor_url)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(editor_url)
+    print("editor height at 1280 px, two criteria:", page.evaluate("document.body.scrollHeight"))
+    _check_page(page, f"{live_server.url}/rubrics/?lt={launch.token}")
+    _check_page(page, f"{live_server.url}/course/setup/?lt={launch.token}&version={version.pk}")
 
     # Submit from the editor: the setup page's one submit path creates the rule with it.
     page.set_viewport_size({"width": 1280, "height": 900})
