@@ -1,7 +1,12 @@
 """Pages around a really issued credential: the learner's downloads, sharing and privacy
 switch, the public evidence page, and revocation by the instructor and by QA."""
 
+import base64
+import io
+import re
+
 import pytest
+from PIL import Image, ImageChops
 
 pytest.importorskip("credentials.credential_issuance")
 pytest.importorskip("awarding.award_issuance")
@@ -196,3 +201,34 @@ def test_the_holder_view_offers_the_wallet_and_their_own_downloads(client, world
     # The public page has no wallet button: only the holder can add it to their wallet.
     client.post(f"/learner/credentials/{award.uuid}/visibility", {"lt": token, "is_public": "1"})
     assert "Add to wallet" not in client.get(f"/credentials/{award.uuid}").content.decode()
+
+
+def test_one_badge_image_in_the_credential_the_pages_and_the_baked_files(client, world):
+    """Without a browser: the bytes behind every place the badge appears are one image."""
+    ada = world.learners[0]
+    award = issue(world, ada)
+    credential = Credential.objects.get(pk=award.uuid)
+    image_uri = credential.data["credentialSubject"]["achievement"]["image"]["id"]
+    assert image_uri.startswith("data:image/png;base64,")
+    source = base64.b64decode(image_uri.split(",", 1)[1])
+    token = world.launch(ada).token
+    learner_html = client.get("/learner/", {"lt": token}).content.decode()
+    public_html = client.get(f"/credentials/{award.uuid}").content.decode()
+    for html in (learner_html, public_html):
+        assert re.search(r'<img class="badge[^"]*" src="' + re.escape(image_uri) + '"', html)
+
+    def pixels(data):
+        with Image.open(io.BytesIO(data)) as image:
+            return image.convert("RGB")
+
+    for png in (
+        client.get(f"/credentials/{award.uuid}.png").content,
+        client.get(f"/learner/credentials/{award.uuid}/download/png", {"lt": token}).content,
+    ):
+        assert ImageChops.difference(pixels(png), pixels(source)).getbbox() is None
+    for svg in (
+        client.get(f"/credentials/{award.uuid}.svg").content,
+        client.get(f"/learner/credentials/{award.uuid}/download/svg", {"lt": token}).content,
+    ):
+        assert f'href="{image_uri}"'.encode() in svg  # the same bytes, shown at 256 × 256
+        assert b'width="256" height="256"' in svg
