@@ -263,6 +263,7 @@ WALLET_NONCE_TTL_SECONDS = 300
 # authorization code grant with PKCE (S256, enforced in ob_api.views.consent), the two read
 # scopes only, the consent page always shown, redirect URIs over https only.
 OB_API_CONSENT_COOKIE_SECONDS = env_int("OB_API_CONSENT_COOKIE_SECONDS", 15 * 60)
+OB_API_REGISTRATIONS_PER_HOUR = env_int("OB_API_REGISTRATIONS_PER_HOUR", 20)
 OB_API_PRIVACY_POLICY_URL = env_str("OB_API_PRIVACY_POLICY_URL", "")
 OB_API_TERMS_OF_SERVICE_URL = env_str("OB_API_TERMS_OF_SERVICE_URL", "")
 # ob_api's models point at the library's Application, which is swappable by this setting.

@@ -23,6 +23,7 @@ from ..models import Holder
 from ..paging import PagingError, link_header, parse_page
 from ..reads import record_read
 from ..registration import RegistrationError, register_client
+from ..registration_limit import over_the_limit
 from ..resources import credentials_body, holder_credentials, holder_profile
 from ..scopes import CREDENTIAL_READONLY, PROFILE_READONLY
 
@@ -59,7 +60,17 @@ def register(request: HttpRequest) -> HttpResponse:
         return _registration_error("invalid_request", "POST the client metadata.", 405)
     if request.content_type != "application/json":
         return _registration_error("invalid_client_metadata", "Send application/json.")
-    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REGISTRATION_BODY:
+    if over_the_limit(request):
+        response = _registration_error(
+            "invalid_request", "Too many registrations from this address: try in an hour.", 429
+        )
+        response["Retry-After"] = "3600"
+        return response
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = MAX_REGISTRATION_BODY + 1
+    if length > MAX_REGISTRATION_BODY:
         return _registration_error("invalid_client_metadata", "The request is too large.", 413)
     try:
         body = json.loads(request.body)

@@ -239,3 +239,11 @@ def test_a_replayed_refresh_token_revokes_the_family(site, backpack):
     assert replay.status_code == 400 and replay.json()["error"] == "invalid_grant"
     # The replay ends the rotated tokens too: a stolen refresh token is worth nothing.
     assert_imsx(backpack.get("credentials", rotated.json()["access_token"]), 401)
+
+
+def test_registrations_are_limited_per_address_and_hour(site, settings):
+    settings.OB_API_REGISTRATIONS_PER_HOUR = 2
+    answers = [Backpack(site["url"]).register().status_code for _ in range(3)]
+    assert answers == [201, 201, 429]
+    refused = Backpack(site["url"]).register()
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "3600"
