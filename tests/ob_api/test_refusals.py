@@ -247,3 +247,28 @@ def test_registrations_are_limited_per_address_and_hour(site, settings):
     assert answers == [201, 201, 429]
     refused = Backpack(site["url"]).register()
     assert refused.status_code == 429 and refused.headers["Retry-After"] == "3600"
+
+
+def test_an_expired_sign_in_and_a_consent_form_turned_to_plain_pkce_grant_nothing(
+    site, backpack, settings
+):
+    browser = sign_in_browser(site["url"], site["world"].launch(site["ada"]).token)
+    _, challenge = pkce_pair()
+    url = backpack.authorize_url(scope=CREDENTIALS, state="t", challenge=challenge)
+    page = browser.get(url, timeout=30)
+    assert page.status_code == 200
+    # The learner's own browser edits the hidden field before pressing Allow.
+    from .backpack import form_fields
+
+    fields = form_fields(page.text, "authorizationForm") | {
+        "allow": "Authorize",
+        "code_challenge_method": "plain",
+    }
+    edited = browser.post(url, data=fields, timeout=30, allow_redirects=False)
+    assert edited.status_code == 400 and "code=" not in edited.headers.get("Location", "")
+    # Past its lifetime the sign-in cookie names nobody.
+    settings.OB_API_CONSENT_COOKIE_SECONDS = 0
+    import time
+
+    time.sleep(1.1)
+    assert browser.get(url, timeout=30, allow_redirects=False).status_code == 401
