@@ -57,7 +57,7 @@ def qa_scope(request: HttpRequest) -> QAAccess | HttpResponse:
     actor = console_actor(request)
     if not actor.qa_platform_ids:
         raise PermissionDenied(
-            "Your account is not in the Quality assurance group for any institution."
+            _("Your account is not in the Quality assurance group for any institution.")
         )
     return QAAccess(actor=actor)
 

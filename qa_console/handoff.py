@@ -20,6 +20,7 @@ from django.contrib.auth import login
 from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from rubrics.actors import Actor, actor_from_user, qa_platform_ids
 from rubrics.qa_scopes import QAAccessWithdrawn, admit_lms_administrator
@@ -51,20 +52,22 @@ def mint_code(launch: Any) -> str:
 
 def _redeem(code: str) -> dict:
     if not code or len(code) > 2048:
-        raise HandoffRefused("This QA console link is not valid. Open it again from the LMS.")
+        raise HandoffRefused(_("This QA console link is not valid. Open it again from the LMS."))
     try:
         payload = signing.loads(code, salt=HANDOFF_SALT, max_age=HANDOFF_MAX_AGE_S)
     except signing.SignatureExpired:
         raise HandoffRefused(
-            "This QA console link has expired. Open it again from the LMS."
+            _("This QA console link has expired. Open it again from the LMS.")
         ) from None
     except signing.BadSignature:
         raise HandoffRefused(
-            "This QA console link is not valid. Open it again from the LMS."
+            _("This QA console link is not valid. Open it again from the LMS.")
         ) from None
     # Single use: the first redemption claims the nonce atomically; the marker outlives the code.
     if not cache.add(_USED_PREFIX + str(payload["n"]), 1, HANDOFF_MAX_AGE_S * 2):
-        raise HandoffRefused("This QA console link was already used. Open it again from the LMS.")
+        raise HandoffRefused(
+            _("This QA console link was already used. Open it again from the LMS.")
+        )
     return payload
 
 

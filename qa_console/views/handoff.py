@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -41,9 +42,9 @@ def handoff_start(request: LaunchRequest) -> HttpResponse:
     if not (
         posted and same_token(posted, launch.token) and from_this_site(request, require_origin=True)
     ):
-        return refuse(request, "Open the QA console with the button on the Credbridge page.")
+        return refuse(request, _("Open the QA console with the button on the Credbridge page."))
     if not may_hand_off(launch):
-        return refuse(request, "Only LMS administrators can open the QA console from here.")
+        return refuse(request, _("Only LMS administrators can open the QA console from here."))
     return render(
         request,
         "qa_console/handoff.html",
