@@ -18,7 +18,6 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from assessments.models import Course, Learner
@@ -31,23 +30,6 @@ View = Callable[..., HttpResponse]
 def refuse(request: HttpRequest, reason: str, *, status: int = 403) -> HttpResponse:
     """A clear page saying why, instead of a bare 403 (the LMS iframe shows it as is)."""
     return render(request, "awarding/refused.html", {"reason": reason}, status=status)
-
-
-def use_launch_locale(request: LaunchRequest) -> None:
-    """Speak the launch's language (LTI `launch_presentation.locale`) when a translation exists.
-
-    Inside an LMS iframe the browser's Accept-Language may not be the LMS user's choice; the
-    signed launch says what the LMS shows. Unsupported locales keep the default.
-    """
-    locale = getattr(request.lti_launch, "locale", "") or ""
-    if not locale:
-        return
-    try:
-        language = translation.get_supported_language_variant(locale.replace("_", "-").lower())
-    except LookupError:
-        return
-    translation.activate(language)
-    request.LANGUAGE_CODE = language
 
 
 def launch_actor(request: LaunchRequest) -> str:
@@ -74,7 +56,6 @@ def instructor_required(view: View) -> View:
     @launch_csrf
     @wraps(view)
     def wrapper(request: LaunchRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        use_launch_locale(request)
         if not request.lti_launch.present:
             return refuse(request, _("Open Credbridge from your course in the LMS."))
         if not request.lti_launch.is_instructor:
@@ -95,7 +76,6 @@ def learner_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: LaunchRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         launch = request.lti_launch
-        use_launch_locale(request)
         if not launch.present:
             return refuse(request, _("Open Credbridge from your course in the LMS."))
         course = _launch_course(request)

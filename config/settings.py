@@ -249,8 +249,12 @@ if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
 
     raise ImproperlyConfigured("METRICS_TOKEN must be at least 32 characters.")
 
+# The languages the pages speak (ADR 0062): English, the source, and complete German and
+# Spanish catalogs in the one project-wide `locale/` folder (.po and the compiled .mo are both
+# committed, so a fresh machine needs no GNU gettext). Inside the LMS the launch's locale
+# chooses (lti_tool.launch_locale); elsewhere the browser's Accept-Language does.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Wallet issuance (OpenID4VCI, ADR 0060): offers live minutes and are redeemed once; a
 # transaction code (shown beside the QR code) can be required on top.

@@ -123,6 +123,9 @@ class SandboxUser(models.Model):
     sourcedid = models.CharField(max_length=100, blank=True)
     legacy_id = models.CharField(max_length=64, blank=True, help_text="LTI 1.1 user id")
     is_site_admin = models.BooleanField(default=False)
+    # The language the person chose in the LMS, as the LMS spells it (Moodle: its language
+    # pack code, `de` or `es_mx`; Canvas: a BCP 47 tag, `de` or `en-GB`); sent in the launch.
+    locale = models.CharField(max_length=20, default="en")
 
     class Meta:
         constraints = [

@@ -44,6 +44,7 @@ IDENTIFIERS = {
     (LTI + "context", "id"): ("context id", 255),
     (LTI + "resource_link", "id"): ("resource link id", 255),
     (LTI + "launch_presentation", "locale"): ("locale", None),
+    ("locale", None): ("locale", None),
     (LTI + "launch_presentation", "return_url"): ("return URL", None),
     (AGS, "lineitems"): ("AGS line items URL", 1000),
     (AGS, "lineitem"): ("AGS line item URL", 1000),

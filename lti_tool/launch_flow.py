@@ -45,7 +45,8 @@ def launch_fields(*, verified: VerifiedLaunch, course_id, learner_id, roles) -> 
         "roles": roles,
         "name": str(claims.get("name") or "")[:500],
         "email": str(claims.get("email") or "")[:320],
-        "locale": str(presentation.get("locale") or "")[:20],
+        # Canvas sends the OIDC `locale` claim as well; Moodle only launch_presentation's.
+        "locale": str(presentation.get("locale") or claims.get("locale") or "")[:20],
         "message_type": verified.message_type,
         "resource_link_id": str(resource_link.get("id") or ""),
         "return_url": str(presentation.get("return_url") or "")[:2000],

@@ -1,5 +1,5 @@
-"""Attach the launch (or the null launch) to each request; the pages' CSP (scripts by nonce,
-framing by registered platforms only)."""
+"""Attach the launch (or the null launch) to each request and speak its language; the pages'
+CSP (scripts by nonce, framing by registered platforms only)."""
 
 from collections.abc import Callable
 from typing import cast
@@ -7,10 +7,12 @@ from typing import cast
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 from .content_security import new_nonce, page_policy
 from .frame_ancestors import frame_ancestors
-from .launch_context import NO_LAUNCH, LaunchRequest, load_launch
+from .launch_context import NO_LAUNCH, LaunchContext, LaunchRequest, load_launch
+from .launch_locale import launch_language
 
 
 class LaunchMiddleware:
@@ -23,12 +25,21 @@ class LaunchMiddleware:
             or (request.POST.get("lt") if request.method == "POST" else None)
             or request.GET.get("lt")
         )
-        # This middleware is what makes every request a LaunchRequest.
-        cast(LaunchRequest, request).lti_launch = (
+        launch = (
             load_launch(token, user_agent=request.headers.get("User-Agent", ""))
             if token
             else NO_LAUNCH
         )
+        # This middleware is what makes every request a LaunchRequest.
+        cast(LaunchRequest, request).lti_launch = launch
+        # Runs after Django's LocaleMiddleware (settings.MIDDLEWARE), which chose the language
+        # from Accept-Language: a launch whose locale the site speaks overrides it, for its
+        # pages only (launch_locale). LocaleMiddleware's response step then reports the
+        # language actually used in Content-Language.
+        language = launch_language(launch.locale) if isinstance(launch, LaunchContext) else None
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
         # CSRF is not touched here: only views marked @launch_csrf (lti_tool.launch_csrf)
         # accept a posted launch token in place of the CSRF cookie.
         return self.get_response(request)

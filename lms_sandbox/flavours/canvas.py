@@ -90,7 +90,7 @@ class CanvasFlavour(Flavour):
                 "canvas_domain": host,
                 "context_type": "Course",
                 "context_id": launch.course.pk,
-                "canvas_locale": "en",
+                "canvas_locale": launch.user.locale,
                 "include_storage_target": True,
                 "exp": int(launch.created_at.timestamp()) + 300,
             },

@@ -79,11 +79,11 @@ def canvas_claims(flavour, li: LaunchInput) -> dict[str, Any]:
         "return_url": (
             f"{p.root}/courses/{course.pk}/external_content/success/external_tool_redirect"
         ),
-        "locale": "en",
+        "locale": user.locale,
         "height": 800,
         "width": 1000,
     }
-    claims["locale"] = "en"
+    claims["locale"] = user.locale
     claims[LTI + "roles"] = sorted(_ROLES[li.role] + [LIS2 + "system/person#User"])
     custom = {
         "canvas_course_id": str(course.pk),

@@ -172,7 +172,7 @@ class MoodleFlavour(Flavour):
         claims.update(name_claims(user))
         claims[LTI + "ext"] = {"user_username": user.username, "lms": "moodle-2"}
         claims[LTI + "launch_presentation"] = {
-            "locale": "en",
+            "locale": user.locale,
             "document_target": "window"
             if li.message_type == "LtiResourceLinkRequest"
             else "iframe",
