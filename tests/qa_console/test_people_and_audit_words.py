@@ -20,6 +20,7 @@ from audit.events import record_event
 from audit.models import AuditEvent
 from awarding.csv_export import csv_safe
 from qa_console.people import describe_actors
+from tests.pages.world import make_world
 from tests.rubrics.conftest import make_course, make_platform, make_qa_user
 
 
@@ -177,3 +178,30 @@ def test_audit_page_queries_do_not_grow_with_the_number_of_people(client):
 
     client.get("/qa/audit/")  # the session's first request writes more than later ones
     assert queries(2) == queries(30)
+
+
+@pytest.mark.django_db
+def test_the_course_filter_keeps_events_about_that_courses_rubrics_and_awards(client):
+    w = make_world()
+    other = make_world(platform=w.platform, course_title="Another course")
+    for world in (w, other):
+        record_event(
+            actor="system:awarding",
+            action="version.activated",
+            object_type="rubric_version",
+            object_id=str(world.version.pk),
+            platform_id=w.platform.pk,
+        )
+    record_event(
+        actor="system:awarding",
+        action="awarding.notifications.read",
+        object_type="assessments.Learner",
+        object_id=str(w.learners[0].pk),
+        after={"unread": 0, "course_id": w.course.pk},
+        platform_id=w.platform.pk,
+    )
+    client.force_login(make_qa_user(w.platform))
+    page = client.get("/qa/audit/", {"course": w.course.pk}).content.decode()
+    assert page.count('data-testid="what"') == 2
+    assert f"/qa/versions/{w.version.pk}/" in page
+    assert f"/qa/versions/{other.version.pk}/" not in page
