@@ -131,10 +131,10 @@ def test_editor_in_iframe_and_qa_review(browser_page, live_server):
     page.get_by_label("Username").fill("quinn-b")
     page.get_by_label("Password").fill("qa-pass-123456")
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("link", name="Information literacy v1").click()
+    page.get_by_role("link", name="Information literacy, version 1").click()
     page.get_by_test_id("diff-table").wait_for()
     diff = page.get_by_test_id("diff-table").inner_text()
-    assert "criterion privacy" in diff and "5 points" in diff
+    assert "criterion “Privacy skills”" in diff and "5 points" in diff
     assert "1.2 Evaluating data, information and digital content (Intermediate 4)" in diff
     assert f"Course {XSS}" in page.get_by_test_id("course-title").inner_text()
     assert "1 of 2 learners" in page.get_by_test_id("preview-summary").inner_text()
@@ -144,7 +144,7 @@ def test_editor_in_iframe_and_qa_review(browser_page, live_server):
     page.get_by_test_id("activate").wait_for()
     assert page.get_by_test_id("version-state").inner_text() == "Approved"
     page.get_by_test_id("activate").click()
-    page.get_by_text("activate done").wait_for()
+    page.get_by_text("Version 1 is now in use.").wait_for()
     assert page.get_by_test_id("version-state").inner_text() == "Active"
     assert page.evaluate("() => window.__xss") is None
     version.refresh_from_db()

@@ -165,11 +165,11 @@ def test_build_by_clicking_submit_approve_activate_and_award(browser_page, live_
     page.get_by_label("Username").fill("quinn-e")
     page.get_by_label("Password").fill("qa-pass-123456")
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("link", name="Information literacy v1").click()
+    page.get_by_role("link", name="Information literacy, version 1").click()
     page.get_by_label("Comment (required to reject)").fill("Fine.")
     page.get_by_test_id("approve").click()
     page.get_by_test_id("activate").click()
-    page.get_by_text("activate done").wait_for()
+    page.get_by_text("Version 1 is now in use.").wait_for()
     version.refresh_from_db()
     assert version.state == "active"
 
