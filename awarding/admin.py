@@ -2,7 +2,15 @@
 
 from django.contrib import admin
 
-from .models import Achievement, Award, AwardingRule, Decision, InstitutionSetting, Notification
+from .models import (
+    Achievement,
+    Award,
+    AwardingRule,
+    Decision,
+    InstitutionSetting,
+    Notification,
+    StatusChange,
+)
 
 
 @admin.register(Achievement)
@@ -51,7 +59,29 @@ class AwardAdmin(admin.ModelAdmin):
 
 @admin.register(InstitutionSetting)
 class InstitutionSettingAdmin(admin.ModelAdmin):
-    list_display = ("platform", "show_learner_names", "show_grader_comments")
+    list_display = (
+        "platform",
+        "show_learner_names",
+        "show_grader_comments",
+        "status_change_confirmers",
+    )
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    """Read only: a request is decided through its services (four eyes, audit), never here."""
+
+    list_display = ("requested_at", "action", "state", "award", "requested_by", "decided_by")
+    list_filter = ("action", "state")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Notification)

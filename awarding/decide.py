@@ -127,8 +127,18 @@ def _after_met(*, award: Award, decision: Decision, report: EvaluationReport) ->
 
 
 def reserve_award(*, rule: AwardingRule, decision: Decision) -> Award:
-    """Create the live award row for a `met` decision, or return the one that already exists."""
-    state = Award.State.HELD if rule.mode == rule.Mode.HOLD else Award.State.PENDING
+    """Create the live award row for a `met` decision, or return the one that already exists.
+
+    After a revocation the learner may still meet the rubric on the same grades: the new
+    award waits for an instructor instead of silently issuing the credential again.
+    """
+    revoked_before = Award.objects.filter(
+        achievement_id=rule.achievement_id,
+        learner_id=decision.learner_id,
+        state=Award.State.REVOKED,
+    ).exists()
+    hold = rule.mode == rule.Mode.HOLD or revoked_before
+    state = Award.State.HELD if hold else Award.State.PENDING
     try:
         with transaction.atomic():
             return Award.objects.create(

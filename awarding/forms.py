@@ -7,7 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Achievement, AwardingRule
+from credentials.models import StatusCategory
+
+from .models import Achievement, AwardingRule, StatusChange
 
 MAX_TAGS = 20
 
@@ -82,6 +84,48 @@ class ReasonForm(forms.Form):
         if len(reason) < 5:
             raise forms.ValidationError(_("Give a reason of at least 5 characters."))
         return reason
+
+
+class StatusChangeRequestForm(forms.Form):
+    """Asking to revoke, suspend or reinstate: the learner's reason and the public category."""
+
+    private_reason = forms.CharField(
+        label=_("Reason for the learner"),
+        help_text=_(
+            "The learner reads this on their page and in their notification. The public "
+            "verification page never shows it."
+        ),
+        min_length=5,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"min_length": _("Give a reason of at least 5 characters.")},
+    )
+    public_category = forms.ChoiceField(
+        label=_("Reason the public page shows"),
+        help_text=_("Anyone verifying the credential sees only this."),
+        choices=StatusCategory.choices,
+    )
+
+    def __init__(self, *args: Any, action: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if action == StatusChange.Action.REINSTATE:
+            # A reinstated credential is simply valid again: nothing to say in public.
+            del self.fields["public_category"]
+
+    def clean_private_reason(self) -> str:
+        reason = " ".join(self.cleaned_data["private_reason"].split())
+        if len(reason) < 5:
+            raise forms.ValidationError(_("Give a reason of at least 5 characters."))
+        return reason
+
+
+class DeclineForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why not (for the person who asked)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class RuleModeForm(forms.Form):

@@ -10,10 +10,11 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Course, Learner
+from credentials.models import StatusCategory
 from lti_tool.models import Platform
 
 
@@ -268,10 +269,84 @@ class InstitutionSetting(models.Model):
     show_grader_comments = models.BooleanField(
         _("show grader comments on evidence pages"), default=False
     )
+
+    class Confirmers(models.TextChoices):
+        QA = "qa", _("Quality assurance only")
+        QA_OR_COLLEAGUE = (
+            "qa_or_colleague",
+            _("Quality assurance, or another instructor of the course"),
+        )
+
+    status_change_confirmers = models.CharField(
+        _("who confirms a revocation or suspension"),
+        max_length=20,
+        choices=Confirmers.choices,
+        default=Confirmers.QA,
+        help_text=_("Never the person who asked for it."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"Settings of {self.platform.name}"
+
+
+class StatusChange(models.Model):
+    """A request to revoke, suspend or reinstate the credential of an award, and its fate.
+
+    requested -> confirmed | declined | withdrawn (by the requester), never back. A second
+    person confirms: QA, or, where the institution allows it, another instructor of the
+    course; never the requester (a check constraint says so in the database as well). One
+    open request per award at a time. `private_reason` is for the learner (and QA);
+    `public_category` is all the public verification page says.
+    """
+
+    class Action(models.TextChoices):
+        REVOKE = "revoke", _("Revoke")
+        SUSPEND = "suspend", _("Suspend")
+        REINSTATE = "reinstate", _("Reinstate")
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("Waiting for confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="status_changes")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.REQUESTED)
+    private_reason = models.TextField(_("reason for the learner"))
+    public_category = models.CharField(
+        _("public reason"), max_length=20, choices=StatusCategory.choices, blank=True
+    )
+    requested_by = models.CharField(max_length=255)
+    requested_by_name = models.CharField(max_length=200, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.CharField(max_length=255, blank=True)
+    decided_by_name = models.CharField(max_length=200, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["award"],
+                condition=Q(state="requested"),
+                name="one_open_status_change_per_award",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="confirmed", decided_by=F("requested_by")),
+                name="status_change_confirmed_by_another",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="requested") | ~Q(decided_by=""),
+                name="status_change_decided_by_someone",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "-requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.award_id} ({self.state})"
 
 
 class Notification(models.Model):
@@ -280,18 +355,35 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         AWARDED = "awarded", _("Credential issued")
         REVOKED = "revoked", _("Credential revoked")
+        SUSPENDED = "suspended", _("Credential suspended")
+        REINSTATED = "reinstated", _("Credential reinstated")
 
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="notifications")
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="notifications")
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="notifications")
+    # The change a revoked/suspended/reinstated message tells of (a credential may be
+    # suspended and reinstated more than once: one message per change).
+    status_change = models.OneToOneField(
+        StatusChange,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notification",
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     message = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Claimed before a status e-mail is sent, so a retried task never sends it twice.
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             # Notifying twice (a retried task) must not show the learner two messages.
-            models.UniqueConstraint(fields=["award", "kind"], name="uniq_notification_award_kind")
+            models.UniqueConstraint(
+                fields=["award", "kind"],
+                condition=Q(status_change__isnull=True),
+                name="uniq_notification_award_kind",
+            )
         ]
         indexes = [models.Index(fields=["learner", "course", "-created_at"])]

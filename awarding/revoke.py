@@ -1,4 +1,4 @@
-"""Decisions of a person about an award: confirm a held one, revoke one (always with a reason).
+"""Decisions about an award: confirm a held one, revoke one (always with a reason).
 
 Revoking also erases the learner's credential score in the LMS gradebook, if one was posted
 (awarding.postback, after the revocation has committed).
@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from audit.events import record_event
+from credentials.models import StatusCategory
 from credentials.revocation import revoke_credential
 
 from .dispatch import enqueue_issue
-from .models import Award, Decision, Notification, Outcome
+from .models import Award, Decision, Notification, Outcome, StatusChange
+from .status_notices import notify_learner
 from .tasks import postback_award_task
 
 
@@ -22,8 +23,20 @@ class AwardActionError(ValueError):
     """The action does not apply to the award in its current state; the message says why."""
 
 
-def revoke_award(*, award: Award, reason: str, actor: str) -> Award:
-    """Revoke an award and its credential (the status list reflects it at once)."""
+def revoke_award(
+    *,
+    award: Award,
+    reason: str,
+    actor: str,
+    category: str = StatusCategory.OTHER,
+    status_change: StatusChange | None = None,
+) -> Award:
+    """Revoke an award and its credential (the status list reflects it at once).
+
+    `reason` is private (the learner, QA, the audit log); the public page shows `category`.
+    An instructor's revocation reaches here only through a confirmed `StatusChange`
+    (awarding.status_changes); QA revokes a flagged award directly.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise AwardActionError("A revocation needs a reason.")
@@ -32,14 +45,20 @@ def revoke_award(*, award: Award, reason: str, actor: str) -> Award:
     with transaction.atomic():
         locked = (
             Award.objects.select_for_update(of=("self",))
-            .select_related("credential")
+            .select_related("credential", "achievement", "course")
             .get(pk=award.pk)
         )
         if locked.state == Award.State.REVOKED:
             raise AwardActionError("This award is already revoked.")
         before = {"state": locked.state}
         if locked.credential is not None:
-            revoke_credential(credential=locked.credential, reason=reason, actor=actor)
+            revoke_credential(
+                credential=locked.credential,
+                reason=reason,
+                category=category,
+                actor=actor,
+                platform_id=locked.course.platform_id,
+            )
         clear_lms_score = _score_may_be_in_lms(locked)
         locked.state = Award.State.REVOKED
         locked.revoked_reason = reason[:2000]
@@ -57,16 +76,11 @@ def revoke_award(*, award: Award, reason: str, actor: str) -> Award:
             award_id = locked.pk
             transaction.on_commit(lambda: postback_award_task.delay(award_id=award_id))
         if locked.credential_id:
-            Notification.objects.get_or_create(
+            notify_learner(
                 award=locked,
                 kind=Notification.Kind.REVOKED,
-                defaults={
-                    "learner_id": locked.learner_id,
-                    "course_id": locked.course_id,
-                    "message": (_("Your credential was revoked: %(reason)s") % {"reason": reason})[
-                        :2000
-                    ],
-                },
+                reason=locked.revoked_reason,
+                status_change=status_change,
             )
         record_event(
             actor=actor,
@@ -74,7 +88,7 @@ def revoke_award(*, award: Award, reason: str, actor: str) -> Award:
             object_type="award",
             object_id=str(locked.uuid),
             before=before,
-            after={"state": locked.state, "reason": locked.revoked_reason},
+            after={"state": locked.state, "reason": locked.revoked_reason, "category": category},
             platform_id=locked.course.platform_id,
         )
     return locked

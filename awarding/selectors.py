@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Max, QuerySet
+from django.db.models import F, Max, QuerySet
 
 from assessments.models import Course, Learner
 from credentials.badge_source import image_reference
@@ -30,6 +30,7 @@ from .models import (
     Decision,
     InstitutionSetting,
     Notification,
+    StatusChange,
 )
 from .rules import active_version
 from .setup_checklist import checklist
@@ -104,8 +105,11 @@ def latest_decisions(course: Course, rule: AwardingRule) -> dict[int, tuple[dict
 def awards_by_learner(course: Course, rule: AwardingRule) -> dict[int, Award]:
     """learner id -> live award of the rule's achievement (else the latest revoked one)."""
     found: dict[int, Award] = {}
-    awards = Award.objects.filter(course=course, achievement_id=rule.achievement_id).order_by(
-        "created_at", "pk"
+    awards = (
+        Award.objects.filter(course=course, achievement_id=rule.achievement_id)
+        # Suspended or not: the dashboard offers "Reinstate" or "Suspend" accordingly.
+        .annotate(credential_status=F("credential__status"))
+        .order_by("created_at", "pk")
     )
     for award in awards:
         current = found.get(award.learner_id)
@@ -198,6 +202,7 @@ def learner_cards(*, course: Course, learner: Learner) -> list[dict]:
             .first()
         )
         credential = stored_credential(award) if award else None
+        notice = status_notice(award, credential)
         links = view = None
         if credential is not None:
             view = credential_view(credential.data)
@@ -221,10 +226,55 @@ def learner_cards(*, course: Course, learner: Learner) -> list[dict]:
                 "award": award,
                 "credential": credential,
                 "view": view,
+                "notice": notice,
                 "links": links,
             }
         )
     return cards
+
+
+def status_notice(award: Award | None, credential: Credential | None) -> dict | None:
+    """What the learner reads when their credential was revoked or is suspended: the kind,
+    the date and the private reason (for them only; the public page shows a category)."""
+    if award is None:
+        return None
+    revoked: Award | None = award
+    if award.state in (Award.State.HELD, Award.State.PENDING):
+        # Re-awarded after a revocation and waiting for an instructor: the revocation stands.
+        revoked = (
+            Award.objects.filter(
+                learner_id=award.learner_id,
+                achievement_id=award.achievement_id,
+                state=Award.State.REVOKED,
+            )
+            .order_by("-revoked_at", "-pk")
+            .first()
+        )
+    if revoked is not None and revoked.state == Award.State.REVOKED:
+        return {"kind": "revoked", "date": revoked.revoked_at, "reason": revoked.revoked_reason}
+    if credential is not None and credential.status == Credential.Status.SUSPENDED:
+        change = (
+            StatusChange.objects.filter(
+                award=award, action=StatusChange.Action.SUSPEND, state=StatusChange.State.CONFIRMED
+            )
+            .order_by("-decided_at", "-pk")
+            .first()
+        )
+        return {
+            "kind": "suspended",
+            "date": change.decided_at if change else credential.status_changed_at,
+            "reason": change.private_reason if change else credential.status_reason,
+        }
+    return None
+
+
+def open_status_changes(course: Course) -> list[StatusChange]:
+    """Requests to revoke, suspend or reinstate in the course still waiting for a decision."""
+    return list(
+        StatusChange.objects.filter(award__course=course, state=StatusChange.State.REQUESTED)
+        .select_related("award__learner", "award__achievement")
+        .order_by("requested_at", "pk")
+    )
 
 
 def unread_notifications(

@@ -21,6 +21,7 @@ from .decide import evaluate_learners
 from .models import Award, AwardingRule
 from .notify import email_award
 from .postback import post_back_award
+from .status_emails import email_notification
 
 log = logging.getLogger(__name__)
 _DB_ERRORS = (OperationalError, InterfaceError)
@@ -91,6 +92,12 @@ def notify_awards_task(self, *, award_ids: list[int]) -> int:
     """Email a batch over one mail connection; each award is emailed at most once."""
     with get_connection() as connection:
         return sum(email_award(award_id=a, connection=connection) for a in award_ids)
+
+
+@shared_task(bind=True, autoretry_for=(Exception,), max_retries=5, **_COMMON)
+def email_notification_task(self, *, notification_id: int) -> bool:
+    """A revoked/suspended/reinstated message, by e-mail when the learner's address is known."""
+    return email_notification(notification_id=notification_id)
 
 
 @shared_task(bind=True, max_retries=None, **_COMMON)

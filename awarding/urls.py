@@ -4,7 +4,7 @@ The QA console's award pages (/qa/awards/) are in the qa_console app."""
 
 from django.urls import path
 
-from .views import instructor, instructor_setup, learner, public
+from .views import instructor, instructor_setup, learner, public, status_changes
 
 app_name = "awarding"
 urlpatterns = [
@@ -16,7 +16,35 @@ urlpatterns = [
         instructor.confirm_award,
         name="confirm_award",
     ),
-    path("course/awards/<uuid:award_uuid>/revoke", instructor.revoke_award, name="revoke_award"),
+    # Revoking, suspending, reinstating: a request that a second person confirms.
+    path(
+        "course/awards/<uuid:award_uuid>/revoke",
+        status_changes.request_change,
+        {"action": "revoke"},
+        name="revoke_award",
+    ),
+    path(
+        "course/awards/<uuid:award_uuid>/suspend",
+        status_changes.request_change,
+        {"action": "suspend"},
+        name="suspend_award",
+    ),
+    path(
+        "course/awards/<uuid:award_uuid>/reinstate",
+        status_changes.request_change,
+        {"action": "reinstate"},
+        name="reinstate_award",
+    ),
+    path(
+        "course/status-changes/<uuid:change_uuid>",
+        status_changes.change_detail,
+        name="status_change",
+    ),
+    path(
+        "course/status-changes/<uuid:change_uuid>/<str:step>",
+        status_changes.decide_change,
+        name="decide_status_change",
+    ),
     path("course/rules/<int:rule_id>/mode", instructor.set_rule_mode, name="rule_mode"),
     path("course/setup/", instructor_setup.setup_home, name="setup"),
     path("course/setup/achievement", instructor_setup.setup_achievement, name="setup_achievement"),

@@ -11,8 +11,9 @@ Public API (keyword-only services; pure cores have no ORM and no HTTP):
 - issuers.get_or_create_issuer(*, slug, name, url, email="", description="") -> Issuer
 - credential_issuance.issue_credential(*, issuer, credential_id, achievement, subject, results,
   evidence, valid_from, valid_until=None) -> Credential
-- revocation.revoke_credential / suspend_credential / reinstate_credential(*, credential,
-  reason, actor, platform_id=None)
+- revocation.revoke_credential / suspend_credential(*, credential, reason, actor,
+  category=StatusCategory.OTHER, platform_id=None) / reinstate_credential(*, credential,
+  reason, actor, platform_id=None): `reason` private, `category` public
 - local_verification.verify_credential(document) / verify_credential_jwt(token)
   -> VerificationResult (the pure checks fed from this tool's own records)
 - signing_keys.current_signing_key / rotate_signing_key / mark_compromised

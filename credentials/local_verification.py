@@ -48,12 +48,9 @@ def _status_of(document: dict[str, Any]) -> StatusLookup:
         holder = Credential.objects.filter(status_list=status_list, status_index=index).first()
         if holder is None:
             return "active"  # the bit is clear
-        if holder.status == Credential.Status.REVOKED:
-            return "revoked"
-        # Suspension is not in the published list (see the ADR); we know it for our own.
-        if f"urn:uuid:{holder.pk}" == document.get("id"):
-            return holder.status
-        return "active"
+        # Both bits are published at this index (the suspension list beside the revocation
+        # list, ADR 0062), so a copy sharing the entry (a wallet's) reads the same status.
+        return holder.status
 
     return status_of
 

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.serialization import (
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from config.encryption import decrypt_secret, encrypt_secret, encrypted_fields
 
@@ -141,11 +142,22 @@ class StatusList(models.Model):
         return f"{public_base_url()}/status-lists/{self.issuer.slug}/{self.number}"
 
 
+class StatusCategory(models.TextChoices):
+    """Why a credential was revoked or suspended, as the public may read it: a short fixed
+    list, never the issuer's own words (those are for the learner only)."""
+
+    ISSUED_IN_ERROR = "issued_in_error", _("Issued in error")
+    MISCONDUCT = "misconduct", _("Academic misconduct finding")
+    RESULT_CHANGED = "result_changed", _("Assessment result changed")
+    LEARNER_REQUEST = "learner_request", _("At the learner's request")
+    OTHER = "other", _("Other")
+
+
 class Credential(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        REVOKED = "revoked", "Revoked"
-        SUSPENDED = "suspended", "Suspended"
+        ACTIVE = "active", _("Active")
+        REVOKED = "revoked", _("Revoked")
+        SUSPENDED = "suspended", _("Suspended")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="credentials")
@@ -158,7 +170,10 @@ class Credential(models.Model):
     achievement_id = models.CharField(max_length=500)
     achievement_name = models.CharField(max_length=500)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    # The issuer's own words: private (audit log, QA, the learner); no public page, JSON or
+    # status list shows it. The public sees `status_category` only.
     status_reason = models.TextField(blank=True)
+    status_category = models.CharField(max_length=20, choices=StatusCategory.choices, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     status_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="+")
     status_index = models.PositiveIntegerField()

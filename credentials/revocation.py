@@ -1,4 +1,9 @@
-"""Revoke (for good), suspend and reinstate credentials, each with a reason and an audit event."""
+"""Revoke (for good), suspend and reinstate credentials, each with a reason and an audit event.
+
+Two reasons travel with a change: `reason`, the issuer's own words (private: the audit log,
+QA and the learner), and `category`, one of a short fixed list, which is all the public
+verification page says about why (`StatusCategory`).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from django.utils import timezone
 
 from audit.events import record_event
 
-from .models import Credential, StatusList
+from .models import Credential, StatusCategory, StatusList
 
 
 class CredentialStateError(ValueError):
@@ -21,23 +26,33 @@ def _change(
     to: str,
     allowed_from: tuple[str, ...],
     reason: str,
+    category: str,
     actor: str,
     platform_id: int | None,
 ) -> Credential:
     reason = (reason or "").strip()
     if not reason:
         raise CredentialStateError("A reason is required.")
+    if category and category not in StatusCategory.values:
+        raise CredentialStateError(f"Unknown public reason category {category!r}.")
     if not actor:
         raise CredentialStateError("The person or process deciding it is required.")
     with transaction.atomic():
         locked = Credential.objects.select_for_update().get(pk=credential.pk)
         if locked.status not in allowed_from:
             raise CredentialStateError(f"The credential is {locked.status}; it cannot become {to}.")
-        before = {"status": locked.status, "reason": locked.status_reason}
+        before = {
+            "status": locked.status,
+            "reason": locked.status_reason,
+            "category": locked.status_category,
+        }
         locked.status = to
         locked.status_reason = reason[:2000]
+        locked.status_category = category
         locked.status_changed_at = timezone.now()
-        locked.save(update_fields=["status", "status_reason", "status_changed_at"])
+        locked.save(
+            update_fields=["status", "status_reason", "status_category", "status_changed_at"]
+        )
         # A new revision replaces any cached signed copy of the status list.
         StatusList.objects.filter(pk=locked.status_list_id).update(revision=F("revision") + 1)
         record_event(
@@ -48,17 +63,23 @@ def _change(
             object_type="credentials.Credential",
             object_id=str(locked.pk),
             before=before,
-            after={"status": to, "reason": locked.status_reason},
+            after={"status": to, "reason": locked.status_reason, "category": category},
             platform_id=platform_id,
         )
     credential.status = locked.status
     credential.status_reason = locked.status_reason
+    credential.status_category = locked.status_category
     credential.status_changed_at = locked.status_changed_at
     return locked
 
 
 def revoke_credential(
-    *, credential: Credential, reason: str, actor: str, platform_id: int | None = None
+    *,
+    credential: Credential,
+    reason: str,
+    actor: str,
+    category: str = StatusCategory.OTHER,
+    platform_id: int | None = None,
 ) -> Credential:
     """Revoke for good: the bit is set in the published status list."""
     S = Credential.Status
@@ -67,20 +88,28 @@ def revoke_credential(
         to=S.REVOKED,
         allowed_from=(S.ACTIVE, S.SUSPENDED),
         reason=reason,
+        category=category,
         actor=actor,
         platform_id=platform_id,
     )
 
 
 def suspend_credential(
-    *, credential: Credential, reason: str, actor: str, platform_id: int | None = None
+    *,
+    credential: Credential,
+    reason: str,
+    actor: str,
+    category: str = StatusCategory.OTHER,
+    platform_id: int | None = None,
 ) -> Credential:
+    """Suspend until reinstated: the suspension list sets its bit (see status_lists)."""
     S = Credential.Status
     return _change(
         credential=credential,
         to=S.SUSPENDED,
         allowed_from=(S.ACTIVE,),
         reason=reason,
+        category=category,
         actor=actor,
         platform_id=platform_id,
     )
@@ -96,6 +125,7 @@ def reinstate_credential(
         to=S.ACTIVE,
         allowed_from=(S.SUSPENDED,),
         reason=reason,
+        category="",
         actor=actor,
         platform_id=platform_id,
     )

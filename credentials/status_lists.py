@@ -69,17 +69,27 @@ def random_free_index(*, status_list: StatusList, attempts: int = 32) -> int:
     raise RuntimeError(f"status list {status_list} has no free index after {attempts} draws")
 
 
-def revoked_indexes(status_list: StatusList) -> list[int]:
+# statusPurpose -> the credential status whose bit is set in that list.
+PURPOSES = {"revocation": Credential.Status.REVOKED, "suspension": Credential.Status.SUSPENDED}
+
+
+def indexes_with_status(status_list: StatusList, status: str) -> list[int]:
     return list(
-        Credential.objects.filter(
-            status_list=status_list, status=Credential.Status.REVOKED
-        ).values_list("status_index", flat=True)
+        Credential.objects.filter(status_list=status_list, status=status).values_list(
+            "status_index", flat=True
+        )
     )
 
 
-def status_list_document(status_list: StatusList) -> dict:
+def status_list_url(status_list: StatusList, purpose: str = "revocation") -> str:
+    """The revocation list is the one credentials name; the suspension list sits beside it
+    at the same indexes (ADR 0012: OB 3.0 allows one `credentialStatus`)."""
+    return status_list.url if purpose == "revocation" else f"{status_list.url}/{purpose}"
+
+
+def status_list_document(status_list: StatusList, purpose: str = "revocation") -> dict:
     """The unsigned BitstringStatusListCredential (VC 2.0 defines every term it uses)."""
-    url = status_list.url
+    url = status_list_url(status_list, purpose)
     return {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "id": url,
@@ -89,17 +99,19 @@ def status_list_document(status_list: StatusList) -> dict:
         "credentialSubject": {
             "id": f"{url}#list",
             "type": "BitstringStatusList",
-            "statusPurpose": "revocation",
-            "encodedList": encode_bitstring(status_list.size, revoked_indexes(status_list)),
+            "statusPurpose": purpose,
+            "encodedList": encode_bitstring(
+                status_list.size, indexes_with_status(status_list, PURPOSES[purpose])
+            ),
         },
     }
 
 
-def signed_status_list(status_list: StatusList) -> dict:
+def signed_status_list(status_list: StatusList, purpose: str = "revocation") -> dict:
     key = current_signing_key(issuer=status_list.issuer)
     now = timezone.now().replace(microsecond=0)
     return sign_credential(
-        status_list_document(status_list),
+        status_list_document(status_list, purpose),
         private_key=key.private_key(),
         verification_method=key.verification_method(),
         created=now,

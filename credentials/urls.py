@@ -16,4 +16,11 @@ urlpatterns = [
     path("issuers/<slug:slug>/did.json", views.issuer_did, name="issuer_did"),
     path(".well-known/did.json", views.host_did, name="host_did"),
     path("status-lists/<slug:slug>/<int:number>", views.status_list, name="status_list"),
+    # The suspension bits at the same indexes (ADR 0012).
+    path(
+        "status-lists/<slug:slug>/<int:number>/suspension",
+        views.status_list,
+        {"purpose": "suspension"},
+        name="suspension_list",
+    ),
 ]

@@ -270,14 +270,16 @@ def host_did(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def status_list(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def status_list(
+    request: HttpRequest, slug: str, number: int, purpose: str = "revocation"
+) -> HttpResponse:
     status = get_object_or_404(
         StatusList.objects.select_related("issuer"), issuer__slug=slug, number=number
     )
-    key = f"credentials:status-list:{status.pk}:{status.revision}"
+    key = f"credentials:status-list:{status.pk}:{purpose}:{status.revision}"
     body = cache.get(key)
     if body is None:
-        body = json.dumps(signed_status_list(status), indent=2)
+        body = json.dumps(signed_status_list(status, purpose), indent=2)
         cache.set(key, body, timeout=24 * 3600)
     etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
     if request.headers.get("If-None-Match") == etag:

@@ -3,7 +3,7 @@ awarding, so bookmarks and LMS links keep working); one namespace, `qa`."""
 
 from django.urls import path
 
-from .views import audit, awards, handoff, reports, reviews, sign_in
+from .views import audit, awards, handoff, reports, reviews, sign_in, status_changes
 
 app_name = "qa"
 urlpatterns = [
@@ -22,6 +22,18 @@ urlpatterns = [
     path("qa/awards/flagged", awards.flagged, name="flagged"),
     path("qa/awards/revocations", awards.revocations, name="revocations"),
     path("qa/awards/<uuid:award_uuid>/revoke", awards.revoke, name="revoke"),
+    # Instructors' requests to revoke, suspend or reinstate: QA confirms or declines.
+    path("qa/awards/status-changes", status_changes.status_changes, name="status_changes"),
+    path(
+        "qa/awards/status-changes/<uuid:change_uuid>",
+        status_changes.status_change,
+        name="status_change",
+    ),
+    path(
+        "qa/awards/status-changes/<uuid:change_uuid>/<str:step>",
+        status_changes.decide_status_change,
+        name="decide_status_change",
+    ),
     path("qa/awards/reports", reports.reports, name="reports"),
     path("qa/awards/reports.csv", reports.reports_csv, name="reports_csv"),
     # The audit log.

@@ -1,4 +1,5 @@
 """The instructor's course dashboard inside the LMS: progress, awards, sync, CSV export.
+(Revoking and suspending are requests a second person confirms: views/status_changes.py.)
 
 Every query is scoped to the launch's course (and, through it, its platform); an award or
 rule id from the URL that belongs to another course is a 404, never someone else's record.
@@ -20,13 +21,12 @@ from lti_tool.launch_context import LaunchRequest
 
 from ..access import instructor_required, launch_actor
 from ..csv_export import DECISION_HEADER, csv_response, decision_rows
-from ..forms import ReasonForm, RuleModeForm
+from ..forms import RuleModeForm
 from ..models import Award, AwardingRule
 from ..revoke import AwardActionError
 from ..revoke import confirm_award as confirm
-from ..revoke import revoke_award as revoke
 from ..rule_settings import set_rule_mode as set_rule_mode_service
-from ..selectors import course_decisions, course_learners, rule_tables
+from ..selectors import course_decisions, course_learners, open_status_changes, rule_tables
 
 ROWS_PER_PAGE = 100
 
@@ -66,7 +66,7 @@ def instructor_dashboard(request: LaunchRequest, *, course: Course) -> HttpRespo
             "last_sync": last_sync,
             "sync_url": sync_url(course),
             "sync_status_url": reverse("assessments:sync_status", args=[course.pk]),
-            "reason_form": ReasonForm(),
+            "open_changes": open_status_changes(course),
         },
     )
 
@@ -93,32 +93,6 @@ def confirm_award(request: LaunchRequest, award_uuid: object, *, course: Course)
         request, _("Confirmed: %(name)s's credential is being issued.") % {"name": award.learner}
     )
     return _back_to_dashboard(request)
-
-
-@instructor_required
-def revoke_award(request: LaunchRequest, award_uuid: object, *, course: Course) -> HttpResponse:
-    award = _course_award(course, award_uuid)
-    if request.method == "POST":
-        form = ReasonForm(request.POST)
-        if not award.is_live:
-            messages.error(request, _("This award is already revoked."))
-            return _back_to_dashboard(request)
-        if form.is_valid():
-            try:
-                revoke(award=award, reason=form.cleaned_data["reason"], actor=launch_actor(request))
-            except AwardActionError as exc:
-                messages.error(request, str(exc))
-                return _back_to_dashboard(request)
-            messages.success(request, _("Revoked %(name)s's credential.") % {"name": award.learner})
-            return _back_to_dashboard(request)
-    else:
-        form = ReasonForm()
-    return render(
-        request,
-        "awarding/revoke.html",
-        {"award": award, "form": form, "course": course},
-        status=400 if form.is_bound else 200,
-    )
 
 
 @require_POST

@@ -128,10 +128,12 @@ def test_revocation_needs_a_reason_and_revokes_the_credential(sc):
     assert not verify_credential(json.loads(credential.document)).ok
     assert AuditEvent.objects.filter(action="award.revoked", actor="user:1").exists()
     assert Notification.objects.filter(award=revoked, kind="revoked").exists()
-    # A revoked award no longer blocks a new one (a new decision can award again).
+    # A revoked award no longer blocks a new one, but the new one waits for an instructor:
+    # the next sync does not silently issue the revoked credential again.
     sc.grade_all(sc.learners[0], 0.95)
     report = evaluate_learners(rule=sc.rule, learner_ids=[sc.learners[0].pk], trigger="test")
-    assert len(report.to_issue) == 1 and report.to_issue[0] != revoked.pk
+    assert report.to_issue == [] and len(report.held) == 1 and report.held[0] != revoked.pk
+    assert Credential.objects.count() == 1
 
 
 def test_email_is_sent_once(sc):

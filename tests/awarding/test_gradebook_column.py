@@ -16,7 +16,7 @@ import requests
 from assessments.sync import sync_course
 from audit.models import AuditEvent
 from awarding.models import Award
-from awarding.revoke import revoke_award
+from awarding.revoke import confirm_award, revoke_award
 from awarding.tasks import sweep_awards_task
 from demo import steps as demo
 from lms_sandbox.browserless import follow_launch, form_fields
@@ -314,6 +314,10 @@ def test_a_credential_awarded_again_right_after_its_revocation_is_posted_in_mood
     assert sync_course(course=story.course, trigger="test").outcome == "succeeded"
 
     again = Award.objects.exclude(pk=award.pk).get(rule=story.rule, learner=award.learner)
+    # After a revocation a person decides again: the instructor confirms the new award.
+    assert again.state == Award.State.HELD
+    confirm_award(award=again, actor="lti:1:teacher")
+    again.refresh_from_db()
     assert again.state == Award.State.ISSUED
     assert again.postback_state == Award.PostbackState.POSTED, again.postback_error
     assert _credential_results(story)[award.learner.sub].score_given == 1

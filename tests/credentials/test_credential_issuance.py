@@ -114,7 +114,11 @@ def test_revocation_with_reason_and_audit(issue):
     assert not result.ok and result.status == "revoked"
     event = AuditEvent.objects.get(action="credential.revoked")
     assert event.actor == "qa:alice" and event.object_id == str(credential.pk)
-    assert event.after == {"status": "revoked", "reason": "Academic misconduct"}
+    assert event.after == {
+        "status": "revoked",
+        "reason": "Academic misconduct",
+        "category": "other",
+    }
     with pytest.raises(CredentialStateError, match="revoked"):
         revoke_credential(credential=credential, reason="again", actor="qa:alice")
     with pytest.raises(CredentialStateError):

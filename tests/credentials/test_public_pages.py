@@ -9,7 +9,7 @@ from django.core.cache import cache
 from credentials import demo
 from credentials.baking import png_credential, svg_credential
 from credentials.local_verification import verify_credential
-from credentials.models import Credential
+from credentials.models import Credential, StatusCategory
 from credentials.proofs import verify_document
 from credentials.revocation import revoke_credential
 from credentials.status_lists import bit_is_set, decode_bitstring
@@ -97,11 +97,18 @@ def test_private_credential_is_404_to_the_public(client, credential):
     assert client.get(f"/credentials/{uuid.uuid4()}").status_code == 404
 
 
-def test_revoked_shows_revoked(client, credential):
-    revoke_credential(credential=credential, reason="Issued in error", actor="qa:carol")
+def test_revoked_shows_revoked_with_the_public_category_only(client, credential):
+    revoke_credential(
+        credential=credential,
+        reason="Copied a classmate's essay",
+        category=StatusCategory.MISCONDUCT,
+        actor="qa:carol",
+    )
     html = client.get(f"/credentials/{credential.pk}").content.decode()
     assert "Revoked" in html and "The issuer has revoked this credential." in html
-    assert "Issued in error" in html and "Verified" not in html
+    assert "Academic misconduct finding" in html and "Verified" not in html
+    # The issuer's own words are for the learner, never for the public page.
+    assert "classmate" not in html
 
 
 def test_tampered_document_shows_not_valid(client, credential):

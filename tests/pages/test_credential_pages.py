@@ -1,5 +1,6 @@
 """Pages around a really issued credential: the learner's downloads, sharing and privacy
-switch, the public evidence page, and revocation by the instructor and by QA."""
+switch, the public evidence page, and revocation by QA (an instructor's request is in
+test_status_changes)."""
 
 import base64
 import io
@@ -118,25 +119,6 @@ def test_evidence_page_escapes_lms_text(client, db):
     InstitutionSetting.objects.filter(platform=w.platform).update(show_grader_comments=True)
     html = client.get(f"/evidence/{award.uuid}").content.decode()
     assert evil not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-
-
-def test_instructor_revokes_with_a_reason(client, world):
-    ada = world.learners[0]
-    award = issue(world, ada)
-    launch = world.launch(world.instructor, "instructor")
-    form = client.get(f"/course/awards/{award.uuid}/revoke", {"lt": launch.token})
-    assert form.status_code == 200 and b"Ada Lovelace" in form.content
-    response = client.post(
-        f"/course/awards/{award.uuid}/revoke", {"lt": launch.token, "reason": "Work was copied"}
-    )
-    assert response.status_code == 302
-    award.refresh_from_db()
-    assert award.state == Award.State.REVOKED and award.revoked_reason == "Work was copied"
-    assert award.revoked_by == f"lti:{world.platform.pk}:{world.instructor.sub}"
-    assert Credential.objects.get(pk=award.uuid).status == Credential.Status.REVOKED
-    html = client.get("/learner/", {"lt": world.launch(ada).token}).content.decode()
-    assert "This credential was revoked." in html and "Work was copied" in html
-    assert f"/credentials/{award.uuid}.json" not in html
 
 
 def test_instructor_confirms_a_held_award(client, world, django_capture_on_commit_callbacks):

@@ -1,5 +1,7 @@
 """The learner's home inside the LMS: own progress only, notifications, escaping."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from awarding.models import Award, Notification
@@ -50,12 +52,16 @@ def test_held_and_revoked_awards_are_explained(client, world):
     world.decide(ada, {"search": 9, "evaluate": 9})
     world.award(ada, state=Award.State.HELD)
     world.decide(grace, {"search": 9, "evaluate": 9})
-    world.award(grace, state=Award.State.REVOKED, revoked_reason="Plagiarism <b>found</b>")
+    world.award(
+        grace,
+        state=Award.State.REVOKED,
+        revoked_reason="Plagiarism <b>found</b>",
+        revoked_at=datetime(2026, 11, 30, 9, 0, tzinfo=UTC),
+    )
     html = client.get("/learner/", {"lt": world.launch(ada).token}).content.decode()
     assert "Your instructor confirms the credential" in html
     html = client.get("/learner/", {"lt": world.launch(grace).token}).content.decode()
-    assert "This credential was revoked." in html
-    assert "Plagiarism &lt;b&gt;found&lt;/b&gt;" in html
+    assert "Revoked on Nov. 30, 2026 because Plagiarism &lt;b&gt;found&lt;/b&gt;" in html
 
 
 def test_new_credential_notification_is_shown_then_dismissed(client, world):
