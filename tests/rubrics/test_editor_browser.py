@@ -182,3 +182,42 @@ def test_build_by_clicking_submit_approve_activate_and_award(browser_page, live_
     grade(essay, bob, 9)
     learners_changed.send(sender=SyncRun, course_id=course.pk, learner_ids=[bob.pk])
     assert Award.objects.get(learner=bob).state == Award.State.ISSUED
+
+
+def test_without_script_the_editor_previews_and_saves(browser_page, live_server):
+    platform = make_platform()
+    course = make_course(platform, context_id="ed-nojs")
+    launch = start_launch_session(
+        platform_id=platform.pk,
+        deployment_id="d",
+        context_id=course.context_id,
+        course_id=course.pk,
+        user_sub="teacher-n",
+        learner_id=None,
+        roles={"instructor"},
+        name="Nora Teacher",
+    )
+    context = browser_page.context.browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/rubrics/?lt={launch.token}")
+        page.get_by_label("Title").fill("No script")
+        page.get_by_role("button", name="Create rubric").click()
+        # The script's buttons are not offered; the server's controls are.
+        assert page.get_by_role("button", name="Add a criterion").count() == 0
+        assert page.get_by_label("Remove this criterion").count() == 1
+        page.locator("#id_criteria-0-title").fill("Quiz")
+        page.locator("#id_criteria-0-threshold").fill("4")
+        page.get_by_role("button", name="Preview").click()
+        page.get_by_text("Preview of your edits. They are not saved yet.").wait_for()
+        sentence = page.get_by_test_id("pass-sentence").inner_text()
+        assert sentence == "Pass when “Quiz” at least 4 of 10 points (the latest result counts)."
+        assert page.locator("#id_criteria-0-title").input_value() == "Quiz"
+        assert not RubricVersion.objects.get().criteria.exists()
+        page.get_by_role("button", name="Save draft").click()
+        page.get_by_text("Draft saved.").wait_for()
+        assert list(RubricVersion.objects.get().criteria.values_list("key", "threshold")) == [
+            ("quiz", 4.0)
+        ]
+    finally:
+        context.close()
