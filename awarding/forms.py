@@ -69,7 +69,8 @@ class AchievementForm(forms.ModelForm):
 
 
 class ReasonForm(forms.Form):
-    """Revoking needs a reason: it is shown to the learner and kept in the audit log."""
+    """Revoking needs a reason: it is shown to the learner and kept in the audit log; the
+    public sees the category only."""
 
     reason = forms.CharField(
         label=_("Reason"),
@@ -78,6 +79,17 @@ class ReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"min_length": _("Give a reason of at least 5 characters.")},
     )
+
+    # What the public verification page shows instead of the reason (QA's direct revocation
+    # of a flagged award; "Other" when a form does not ask).
+    category = forms.ChoiceField(
+        label=_("Reason the public page shows"),
+        choices=StatusCategory.choices,
+        required=False,
+    )
+
+    def clean_category(self) -> str:
+        return self.cleaned_data.get("category") or StatusCategory.OTHER
 
     def clean_reason(self) -> str:
         reason = " ".join(self.cleaned_data["reason"].split())

@@ -202,7 +202,10 @@ def revoke(
         return _back(request, "qa:flagged")
     try:
         revoke_award(
-            award=award, reason=form.cleaned_data["reason"], actor=console_actor_id(request)
+            award=award,
+            reason=form.cleaned_data["reason"],
+            category=form.cleaned_data["category"],
+            actor=console_actor_id(request),
         )
     except AwardActionError as exc:
         messages.error(request, str(exc))

@@ -148,8 +148,14 @@ def test_qa_revokes_only_within_their_platforms(client, world):
     client.force_login(user)
     response = client.post(f"/qa/awards/{their_award.uuid}/revoke", {"reason": "not mine"})
     assert response.status_code == 404
-    response = client.post(f"/qa/awards/{mine_award.uuid}/revoke", {"reason": "Evidence forged"})
+    response = client.post(
+        f"/qa/awards/{mine_award.uuid}/revoke",
+        {"reason": "Evidence forged", "category": "issued_in_error"},
+    )
     assert response.status_code == 302
+    # The public page names QA's category, not QA's words.
+    public = client.get(f"/credentials/{mine_award.uuid}").content.decode()
+    assert "Issued in error" in public and "Evidence forged" not in public
     mine_award.refresh_from_db()
     their_award.refresh_from_db()
     assert mine_award.state == Award.State.REVOKED and mine_award.revoked_by == f"user:{user.pk}"
