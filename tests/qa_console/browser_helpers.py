@@ -19,7 +19,8 @@ def qa_user(platform, username: str = "qa-reviewer", **names: str) -> User:
 
 def sign_in(page, live_server, user: User, next_path: str = "/qa/") -> None:
     page.goto(f"{live_server.url}{next_path}")
-    page.get_by_label("Username").fill(user.get_username())
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    # By field id, not label: the page may be in the browser's language.
+    page.locator("#id_username").fill(user.get_username())
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")
     page.locator("main h1").wait_for()
