@@ -1,16 +1,22 @@
-"""Launch throughput and latency: 20 concurrent full LTI launches against a running server,
-beside the same server's plain /healthz measured in the same run.
+"""Launch throughput and latency: 20 concurrent full LTI launches, the tool's server-side share
+of each, beside the same server's plain /healthz measured in the same run.
 
     .venv/bin/python bench/launch.py [--launches 200] [--concurrency 20] [--flavour moodle]
                                      [--server gunicorn|runserver] [--workers 4]
 
-Starts the tool + sandbox LMS in a server process of its own (a temporary SQLite database,
-migrated and seeded with `connect_tool`; PostgreSQL/Redis when DATABASE_URL/REDIS_URL are
-set), then drives each launch over real HTTP the way a browser does: sandbox launch page ->
-auto-submitted login initiation -> the tool's OIDC redirect -> sandbox auth -> auto-submitted
-id_token POST -> the tool's verified-launch redirect (with its launch token). The landing
-page after that belongs to another app and is not timed, and the grade sync a launch
-starts is off for the bench course unless --with-sync. The last line is one JSON object.
+Two server processes: the tool (production settings, no sandbox) and the sandbox LMS (its own
+process, port and database copy), so the LMS's RSA signing and pages are not counted as the
+tool's. Both start from one temporary SQLite database, migrated and seeded with
+`connect_tool`, copied for the LMS (with DATABASE_URL/REDIS_URL both use those). Each launch
+runs over real HTTP the way a browser does: sandbox launch page -> auto-submitted login
+initiation -> the tool's OIDC redirect -> sandbox auth -> auto-submitted id_token POST -> the
+tool's verified-launch redirect -> the landing page the launch token opens. The grade sync a
+launch starts is off for the bench course unless --with-sync.
+
+The tool's WSGI application is wrapped (bench/support/server_timing.py) so each answer says
+its server-side time (`Server-Timing: app;dur=`) and its query count; a launch's tool time and
+queries are the sums over the tool's three answers (login, launch POST, landing page).
+The last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -33,12 +40,14 @@ import requests
 from support.servers import free_port, gunicorn_argv
 
 ROOT = Path(__file__).resolve().parent.parent
+QUERIES_HEADER = "X-Bench-Queries"  # support/server_timing.py
 SEED = """
 import json
 from lms_sandbox.models import SandboxEnrolment
 from lms_sandbox.seed import connect_tool, seed_course
 from assessments.models import Course
-sp, platform = connect_tool(flavour={flavour!r}, tool_base_url={base!r}, slug="bench")
+sp, platform = connect_tool(flavour={flavour!r}, tool_base_url={base!r},
+                            sandbox_base_url={lms_base!r}, slug="bench")
 course = seed_course(platform=sp, title="Bench course", learners=30)
 if not {with_sync!r}:
     # The launch's own cost: no grade sync started by the launch (see --with-sync).
@@ -58,11 +67,12 @@ def _run(args: list[str], env: dict) -> str:
     return done.stdout
 
 
-def start_server(kind: str, port: int, env: dict, workers: int) -> subprocess.Popen:
-    if kind == "gunicorn":
-        cmd = gunicorn_argv(port=port, workers=workers, threads=8)
-    else:
-        cmd = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
+def start_server(port: int, env: dict, workers: int, *, timed: bool) -> subprocess.Popen:
+    """gunicorn as production runs it; `timed`: the WSGI app that reports server timing."""
+    cmd = gunicorn_argv(port=port, workers=workers, threads=8)
+    if timed:
+        cmd[cmd.index("config.wsgi")] = "support.server_timing:application"
+        cmd += ["--pythonpath", str(ROOT / "bench")]
     log = open(Path(env["VAR_DIR"]) / "server.log", "wb")  # noqa: SIM115 - lives with the server
     proc = subprocess.Popen(
         cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -85,7 +95,7 @@ def server_log(env: dict) -> str:
 
 
 def stop_server(proc: subprocess.Popen) -> None:
-    os.killpg(proc.pid, signal.SIGINT)  # gunicorn: quick shutdown; runserver: stop
+    os.killpg(proc.pid, signal.SIGINT)  # gunicorn: quick shutdown
     try:
         proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
@@ -100,25 +110,57 @@ def _form(response: requests.Response):
     return forms[0] if forms else None
 
 
-def one_launch(start_url: str) -> float:
-    """Drive one launch; returns its wall time in seconds (raises if it is not verified)."""
+def server_ms(response: requests.Response) -> float:
+    """The `app;dur=` of the tool's Server-Timing header (bench/support/server_timing.py)."""
+    for metric in response.headers.get("Server-Timing", "").split(","):
+        name, _, params = metric.strip().partition(";")
+        if name == "app" and params.startswith("dur="):
+            return float(params[4:])
+    raise RuntimeError(f"{response.url} answered without the tool's Server-Timing header")
+
+
+class Launch:
+    """One launch's figures: wall time, and the tool's server time and queries over its answers."""
+
+    def __init__(self) -> None:
+        self.wall_s = 0.0
+        self.tool_ms = 0.0
+        self.queries = 0
+        self.tool_answers = 0
+
+    def count(self, response: requests.Response, tool_netloc: str) -> None:
+        if urlsplit(response.url).netloc == tool_netloc:
+            self.tool_ms += server_ms(response)
+            self.queries += int(response.headers[QUERIES_HEADER])
+            self.tool_answers += 1
+
+
+def one_launch(start_url: str, tool_base: str) -> Launch:
+    """Drive one launch to its landing page (raises if it is not verified)."""
     try:
-        return _one_launch(start_url)
+        return _one_launch(start_url, urlsplit(tool_base).netloc)
     except requests.RequestException as exc:
         where = exc.request.url if exc.request else "?"
         raise RuntimeError(f"launch failed at {where}: {exc}") from exc
 
 
-def _one_launch(start_url: str) -> float:
+def _one_launch(start_url: str, tool_netloc: str) -> Launch:
     session = requests.Session()
+    launch = Launch()
     t0 = time.perf_counter()
     response = session.get(start_url, allow_redirects=False, timeout=30)
     for _ in range(10):
+        launch.count(response, tool_netloc)
         if response.is_redirect:
             location = urljoin(response.url, response.headers["Location"])
-            if "lt=" in location and urlsplit(response.url).path == "/lti/launch/":
-                return time.perf_counter() - t0
             response = session.get(location, allow_redirects=False, timeout=30)
+            if "lt=" in location and urlsplit(location).netloc == tool_netloc:
+                # The verified launch's landing page: the last of the launch's answers.
+                if response.status_code != 200:
+                    raise RuntimeError(f"landing page {location}: HTTP {response.status_code}")
+                launch.count(response, tool_netloc)
+                launch.wall_s = time.perf_counter() - t0
+                return launch
             continue
         form = _form(response)
         if form is None:
@@ -135,18 +177,20 @@ def _one_launch(start_url: str) -> float:
     raise RuntimeError("launch did not finish in 10 hops")
 
 
-def one_health(url: str) -> float:
+def one_health(url: str) -> tuple[float, float]:
+    """(wall seconds, server-side ms) of one /healthz."""
     t0 = time.perf_counter()
-    if requests.get(url, timeout=30).status_code != 200:
+    response = requests.get(url, timeout=30)
+    if response.status_code != 200:
         raise RuntimeError("healthz failed")
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, server_ms(response)
 
 
-def measure(fn, items: list[str], concurrency: int) -> tuple[list[float], float]:
+def measure(fn, items: list, concurrency: int) -> tuple[list, float]:
     t0 = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
-        times = list(pool.map(fn, items))
-    return times, time.perf_counter() - t0
+        results = list(pool.map(fn, *zip(*items, strict=True)))
+    return results, time.perf_counter() - t0
 
 
 def pct(values: list[float], q: float) -> float:
@@ -154,13 +198,17 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
+def ms(values_s: list[float], q: float) -> float:
+    return round(pct(values_s, q) * 1000, 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--launches", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--flavour", choices=["moodle", "canvas"], default="moodle")
-    parser.add_argument("--server", choices=["gunicorn", "runserver"], default="gunicorn")
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4, help="the tool's gunicorn workers")
+    parser.add_argument("--lms-workers", type=int, default=2, help="the sandbox LMS's")
     parser.add_argument(
         "--with-sync",
         action="store_true",
@@ -168,75 +216,118 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
+    tool_port, lms_port = free_port(), free_port()
+    base = f"http://127.0.0.1:{tool_port}"
+    lms_base = f"http://127.0.0.1:{lms_port}"
     with tempfile.TemporaryDirectory(prefix="credbridge-bench-") as tmp:
-        env = {
+        tool_dir, lms_dir = Path(tmp) / "tool", Path(tmp) / "lms"
+        tool_dir.mkdir()
+        common = {
             **os.environ,
-            "LMS_SANDBOX": "1",
             "LTI_ALLOW_HTTP_PLATFORMS": "1",  # the sandbox is served over http
             "DJANGO_SETTINGS_MODULE": "config.settings",
-            "PUBLIC_BASE_URL": base,
-            "VAR_DIR": tmp,
             "LOG_LEVEL": "ERROR",
         }
-        # Without DATABASE_URL the server uses the embedded default: SQLite in VAR_DIR (tmp),
-        # with the project's own SQLite options (IMMEDIATE transactions, WAL, a busy timeout).
-        _run([sys.executable, "manage.py", "migrate", "--noinput"], env)
+        # The tool as production runs it: no sandbox app, no /sandbox/ URLs.
+        tool_env = {**common, "PUBLIC_BASE_URL": base, "VAR_DIR": str(tool_dir)}
+        tool_env.pop("LMS_SANDBOX", None)
+        lms_env = {**common, "LMS_SANDBOX": "1", "PUBLIC_BASE_URL": lms_base, "VAR_DIR": ""}
+        # Without DATABASE_URL each server uses the embedded default, SQLite in its VAR_DIR
+        # (with the project's SQLite options): seeded once, then copied for the LMS.
+        seed_env = {**tool_env, "LMS_SANDBOX": "1"}
+        _run([sys.executable, "manage.py", "migrate", "--noinput"], seed_env)
+        # DEBUG off: pages name the hashed static files, as after a release's collectstatic.
+        _run([sys.executable, "manage.py", "collectstatic", "--noinput"], seed_env)
         out = _run(
             [
                 sys.executable,
                 "manage.py",
                 "shell",
                 "-c",
-                SEED.format(flavour=args.flavour, base=base, with_sync=args.with_sync),
+                SEED.format(
+                    flavour=args.flavour, base=base, lms_base=lms_base, with_sync=args.with_sync
+                ),
             ],
-            env,
+            seed_env,
         )
         seed = json.loads(next(line[4:] for line in out.splitlines() if line.startswith("SEED")))
-        server = start_server(args.server, port, env, args.workers)
+        shutil.copytree(tool_dir, lms_dir)
+        lms_env["VAR_DIR"] = str(lms_dir)
+        lms = start_server(lms_port, lms_env, args.lms_workers, timed=False)
+        server = None
         try:
+            server = start_server(tool_port, tool_env, args.workers, timed=True)
             users = seed["users"]
             link = f"&link={seed['link']}" if seed["link"] else ""
             starts = [
-                f"{base}/sandbox/{seed['slug']}/launch?course={seed['course']}"
-                f"&user={users[i % len(users)]}&role=learner{link}"
+                (
+                    f"{lms_base}/sandbox/{seed['slug']}/launch?course={seed['course']}"
+                    f"&user={users[i % len(users)]}&role=learner{link}",
+                    base,
+                )
                 for i in range(args.launches)
             ]
-            health = [f"{base}/healthz"] * args.launches
+            health = [(f"{base}/healthz",)] * args.launches
             measure(one_launch, starts[: args.concurrency], args.concurrency)  # warm up
             measure(one_health, health[: args.concurrency], args.concurrency)
-            h_times, h_wall = measure(one_health, health, args.concurrency)
-            l_times, l_wall = measure(one_launch, starts, args.concurrency)
+            healths, h_wall = measure(one_health, health, args.concurrency)
+            launches, l_wall = measure(one_launch, starts, args.concurrency)
         except (RuntimeError, requests.RequestException) as exc:
-            sys.exit(f"{exc}\n--- server log ---\n{server_log(env)[-4000:]}")
+            sys.exit(
+                f"{exc}\n--- tool log ---\n{server_log(tool_env)[-4000:]}"
+                f"\n--- LMS log ---\n{server_log(lms_env)[-4000:]}"
+            )
         finally:
-            stop_server(server)
+            if server is not None:
+                stop_server(server)
+            stop_server(lms)
 
+    h_times = [h[0] for h in healths]
+    h_server = [h[1] / 1000 for h in healths]
+    l_times = [launch.wall_s for launch in launches]
+    tool_s = [launch.tool_ms / 1000 for launch in launches]
+    queries = sorted({launch.queries for launch in launches})
     result = {
         "bench": "launch",
         "flavour": args.flavour,
-        "server": f"{args.server} x{args.workers}" if args.server == "gunicorn" else "runserver",
+        "server": f"gunicorn x{args.workers} (tool) + gunicorn x{args.lms_workers} (LMS)",
         "database": "postgresql" if os.environ.get("DATABASE_URL") else "sqlite",
+        "cache": "redis" if os.environ.get("REDIS_URL") else "database",
         "concurrency": args.concurrency,
         "sync_on_launch": args.with_sync,
         "launches": args.launches,
+        "loadavg_1m": round(os.getloadavg()[0], 2),
         "launches_per_s": round(args.launches / l_wall, 1),
-        "launch_p50_ms": round(statistics.median(l_times) * 1000, 1),
-        "launch_p95_ms": round(pct(l_times, 0.95) * 1000, 1),
+        "launch_p50_ms": ms(l_times, 0.5),
+        "launch_p95_ms": ms(l_times, 0.95),
+        "launch_p99_ms": ms(l_times, 0.99),
+        "tool_server_p50_ms": ms(tool_s, 0.5),
+        "tool_server_p95_ms": ms(tool_s, 0.95),
+        "tool_server_p99_ms": ms(tool_s, 0.99),
+        "tool_answers_per_launch": launches[0].tool_answers,
+        # Every launch takes the same path: one figure unless a launch went another way.
+        "queries_per_launch": queries[0] if len(queries) == 1 else queries,
         "health_per_s": round(args.launches / h_wall, 1),
-        "health_p50_ms": round(statistics.median(h_times) * 1000, 1),
-        "health_p95_ms": round(pct(h_times, 0.95) * 1000, 1),
+        "health_p50_ms": ms(h_times, 0.5),
+        "health_p95_ms": ms(h_times, 0.95),
+        "health_server_p50_ms": ms(h_server, 0.5),
     }
+    # The tool's server-side time per launch (three answers) over one /healthz answer's.
+    result["tool_share_vs_health"] = round(
+        statistics.median(tool_s) / statistics.median(h_server), 1
+    )
     result["ratio_vs_health"] = round(result["launch_p50_ms"] / result["health_p50_ms"], 1)
     print(
         f"{args.launches} launches ({args.flavour}, {args.concurrency} concurrent): "
-        f"{result['launches_per_s']}/s, p50 {result['launch_p50_ms']} ms, "
-        f"p95 {result['launch_p95_ms']} ms"
+        f"{result['launches_per_s']}/s, wall p50/p95/p99 {result['launch_p50_ms']}/"
+        f"{result['launch_p95_ms']}/{result['launch_p99_ms']} ms; the tool's server time "
+        f"p50/p95/p99 {result['tool_server_p50_ms']}/{result['tool_server_p95_ms']}/"
+        f"{result['tool_server_p99_ms']} ms, {result['queries_per_launch']} queries"
     )
     print(
-        f"/healthz same run: {result['health_per_s']}/s, p50 {result['health_p50_ms']} ms, "
-        f"p95 {result['health_p95_ms']} ms; launch/health p50 ratio {result['ratio_vs_health']}"
+        f"/healthz same run: {result['health_per_s']}/s, p50 {result['health_p50_ms']} ms "
+        f"(server {result['health_server_p50_ms']} ms); tool share "
+        f"{result['tool_share_vs_health']}x a /healthz (load average {result['loadavg_1m']})"
     )
     print(json.dumps(result))
 

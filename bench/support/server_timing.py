@@ -1,0 +1,46 @@
+"""The tool's WSGI application as the launch bench serves it: each answer carries its own
+server-side time and query count, so the bench can add up the tool's share of a launch.
+
+    gunicorn --pythonpath bench support.server_timing:application
+
+Server-side means from the moment the WSGI server hands over the request to the moment
+Django starts the answer (Django builds the whole body first for these pages): middleware,
+view, templates, database and cache, without the network and the client. Bench only: the
+production server runs config.wsgi and sends neither header.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import connection
+
+from config.wsgi import application as django_application
+
+QUERIES_HEADER = "X-Bench-Queries"
+
+
+def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    queries = 0
+
+    def count(execute, sql, params, many, context):  # noqa: ANN001 - Django's wrapper shape
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    t0 = time.perf_counter()
+
+    def timed_start_response(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+        elapsed_ms = (time.perf_counter() - t0) * 1000
+        headers = [
+            *headers,
+            ("Server-Timing", f"app;dur={elapsed_ms:.3f}"),
+            (QUERIES_HEADER, str(queries)),
+        ]
+        return start_response(status, headers, *exc_info)
+
+    # `connection` is this thread's: gthread workers run one request per thread at a time.
+    with connection.execute_wrapper(count):
+        return django_application(environ, timed_start_response)
