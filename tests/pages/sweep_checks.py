@@ -1,0 +1,146 @@
+"""The checks of the every-page sweep (tests/pages/test_every_page.py), run in the page:
+the stylesheet applied, nothing wider than the window, axe-core, and the keyboard.
+
+Also which URL patterns are pages a person sees, and which are not (JSON, images, POST-only
+actions, the sandbox LMS), so that a new page cannot be added without being swept.
+"""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+SERIOUS = {"serious", "critical"}
+
+# Every stylesheet of the page loaded with rules (an unstyled page could pass vacuously).
+STYLED = """() => {
+  const sheets = [...document.querySelectorAll('link[rel=stylesheet]')];
+  return sheets.length > 0 && sheets.every(l => l.sheet && l.sheet.cssRules.length > 0);
+}"""
+
+# The document's width and, when it is too wide, the innermost elements sticking out.
+OVERFLOW = """() => {
+  const client = document.documentElement.clientWidth;
+  const out = [...document.body.querySelectorAll('*')].filter(el =>
+    el.getBoundingClientRect().right > client + 1
+    && ![...el.children].some(c => c.getBoundingClientRect().right > client + 1));
+  return {scroll: document.documentElement.scrollWidth, client,
+          culprits: out.slice(0, 3).map(el => el.outerHTML.slice(0, 100))};
+}"""
+
+# The elements Tab should stop at, in document order; each gets data-sweep-stop=<index>.
+# A radio group is one stop (its checked radio, else its first); scroll boxes made focusable
+# with tabindex=0 count like any control.
+TAB_STOPS = """() => {
+  const selector = 'a[href], button, input, select, textarea, summary, iframe, [tabindex],'
+    + ' [contenteditable=""], [contenteditable="true"], audio[controls], video[controls]';
+  const shown = el => {
+    if (el.closest('[inert], [hidden]')) return false;
+    const r = el.getBoundingClientRect();
+    const s = getComputedStyle(el);
+    return (r.width > 0 || r.height > 0) && s.visibility !== 'hidden';
+  };
+  const closedDetails = el => {
+    const d = el.parentElement && el.parentElement.closest('details:not([open])');
+    return d && !(el.tagName === 'SUMMARY' && el.parentElement === d);
+  };
+  const groups = new Map();
+  const stops = [];
+  for (const el of document.querySelectorAll(selector)) {
+    if (el.disabled || el.tabIndex < 0 || el.type === 'hidden' || !shown(el)) continue;
+    if (closedDetails(el)) continue;
+    if (el.type === 'radio' && el.name) {
+      const key = (el.form ? 'f' : 'd') + el.name;
+      const radios = [...document.querySelectorAll('input[type=radio]')]
+        .filter(r => r.name === el.name && r.form === el.form && !r.disabled && shown(r));
+      const chosen = radios.find(r => r.checked) || radios[0];
+      if (groups.has(key) || el !== chosen) continue;
+      groups.set(key, true);
+    }
+    stops.push(el);
+  }
+  stops.forEach((el, i) => el.setAttribute('data-sweep-stop', String(i)));
+  return {
+    count: stops.length,
+    positive: [...document.querySelectorAll('[tabindex]')]
+      .filter(el => el.tabIndex > 0).map(el => el.outerHTML.slice(0, 120)),
+  };
+}"""
+
+START_AT_TOP = """() => {
+  const start = document.createElement('span');
+  start.tabIndex = -1;
+  document.body.prepend(start);
+  start.focus();
+  window.scrollTo(0, 0);
+}"""
+
+# What has the focus now, and whether a sighted keyboard user can see it.
+FOCUSED = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const s = getComputedStyle(el);
+  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+  const shadow = s.boxShadow && s.boxShadow !== 'none';
+  return {
+    stop: el.getAttribute('data-sweep-stop'),
+    html: el.outerHTML.slice(0, 120),
+    visible: outline || shadow,
+  };
+}"""
+
+
+def axe_serious(page) -> list[tuple[str, str, list[str]]]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        (v["id"], v["impact"], [n["html"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in SERIOUS
+    ]
+
+
+def keyboard_problems(page) -> list[str]:
+    """Tab from the top of the page through every stop: each stop reached, in document order,
+    with a visible focus indicator; no positive tabindex. (A date input takes one Tab for
+    each of its parts: repeated stops in a row are one.)"""
+    expected = page.evaluate(TAB_STOPS)
+    problems = [f"positive tabindex: {html}" for html in expected["positive"]]
+    # Tab starts after the focused element (an autofocus field, say): start at the top.
+    page.evaluate(START_AT_TOP)
+    reached: list[str | None] = []
+    for _ in range(4 * expected["count"] + 3):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused is None or (reached and focused["stop"] == "0"):
+            break  # left the document or wrapped around
+        if reached and focused["stop"] == reached[-1]:
+            continue
+        reached.append(focused["stop"])
+        if not focused["visible"]:
+            problems.append(f"focus not visible: {focused['html']}")
+        if focused["stop"] is None:
+            problems.append(f"Tab stops at an unexpected element: {focused['html']}")
+    order = [int(stop) for stop in reached if stop is not None]
+    if order != list(range(expected["count"])):
+        problems.append(f"Tab order {order} instead of 0..{expected['count'] - 1}")
+    return problems
+
+
+def _walk(patterns, prefix: str = "", namespace: str = ""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace or ""
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), inner or namespace)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace else (entry.name or "")
+            yield name, prefix + str(entry.pattern)
+
+
+def url_patterns() -> dict[str, str]:
+    """Every named URL pattern of the site (route name -> pattern), Django's admin aside."""
+    return {
+        name: route
+        for name, route in _walk(get_resolver().url_patterns)
+        if not route.startswith("admin/")
+    }

@@ -1,0 +1,330 @@
+"""Every page a person reaches, in Chromium on a phone (390 px) and a desktop (1280 px): the
+stylesheet applied, nothing scrolls sideways (wide tables scroll in their own box), axe-core
+finds nothing serious or critical, and the keyboard reaches every control in document order
+with a visible focus and no positive tabindex.
+
+The data is built once; each page is visited at both widths and every problem is collected,
+so one run lists all of them. `test_every_url_pattern_is_swept_or_named_not_a_page` keeps the
+list whole: a new GET page in config/urls.py fails it until it is swept here or named as not
+a page (JSON, images, POST-only actions).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+from django.core.cache import cache
+
+from assessments.models import Enrolment, Learner
+from awarding.models import Award
+from awarding.revoke import revoke_award
+from lti_tool.launch_context import start_launch_session
+from rubrics.actors import Actor
+from rubrics.workflow import new_draft
+from tests.ob_api.backpack import CREDENTIALS, Backpack, pkce_pair
+from tests.qa_console.browser_helpers import qa_user, sign_in
+
+from .sweep_checks import OVERFLOW, STYLED, axe_serious, keyboard_problems, url_patterns
+from .test_browser import open_in_lms
+from .world import issue, make_world
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("every_page"),
+]
+
+WIDTHS = (390, 1280)
+
+# Route name -> the page of the sweep that shows it (visited below).
+PAGES = {
+    "landing": "landing",
+    "credentials:issuer": "issuer",
+    "credentials:page": "credential",
+    "credentials:verify": "verify",
+    "awarding:evidence": "evidence",
+    "awarding:achievement": "achievement",
+    "lti_tool:login": "launch refused",
+    "lti_tool:register": "registration",
+    "lti_tool:deep_link": "deep-linking picker",
+    "ob_api:privacy": "API privacy",
+    "ob_api:authorize": "API consent",
+    "ob_api:connected_apps": "connected apps",
+    "ob_api:sign_in": "connected apps sign-in",
+    "wallet_issuance:add_to_wallet": "wallet offer",
+    "awarding:instructor_dashboard": "dashboard",
+    "awarding:setup": "setup",
+    "awarding:setup_achievement": "setup achievement",
+    "rubrics:course_rubrics": "rubrics",
+    "rubrics:version": "rubric editor",
+    "awarding:revoke_award": "revoke request",
+    "awarding:learner_home": "learner",
+    "awarding:holder_page": "holder page",
+    "qa:login": "QA sign-in",
+    "qa:home": "QA reviews",
+    "qa:review": "QA review",
+    "qa:decisions": "decisions",
+    "qa:decision": "decision",
+    "qa:flagged": "flagged",
+    "qa:revocations": "revocations",
+    "qa:reports": "reports",
+    "qa:audit_log": "audit log",
+}
+
+# Route name -> why it is no page of its own.
+NOT_PAGES = {
+    "healthz": "JSON for load balancers",
+    "metrics": "Prometheus text for operators",
+    "media_image": "an image",
+    "lti_tool:jwks": "JSON",
+    "lti_tool:launch": "POST from the LMS; its refusals are the page 'launch refused'",
+    "lti_tool:frame_return": "an auto-submitting relay of the login",
+    "lti_tool:canvas_json": "JSON",
+    "credentials:json": "JSON",
+    "credentials:jwt": "a JWT",
+    "credentials:vc_jwt": "a JWT",
+    "credentials:svg": "an image",
+    "credentials:png": "an image",
+    "credentials:qr": "an image",
+    "credentials:issuer_did": "JSON",
+    "credentials:host_did": "JSON",
+    "credentials:status_list": "a status list credential",
+    "rubrics:create_line_items": "POST action",
+    "rubrics:preview": "POST, a fragment of the editor",
+    "rubrics:new_version": "POST action",
+    "assessments:sync_now": "POST action",
+    "assessments:sync_status": "a fragment of the dashboard",
+    "awarding:export_decisions": "CSV",
+    "awarding:confirm_award": "POST action",
+    "awarding:rule_mode": "POST action",
+    "awarding:setup_submit": "POST action",
+    "awarding:setup_gradebook": "POST action",
+    "awarding:dismiss_notifications": "POST action",
+    "awarding:set_visibility": "POST action",
+    "awarding:holder_download": "a file",
+    "qa:logout": "POST action",
+    "qa:handoff_start": "POST action",
+    "qa:handoff_redeem": "POST action",
+    "qa:decisions_csv": "CSV",
+    "qa:revoke": "POST action",
+    "qa:reports_csv": "CSV",
+    "qa:audit_csv": "CSV",
+    "wallet_issuance:issuer_metadata": "JSON",
+    "wallet_issuance:oauth_metadata": "JSON",
+    "wallet_issuance:token": "OID4VCI POST",
+    "wallet_issuance:nonce": "OID4VCI POST",
+    "wallet_issuance:credential": "OID4VCI POST",
+    "ob_api:discovery": "JSON",
+    "ob_api:register": "JSON POST",
+    "ob_api:token": "OAuth POST",
+    "ob_api:credentials": "JSON",
+    "ob_api:profile": "JSON",
+    "ob_api:disconnect": "POST action",
+}
+# The sandbox LMS (LMS_SANDBOX only) stands in for Moodle and Canvas: none of it is the tool's.
+NOT_PAGE_PREFIXES = ("lms_sandbox:",)
+
+
+def test_every_url_pattern_is_swept_or_named_not_a_page():
+    names = set(url_patterns())
+    unknown = {
+        name
+        for name in names - set(PAGES) - set(NOT_PAGES)
+        if not name.startswith(NOT_PAGE_PREFIXES)
+    }
+    assert unknown == set(), f"sweep these pages in {__name__} or add them to NOT_PAGES"
+    assert set(PAGES) & set(NOT_PAGES) == set()
+    assert (set(PAGES) | set(NOT_PAGES)) - names == set(), "stale names in the sweep's lists"
+
+
+def _world(base_url: str):
+    w = make_world(
+        learner_names=("Ana García-Fernández de la Concepción", "Grace Hopper", "Alan Turing")
+    )
+    ana, grace, alan = w.learners
+    issued = issue(w, ana)
+    flagged = issue(w, grace)
+    Award.objects.filter(pk=flagged.pk).update(
+        state=Award.State.FLAGGED, flag_decision=w.decide(grace, {"search": 2, "evaluate": 7})
+    )
+    revoked = issue(w, alan)
+    head = Learner.objects.create(platform=w.platform, sub="head-1", name="Hedda Head")
+    Enrolment.objects.create(course=w.course, learner=head, roles=["instructor"])
+    revoke_award(award=revoked, reason="Grade corrected after an appeal", actor="lti:1:head-1")
+    teacher = Actor(
+        id=f"lti:{w.platform.pk}:{w.instructor.sub}",
+        name=w.instructor.name,
+        course_id=w.course.pk,
+        platform_id=w.platform.pk,
+    )
+    draft = new_draft(rubric=w.rubric, actor=teacher)
+    backpack = Backpack(base_url)
+    assert backpack.register().status_code == 201
+    return w, issued, revoked, draft, backpack
+
+
+def _deep_link_launch(w, base_url: str) -> str:
+    """A verified deep linking request, as launch_flow stores it; its launch token."""
+    launch = start_launch_session(
+        platform_id=w.platform.pk,
+        deployment_id="dep-1",
+        context_id=w.course.context_id,
+        course_id=w.course.pk,
+        user_sub=w.instructor.sub,
+        learner_id=w.instructor.pk,
+        roles={"instructor"},
+        message_type="LtiDeepLinkingRequest",
+    )
+    stored = {
+        "settings": {
+            "deep_link_return_url": f"{base_url}/__dl_return__",
+            "accept_types": ["ltiResourceLink"],
+        },
+        "frame_id": "",
+    }
+    cache.set(f"lti-deep-link:{launch.launch_id}", stored, 600)
+    return launch.token
+
+
+def _visits(w, issued, revoked, draft, backpack, base: str):
+    """(page, who sees it, how to get there): each `go` leaves the page on the browser."""
+    ana = w.learners[0]
+    teach = w.launch(w.instructor, "instructor").token
+    learn = w.launch(ana).token
+    deep_link = _deep_link_launch(w, base)
+    decision = w.decisions[ana.pk]
+    issuer_url = issued.credential.data["issuer"]["url"]
+    _, challenge = pkce_pair()
+    consent_url = backpack.authorize_url(scope=CREDENTIALS, state="sweep", challenge=challenge)
+
+    def goto(path):
+        return lambda page: page.goto(f"{base}{path}")
+
+    def verify_result(page):
+        page.goto(f"{base}/credentials/verify")
+        page.get_by_label("Credential: its JSON").fill(json.dumps(issued.credential.data))
+        page.get_by_role("button", name="Verify").click()
+        page.locator("#result-title").wait_for()
+
+    def wallet_offer(page):
+        page.goto(f"{base}/learner/?lt={learn}")
+        page.get_by_role("button", name="Add to wallet").first.click()
+        page.get_by_role("link", name="Open in a wallet on this device").wait_for()
+
+    def signed_in_for_apps(page):
+        page.goto(f"{base}/learner/connected-apps?lt={learn}")
+        # The form opens a window of its own; here the same tab shows what that window shows.
+        page.locator("form[target=_blank]").evaluate("f => f.removeAttribute('target')")
+        page.get_by_role("button", name="Sign in to connect an app").click()
+        page.get_by_role("heading", name="Ready to connect an app").wait_for()
+
+    def consent(page):
+        signed_in_for_apps(page)
+        page.goto(consent_url)
+        page.get_by_role("button", name="Allow").wait_for()
+
+    public = [
+        ("landing", goto("/")),
+        ("issuer", lambda page: page.goto(issuer_url)),
+        ("credential", goto(f"/credentials/{issued.uuid}")),
+        ("credential (revoked)", goto(f"/credentials/{revoked.uuid}")),
+        ("verify", goto("/credentials/verify")),
+        ("verify (result)", verify_result),
+        ("evidence", goto(f"/evidence/{issued.uuid}")),
+        ("achievement", goto(f"/achievements/{w.achievement.uuid}")),
+        ("registration", goto("/lti/register/")),
+        ("API privacy", goto("/ims/ob/v3p0/privacy")),
+        ("launch refused", goto("/lti/login/")),
+        ("launch expired", goto("/course/?lt=expired-or-made-up")),
+        ("not found", goto("/no-such-page")),
+        ("dashboard", goto(f"/course/?lt={teach}")),
+        ("setup", goto(f"/course/setup/?lt={teach}")),
+        ("setup achievement", goto(f"/course/setup/achievement?lt={teach}")),
+        ("rubrics", goto(f"/rubrics/?lt={teach}")),
+        ("rubric (active)", goto(f"/rubrics/versions/{w.version.pk}/?lt={teach}")),
+        ("rubric editor", goto(f"/rubrics/versions/{draft.pk}/?lt={teach}")),
+        ("revoke request", goto(f"/course/awards/{issued.uuid}/revoke?lt={teach}")),
+        ("deep-linking picker", goto(f"/lti/deep-link/?lt={deep_link}")),
+        ("learner", goto(f"/learner/?lt={learn}")),
+        ("holder page", goto(f"/learner/credentials/{issued.uuid}/view?lt={learn}")),
+        ("connected apps", goto(f"/learner/connected-apps?lt={learn}")),
+        ("connected apps sign-in", signed_in_for_apps),
+        ("API consent", consent),
+        ("wallet offer", wallet_offer),
+    ]
+    qa = [
+        ("QA reviews", goto("/qa/")),
+        ("QA review", goto(f"/qa/versions/{w.version.pk}/")),
+        ("decisions", goto("/qa/awards/")),
+        ("decision", goto(f"/qa/awards/decisions/{decision.pk}")),
+        ("flagged", goto("/qa/awards/flagged")),
+        ("revocations", goto("/qa/awards/revocations")),
+        ("reports", goto("/qa/awards/reports")),
+        ("audit log", goto("/qa/audit/")),
+    ]
+    return public, qa, deep_link
+
+
+def _check(page, width: int) -> tuple[int, list[str]]:
+    """The page's document width and what is wrong with it."""
+    page.wait_for_load_state("load")  # stylesheets too, after a form's navigation
+    problems = []
+    if page.locator("main h1").count() != 1:
+        problems.append("not one <h1> in a <main>")
+    if not page.evaluate(STYLED):
+        problems.append("stylesheet not applied")
+    size = page.evaluate(OVERFLOW)
+    if size["scroll"] > size["client"]:
+        problems.append(
+            f"{size['scroll']} px wide in a {size['client']} px window: {size['culprits']}"
+        )
+    problems += [f"axe {rule} ({impact}): {nodes}" for rule, impact, nodes in axe_serious(page)]
+    problems += keyboard_problems(page)
+    return size["scroll"], problems
+
+
+def test_every_page_fits_both_widths_and_works_by_keyboard(browser_page, live_server, settings):
+    settings.PUBLIC_BASE_URL = live_server.url
+    base = live_server.url
+    w, issued, revoked, draft, backpack = _world(base)
+    public, qa, deep_link = _visits(w, issued, revoked, draft, backpack, base)
+    browser = browser_page.context.browser
+    qa_context = browser.new_context()
+    qa_page = qa_context.new_page()
+    failures: dict[tuple[str, int], list[str]] = {}
+    widths: dict[str, dict[int, int]] = {}
+    try:
+        sign_in(qa_page, live_server, qa_user(w.platform))
+        for width in WIDTHS:
+            # Signed out of the console: the sign-in page.
+            login_context = browser.new_context(viewport={"width": width, "height": 900})
+            login = login_context.new_page()
+            login.goto(f"{base}/qa/login/")
+            widths.setdefault("QA sign-in", {})[width], problems = _check(login, width)
+            login_context.close()
+            if problems:
+                failures["QA sign-in", width] = problems
+            for page, visits in ((browser_page, public), (qa_page, qa)):
+                page.set_viewport_size({"width": width, "height": 900})
+                for name, go in visits:
+                    go(page)
+                    widths.setdefault(name, {})[width], problems = _check(page, width)
+                    if problems:
+                        failures[name, width] = problems
+            # The picker as the LMS shows it: in a frame, narrower than the window.
+            browser_page.set_viewport_size({"width": width, "height": 900})
+            frame = open_in_lms(browser_page, live_server, f"/lti/deep-link/?lt={deep_link}")
+            size = frame.locator("html").evaluate(f"({OVERFLOW})()")
+            if size["scroll"] > size["client"]:
+                failures["deep-linking picker (framed)", width] = [f"{size}"]
+    finally:
+        qa_context.close()
+    report = "\n".join(
+        f"{name:28} " + "  ".join(f"{width}: {px:5} px" for width, px in sorted(by.items()))
+        for name, by in widths.items()
+    )
+    print(f"\n{len(widths)} pages, document widths:\n{report}", file=sys.stderr)
+    assert set(PAGES.values()) <= set(widths), set(PAGES.values()) - set(widths)
+    assert failures == {}, "\n".join(f"{k}: {v}" for k, v in failures.items())
