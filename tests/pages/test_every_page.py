@@ -20,6 +20,8 @@ from django.core.cache import cache
 from assessments.models import Enrolment, Learner
 from awarding.models import Award
 from awarding.revoke import revoke_award
+from awarding.status_changes import request_status_change
+from credentials.models import Credential, StatusCategory
 from lti_tool.launch_context import start_launch_session
 from rubrics.actors import Actor
 from rubrics.workflow import new_draft
@@ -60,6 +62,11 @@ PAGES = {
     "rubrics:course_rubrics": "rubrics",
     "rubrics:version": "rubric editor",
     "awarding:revoke_award": "revoke request",
+    "awarding:suspend_award": "suspend request",
+    "awarding:reinstate_award": "reinstate request",
+    "awarding:status_change": "status change",
+    "qa:status_changes": "QA status changes",
+    "qa:status_change": "QA status change",
     "awarding:learner_home": "learner",
     "awarding:holder_page": "holder page",
     "qa:login": "QA sign-in",
@@ -91,6 +98,9 @@ NOT_PAGES = {
     "credentials:issuer_did": "JSON",
     "credentials:host_did": "JSON",
     "credentials:status_list": "a status list credential",
+    "credentials:suspension_list": "a status list credential",
+    "awarding:decide_status_change": "POST action",
+    "qa:decide_status_change": "POST action",
     "rubrics:create_line_items": "POST action",
     "rubrics:preview": "POST, a fragment of the editor",
     "rubrics:new_version": "POST action",
@@ -141,9 +151,15 @@ def test_every_url_pattern_is_swept_or_named_not_a_page():
 
 def _world(base_url: str):
     w = make_world(
-        learner_names=("Ana García-Fernández de la Concepción", "Grace Hopper", "Alan Turing")
+        learner_names=(
+            "Ana García-Fernández de la Concepción",
+            "Grace Hopper",
+            "Alan Turing",
+            "Linus Lindqvist",
+            "Katherine Johnson",
+        )
     )
-    ana, grace, alan = w.learners
+    ana, grace, alan, linus, katherine = w.learners
     issued = issue(w, ana)
     flagged = issue(w, grace)
     Award.objects.filter(pk=flagged.pk).update(
@@ -153,6 +169,16 @@ def _world(base_url: str):
     head = Learner.objects.create(platform=w.platform, sub="head-1", name="Hedda Head")
     Enrolment.objects.create(course=w.course, learner=head, roles=["instructor"])
     revoke_award(award=revoked, reason="Grade corrected after an appeal", actor="lti:1:head-1")
+    suspended = issue(w, linus)
+    Credential.objects.filter(pk=suspended.credential.pk).update(status=Credential.Status.SUSPENDED)
+    change = request_status_change(
+        award=issue(w, katherine),
+        action="revoke",
+        private_reason="The grade was entered for the wrong person.",
+        public_category=StatusCategory.ISSUED_IN_ERROR,
+        actor=f"lti:{w.platform.pk}:{w.instructor.sub}",
+        actor_name=w.instructor.name,
+    )
     teacher = Actor(
         id=f"lti:{w.platform.pk}:{w.instructor.sub}",
         name=w.instructor.name,
@@ -162,7 +188,7 @@ def _world(base_url: str):
     draft = new_draft(rubric=w.rubric, actor=teacher)
     backpack = Backpack(base_url)
     assert backpack.register().status_code == 201
-    return w, issued, revoked, draft, backpack
+    return w, issued, revoked, draft, backpack, suspended, change
 
 
 def _deep_link_launch(w, base_url: str) -> str:
@@ -267,6 +293,14 @@ def _visits(w, issued, revoked, draft, backpack, base: str):
     return public, qa, deep_link
 
 
+def _goto(base: str, path: str):
+    return lambda page: page.goto(f"{base}{path}")
+
+
+def _teach(w) -> str:
+    return w.launch(w.instructor, "instructor").token
+
+
 def _check(page, width: int) -> tuple[int, list[str]]:
     """The page's document width and what is wrong with it."""
     page.wait_for_load_state("load")  # stylesheets too, after a form's navigation
@@ -288,8 +322,20 @@ def _check(page, width: int) -> tuple[int, list[str]]:
 def test_every_page_fits_both_widths_and_works_by_keyboard(browser_page, live_server, settings):
     settings.PUBLIC_BASE_URL = live_server.url
     base = live_server.url
-    w, issued, revoked, draft, backpack = _world(base)
+    w, issued, revoked, draft, backpack, suspended, change = _world(base)
     public, qa, deep_link = _visits(w, issued, revoked, draft, backpack, base)
+    public += [
+        ("suspend request", _goto(base, f"/course/awards/{issued.uuid}/suspend?lt={_teach(w)}")),
+        (
+            "reinstate request",
+            _goto(base, f"/course/awards/{suspended.uuid}/reinstate?lt={_teach(w)}"),
+        ),
+        ("status change", _goto(base, f"/course/status-changes/{change.uuid}?lt={_teach(w)}")),
+    ]
+    qa += [
+        ("QA status changes", _goto(base, "/qa/awards/status-changes")),
+        ("QA status change", _goto(base, f"/qa/awards/status-changes/{change.uuid}")),
+    ]
     browser = browser_page.context.browser
     qa_context = browser.new_context()
     qa_page = qa_context.new_page()
