@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install lock demo test bench lint serve clean
+.PHONY: install lock demo test bench lint serve clean messages
 
 install: $(STAMP)
 
@@ -50,6 +50,16 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+
+# After changing user-facing strings (ADR 0063): refresh locale/*/django.po from the code and
+# templates, translate the new entries (German and Spanish), then compile the .mo files, which
+# are committed. Needs GNU gettext; nothing else does. tests/i18n/test_catalogs.py runs the
+# same makemessages arguments (MESSAGES_ARGS there) to see the catalogs are current.
+MESSAGES_ARGS := --all --add-location=file --no-obsolete --ignore=.venv --ignore=tests \
+	--ignore=lms_sandbox --ignore=demo --ignore=bench --ignore=docs --ignore=var
+messages: install
+	$(BIN)/python manage.py makemessages $(MESSAGES_ARGS)
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var
 
 bench: install
 	@set -e; for script in bench/*.py; do echo "== $$script"; LMS_SANDBOX=1 $(BIN)/python $$script; done

@@ -5,6 +5,7 @@ without its previous content surviving, and nothing is deleted when a learner le
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from lti_tool.models import Platform
 
@@ -124,10 +125,10 @@ class ResultRevision(models.Model):
 
 class SyncRun(models.Model):
     class Outcome(models.TextChoices):
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-        CONCLUDED = "concluded", "Course concluded"
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+        CONCLUDED = "concluded", _("Course concluded")
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sync_runs")
     trigger = models.CharField(max_length=30, default="periodic")

@@ -18,6 +18,8 @@ Refusals are 400 `bad_claim` pages naming the claim (lti_tool/refusals.py).
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from .refusals import malformed
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
@@ -53,8 +55,17 @@ IDENTIFIERS = {
 STRING_LISTS = {(AGS, "scope"): "AGS scope"}
 
 
-def _refuse(what: str, problem: str):
-    return malformed("bad_claim", f"The id_token's {what} {problem}.")
+# Claims are named in the protocol's own words (sub, locale, AGS scope), for the LMS's
+# administrator who reads them with the reason code; the sentence around them is translated.
+NOT_TEXT = gettext_noop("The id_token's %(what)s is not text.")
+NOT_STRING = gettext_noop("The id_token's %(what)s is not a string.")
+HAS_NUL = gettext_noop("The id_token's %(what)s contains a NUL character.")
+TOO_LONG = gettext_noop("The id_token's %(what)s is longer than %(limit)s characters.")
+NOT_STRING_LIST = gettext_noop("The id_token's %(what)s is not a list of strings.")
+
+
+def _refuse(what: str, sentence: str, **params: object):
+    return malformed("bad_claim", sentence, params={"what": what, **params})
 
 
 def _display_text(value: object, what: str) -> str | None:
@@ -64,27 +75,27 @@ def _display_text(value: object, what: str) -> str | None:
         return value.replace(NUL, "")
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
-    raise _refuse(what, "is not text")
+    raise _refuse(what, NOT_TEXT)
 
 
 def _identifier(value: object, what: str, limit: int | None) -> None:
     if value is None or (isinstance(value, int) and not isinstance(value, bool)):
         return
     if not isinstance(value, str):
-        raise _refuse(what, "is not a string")
+        raise _refuse(what, NOT_STRING)
     if NUL in value:
-        raise _refuse(what, "contains a NUL character")
+        raise _refuse(what, HAS_NUL)
     if limit is not None and len(value) > limit:
-        raise _refuse(what, f"is longer than {limit} characters")
+        raise _refuse(what, TOO_LONG, limit=limit)
 
 
 def _string_list(value: object, what: str) -> None:
     if value is None:
         return
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _refuse(what, "is not a list of strings")
+        raise _refuse(what, NOT_STRING_LIST)
     if any(NUL in v for v in value):
-        raise _refuse(what, "contains a NUL character")
+        raise _refuse(what, HAS_NUL)
 
 
 def _contains_nul(value: object) -> bool:
@@ -131,5 +142,5 @@ def clean_launch_claims(claims: dict) -> dict:
     for claim, value in cleaned.items():
         if _contains_nul(claim) or _contains_nul(value):
             name = claim.rsplit("/", 1)[-1].replace(NUL, "")[:60]
-            raise _refuse(f"{name} claim", "contains a NUL character")
+            raise _refuse(f"{name} claim", HAS_NUL)
     return cleaned

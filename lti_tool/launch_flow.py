@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 
 from config.request_id import bind_for_request
 
@@ -85,7 +86,9 @@ def complete_launch(
             logger.error("launch_verified receiver %r failed", receiver, exc_info=result)
     if verified.message_type == "LtiDeepLinkingRequest":
         if not ctx.is_instructor:
-            raise forbidden("not_instructor", "Only instructors can place Credbridge in a course.")
+            raise forbidden(
+                "not_instructor", gettext_noop("Only instructors can place Credbridge in a course.")
+            )
         cache.set(
             _DEEP_LINK_PREFIX + ctx.launch_id,
             {"settings": verified.claims[DEEP_LINK_CLAIM], "frame_id": frame_id},

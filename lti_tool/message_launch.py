@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jwt
+from django.utils.translation import gettext_noop
 from pylti1p3.contrib.django import DjangoMessageLaunch
 from pylti1p3.exception import LtiException
 from pylti1p3.message_validators import get_validators
@@ -69,20 +70,22 @@ class CredbridgeMessageLaunch(DjangoMessageLaunch):
     def verify(self) -> VerifiedLaunch:
         token = self._request.get_param("id_token") or ""
         if not token:
-            raise malformed("missing_id_token", "The launch carries no id_token.")
+            raise malformed("missing_id_token", gettext_noop("The launch carries no id_token."))
         if len(token) > MAX_ID_TOKEN_CHARS:
-            raise malformed("too_large", "The launch's id_token is too large.")
+            raise malformed("too_large", gettext_noop("The launch's id_token is too large."))
         try:
             self.validate_jwt_format()
         except LtiException as exc:
-            raise malformed("malformed_jwt", "The id_token is not a readable JWT.") from exc
+            raise malformed(
+                "malformed_jwt", gettext_noop("The id_token is not a readable JWT.")
+            ) from exc
         header, unverified = self._jwt.get("header") or {}, self._jwt.get("body") or {}
         if not isinstance(header, dict) or not isinstance(unverified, dict):
-            raise malformed("malformed_jwt", "The id_token is not a readable JWT.")
+            raise malformed("malformed_jwt", gettext_noop("The id_token is not a readable JWT."))
         if header.get("alg") not in ALLOWED_ALGORITHMS:
             raise unauthenticated(
                 "bad_alg",
-                "The id_token is not signed with RS256.",
+                gettext_noop("The id_token is not signed with RS256."),
                 detail=f"alg={str(header.get('alg'))[:20]!r}",
             )
         platform, client_id = self._find_platform(unverified)
@@ -100,25 +103,32 @@ class CredbridgeMessageLaunch(DjangoMessageLaunch):
     def _find_platform(self, body: Mapping[str, Any]) -> tuple[Platform, str]:
         iss, aud, azp = body.get("iss"), body.get("aud"), body.get("azp")
         if not isinstance(iss, str) or not iss:
-            raise malformed("missing_claim", "The id_token has no issuer (iss).")
+            raise malformed("missing_claim", gettext_noop("The id_token has no issuer (iss)."))
         audiences = [aud] if isinstance(aud, str) else aud
         if not audiences or not all(isinstance(a, str) for a in audiences):
-            raise malformed("missing_claim", "The id_token has no audience (aud).")
+            raise malformed("missing_claim", gettext_noop("The id_token has no audience (aud)."))
         if azp is not None and azp not in audiences:
-            raise forbidden("wrong_azp", "The id_token's authorized party (azp) is not ours.")
+            raise forbidden(
+                "wrong_azp", gettext_noop("The id_token's authorized party (azp) is not ours.")
+            )
         if len(audiences) > 1 and azp is None:
-            raise forbidden("wrong_azp", "An id_token with several audiences must name azp.")
+            raise forbidden(
+                "wrong_azp", gettext_noop("An id_token with several audiences must name azp.")
+            )
         client_id = azp or audiences[0]
         platform = find_platform(issuer=iss, client_id=client_id)
         if platform is None:
             raise forbidden(
                 "unknown_platform",
-                "This tool has no registration for the issuer and client id of this launch.",
+                gettext_noop(
+                    "This tool has no registration for the issuer and client id of this launch."
+                ),
                 detail=f"iss={iss[:200]!r} client_id={str(client_id)[:100]!r}",
             )
         if platform.pk != self._record.platform_id:
             raise forbidden(
-                "platform_mismatch", "The launch comes from another platform than its login."
+                "platform_mismatch",
+                gettext_noop("The launch comes from another platform than its login."),
             )
         return platform, client_id
 
@@ -137,61 +147,90 @@ class CredbridgeMessageLaunch(DjangoMessageLaunch):
                 options={"require": ["exp", "iat", "iss", "aud", "nonce"]},
             )
         except jwt.InvalidSignatureError as exc:
-            raise unauthenticated("bad_signature", "The id_token's signature is invalid.") from exc
+            raise unauthenticated(
+                "bad_signature", gettext_noop("The id_token's signature is invalid.")
+            ) from exc
         except jwt.ExpiredSignatureError as exc:
-            raise unauthenticated("expired", "The launch has expired; open it again.") from exc
+            raise unauthenticated(
+                "expired", gettext_noop("The launch has expired; open it again.")
+            ) from exc
         except jwt.ImmatureSignatureError as exc:
             raise unauthenticated(
-                "issued_in_future", "The id_token was issued in the future (clock skew?)."
+                "issued_in_future",
+                gettext_noop("The id_token was issued in the future (clock skew?)."),
             ) from exc
         except jwt.InvalidAudienceError as exc:
-            raise forbidden("wrong_aud", "The id_token is meant for another tool.") from exc
+            raise forbidden(
+                "wrong_aud", gettext_noop("The id_token is meant for another tool.")
+            ) from exc
         except jwt.InvalidIssuerError as exc:
-            raise forbidden("wrong_iss", "The id_token comes from another issuer.") from exc
+            raise forbidden(
+                "wrong_iss", gettext_noop("The id_token comes from another issuer.")
+            ) from exc
         except (
             jwt.exceptions.InvalidSubjectError,
             jwt.exceptions.InvalidJTIError,
             jwt.exceptions.InvalidIssuedAtError,
         ) as exc:
-            raise malformed("bad_claim", f"The id_token has a malformed claim: {exc}") from exc
+            raise malformed(
+                "bad_claim",
+                gettext_noop("The id_token has a malformed claim: %(problem)s"),
+                params={"problem": str(exc)},
+            ) from exc
         except jwt.MissingRequiredClaimError as exc:
-            raise malformed("missing_claim", f"The id_token lacks the {exc.claim} claim.") from exc
+            raise malformed(
+                "missing_claim",
+                gettext_noop("The id_token lacks the %(claim)s claim."),
+                params={"claim": exc.claim},
+            ) from exc
         except jwt.InvalidTokenError as exc:
             raise unauthenticated(
-                "invalid_token", "The id_token could not be verified.", detail=str(exc)[:200]
+                "invalid_token",
+                gettext_noop("The id_token could not be verified."),
+                detail=str(exc)[:200],
             ) from exc
         if time.time() - claims["iat"] > MAX_TOKEN_AGE_S:
-            raise unauthenticated("expired", "The launch is too old; open it again.")
+            raise unauthenticated("expired", gettext_noop("The launch is too old; open it again."))
         return claims
 
     def _check_message(self, claims: dict) -> None:
         if claims.get(C_VERSION) != "1.3.0":
-            raise malformed("wrong_version", "Only LTI 1.3.0 launches are supported.")
+            raise malformed("wrong_version", gettext_noop("Only LTI 1.3.0 launches are supported."))
         message_type = claims.get(C_MESSAGE_TYPE)
         if message_type not in SUPPORTED_MESSAGES:
             raise malformed(
                 "unsupported_message_type",
-                "This tool does not handle this kind of LTI message.",
+                gettext_noop("This tool does not handle this kind of LTI message."),
                 detail=f"message_type={str(message_type)[:60]!r}",
             )
         if not isinstance(claims.get(C_ROLES), list):
-            raise malformed("missing_claim", "The id_token lacks the roles claim.")
+            raise malformed("missing_claim", gettext_noop("The id_token lacks the roles claim."))
         self._check_shapes(claims)
         try:
             for validator in get_validators():
                 if validator.can_validate(claims):
                     validator.validate(claims)
         except LtiException as exc:
-            raise malformed("missing_claim", f"The launch is incomplete: {exc}.") from exc
+            raise malformed(
+                "missing_claim",
+                gettext_noop("The launch is incomplete: %(problem)s."),
+                params={"problem": str(exc)},
+            ) from exc
 
     @staticmethod
     def _check_shapes(claims: dict) -> None:
         """Claims the rest of the tool reads must have their specified JSON types."""
         if not isinstance(claims.get("sub"), str) or not claims["sub"] or len(claims["sub"]) > 255:
-            raise malformed("bad_claim", "The id_token's subject (sub) is not a short string.")
+            raise malformed(
+                "bad_claim", gettext_noop("The id_token's subject (sub) is not a short string.")
+            )
         for name in ("name", "given_name", "family_name", "email"):
             if name in claims and not isinstance(claims[name], str):
-                raise malformed("bad_claim", f"The id_token's {name} claim is not a string.")
+                raise malformed(
+                    "bad_claim",
+                    gettext_noop("The id_token's %(claim)s claim is not a string."),
+                    params={"claim": name},
+                )
         objects = (
             "context",
             "resource_link",
@@ -201,21 +240,29 @@ class CredbridgeMessageLaunch(DjangoMessageLaunch):
         )
         for name in objects:
             if LTI + name in claims and not isinstance(claims[LTI + name], dict):
-                raise malformed("bad_claim", f"The id_token's {name} claim is not an object.")
+                raise malformed(
+                    "bad_claim",
+                    gettext_noop("The id_token's %(claim)s claim is not an object."),
+                    params={"claim": name},
+                )
         for claim in (
             "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint",
             "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice",
         ):
             if claim in claims and not isinstance(claims[claim], dict):
-                raise malformed("bad_claim", "A service claim of the id_token is not an object.")
+                raise malformed(
+                    "bad_claim", gettext_noop("A service claim of the id_token is not an object.")
+                )
         context = claims.get(LTI + "context") or {}
         if "id" in context and not isinstance(context["id"], (str, int)):
-            raise malformed("bad_claim", "The id_token's context id is not a string.")
+            raise malformed("bad_claim", gettext_noop("The id_token's context id is not a string."))
 
     def _check_deployment(self, platform: Platform, claims: dict) -> Deployment:
         deployment_id = claims.get(C_DEPLOYMENT)
         if not isinstance(deployment_id, str) or not deployment_id or len(deployment_id) > 255:
-            raise malformed("missing_claim", "The id_token lacks the deployment_id claim.")
+            raise malformed(
+                "missing_claim", gettext_noop("The id_token lacks the deployment_id claim.")
+            )
         deployment = Deployment.objects.filter(
             platform=platform, deployment_id=deployment_id
         ).first()
@@ -226,22 +273,32 @@ class CredbridgeMessageLaunch(DjangoMessageLaunch):
         if deployment is None or not deployment.active:
             raise forbidden(
                 "unknown_deployment",
-                "This installation of the tool (deployment "
-                f"{deployment_id[:80]}) is not registered; ask your LMS administrator to "
-                "register it in Credbridge.",
+                gettext_noop(
+                    "This installation of the tool (deployment %(deployment)s) is not "
+                    "registered; ask your LMS administrator to register it in Credbridge."
+                ),
+                params={"deployment": deployment_id[:80]},
             )
         return deployment
 
     def _check_target(self, claims: dict) -> None:
         target = claims.get(C_TARGET)
         if not isinstance(target, str) or not target:
-            raise malformed("missing_claim", "The id_token lacks the target_link_uri claim.")
+            raise malformed(
+                "missing_claim", gettext_noop("The id_token lacks the target_link_uri claim.")
+            )
         if _origin(target) not in self._tool_origins:
-            raise forbidden("foreign_target_link_uri", "The launch is addressed to another tool.")
+            raise forbidden(
+                "foreign_target_link_uri", gettext_noop("The launch is addressed to another tool.")
+            )
 
     def _consume_nonce(self, claims: dict) -> None:
         nonce = str(claims.get("nonce") or "")
         if not consume_nonce(record=self._record, nonce=nonce):
             if nonce_was_used(nonce):
-                raise forbidden("nonce_replayed", "This launch was already used once.")
-            raise forbidden("nonce_mismatch", "The launch does not belong to its login.")
+                raise forbidden(
+                    "nonce_replayed", gettext_noop("This launch was already used once.")
+                )
+            raise forbidden(
+                "nonce_mismatch", gettext_noop("The launch does not belong to its login.")
+            )

@@ -11,6 +11,7 @@ import logging
 import jwt
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext_noop
 
 from .models import Platform
 from .outbound import OutboundError, fetch
@@ -43,13 +44,15 @@ def fetch_jwks(platform: Platform) -> dict:
         )
     except OutboundError as exc:
         raise unauthenticated(
-            "jwks_unreachable", "The platform's public keys could not be fetched.", detail=str(exc)
+            "jwks_unreachable",
+            gettext_noop("The platform's public keys could not be fetched."),
+            detail=str(exc),
         ) from exc
     body = response.content
     if response.status_code != 200:
         raise unauthenticated(
             "jwks_unreachable",
-            "The platform's public keys could not be fetched.",
+            gettext_noop("The platform's public keys could not be fetched."),
             detail=f"HTTP {response.status_code}, {len(body)} bytes",
         )
     try:
@@ -59,7 +62,9 @@ def fetch_jwks(platform: Platform) -> dict:
             raise TypeError("keys is not a list")
     except (ValueError, KeyError, TypeError) as exc:
         raise unauthenticated(
-            "jwks_malformed", "The platform's key set is not a valid JWKS.", detail=str(exc)
+            "jwks_malformed",
+            gettext_noop("The platform's key set is not a valid JWKS."),
+            detail=str(exc),
         ) from exc
     return {"keys": [k for k in keys if isinstance(k, dict)]}
 
@@ -92,7 +97,9 @@ def platform_public_key(*, platform: Platform, kid: str):
     """The platform's RSA public key named `kid`; the JWKS is refetched once when `kid` is
     unknown (platforms rotate keys), then the launch is refused."""
     if not kid or len(kid) > 256:
-        raise unauthenticated("kid_missing", "The launch token names no signing key (kid).")
+        raise unauthenticated(
+            "kid_missing", gettext_noop("The launch token names no signing key (kid).")
+        )
     jwk = _find(_cached_jwks(platform, refresh=False), kid)
     if jwk is None:
         # A throttle stops an attacker from making us refetch on every request.
@@ -103,12 +110,14 @@ def platform_public_key(*, platform: Platform, kid: str):
     if jwk is None:
         raise unauthenticated(
             "unknown_kid",
-            "The launch was signed with a key the platform does not publish.",
+            gettext_noop("The launch was signed with a key the platform does not publish."),
             detail=f"kid={kid[:80]!r}",
         )
     try:
         return jwt.PyJWK(jwk, algorithm="RS256").key
     except (jwt.PyJWKError, ValueError, TypeError) as exc:
         raise unauthenticated(
-            "jwks_malformed", "The platform's signing key is not usable.", detail=str(exc)
+            "jwks_malformed",
+            gettext_noop("The platform's signing key is not usable."),
+            detail=str(exc),
         ) from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cryptography.hazmat.primitives import serialization
+from django.utils.translation import gettext_noop
 from pylti1p3.deployment import Deployment as PyltiDeployment
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config import ToolConfAbstract
@@ -29,9 +30,11 @@ def find_platform(*, issuer: str, client_id: str | None) -> Platform | None:
     if found is not None and not found.is_active:
         raise forbidden(
             "platform_pending",
-            "This LMS registered Credbridge, and the registration is awaiting approval by the "
-            "Credbridge operator. Launches work once it is approved; ask your LMS "
-            "administrator to contact them.",
+            gettext_noop(
+                "This LMS registered Credbridge, and the registration is awaiting approval by the "
+                "Credbridge operator. Launches work once it is approved; ask your LMS "
+                "administrator to contact them."
+            ),
             detail=f"platform={found.pk}",
         )
     return found

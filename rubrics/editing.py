@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from assessments.line_item_provisioning import LineItemSpec, ensure_line_items
 from assessments.models import LineItem
@@ -105,7 +106,7 @@ def draft_bindings(version: RubricVersion, criteria: list[CriterionDraft]) -> di
 
 def _check(title: str, policy: PolicyDraft, criteria: list[CriterionDraft]) -> None:
     if not title.strip():
-        raise SpecError("Give the version a title.")
+        raise SpecError(_("Give the version a title."))
     draft_spec(title, policy, criteria).validate()
 
 
@@ -123,7 +124,7 @@ def save_draft(
         version = _locked(version)
         check_instructor(actor, version.rubric)
         if not version.is_draft:
-            raise WorkflowError("This version was submitted; make a new version to change it.")
+            raise WorkflowError(_("This version was submitted; make a new version to change it."))
         course = version.rubric.course
         competences = {
             c.pk: c
@@ -154,7 +155,8 @@ def save_draft(
                     or not LineItem.objects.filter(pk=c.line_item_id, course=course).exists()
                 ):
                     raise SpecError(
-                        f"Criterion {c.key!r}: choose a gradebook column of this course."
+                        _("Criterion “%(key)s”: choose a gradebook column of this course.")
+                        % {"key": c.key}
                     )
                 line_item_id = c.line_item_id
             else:
@@ -186,7 +188,7 @@ def save_draft(
                 )
             for cid in dict.fromkeys(c.competence_ids):
                 if cid not in competences:
-                    raise SpecError(f"Criterion {c.key!r}: unknown competence.")
+                    raise SpecError(_("Criterion “%(key)s”: unknown competence.") % {"key": c.key})
                 CriterionAlignment.objects.create(
                     criterion=crit,
                     competence=competences[cid],
@@ -203,7 +205,7 @@ def create_line_items(*, version: RubricVersion, actor: Actor) -> list[Criterion
     """
     check_instructor(actor, version.rubric)
     if not version.is_draft:
-        raise WorkflowError("Line items are created while the version is a draft.")
+        raise WorkflowError(_("Line items are created while the version is a draft."))
     course = version.rubric.course
     criteria = list(version.criteria.filter(source=TOOL).order_by("position", "pk"))
     if not criteria:
@@ -221,7 +223,7 @@ def create_line_items(*, version: RubricVersion, actor: Actor) -> list[Criterion
     with transaction.atomic():
         version = _locked(version)
         if not version.is_draft:
-            raise WorkflowError("This version was submitted meanwhile.")
+            raise WorkflowError(_("This version was submitted meanwhile."))
         before = snapshot(version)
         for crit, item in zip(criteria, items, strict=True):
             Criterion.objects.filter(pk=crit.pk).update(line_item=item)

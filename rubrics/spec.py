@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 POINTS = "points"
 PERCENT = "percent"
 LATEST = "latest"
@@ -84,12 +86,12 @@ class VersionSpec:
     def validate(self) -> VersionSpec:
         """Raise SpecError naming the first problem; return self when evaluable."""
         if not self.criteria:
-            raise SpecError("A rubric needs at least one criterion.")
+            raise SpecError(_("A rubric needs at least one criterion."))
         seen: set[str] = set()
         for c in self.criteria:
             _validate_criterion(c)
             if c.key in seen:
-                raise SpecError(f"Criterion key {c.key!r} is used twice.")
+                raise SpecError(_("Criterion key “%(key)s” is used twice.") % {"key": c.key})
             seen.add(c.key)
         _validate_policy(self.policy, self.criteria)
         return self
@@ -110,51 +112,64 @@ class Observation:
 def _validate_criterion(c: CriterionSpec) -> None:
     if not KEY_RE.match(c.key or ""):
         raise SpecError(
-            f"Criterion key {c.key!r}: use 1-64 lower-case letters, digits, '-' or '_'."
+            _("Criterion key “%(key)s”: use 1-64 lower-case letters, digits, '-' or '_'.")
+            % {"key": c.key}
         )
     if not c.title.strip():
-        raise SpecError(f"Criterion {c.key!r} needs a title.")
+        raise SpecError(_("Criterion “%(key)s” needs a title.") % {"key": c.key})
     if not c.points > 0:
-        raise SpecError(f"Criterion {c.key!r}: points must be more than 0.")
+        raise SpecError(_("Criterion “%(key)s”: points must be more than 0.") % {"key": c.key})
     if c.threshold_unit not in (POINTS, PERCENT):
-        raise SpecError(f"Criterion {c.key!r}: threshold unit must be points or percent.")
+        raise SpecError(
+            _("Criterion “%(key)s”: threshold unit must be points or percent.") % {"key": c.key}
+        )
     top = 100.0 if c.threshold_unit == PERCENT else c.points
     if not 0 <= c.threshold <= top:
-        raise SpecError(
-            f"Criterion {c.key!r}: threshold must be between 0 and {top:g} {c.threshold_unit}."
+        message = (
+            _("Criterion “%(key)s”: threshold must be between 0 and %(top)s percent.")
+            if c.threshold_unit == PERCENT
+            else _("Criterion “%(key)s”: threshold must be between 0 and %(top)s points.")
         )
+        raise SpecError(message % {"key": c.key, "top": f"{top:g}"})
     if c.weight < 0:
-        raise SpecError(f"Criterion {c.key!r}: weight cannot be negative.")
+        raise SpecError(_("Criterion “%(key)s”: weight cannot be negative.") % {"key": c.key})
     names: set[str] = set()
     for level in c.levels:
         if not level.name.strip():
-            raise SpecError(f"Criterion {c.key!r}: every level needs a name.")
+            raise SpecError(_("Criterion “%(key)s”: every level needs a name.") % {"key": c.key})
         if level.name in names:
-            raise SpecError(f"Criterion {c.key!r}: level {level.name!r} is used twice.")
+            raise SpecError(
+                _("Criterion “%(key)s”: level “%(level)s” is used twice.")
+                % {"key": c.key, "level": level.name}
+            )
         names.add(level.name)
         if not 0 <= level.min_score <= c.points:
             raise SpecError(
-                f"Criterion {c.key!r}: level {level.name!r} must start between 0 and "
-                f"{c.points:g} points."
+                _("Criterion “%(key)s”: level “%(level)s” must start between 0 and %(top)s points.")
+                % {"key": c.key, "level": level.name, "top": f"{c.points:g}"}
             )
 
 
 def _validate_policy(p: PolicySpec, criteria: tuple[CriterionSpec, ...]) -> None:
     if p.result_choice not in (LATEST, HIGHEST):
-        raise SpecError("Which result counts must be 'latest' or 'highest'.")
+        raise SpecError(_("Which result counts must be 'latest' or 'highest'."))
     if p.min_weighted_total is not None and not 0 <= p.min_weighted_total <= 100:
-        raise SpecError("The minimum weighted total is a percentage between 0 and 100.")
+        raise SpecError(_("The minimum weighted total is a percentage between 0 and 100."))
     if p.min_weighted_total and not any(c.weight > 0 for c in criteria):
-        raise SpecError("A minimum weighted total needs at least one criterion with a weight.")
+        raise SpecError(_("A minimum weighted total needs at least one criterion with a weight."))
     if p.min_passed is not None and not 0 <= p.min_passed <= len(criteria):
-        raise SpecError(f"At least N criteria passed: N must be between 0 and {len(criteria)}.")
+        raise SpecError(
+            _("At least N criteria passed: N must be between 0 and %(n)d.") % {"n": len(criteria)}
+        )
     if p.window_start and p.window_end and p.window_start > p.window_end:
-        raise SpecError("The grading window ends before it starts.")
+        raise SpecError(_("The grading window ends before it starts."))
     if not any(c.required for c in criteria) and not p.min_passed and not p.min_weighted_total:
         # Otherwise a learner with no evidence at all would meet the rubric.
         raise SpecError(
-            "Make at least one criterion required, or set a minimum number passed or a "
-            "minimum weighted total."
+            _(
+                "Make at least one criterion required, or set a minimum number passed or a "
+                "minimum weighted total."
+            )
         )
 
 

@@ -11,7 +11,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lti_tool.launch_context import LaunchRequest
@@ -128,7 +128,9 @@ def _editor_messages() -> dict[str, str]:
         "levelMin": _("A level starts between 0 and the maximum (%(points)s points).")
         % {"points": "%s"},
         "matches": _("%(n)s competences match.") % {"n": "%s"},
-        "chosen": _("%(n)s chosen") % {"n": "%s"},
+        # No plural forms in the script: a wording that fits any number (the page itself
+        # renders the count with its plural, rubrics/_criterion_card.html).
+        "chosen": pgettext("competences, any number", "%(n)s chosen") % {"n": "%s"},
     }
 
 

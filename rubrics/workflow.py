@@ -11,6 +11,7 @@ from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.events import record_event
 
@@ -73,7 +74,7 @@ def check_four_eyes(actor: Actor, version: RubricVersion) -> None:
 def create_rubric(*, course, title: str, description: str = "", actor: Actor) -> Rubric:
     title = (title or "").strip()
     if not title:
-        raise WorkflowError("Give the rubric a title.")
+        raise WorkflowError(_("Give the rubric a title."))
     with transaction.atomic():
         rubric = Rubric(course=course, title=title, description=description, created_by=actor.id)
         check_instructor(actor, rubric)
@@ -99,7 +100,7 @@ def new_draft(*, rubric: Rubric, actor: Actor) -> RubricVersion:
     with transaction.atomic():
         Rubric.objects.select_for_update().get(pk=rubric.pk)
         if rubric.versions.filter(state=State.DRAFT).exists():
-            raise WorkflowError("This rubric already has a draft; edit that one.")
+            raise WorkflowError(_("This rubric already has a draft; edit that one."))
         latest = rubric.versions.order_by("-number").first()
         version = RubricVersion.objects.create(
             rubric=rubric,
@@ -132,7 +133,7 @@ def submit(*, version: RubricVersion, actor: Actor) -> RubricVersion:
         version = _locked(version)
         check_instructor(actor, version.rubric)
         if version.state != State.DRAFT:
-            raise WorkflowError("Only a draft can be submitted.")
+            raise WorkflowError(_("Only a draft can be submitted."))
         try:
             version.to_spec().validate()
         except SpecError as exc:
@@ -142,8 +143,11 @@ def submit(*, version: RubricVersion, actor: Actor) -> RubricVersion:
         )
         if unbound:
             raise WorkflowError(
-                "Every criterion needs its gradebook column first (create the line items): "
-                + ", ".join(unbound)
+                _(
+                    "Every criterion needs its gradebook column first (create the line items): "
+                    "%(keys)s"
+                )
+                % {"keys": ", ".join(unbound)}
             )
         before = snapshot(version)
         version.state = State.SUBMITTED
@@ -160,9 +164,9 @@ def _review(version: RubricVersion, actor: Actor, comment: str, approve: bool) -
         check_qa(actor, version)
         check_four_eyes(actor, version)
         if version.state != State.SUBMITTED:
-            raise WorkflowError("Only a submitted version can be reviewed.")
+            raise WorkflowError(_("Only a submitted version can be reviewed."))
         if not approve and not comment:
-            raise WorkflowError("Say why the version is rejected.")
+            raise WorkflowError(_("Say why the version is rejected."))
         before = {"state": version.state}
         version.state = State.APPROVED if approve else State.REJECTED
         version.reviewed_by, version.reviewed_by_name = actor.id, actor.name
@@ -192,7 +196,7 @@ def activate(*, version: RubricVersion, actor: Actor) -> RubricVersion:
         # someone else approved it.
         check_four_eyes(actor, version)
         if version.state != State.APPROVED:
-            raise WorkflowError("Only an approved version can be activated.")
+            raise WorkflowError(_("Only an approved version can be activated."))
         now = timezone.now()
         for previous in RubricVersion.objects.select_for_update().filter(
             rubric_id=version.rubric_id, state=State.ACTIVE
@@ -222,7 +226,7 @@ def retire(*, version: RubricVersion, actor: Actor) -> RubricVersion:
         version = _locked(version)
         check_qa(actor, version)
         if version.state != State.ACTIVE:
-            raise WorkflowError("Only the active version can be retired.")
+            raise WorkflowError(_("Only the active version can be retired."))
         version.state, version.retired_at = State.RETIRED, timezone.now()
         version.save()
         _event(actor, "version.retired", version, {"state": State.ACTIVE}, {"state": State.RETIRED})

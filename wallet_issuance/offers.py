@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.events import record_event
 from credentials.models import Credential, public_base_url
@@ -84,7 +85,9 @@ def create_offer(
 ) -> NewOffer:
     """A new single-use offer of `credential` (active ones only), audited in one transaction."""
     if credential.status != Credential.Status.ACTIVE:
-        raise OfferError(f"The credential is {credential.get_status_display().lower()}.")
+        raise OfferError(
+            _("The credential is %(status)s.") % {"status": credential.get_status_display().lower()}
+        )
     code = secrets.token_urlsafe(32)
     tx_code = f"{secrets.randbelow(10**TX_CODE_LENGTH):0{TX_CODE_LENGTH}d}" if with_tx_code else ""
     with transaction.atomic():

@@ -17,6 +17,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -113,16 +114,26 @@ def _deep_link(request: LaunchRequest) -> HttpResponse:
         or not launch.present
         or launch.message_type != "LtiDeepLinkingRequest"
     ):
-        raise forbidden("no_deep_link_launch", "Open this page from the LMS's 'add content'.")
+        raise forbidden(
+            "no_deep_link_launch", gettext_noop("Open this page from the LMS's 'add content'.")
+        )
     if not launch.is_instructor:
-        raise forbidden("not_instructor", "Only instructors can place Credbridge in a course.")
+        raise forbidden(
+            "not_instructor", gettext_noop("Only instructors can place Credbridge in a course.")
+        )
     settings = deep_link_settings(launch)
     if settings is None:
-        raise forbidden("deep_link_used", "This placement was already sent; start it again.")
+        raise forbidden(
+            "deep_link_used", gettext_noop("This placement was already sent; start it again.")
+        )
     if not str(settings.get("deep_link_return_url", "")).startswith(("https://", "http://")):
-        raise forbidden("bad_return_url", "The platform gave no usable return address.")
+        raise forbidden(
+            "bad_return_url", gettext_noop("The platform gave no usable return address.")
+        )
     if not accepts_resource_links(settings):
-        raise forbidden("no_resource_links", "This LMS placement does not accept tool links.")
+        raise forbidden(
+            "no_resource_links", gettext_noop("This LMS placement does not accept tool links.")
+        )
     catalog = placement_catalog()
     choices = catalog.choices(launch) if catalog is not None else []
     form = PlacementForm(

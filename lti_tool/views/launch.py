@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -111,9 +112,11 @@ def _refuse_plain_http(platform: Platform) -> None:
     if any(u.lower().startswith("http://") for u in urls if u):
         raise forbidden(
             "insecure_platform",
-            "This LMS is registered with plain http addresses, which Credbridge refuses. "
-            "Serve the LMS over https, or (for a test or campus LMS on http) the Credbridge "
-            "operator sets LTI_ALLOW_HTTP_PLATFORMS=1.",
+            gettext_noop(
+                "This LMS is registered with plain http addresses, which Credbridge refuses. "
+                "Serve the LMS over https, or (for a test or campus LMS on http) the Credbridge "
+                "operator sets LTI_ALLOW_HTTP_PLATFORMS=1."
+            ),
             detail=f"platform={platform.pk}",
         )
 
@@ -124,7 +127,11 @@ def _login_params(request: LaunchRequest) -> dict[str, str]:
     for name in LOGIN_PARAMS:
         value = source.get(name, "")
         if len(value) > MAX_PARAM_CHARS:
-            raise malformed("too_large", f"The login parameter {name} is too large.")
+            raise malformed(
+                "too_large",
+                gettext_noop("The login parameter %(name)s is too large."),
+                params={"name": name},
+            )
         if value:
             params[name] = value
     return params
@@ -157,18 +164,24 @@ def _login(request: LaunchRequest) -> HttpResponse:
     params = _login_params(request)
     for required in ("iss", "login_hint", "target_link_uri"):
         if required not in params:
-            raise malformed("missing_parameter", f"The login request lacks {required}.")
+            raise malformed(
+                "missing_parameter",
+                gettext_noop("The login request lacks %(name)s."),
+                params={"name": required},
+            )
     platform = find_platform(issuer=params["iss"], client_id=params.get("client_id"))
     if platform is None:
         raise forbidden(
             "unknown_platform",
-            "This tool is not registered for this platform (issuer and client id).",
+            gettext_noop("This tool is not registered for this platform (issuer and client id)."),
             detail=f"iss={params['iss'][:200]!r}",
         )
     _refuse_plain_http(platform)
     target = params["target_link_uri"]
     if f"{urlsplit(target).scheme}://{urlsplit(target).netloc}" not in tool_origins(request):
-        raise forbidden("foreign_target_link_uri", "The login is addressed to another tool.")
+        raise forbidden(
+            "foreign_target_link_uri", gettext_noop("The login is addressed to another tool.")
+        )
     storage_target = params.get("lti_storage_target", "")[:64]
     login_params = {k: v for k, v in params.items() if k != "lti_storage_target"}
     source = request.POST if request.method == "POST" else request.GET
@@ -284,19 +297,23 @@ def _launch(request: LaunchRequest) -> HttpResponse:
     if request.POST.get("error") and not request.POST.get("id_token"):
         error = request.POST.get("error", "")[:100]
         description = request.POST.get("error_description", "")[:300]
-        raise malformed("platform_error", f"The platform refused the login: {error}. {description}")
+        raise malformed(
+            "platform_error",
+            gettext_noop("The platform refused the login: %(error)s. %(description)s"),
+            params={"error": error, "description": description},
+        )
     state = request.POST.get("state", "")
     if not state:
-        raise malformed("missing_state", "The launch carries no state.")
+        raise malformed("missing_state", gettext_noop("The launch carries no state."))
     if len(state) > 128:
-        raise malformed("too_large", "The launch's state is too large.")
+        raise malformed("too_large", gettext_noop("The launch's state is too large."))
     record = load_login(state)
     if record is None:
         if nonce_was_used(_unverified_nonce(request.POST.get("id_token", ""))):
-            raise forbidden("nonce_replayed", "This launch was already used once.")
+            raise forbidden("nonce_replayed", gettext_noop("This launch was already used once."))
         raise forbidden(
             "unknown_state",
-            "This launch's login is unknown or has expired; open the activity again.",
+            gettext_noop("This launch's login is unknown or has expired; open the activity again."),
         )
     platform = Platform.objects.filter(pk=record.platform_id).first()
     if platform is not None:
@@ -331,9 +348,11 @@ def _launch(request: LaunchRequest) -> HttpResponse:
         # hint is already spent. The login step chose the window before spending it.
         raise forbidden(
             "state_mismatch",
-            "This launch was not started in this browser (its login state does not match), "
-            "or the browser kept back Credbridge's cookie. Go back to the course and open the "
-            "activity again.",
+            gettext_noop(
+                "This launch was not started in this browser (its login state does not match), "
+                "or the browser kept back Credbridge's cookie. Go back to the course and open the "
+                "activity again."
+            ),
         )
     verified = CredbridgeMessageLaunch(
         request, record=record, tool_origins=tool_origins(request)

@@ -2,6 +2,7 @@
 proficiency levels, which rubric criteria align to."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Framework(models.Model):
@@ -20,8 +21,8 @@ class Competence(models.Model):
     """An area (a group, not alignable) or a competence of a framework."""
 
     class Kind(models.TextChoices):
-        AREA = "area", "Competence area"
-        COMPETENCE = "competence", "Competence"
+        AREA = "area", _("Competence area")
+        COMPETENCE = "competence", _("Competence")
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="competences")
     parent = models.ForeignKey(

@@ -5,6 +5,7 @@ is a new version — and only its review state moves on."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Course, LineItem
 
@@ -43,12 +44,12 @@ class Rubric(models.Model):
 
 class RubricVersion(models.Model):
     class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted for review"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-        ACTIVE = "active", "Active"
-        RETIRED = "retired", "Retired"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        ACTIVE = "active", _("Active")
+        RETIRED = "retired", _("Retired")
 
     class ResultChoice(models.TextChoices):
         LATEST = LATEST, "The latest result"
@@ -211,8 +212,8 @@ class Criterion(_DraftOnly):
         PERCENT = PERCENT, "percent"
 
     class Source(models.TextChoices):
-        TOOL = "tool", "A new Credbridge column in the gradebook"
-        EXISTING = "existing", "An existing column of this tool"
+        TOOL = "tool", _("A new Credbridge column in the gradebook")
+        EXISTING = "existing", _("An existing column of this tool")
 
     version = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="criteria")
     position = models.PositiveIntegerField(default=0)

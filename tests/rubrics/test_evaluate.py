@@ -133,7 +133,7 @@ def test_unknown_evidence_keys_are_ignored():
         ({"criteria": (crit("a", threshold=101, threshold_unit="percent"),)}, "100 percent"),
         ({"criteria": (crit("a", threshold_unit="grade"),)}, "points or percent"),
         ({"criteria": (crit("a", weight=-1),)}, "negative"),
-        ({"criteria": (crit("a", levels=(LevelSpec("x", 11),)),)}, "level 'x'"),
+        ({"criteria": (crit("a", levels=(LevelSpec("x", 11),)),)}, "level “x”"),
         ({"criteria": (crit("a", required=False),)}, "at least one criterion required"),
         ({"criteria": (crit("a"),), "policy": PolicySpec(min_passed=2)}, "between 0 and 1"),
         ({"criteria": (crit("a"),), "policy": PolicySpec(result_choice="x")}, "latest"),
