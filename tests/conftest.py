@@ -51,6 +51,18 @@ def _service_markers(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request leaves its language active in the thread (LocaleMiddleware and the launch's
+    locale activate it; nothing deactivates it, the next request chooses again). Tests share
+    the thread: each starts, and ends, in the source language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     from django.core.cache import cache
 
