@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install lock demo test bench lint serve clean messages
+.PHONY: install lock demo test bench lint serve clean messages screenshots
 
 install: $(STAMP)
 
@@ -60,6 +60,12 @@ MESSAGES_ARGS := --all --add-location=file --no-obsolete --ignore=.venv --ignore
 messages: install
 	$(BIN)/python manage.py makemessages $(MESSAGES_ARGS)
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var
+
+# The README's screenshots (docs/images), taken in Chromium by the every-page sweep at 390 and
+# 1280 px (tests/pages/screenshots.py names them and keeps each PNG small).
+screenshots: install
+	SCREENSHOTS_DIR=docs/images LMS_SANDBOX=1 $(BIN)/python -m pytest \
+	  tests/pages/test_every_page.py -k fits_both_widths
 
 bench: install
 	@set -e; for script in bench/*.py; do echo "== $$script"; LMS_SANDBOX=1 $(BIN)/python $$script; done

@@ -28,6 +28,7 @@ from rubrics.workflow import new_draft
 from tests.ob_api.backpack import CREDENTIALS, Backpack, pkce_pair
 from tests.qa_console.browser_helpers import qa_user, sign_in
 
+from . import screenshots
 from .sweep_checks import OVERFLOW, STYLED, axe_serious, keyboard_problems, url_patterns
 from .test_browser import open_in_lms
 from .world import issue, make_world
@@ -301,9 +302,10 @@ def _teach(w) -> str:
     return w.launch(w.instructor, "instructor").token
 
 
-def _check(page, width: int) -> tuple[int, list[str]]:
+def _check(page, width: int, name: str = "") -> tuple[int, list[str]]:
     """The page's document width and what is wrong with it."""
     page.wait_for_load_state("load")  # stylesheets too, after a form's navigation
+    screenshots.take(page, name, width)  # before the Tab walk moves focus and scroll
     problems = []
     if page.locator("main h1").count() != 1:
         problems.append("not one <h1> in a <main>")
@@ -356,7 +358,7 @@ def test_every_page_fits_both_widths_and_works_by_keyboard(browser_page, live_se
                 page.set_viewport_size({"width": width, "height": 900})
                 for name, go in visits:
                     go(page)
-                    widths.setdefault(name, {})[width], problems = _check(page, width)
+                    widths.setdefault(name, {})[width], problems = _check(page, width, name)
                     if problems:
                         failures[name, width] = problems
             # The picker as the LMS shows it: in a frame, narrower than the window.
