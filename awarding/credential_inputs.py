@@ -118,6 +118,7 @@ def build_achievement(
         tags=tuple(str(t) for t in (achievement.tags or ())),
         alignments=tuple(alignments.values()),
         criteria=tuple(_criterion(c) for c in spec.criteria),
+        language=achievement.language,
     )
 
 

@@ -8,9 +8,12 @@ so concurrent evaluations can never issue two credentials.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Course, Learner
@@ -66,6 +69,10 @@ class Achievement(models.Model):
         blank=True,
         help_text=_("Empty: the credential does not expire."),
     )
+    # The language its name, description and criteria were written in (a BCP 47 code): the
+    # page's language when it was created (ADR 0063). Credentials tag them with it
+    # (`inLanguage`); "" for achievements made before the site spoke several languages.
+    language = models.CharField(max_length=20, blank=True, default="")
     created_by_sub = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -75,6 +82,18 @@ class Achievement(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Every way an achievement is made (setup form, placement picker, demo seed) writes in
+        # the language its page speaks; outside a request that is the default language.
+        if self._state.adding and not self.language:
+            self.language = written_language()
+        super().save(*args, **kwargs)
+
+
+def written_language() -> str:
+    """The active language as a BCP 47 primary tag (`de`, `es`, `en`)."""
+    return (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0].lower()
 
 
 class AwardingRule(models.Model):

@@ -121,6 +121,9 @@ def achievement_json(achievement: AchievementInput) -> dict[str, Any]:
     _put(out, "tag", list(achievement.tags))
     _put(out, "humanCode", achievement.human_code)
     _put(out, "fieldOfStudy", achievement.field_of_study)
+    # OB 3.0's tag for the language the achievement is written in (what the issuer typed is
+    # never translated; readers in other languages know what they are reading).
+    _put(out, "inLanguage", achievement.language)
     _put(out, "alignment", alignments_json(achievement.alignments))
     keys = [c.key for c in achievement.criteria]
     if len(set(keys)) != len(keys):

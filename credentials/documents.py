@@ -65,6 +65,8 @@ class AchievementInput:
     criteria_url: str = ""
     human_code: str = ""
     field_of_study: str = ""
+    # BCP 47 code of the language name, description and criteria are written in ("" unknown).
+    language: str = ""
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,7 @@ def achievement(**kw):
         image=None,
         tags=["digcomp", "content"],
         validity_days=None,
+        language="de",
         **kw,
     )
 
@@ -76,6 +77,7 @@ def learner(email="ada@example.edu", sourcedid="", name="Ada Lovelace"):
 def test_achievement_carries_criteria_levels_and_deduplicated_alignments():
     ach = credential_inputs.build_achievement(base_url=BASE, achievement=achievement(), spec=SPEC)
     assert ach.id == f"{BASE}/achievements/{ACH_UUID}"
+    assert ach.language == "de"  # the language it was written in, for inLanguage
     assert [c.key for c in ach.criteria] == ["browse", "create"]
     browse = ach.criteria[0]
     assert [(lv.key, lv.points) for lv in browse.levels] == [
