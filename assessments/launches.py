@@ -1,6 +1,8 @@
 """Record what a verified launch tells us about the course and the person."""
 
-from django.db import transaction
+from typing import TypeVar
+
+from django.db import models, transaction
 from django.utils import timezone
 
 from lti_tool.models import Platform
@@ -14,10 +16,34 @@ CONTEXT_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/context"
 DEPLOYMENT_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/deployment_id"
 LIS_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/lis"
 
+M = TypeVar("M", bound=models.Model)
+
 
 def _text(value: object, limit: int) -> str:
     """Stored text: absent is empty, NUL (which PostgreSQL cannot store) is dropped."""
     return "" if value is None else str(value).replace("\x00", "")[:limit]
+
+
+def _upsert(model: type[M], *, lookup: dict, values: dict) -> M:
+    """The row for `lookup` with `values`, writing only the fields that changed.
+
+    Most launches repeat what the row already says: no UPDATE then (update_or_create writes
+    every field, in a savepoint of its own, each time). A row two launches create at once is
+    settled by get_or_create (unique constraints).
+    """
+    row = model._default_manager.filter(**lookup).first()
+    if row is None:
+        row, created = model._default_manager.get_or_create(**lookup, defaults=values)
+        if created:
+            return row
+    changed = [name for name, value in values.items() if getattr(row, name) != value]
+    if changed:
+        for name in changed:
+            setattr(row, name, values[name])
+        # auto_now fields (updated_at) move with a change only, as the roster sync does.
+        auto_now = [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+        row.save(update_fields=[*changed, *auto_now])
+    return row
 
 
 @transaction.atomic
@@ -30,10 +56,10 @@ def record_launch(
     (lti_tool.launch_claims): the service URLs stored here are used later without a launch in
     hand. Text is stored NUL-free and cut to its column whatever the caller did.
     """
-    learner, _ = Learner.objects.update_or_create(
-        platform=platform,
-        sub=str(claims["sub"]),
-        defaults={
+    learner = _upsert(
+        Learner,
+        lookup={"platform": platform, "sub": str(claims["sub"])},
+        values={
             "name": _text(claims.get("name"), 500),
             "given_name": _text(claims.get("given_name"), 255),
             "family_name": _text(claims.get("family_name"), 255),
@@ -63,10 +89,12 @@ def record_launch(
         defaults["ags_scopes"] = list(ags.get("scope") or [])
     if nrps.get("context_memberships_url"):
         defaults["memberships_url"] = nrps["context_memberships_url"]
-    course, _ = Course.objects.update_or_create(
-        platform=platform, context_id=str(context["id"]), defaults=defaults
+    course = _upsert(
+        Course, lookup={"platform": platform, "context_id": str(context["id"])}, values=defaults
     )
-    Enrolment.objects.update_or_create(
-        course=course, learner=learner, defaults={"roles": sorted(roles), "active": True}
+    _upsert(
+        Enrolment,
+        lookup={"course": course, "learner": learner},
+        values={"roles": sorted(roles), "active": True},
     )
     return course, learner

@@ -20,12 +20,13 @@ from django.utils.translation import gettext_noop
 from pylti1p3.contrib.django import DjangoMessageLaunch
 from pylti1p3.exception import LtiException
 from pylti1p3.message_validators import get_validators
+from pylti1p3.registration import Registration
 
 from .login_state import LoginRecord, consume_nonce, nonce_was_used
 from .models import Deployment, Platform
 from .platform_keys import ALLOWED_ALGORITHMS, platform_public_key
 from .refusals import forbidden, malformed, unauthenticated
-from .registry import DatabaseToolConf, find_platform, registration_for
+from .registry import DatabaseToolConf, platform_named, registration_for
 
 MAX_ID_TOKEN_CHARS = 64 * 1024
 CLOCK_SKEW_S = 30
@@ -57,11 +58,34 @@ def _origin(url: str) -> str:
 
 
 class CredbridgeMessageLaunch(DjangoMessageLaunch):
-    def __init__(self, request, *, record: LoginRecord, tool_origins: set[str]) -> None:
+    def __init__(
+        self,
+        request,
+        *,
+        record: LoginRecord,
+        tool_origins: set[str],
+        login_platform: Platform | None = None,
+    ) -> None:
+        """`login_platform`: the login's platform row if the caller loaded it (saves a query;
+        the id_token's issuer and client id must still name it)."""
+        self._lazy_registration: Registration | None = None
+        self.platform: Platform | None = None
         super().__init__(request, DatabaseToolConf())
         self._record = record
+        self._login_platform = login_platform
         self._tool_origins = {o.lower() for o in tool_origins if o}
-        self.platform: Platform | None = None
+
+    # pylti1p3's service helpers (AGS, NRPS, deep linking) read the registration, which carries
+    # the tool's private key; the launch itself does not need it: built on first use only.
+    @property
+    def _registration(self) -> Registration | None:
+        if self._lazy_registration is None and self._validated and self.platform is not None:
+            self._lazy_registration = registration_for(self.platform)
+        return self._lazy_registration
+
+    @_registration.setter
+    def _registration(self, value: Registration | None) -> None:
+        self._lazy_registration = value
 
     # pylti1p3's validate() keeps its order (nonce before signature); ours is below.
     def validate(self):
@@ -96,7 +120,6 @@ class CredbridgeMessageLaunch(DjangoMessageLaunch):
         deployment = self._check_deployment(platform, claims)
         self._check_target(claims)
         self._consume_nonce(claims)
-        self._registration = registration_for(platform)
         self._validated = True
         return VerifiedLaunch(platform, deployment, claims, self)
 
@@ -116,7 +139,7 @@ class CredbridgeMessageLaunch(DjangoMessageLaunch):
                 "wrong_azp", gettext_noop("An id_token with several audiences must name azp.")
             )
         client_id = azp or audiences[0]
-        platform = find_platform(issuer=iss, client_id=client_id)
+        platform = platform_named(self._login_platform, issuer=iss, client_id=client_id)
         if platform is None:
             raise forbidden(
                 "unknown_platform",

@@ -355,7 +355,7 @@ def _launch(request: LaunchRequest) -> HttpResponse:
             ),
         )
     verified = CredbridgeMessageLaunch(
-        request, record=record, tool_origins=tool_origins(request)
+        request, record=record, tool_origins=tool_origins(request), login_platform=platform
     ).verify()
     response = complete_launch(request=request, verified=verified, frame_id=record.frame_id)
     for prefix in (STATE_COOKIE_PREFIX, LAX_COOKIE_PREFIX):
