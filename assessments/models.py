@@ -4,10 +4,17 @@ Results are evidence: a change is kept as a new ResultRevision, nothing is overw
 without its previous content surviving, and nothing is deleted when a learner leaves.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lti_tool.models import Platform
+
+if TYPE_CHECKING:
+    from lti_tool.platforms.rate_limit import RateGauge
 
 
 class Course(models.Model):
@@ -25,6 +32,10 @@ class Course(models.Model):
     end_date = models.DateTimeField(null=True, blank=True)
     sync_enabled = models.BooleanField(default=True)
     last_launch_at = models.DateTimeField(null=True, blank=True)
+    # The periodic sync's backoff (assessments.sync_schedule): syncs in a row that found no
+    # change, and when the next periodic sync is due (empty: at the next dispatch).
+    quiet_syncs = models.PositiveIntegerField(default=0)
+    next_sync_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -155,8 +166,10 @@ class SyncRun(models.Model):
     # recorded as failed (see sync_runs.fail_stale_runs), never left "running".
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     # Not stored, per instance: whether the task should try again later (set by sync_course),
-    # and when this process last wrote the heartbeat (sync_runs.beat).
+    # and when this process last wrote the heartbeat (sync_runs.beat); what the LMS said of
+    # its rate budget during the run (widths used, throttled answers).
     retryable: bool = False
+    rate: RateGauge | None = None
     _last_beat: float = 0.0
 
     class Meta:

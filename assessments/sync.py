@@ -49,6 +49,7 @@ from .results_store import store_results_page
 from .roster import deactivate_missing, store_roster_page
 from .signals import learners_changed
 from .sync_runs import beat
+from .sync_schedule import record_sync
 
 log = logging.getLogger(__name__)
 
@@ -124,29 +125,39 @@ def _unexplained_404(line_item: LineItem, exc: NotFound) -> Unexplained:
 def _result_pages(
     ags: AGSClient, line_items, gone: set[int]
 ) -> Iterator[tuple[LineItem, list[dict]]]:
-    """Result pages of several line items, taken in turn from up to SYNC_PARALLEL_LINE_ITEMS
-    listings at once: each listing downloads its next page while the others' pages are
-    stored, so an LMS that answers slowly (Canvas: 100 results a page) is asked in parallel.
+    """Result pages of several line items, taken in turn from several listings at once:
+    each listing downloads its next page while the others' pages are stored, so an LMS that
+    answers slowly (Canvas: 100 results a page) is asked in parallel. How many listings
+    advance at once is the adapter's word, asked before every page (`sync_width`: fixed, or
+    from the rate budget the LMS reported); listings beyond it wait, their one fetched page
+    kept, until the width grows again. Each listing has at most one request in flight.
     Everything but the downloads runs in this thread: errors, retries and storing included.
     """
-    width = max(1, int(getattr(settings, "SYNC_PARALLEL_LINE_ITEMS", 3)))
+    configured = max(1, int(getattr(settings, "SYNC_PARALLEL_LINE_ITEMS", 3)))
     waiting = iter(line_items)
-    open_listings: deque[tuple[LineItem, Generator[list[dict[str, Any]], None, None]]] = deque()
+    Listing = tuple[LineItem, Generator[list[dict[str, Any]], None, None]]
+    active: deque[Listing] = deque()
+    parked: deque[Listing] = deque()
 
-    def open_next() -> None:
-        for line_item in waiting:
-            open_listings.append((line_item, ags.iter_result_pages(line_item_url=line_item.url)))
-            return
+    def fill(width: int) -> None:
+        while len(active) > width:
+            parked.appendleft(active.pop())
+        while len(active) < width and parked:
+            active.append(parked.popleft())
+        while len(active) < width:
+            line_item = next(waiting, None)
+            if line_item is None:
+                break
+            active.append((line_item, ags.iter_result_pages(line_item_url=line_item.url)))
 
     try:
-        for _ in range(width):
-            open_next()
-        while open_listings:
-            line_item, pages = open_listings.popleft()
+        fill(ags.adapter.sync_width(configured=configured))
+        while active:
+            line_item, pages = active.popleft()
             try:
                 page = next(pages)
             except StopIteration:
-                open_next()
+                fill(ags.adapter.sync_width(configured=configured))
                 continue
             except NotFound as exc:
                 # Only a deletion the LMS confirms counts as one (see the module's docstring).
@@ -155,12 +166,13 @@ def _result_pages(
                 # Deleted in the LMS since it was listed: keep its evidence, skip it.
                 LineItem.objects.filter(pk=line_item.pk).update(deleted_in_lms=True)
                 gone.add(line_item.pk)
-                open_next()
+                fill(ags.adapter.sync_width(configured=configured))
                 continue
-            open_listings.append((line_item, pages))
+            active.append((line_item, pages))
+            fill(ags.adapter.sync_width(configured=configured))
             yield line_item, page
     finally:
-        for _, pages in open_listings:
+        for _, pages in (*active, *parked):
             pages.close()  # stops its download thread
 
 
@@ -202,6 +214,7 @@ def sync_course(*, course: Course, trigger: str = "manual") -> SyncRun:
         course=course, trigger=trigger[:30], started_at=now, heartbeat_at=now
     )
     run.retryable = False  # not stored: tells the task whether to try again later
+    run.rate = None  # not stored: what the LMS said of its rate budget (widths, throttling)
     changed: set[int] = set()
     platform = course.platform
     try:
@@ -219,6 +232,7 @@ def sync_course(*, course: Course, trigger: str = "manual") -> SyncRun:
                 lineitems_url=course.lineitems_url,
                 granted_scopes=list(course.ags_scopes or []),
             )
+            run.rate = ags.adapter.rate
             items, listing_warnings = list_line_items(ags=ags, course=course)
             store_line_items(course=course, items=items)
             beat(run)
@@ -280,6 +294,7 @@ def sync_course(*, course: Course, trigger: str = "manual") -> SyncRun:
         raise
     run.finished_at = timezone.now()
     run.save()
+    record_sync(course=course, run=run, trigger=trigger)
     if changed:
         learners_changed.send(sender=SyncRun, course_id=course.pk, learner_ids=sorted(changed))
     return run

@@ -18,9 +18,11 @@ from datetime import datetime
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from .models import Course
+from .sync_schedule import due_for_periodic_sync
 
 log = logging.getLogger(__name__)
 
@@ -205,8 +207,8 @@ def spread_offset(*, course_id: int, interval_s: int) -> int:
 
 @shared_task(name="assessments.dispatch_periodic_syncs")
 def dispatch_periodic_syncs() -> int:
-    """Record dead runs as failed, then queue a sync of every active course, spread over
-    the sync interval."""
+    """Record dead runs as failed, then queue a sync of every active course that is due,
+    spread over the sync interval."""
     # sync_runs imports this module's lock helpers: a top-level import would be circular.
     from .sync_runs import fail_stale_runs  # noqa: PLC0415
 
@@ -214,11 +216,11 @@ def dispatch_periodic_syncs() -> int:
 
     interval = int(getattr(settings, "SYNC_INTERVAL_SECONDS", 300))
     queued = 0
-    courses = (
-        Course.objects.filter(sync_enabled=True, concluded=False, platform__needs_attention="")
-        .exclude(lineitems_url="", memberships_url="")
-        .values_list("pk", flat=True)
-    )
+    active = Course.objects.filter(
+        sync_enabled=True, concluded=False, platform__needs_attention=""
+    ).exclude(lineitems_url="", memberships_url="")
+    # Quiet courses are due less often (sync_schedule).
+    courses = due_for_periodic_sync(active, now=timezone.now()).values_list("pk", flat=True)
     for course_id in courses.iterator():
         countdown = spread_offset(course_id=course_id, interval_s=interval)
         queued += request_sync(course_id=course_id, trigger="periodic", countdown=countdown)

@@ -202,6 +202,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 SYNC_INTERVAL_SECONDS = env_int("SYNC_INTERVAL_SECONDS", 300)
 # Line items whose results a sync downloads at once (each one page ahead of storing).
 SYNC_PARALLEL_LINE_ITEMS = env_int("SYNC_PARALLEL_LINE_ITEMS", 3)
+# The most an LMS reporting its rate budget (Canvas) is asked at once; the adapter sets the
+# width below it from the budget left (lti_tool.platforms.rate_limit).
+SYNC_PARALLEL_MAX = env_int("SYNC_PARALLEL_MAX", 8)
+# Periodic syncs of a quiet course (no changes found) come at twice the interval each time,
+# up to this; a launch or a sync that finds changes brings back SYNC_INTERVAL_SECONDS.
+SYNC_MAX_INTERVAL_SECONDS = env_int("SYNC_MAX_INTERVAL_SECONDS", 3600)
 # A running sync silent this long is taken for dead (worker killed) and recorded failed.
 SYNC_STALE_AFTER_SECONDS = env_int("SYNC_STALE_AFTER_SECONDS", 900)
 CELERY_BEAT_SCHEDULE = {

@@ -1,9 +1,11 @@
 """The sandbox LMS, mounted at /sandbox/. Each platform lives under /sandbox/<slug>/ with its
-flavour's own paths (Moodle's mod/lti/*.php, Canvas's /api/lti/...)."""
+flavour's own paths (Moodle's mod/lti/*.php, Canvas's /api/lti/...). Canvas's API calls go
+through its request throttle (flavours.canvas_throttle), as they do in Canvas."""
 
 from django.urls import path
 
 from . import views_ags, views_launch, views_nrps, views_pages, views_tooling
+from .flavours.canvas_throttle import metered
 
 app_name = "lms_sandbox"
 
@@ -49,18 +51,18 @@ _canvas = [
     ),
     path("<slug:slug>/api/lti/authorize", views_launch.authorize, name="canvas_authorize"),
     path("<slug:slug>/login/oauth2/token", views_nrps.token, name="canvas_token"),
-    path(_C, views_ags.line_items, name="canvas_lineitems"),
-    path(f"{_C}/<int:item_id>", views_ags.line_item, name="canvas_lineitem"),
-    path(f"{_C}/<int:item_id>/results", views_ags.results, name="canvas_results"),
+    path(_C, metered(views_ags.line_items), name="canvas_lineitems"),
+    path(f"{_C}/<int:item_id>", metered(views_ags.line_item), name="canvas_lineitem"),
+    path(f"{_C}/<int:item_id>/results", metered(views_ags.results), name="canvas_results"),
     path(
         f"{_C}/<int:item_id>/results/<int:result_id>",
-        views_ags.results,
+        metered(views_ags.results),
         name="canvas_result",
     ),
-    path(f"{_C}/<int:item_id>/scores", views_ags.scores, name="canvas_scores"),
+    path(f"{_C}/<int:item_id>/scores", metered(views_ags.scores), name="canvas_scores"),
     path(
         "<slug:slug>/api/lti/courses/<int:course_id>/names_and_roles",
-        views_nrps.memberships,
+        metered(views_nrps.memberships),
         name="canvas_memberships",
     ),
     path(

@@ -175,7 +175,9 @@ class CanvasFlavour(Flavour):
         return ",".join(parts)
 
     def throttled(self, request, *, status: int, retry_after: int) -> HttpResponse:
-        # Plain text, and no Retry-After: the client must back off on its own.
+        # Plain text, and no Retry-After: the client must back off on its own. (An injected
+        # refusal; the real one comes from the bucket, flavours/canvas_throttle.py, after
+        # app/middleware/request_throttle.rb, whose headers every API answer carries.)
         response = HttpResponse(
             CANVAS_THROTTLE_BODY[status], status=status, content_type="text/plain; charset=utf-8"
         )
@@ -194,11 +196,6 @@ class CanvasFlavour(Flavour):
             422,
             "This course has concluded. AGS requests will no longer be accepted for this course.",
         )
-
-    def decorate(self, response: HttpResponse) -> HttpResponse:
-        response["X-Request-Cost"] = "0.0398112"
-        response["X-Rate-Limit-Remaining"] = "599.960189"
-        return response
 
     def find_user(self, platform: SandboxPlatform, raw):
         # Canvas takes the LTI `sub` or its own numeric user id.

@@ -25,6 +25,7 @@ import requests
 from django.conf import settings
 
 from ..tool_configuration import TOOL_CONFIG
+from .rate_limit import RateGauge, RateReading
 
 if TYPE_CHECKING:  # for type hints only: the adapters use no model at run time
     from ..models import Platform
@@ -52,6 +53,8 @@ class PlatformAdapter:
 
     def __init__(self, platform: Platform | None = None) -> None:
         self._platform = platform
+        # What this client's answers said about its budget (shared by a sync's threads).
+        self.rate = RateGauge()
 
     @property
     def platform(self) -> Platform:
@@ -159,6 +162,17 @@ class PlatformAdapter:
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
         return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+    def rate_reading(self, response: requests.Response) -> RateReading | None:
+        """What an answer says about this tool's remaining request budget; the specification
+        defines no such header, so None."""
+        return None
+
+    def sync_width(self, *, configured: int) -> int:
+        """How many result listings a sync downloads at once, asked before each page: the
+        configured width (SYNC_PARALLEL_LINE_ITEMS), fixed, for an LMS that reports no budget.
+        """
+        return max(1, configured)
 
     def is_course_concluded(self, response: requests.Response) -> bool:
         """An answer that means the course is closed for grade calls."""

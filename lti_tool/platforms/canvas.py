@@ -9,11 +9,13 @@ copied or rebuilt from instructure/canvas-lms (paths below are in that repositor
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from django.conf import settings
 from django.utils import timezone
 
 from ..tool_configuration import (
@@ -25,6 +27,7 @@ from ..tool_configuration import (
     tool_urls,
 )
 from .base import PlatformAdapter, id_text
+from .rate_limit import RateReading, parallel_width
 
 CANVAS_LTI = "https://canvas.instructure.com/lti/"
 SUBMISSION_EXTENSION = CANVAS_LTI + "submission"
@@ -38,6 +41,9 @@ _CONCLUDED_TEXT = "course has concluded"
 # Canvas leaks about 10 units per second out of its bucket; a request costs about 50 up front.
 _LEAK_PER_S = 10.0
 _REQUEST_COST = 50.0
+# Budget left untouched by a sync (two requests' up-front charge): other tools and courses
+# share the developer key's bucket (captures 10).
+_RESERVE = 2 * _REQUEST_COST
 
 
 class CanvasAdapter(PlatformAdapter):
@@ -162,6 +168,40 @@ class CanvasAdapter(PlatformAdapter):
             return None
         # Wait until the bucket has room for one more request.
         return max(0.0, (_REQUEST_COST - left) / _LEAK_PER_S)
+
+    def rate_reading(self, response: requests.Response) -> RateReading | None:
+        # Every API answer carries `X-Rate-Limit-Remaining` (hwm minus the bucket's level,
+        # in-flight requests' up-front 50 included) and, unless throttled, `X-Request-Cost`
+        # (captures 10; app/middleware/request_throttle.rb#call).
+        try:
+            remaining = float(response.headers["X-Rate-Limit-Remaining"])
+        except (KeyError, ValueError):
+            return None
+        try:
+            cost = float(response.headers.get("X-Request-Cost", "0"))
+        except ValueError:
+            cost = 0.0
+        if not (math.isfinite(remaining) and math.isfinite(cost)):
+            return None
+        return RateReading(remaining=remaining, cost=cost)
+
+    def sync_width(self, *, configured: int) -> int:
+        # Canvas throttles once the bucket reaches its high-water mark, and every request in
+        # flight holds 50 of it (request_throttle.rb LeakyBucket#reserve_capacity, #full?):
+        # the width follows the budget Canvas reported last, one at a time until it has.
+        latest = self.rate.latest
+        if latest is None:
+            width = 1
+        else:
+            width = parallel_width(
+                remaining=latest.remaining,
+                avg_cost=self.rate.avg_cost,
+                reserve=_RESERVE,
+                up_front_cost=_REQUEST_COST,
+                max_width=int(getattr(settings, "SYNC_PARALLEL_MAX", 8)),
+            )
+        self.rate.note_width(width)
+        return width
 
     def is_course_concluded(self, response: requests.Response) -> bool:
         # A concluded course answers every AGS call 422 "course has concluded" (captures 9.5,

@@ -71,6 +71,9 @@ def send(method: str, url: str, *, adapter, **kwargs) -> requests.Response:
                 time.sleep(backoff_delay(attempt))
             continue
         throttled = adapter.is_throttled(response)
+        # What the LMS said of the budget left decides how wide the sync goes (the adapter's
+        # sync_width); throttled answers are counted for the run's figures.
+        adapter.rate.record(adapter.rate_reading(response), throttled=throttled)
         if not throttled and response.status_code < 500:
             return response
         asked = adapter.retry_delay(response)

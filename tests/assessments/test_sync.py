@@ -272,6 +272,10 @@ def test_line_items_are_downloaded_in_parallel_up_to_the_setting(env, settings, 
     run = sync_course(course=course)
     assert run.outcome == SyncRun.Outcome.SUCCEEDED, run.error
     assert (run.new_results, run.pages) == (15, 3 + 3 * 3)
+    if platform.flavour == "canvas":
+        # Canvas's width follows its rate budget (test_sandbox_canvas_rate.py); this fake
+        # reports none, so the sync never asks it more than one at a time.
+        most = 1
     assert lms.most_in_flight == most
     assert ResultRevision.objects.count() == 15
 
