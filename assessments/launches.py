@@ -83,6 +83,10 @@ def record_launch(
         "label": _text(context.get("label"), 255),
         "deployment_id": str(claims.get(DEPLOYMENT_CLAIM, "")),
         "last_launch_at": timezone.now(),
+        # Someone is using the course: its periodic syncs come back to the base interval,
+        # the next one due at the next dispatch (sync_schedule), in this same write.
+        "quiet_syncs": 0,
+        "next_sync_at": None,
     }
     if ags.get("lineitems"):
         defaults["lineitems_url"] = ags["lineitems"]

@@ -2,7 +2,8 @@
 
 Each successful sync that finds no new or changed result doubles the course's interval
 (SYNC_INTERVAL_SECONDS, then 2×, 4×, ... up to SYNC_MAX_INTERVAL_SECONDS); a sync that finds
-changes, or a launch (someone is using the course now), brings it back to the base interval.
+changes, or a launch (someone is using the course now: launches.record_launch), brings it
+back to the base interval.
 A failed sync keeps the streak (the task retries it on its own schedule). The state is two
 fields of the course (`quiet_syncs`, `next_sync_at`); `sync_interval` is the pure rule.
 """
@@ -42,11 +43,6 @@ def record_sync(*, course: Course, run: SyncRun, trigger: str) -> None:
     due = finished + timedelta(seconds=sync_interval(quiet_syncs=quiet, base_s=base, max_s=cap))
     Course.objects.filter(pk=course.pk).update(quiet_syncs=quiet, next_sync_at=due)
     course.quiet_syncs, course.next_sync_at = quiet, due
-
-
-def record_launch(*, course_id: int) -> None:
-    """Someone is using the course: back to the base interval, due at the next dispatch."""
-    Course.objects.filter(pk=course_id).update(quiet_syncs=0, next_sync_at=None)
 
 
 def due_for_periodic_sync(courses: QuerySet[Course], *, now: datetime) -> QuerySet[Course]:

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from assessments import tasks
+from assessments.launches import CONTEXT_CLAIM, record_launch
 from assessments.models import Course, Learner, SyncRun
 from assessments.sync import sync_course
 from assessments.sync_schedule import sync_interval
@@ -89,7 +90,13 @@ def test_a_launch_brings_a_quiet_course_back_to_the_base_interval(env, timing):
         sync_course(course=course, trigger="periodic")
     course.refresh_from_db()
     assert course.quiet_syncs == 3
-    learner = Learner.objects.get(platform=platform, sub="u0")  # from the roster
+    # The verified launch's record: back to the base interval, due at the next dispatch.
+    record_launch(
+        platform=platform, claims={"sub": "u0", CONTEXT_CLAIM: {"id": course.context_id}}, roles=[]
+    )
+    course.refresh_from_db()
+    assert (course.quiet_syncs, course.next_sync_at) == (0, None)
+    learner = Learner.objects.get(platform=platform, sub="u0")
     launch = start_launch_session(
         platform_id=platform.pk,
         deployment_id="1",
