@@ -7,9 +7,10 @@ the tool + sandbox under gunicorn (PostgreSQL when DATABASE_URL is set, SQLite o
 then in this process: downloads every page with no processing (the baseline), runs a full
 sync, changes 1% of the results in the LMS and syncs again (its time is compared with the
 full sync's and with the bare download, which bounds it from below: AGS cannot list only
-what changed). Peak RSS and CPU time are measured in this (the syncing) process; the load
-average is printed because wall times on a shared machine move with it. The last line is
-one JSON object.
+what changed). With `--flavour canvas` the sandbox throttles as Canvas does (a leaky bucket
+per worker process) and the line adds `canvas_width_max`. Peak RSS and CPU time are measured
+in this (the syncing) process; the load average is printed because wall times on a shared
+machine move with it. The last line is one JSON object (with `throttled_responses`).
 """
 
 from __future__ import annotations
@@ -313,6 +314,15 @@ def main() -> None:
                     "resync_cpu_s": round(resync_cpu_s, 3),
                     "load_avg_1m": round(os.getloadavg()[0], 2),
                     "pages": full.pages,
+                    # Refused by the LMS's rate limit and retried, both syncs (Canvas's
+                    # bucket in the sandbox; none is the aim).
+                    "throttled_responses": sum(r.rate.throttled for r in (full, again) if r.rate),
+                    # The widest the sync went on Canvas's rate budget.
+                    **(
+                        {"canvas_width_max": max(r.rate.widest for r in (full, again) if r.rate)}
+                        if args.flavour == "canvas"
+                        else {}
+                    ),
                 }
             )
         )
