@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.events import record_event
 from credentials.models import StatusCategory
@@ -39,9 +40,9 @@ def revoke_award(
     """
     reason = (reason or "").strip()
     if not reason:
-        raise AwardActionError("A revocation needs a reason.")
+        raise AwardActionError(_("A revocation needs a reason."))
     if not actor:
-        raise AwardActionError("A revocation needs the person who decides it.")
+        raise AwardActionError(_("A revocation needs the person who decides it."))
     with transaction.atomic():
         locked = (
             Award.objects.select_for_update(of=("self",))
@@ -49,7 +50,7 @@ def revoke_award(
             .get(pk=award.pk)
         )
         if locked.state == Award.State.REVOKED:
-            raise AwardActionError("This award is already revoked.")
+            raise AwardActionError(_("This award is already revoked."))
         before = {"state": locked.state}
         if locked.credential is not None:
             revoke_credential(
@@ -107,7 +108,7 @@ def confirm_award(*, award: Award, actor: str) -> Award:
     with transaction.atomic():
         locked = Award.objects.select_for_update().get(pk=award.pk)
         if locked.state != Award.State.HELD:
-            raise AwardActionError("Only an award waiting for confirmation can be confirmed.")
+            raise AwardActionError(_("Only an award waiting for confirmation can be confirmed."))
         latest = (
             Decision.objects.filter(rule_id=locked.rule_id, learner_id=locked.learner_id)
             .order_by("-decided_at", "-pk")
@@ -117,8 +118,11 @@ def confirm_award(*, award: Award, actor: str) -> Award:
             # The evidence changed since the award was held: confirming now would issue a
             # credential the latest decision does not support.
             raise AwardActionError(
-                "The learner no longer meets the rubric (latest decision: "
-                f"{latest.get_outcome_display()}); the award cannot be confirmed."
+                _(
+                    "The learner no longer meets the rubric (latest decision: %(outcome)s); "
+                    "the award cannot be confirmed."
+                )
+                % {"outcome": latest.get_outcome_display()}
             )
         locked.state = Award.State.PENDING
         locked.confirmed_by = actor[:255]
