@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from functools import lru_cache
 
 import jwt
 from django.conf import settings
@@ -114,10 +115,18 @@ def platform_public_key(*, platform: Platform, kid: str):
             detail=f"kid={kid[:80]!r}",
         )
     try:
-        return jwt.PyJWK(jwk, algorithm="RS256").key
+        return _parsed(json.dumps(jwk, sort_keys=True))
     except (jwt.PyJWKError, ValueError, TypeError) as exc:
         raise unauthenticated(
             "jwks_malformed",
             gettext_noop("The platform's signing key is not usable."),
             detail=str(exc),
         ) from exc
+
+
+@lru_cache(maxsize=64)
+def _parsed(jwk_json: str):
+    """The RSA key of a JWK, parsed once per process. Keyed by the whole JWK, not its kid: a
+    key the platform reissues under an old kid is parsed anew once the key set is refetched,
+    so which keys are trusted is decided by the cached key set alone, as before."""
+    return jwt.PyJWK(json.loads(jwk_json), algorithm="RS256").key

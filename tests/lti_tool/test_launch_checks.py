@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import pytest
+from django.core.cache import cache
 
 from assessments.models import Course, Enrolment, Learner
 from lti_tool.launch_context import load_launch
@@ -140,6 +141,25 @@ def test_rotated_platform_key_is_picked_up_by_the_refetch(client, fake_platform,
         == 302
     )
     assert key_server.hits == 2  # cached
+
+
+def test_a_key_reissued_under_the_same_kid_replaces_the_old_one(
+    client, fake_platform, login, key_server
+):
+    """The parsed keys a process keeps follow the platform's key set, not the kid."""
+    state, nonce = login()
+    token = fake_platform.sign(fake_platform.claims(nonce=nonce, tool=TOOL))
+    assert launch(client, token, state).status_code == 302
+    old = fake_platform.key
+    new, _ = fake_platform.new_key()
+    key_server.keys[:] = [fake_platform.public(new, fake_platform.kid)]  # same kid, new key
+    cache.clear()  # the cached key set expires
+    state, nonce = login()
+    token = fake_platform.sign(fake_platform.claims(nonce=nonce, tool=TOOL), key=old)
+    assert_refused(launch(client, token, state), 401, "bad_signature")
+    state, nonce = login()
+    token = fake_platform.sign(fake_platform.claims(nonce=nonce, tool=TOOL), key=new)
+    assert launch(client, token, state).status_code == 302
 
 
 def test_alg_none_is_refused(client, fake_platform, login):
