@@ -9,6 +9,12 @@ may see that loop: the other tests' ORM calls would fail, and setting
 DJANGO_ALLOW_ASYNC_UNSAFE for the whole run would hide real mistakes (and reach the
 subprocesses that tests start). So the loop is marked running only while a browser test runs,
 as it would be inside `sync_playwright()`, and the flag is set only then.
+
+While the loop is marked running, Django keeps this thread's database connections apart from
+the ones it uses otherwise (its connection handler is "thread critical": in a thread with a
+running loop it stores them per context). An ORM call in a browser test therefore opens a
+second connection, which nothing outside that window sees or closes; on PostgreSQL it kept a
+session on the test database, which then could not be dropped. So the window closes them.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import connections
 
 # Debian's Chromium, headless, without the background traffic of a desktop browser.
 CHROMIUM_ARGS = [
@@ -49,7 +56,11 @@ def _playwright_active(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
     try:
         yield
     finally:
-        asyncio.events._set_running_loop(None)
+        try:
+            # Still marked running: these are the connections opened in this window only.
+            connections.close_all()
+        finally:
+            asyncio.events._set_running_loop(None)
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
