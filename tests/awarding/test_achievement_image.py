@@ -66,7 +66,11 @@ def test_traversal_and_unreferenced_files_answer_404(uploaded, path):
     stored = urlsplit(uploaded.image.url).path
     with open(uploaded.image.storage.path("achievements/not-uploaded.png"), "wb") as f:
         f.write(_png())
-    assert Client().get(stored).status_code == 200
+    served = Client().get(stored)
+    assert served.status_code == 200
+    # Read to the end: the test client then closes the file without sending request_finished
+    # to close_old_connections (response.close() would, and close the test's connection).
+    assert b"".join(served.streaming_content) == _png()
 
     response = Client().get(path)
 
