@@ -17,6 +17,7 @@ from typing import Any
 
 from pyld import jsonld
 
+from .canonicalize import remember
 from .fast_canon import Quad, Unsupported, canonical_nquads, to_quads
 from .jsonld_loader import BUNDLED, load_document
 
@@ -134,6 +135,8 @@ def check_document(document: dict[str, Any]) -> str | None:
     if quads is None:
         return None
     try:
-        return canonical_nquads(quads)
+        canonical = canonical_nquads(quads)
     except Unsupported:
         return None
+    remember(document, canonical)  # the verification after signing finds it (ADR 0010)
+    return canonical

@@ -63,6 +63,14 @@ class _Contexts:
         self.initial: Context = self.processor._get_initial_context(self.options)
         self.processed: dict[tuple[Any, ...], tuple[Context, Context]] = {}
         self.vocab_iris: dict[tuple[int, str], str | None] = {}
+        # Scoped contexts (type-, property-scoped) are objects owned by a processed context,
+        # which is kept alive, so their id is a stable key: no JSON dump per node.
+        self.scoped_by_id: dict[tuple[int, int, bool, bool], Context] = {}
+        # Per (context, key): how node_body treats the key (see _Walker.plan).
+        self.plans: dict[tuple[int, str], tuple[str, str, Context | None]] = {}
+        # Per (context, property): (coerced @type, language/direction set, scoped @context).
+        self.scalar_plans: dict[tuple[int, str | None], tuple[Any, bool]] = {}
+        self.type_iris: dict[tuple[int, str], str] = {}
         self.keep_alive: list[Any] = [self.initial]
 
     def process(
@@ -97,6 +105,25 @@ class _Contexts:
         self.keep_alive.append(local)
         return result
 
+    def scoped(
+        self,
+        active: Context,
+        local: Any,
+        *,
+        override_protected: bool = False,
+        propagate: bool = True,
+    ) -> Context:
+        """`process` for a context held by a term definition of a processed (live) context."""
+        key = (id(active), id(local), override_protected, propagate)
+        hit = self.scoped_by_id.get(key)
+        if hit is None:
+            hit = self.process(
+                active, local, override_protected=override_protected, propagate=propagate
+            )
+            if len(self.scoped_by_id) < _MAX_MEMO:
+                self.scoped_by_id[key] = hit
+        return hit
+
     def vocab(self, ctx: Context, term: str) -> str | None:
         key = (id(ctx), term)
         try:
@@ -109,8 +136,15 @@ class _Contexts:
         return iri
 
     def document_iri(self, ctx: Context, value: str, *, vocab: bool = False) -> str:
-        iri = self.processor._expand_iri(ctx, value, vocab=vocab, base="")
-        return _absolute(iri, value)
+        if vocab:  # types: a handful of terms, each expanded once per context
+            key = (id(ctx), value)
+            hit = self.type_iris.get(key)
+            if hit is not None:
+                return hit
+        iri = _absolute(self.processor._expand_iri(ctx, value, vocab=vocab, base=""), value)
+        if vocab and len(self.type_iris) < _MAX_MEMO:
+            self.type_iris[key] = iri
+        return iri
 
 
 def _absolute(iri: object, original: str) -> str:
@@ -167,8 +201,20 @@ class _Walker:
             return
         out.append(self.scalar(ctx, prop, element))
 
+    def scalar_plan(self, ctx: Context, prop: str | None) -> tuple[Any, bool]:
+        key = (id(ctx), prop)
+        plan = self.c.scalar_plans.get(key)
+        if plan is None:
+            plan = (
+                _term(ctx, prop, "@type"),
+                _term(ctx, prop, "@language") is not None or bool(_term(ctx, prop, "@direction")),
+            )
+            if len(self.c.scalar_plans) < _MAX_MEMO:
+                self.c.scalar_plans[key] = plan
+        return plan
+
     def scalar(self, ctx: Context, prop: str | None, value: Any) -> Term:
-        type_ = _term(ctx, prop, "@type")
+        type_, tagged = self.scalar_plan(ctx, prop)
         if type_ in ("@id", "@vocab"):
             if not isinstance(value, str):
                 raise Unsupported("non-string IRI value")
@@ -178,12 +224,12 @@ class _Walker:
         if type_ == "@json":
             raise Unsupported("@json literal")
         datatype = type_ if type_ not in (None, "@none") else None
-        if (
-            datatype is None
-            and isinstance(value, str)
-            and (_term(ctx, prop, "@language") is not None or _term(ctx, prop, "@direction"))
-        ):
+        if datatype is None and isinstance(value, str) and tagged:
             raise Unsupported("language-tagged string")
+        if isinstance(value, str):  # the common case first: the abc checks below are slow
+            if datatype == XSD_DOUBLE:
+                raise Unsupported("double coercion")
+            return ("L", value, datatype or XSD_STRING)
         if isinstance(value, bool):
             return ("L", "true" if value else "false", datatype or XSD_BOOLEAN)
         # JSON numbers are int or float; numbers.Real's stub has neither is_integer nor __int__.
@@ -214,7 +260,7 @@ class _Walker:
         if must_revert and "previousContext" in ctx:
             ctx = ctx["previousContext"]
         if property_scoped is not None:
-            ctx = c.process(ctx, property_scoped, override_protected=True)
+            ctx = c.scoped(ctx, property_scoped, override_protected=True)
         if "@context" in element:
             ctx = c.process(ctx, element["@context"])
         type_scoped = ctx
@@ -227,49 +273,34 @@ class _Walker:
                     raise Unsupported("non-string type")
                 scoped = _term(type_scoped, t, "@context")
                 if scoped is not None and scoped is not False:
-                    ctx = c.process(ctx, scoped, propagate=False)
+                    ctx = c.scoped(ctx, scoped, propagate=False)
         return self.node_body(ctx, type_scoped, element)
 
-    def node_body(self, ctx: Context, type_scoped: Context, element: dict[str, Any]) -> Term:
-        c = self.c
-        subject: Term | None = None
-        types: list[str] = []
-        props: list[tuple[str, str, object]] = []
-        for key in sorted(element):
-            if key == "@context":
-                continue
-            expanded = c.vocab(ctx, key)
-            value = element[key]
-            if expanded == "@id":
-                if not isinstance(value, str):
-                    raise Unsupported("non-string @id")
-                subject = self.node_ref(c.document_iri(ctx, value))
-            elif expanded == "@type":
-                for t in value if isinstance(value, list) else [value]:
-                    if not isinstance(t, str):
-                        raise Unsupported("non-string type")
-                    iri = c.document_iri(type_scoped, t, vocab=True)
-                    if iri.startswith("_:"):
-                        raise Unsupported("blank node type")
-                    types.append(iri)
-            elif expanded is None or not isinstance(expanded, str):
-                self.dropped.append(key)  # dropped, exactly as PyLD drops it
-            elif expanded.startswith("@"):
-                if jsonld._is_keyword(expanded):
-                    raise Unsupported(f"keyword {expanded}")
-                self.dropped.append(key)
-            elif not jsonld._is_absolute_iri(expanded):
-                self.dropped.append(key)
-            elif expanded.startswith("_:"):
-                raise Unsupported("blank node predicate")
-            else:
-                props.append((key, expanded, value))
-        if subject is None:
-            subject = self.fresh()
-        quads = self.quads
-        for t in types:
-            quads.add((subject, RDF_TYPE, ("I", t)))
-        for key, predicate, value in props:
+    def plan(self, ctx: Context, key: str) -> tuple[str, str, Context | None]:
+        """(kind, expanded IRI, context for the values) of `key` in `ctx`, memoised.
+
+        kind: "id", "type", "drop" (no context defines it, as PyLD drops it) or "prop".
+        """
+        memo_key = (id(ctx), key)
+        plan = self.c.plans.get(memo_key)
+        if plan is not None:
+            return plan
+        expanded = self.c.vocab(ctx, key)
+        if expanded == "@id":
+            plan = ("id", expanded, None)
+        elif expanded == "@type":
+            plan = ("type", expanded, None)
+        elif expanded is None or not isinstance(expanded, str):
+            plan = ("drop", "", None)
+        elif expanded.startswith("@"):
+            if jsonld._is_keyword(expanded):
+                raise Unsupported(f"keyword {expanded}")
+            plan = ("drop", "", None)
+        elif not jsonld._is_absolute_iri(expanded):
+            plan = ("drop", "", None)
+        elif expanded.startswith("_:"):
+            raise Unsupported("blank node predicate")
+        else:
             definition = _term(ctx, key, None)
             if definition:
                 if definition.get("reverse"):
@@ -282,7 +313,44 @@ class _Walker:
             term_ctx = ctx
             scoped = _term(ctx, key, "@context")
             if scoped is not None:
-                term_ctx = c.process(ctx, scoped, override_protected=True)
+                term_ctx = self.c.scoped(ctx, scoped, override_protected=True)
+            plan = ("prop", expanded, term_ctx)
+        if len(self.c.plans) < _MAX_MEMO:
+            self.c.plans[memo_key] = plan
+        return plan
+
+    def node_body(self, ctx: Context, type_scoped: Context, element: dict[str, Any]) -> Term:
+        c = self.c
+        subject: Term | None = None
+        types: list[str] = []
+        props: list[tuple[str, str, Context, object]] = []
+        for key in sorted(element):
+            if key == "@context":
+                continue
+            kind, expanded, term_ctx = self.plan(ctx, key)
+            value = element[key]
+            if kind == "prop":
+                props.append((key, expanded, cast(Context, term_ctx), value))
+            elif kind == "id":
+                if not isinstance(value, str):
+                    raise Unsupported("non-string @id")
+                subject = self.node_ref(c.document_iri(ctx, value))
+            elif kind == "type":
+                for t in value if isinstance(value, list) else [value]:
+                    if not isinstance(t, str):
+                        raise Unsupported("non-string type")
+                    iri = c.document_iri(type_scoped, t, vocab=True)
+                    if iri.startswith("_:"):
+                        raise Unsupported("blank node type")
+                    types.append(iri)
+            else:
+                self.dropped.append(key)  # dropped, exactly as PyLD drops it
+        if subject is None:
+            subject = self.fresh()
+        quads = self.quads
+        for t in types:
+            quads.add((subject, RDF_TYPE, ("I", t)))
+        for key, predicate, term_ctx, value in props:
             objects: list[Term] = []
             self.values(term_ctx, key, value, objects)
             for obj in objects:
@@ -302,13 +370,6 @@ def _term_str(term: Term) -> str:
     return out
 
 
-def _line(quad: Quad, labels: dict[str, str]) -> str:
-    s, p, o = quad
-    s_str = labels[s[1]] if s[0] == "B" else "<" + s[1] + ">"
-    o_str = labels[o[1]] if o[0] == "B" else _term_str(o)
-    return f"{s_str} <{p}> {o_str} .\n"
-
-
 def to_quads(document: dict[str, Any], *, dropped: list[str] | None = None) -> set[Quad]:
     """The RDF dataset (default graph) of a JSON-LD document, as a set of quads.
 
@@ -323,33 +384,51 @@ def to_quads(document: dict[str, Any], *, dropped: list[str] | None = None) -> s
 
 def canonical_nquads(quads: set[Quad]) -> str:
     """RDFC-1.0 of `quads` when every blank node has a unique first-degree hash."""
-    mentions: dict[str, list[Quad]] = {}
-    for quad in quads:
-        s, _, o = quad
-        if s[0] == "B":
-            mentions.setdefault(s[1], []).append(quad)
-        if o[0] == "B" and o[1] != s[1]:
-            mentions.setdefault(o[1], []).append(quad)
+    # Each quad as (subject text or None, blank subject, " <p> ", object text or None, blank
+    # object): the N-Quads text of IRIs and literals is built once, not once per use.
+    parts: list[tuple[str | None, str, str, str | None, str]] = []
+    mentions: dict[str, list[int]] = {}
+    for i, (s, p, o) in enumerate(quads):
+        s_blank = s[1] if s[0] == "B" else ""
+        o_blank = o[1] if o[0] == "B" else ""
+        parts.append(
+            (
+                None if s_blank else "<" + s[1] + ">",
+                s_blank,
+                " <" + p + "> ",
+                None if o_blank else _term_str(o),
+                o_blank,
+            )
+        )
+        if s_blank:
+            mentions.setdefault(s_blank, []).append(i)
+        if o_blank and o_blank != s_blank:
+            mentions.setdefault(o_blank, []).append(i)
     hashes: dict[str, str] = {}
-    for bnode, its_quads in mentions.items():
-        labels = _Other(bnode)
-        lines = sorted(_line(q, labels) for q in its_quads)
+    for bnode, indexes in mentions.items():
+        lines = []
+        for i in indexes:
+            s_str, s_blank, p_str, o_str, o_blank = parts[i]
+            if s_str is None:
+                s_str = "_:a" if s_blank == bnode else "_:z"
+            if o_str is None:
+                o_str = "_:a" if o_blank == bnode else "_:z"
+            lines.append(s_str + p_str + o_str + " .\n")
+        lines.sort()
         hashes[hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()] = bnode
     if len(hashes) != len(mentions):
         raise Unsupported("blank nodes share a first-degree hash")
     canonical = {bnode: f"_:c14n{i}" for i, (_, bnode) in enumerate(sorted(hashes.items()))}
-    return "".join(sorted(_line(q, canonical) for q in quads))
-
-
-class _Other(dict[str, str]):
-    """Labels for hashing one blank node: itself `_:a`, every other blank node `_:z`."""
-
-    def __init__(self, me: str) -> None:
-        super().__init__()
-        self.me = me
-
-    def __missing__(self, key: str) -> str:
-        return "_:a" if key == self.me else "_:z"
+    out = []
+    for s_str, s_blank, p_str, o_str, o_blank in parts:
+        out.append(
+            (s_str if s_str is not None else canonical[s_blank])
+            + p_str
+            + (o_str if o_str is not None else canonical[o_blank])
+            + " .\n"
+        )
+    out.sort()
+    return "".join(out)
 
 
 def fast_canonicalize(document: dict[str, Any]) -> str:

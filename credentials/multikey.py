@@ -6,6 +6,8 @@ A Multikey value is 'z' (base58-btc) + the multicodec varint prefix + the raw ke
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import base58
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -36,6 +38,9 @@ def public_key_multibase(public_key: Ed25519PublicKey) -> str:
     return encode_base58btc(ED25519_PUB_PREFIX + raw)
 
 
+# Keyed by the key's own bytes, so a rotated or compromised key is simply another entry: no
+# invalidation is needed (compromise is judged by the caller from the issuer's records).
+@lru_cache(maxsize=256)
 def public_key_from_multibase(value: str) -> Ed25519PublicKey:
     data = decode_base58btc(value)
     if len(data) != 34 or not data.startswith(ED25519_PUB_PREFIX):

@@ -8,7 +8,9 @@ put the signature, base58-btc multibase, into `proofValue`. Verify does the same
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -55,13 +57,20 @@ def hash_inputs(
     `canonical_document`, when given, must be the RDFC-1.0 form of `unsecured` (the pre-sign
     check computes it already).
     """
-    canon_config = canonicalize(config)
+    canon_config = _canonical_config(json.dumps(config, sort_keys=True))
     canon_doc = canonical_document if canonical_document is not None else canonicalize(unsecured)
     hash_data = (
         hashlib.sha256(canon_config.encode("utf-8")).digest()
         + hashlib.sha256(canon_doc.encode("utf-8")).digest()
     )
     return ProofInputs(canon_doc, canon_config, hash_data)
+
+
+@lru_cache(maxsize=512)
+def _canonical_config(config_json: str) -> str:
+    # Proof configs repeat (one per key, date and purpose), and the canonical form is a pure
+    # function of the JSON, so it is computed once per distinct config.
+    return canonicalize(json.loads(config_json))
 
 
 def sign_document(

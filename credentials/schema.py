@@ -5,13 +5,20 @@ validator answers first (~5x faster): the schema uses only keywords whose meanin
 is the same in draft-07 and no `$ref` with sibling keywords, so it compiles as draft-07. A
 document it accepts is valid; anything it refuses is re-checked by jsonschema (which, for
 example, treats `format` as an annotation only), so the two can only differ in speed.
+
+The achievement is most of a credential and the same in every credential of an award (its
+criteria, alignments and the ~9 kB badge image), so the fast check validates it once per
+distinct achievement: the schema refers to `Achievement` in exactly one place, as a plain
+`$ref` under AchievementSubject's `properties`, so "the document is valid" is exactly "the
+document is valid with Achievement accepting anything, and its achievement is a valid
+Achievement" (checked when the schema is loaded; otherwise the whole document is validated).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,18 +40,63 @@ def _validator() -> jsonschema.Draft201909Validator:
     return jsonschema.Draft201909Validator(_schema())
 
 
-@cache
-def _fast_accepts() -> Callable[[dict[str, Any]], bool]:
-    compiled = fastjsonschema.compile(
-        {**_schema(), "$schema": "http://json-schema.org/draft-07/schema#"}
-    )
+def _draft07(schema: dict[str, Any]) -> Callable[[Any], Any]:
+    return fastjsonschema.compile({**schema, "$schema": "http://json-schema.org/draft-07/schema#"})
 
-    def accepts(document: dict[str, Any]) -> bool:
+
+def _refs(node: object) -> list[str]:
+    if isinstance(node, dict):
+        return [*([node["$ref"]] if "$ref" in node else []), *_refs(list(node.values()))]
+    if isinstance(node, list):
+        return [ref for item in node for ref in _refs(item)]
+    return []
+
+
+ACHIEVEMENT_REF = "#/$defs/Achievement"
+
+
+def _achievement_split(schema: dict[str, Any]) -> bool:
+    """True when Achievement is used only as AchievementSubject.properties.achievement."""
+    defs = schema.get("$defs", {})
+    use = defs.get("AchievementSubject", {}).get("properties", {}).get("achievement")
+    return _refs(schema).count(ACHIEVEMENT_REF) == 1 and use == {"$ref": ACHIEVEMENT_REF}
+
+
+def _accepting(compiled: Callable[[Any], Any]) -> Callable[[Any], bool]:
+    def accepts(value: Any) -> bool:
         try:
-            compiled(document)
+            compiled(value)
         except fastjsonschema.JsonSchemaException:
             return False
         return True
+
+    return accepts
+
+
+@cache
+def _fast_accepts() -> Callable[[dict[str, Any]], bool]:
+    schema = _schema()
+    if not _achievement_split(schema):
+        return _accepting(_draft07(schema))
+    rest = _accepting(_draft07({**schema, "$defs": {**schema["$defs"], "Achievement": True}}))
+    achievement_accepts = _accepting(
+        _draft07({"$id": schema["$id"], "$defs": schema["$defs"], "$ref": ACHIEVEMENT_REF})
+    )
+
+    @lru_cache(maxsize=256)
+    def achievement_valid(achievement_json: str) -> bool:
+        return achievement_accepts(json.loads(achievement_json))
+
+    def accepts(document: dict[str, Any]) -> bool:
+        subject = document.get("credentialSubject") if isinstance(document, dict) else None
+        if isinstance(subject, dict) and "achievement" in subject:
+            try:
+                key = json.dumps(subject["achievement"], sort_keys=True)
+            except (TypeError, ValueError):
+                return False  # not JSON: let jsonschema say what is wrong
+            if not achievement_valid(key):
+                return False
+        return rest(document)
 
     return accepts
 

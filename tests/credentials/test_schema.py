@@ -51,3 +51,16 @@ def test_fast_and_authoritative_validators_agree(path, action, value):
 
 def test_sample_is_valid_both_ways():
     assert schema._fast_accepts()(DOC) and schema.schema_problems(DOC) == []
+
+
+def test_the_achievement_is_validated_once_per_content_not_per_object():
+    # The fast check remembers valid achievements (the same in every credential of an award);
+    # changing one in place after it was accepted must not reuse that answer.
+    assert schema._achievement_split(schema._schema())  # the bundled schema takes that path
+    doc = copy.deepcopy(DOC)
+    assert schema._fast_accepts()(doc)
+    doc["credentialSubject"]["achievement"]["criteria"] = "not an object"
+    assert not schema._fast_accepts()(doc)
+    assert schema.schema_problems(doc) == [
+        "credentialSubject/achievement/criteria: 'not an object' is not of type 'object'"
+    ]
