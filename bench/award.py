@@ -6,7 +6,8 @@
 the start of the sync until all 1,000 credentials are issued, verified and stored — with one
 Celery worker process, then (another course) with two — beside the time of the sync alone;
 then the latency from a grade entered in the LMS to the credential when that learner launches
-the tool. Runs in a fresh test database (created and dropped here) and needs a dedicated
+the tool; then, in-process, compose + sign + verify of the same credentials, the yardstick of
+`overhead_vs_issue`. Runs in a fresh test database (created and dropped here) and needs a dedicated
 Redis database (its keys are cleared). The last line is one JSON object.
 """
 
@@ -251,6 +252,90 @@ def grade_to_credential(*, sandbox_platform, platform, qa, env: dict) -> float:
     return t1 - t0
 
 
+def in_process_issue_s(*, rule, sample: int = 40) -> float:
+    """Median seconds to compose + sign + verify one of this run's credentials, in-process.
+
+    The same inputs and the same calls as the workers' issuance (verify_credential reads the
+    DID document and status from the database, as there), without the Celery task, the award
+    lock, the notification, the audit entry and the other rows: the figure the end-to-end
+    time per credential per worker is divided by (`overhead_vs_issue`).
+    """
+    import secrets
+    import statistics
+    from dataclasses import replace
+
+    from awarding import credential_inputs
+    from awarding.award_issuance import base_url, institution_setting, issuer_for
+    from awarding.models import Award
+    from awarding.rules import version_spec
+    from credentials.credential_json import compose_credential
+    from credentials.documents import CredentialInput, StatusEntryInput
+    from credentials.issuers import issuer_input
+    from credentials.local_verification import verify_credential
+    from credentials.signing import format_datetime, sign_credential
+    from credentials.signing_keys import current_signing_key
+
+    awards = list(
+        Award.objects.filter(rule=rule, credential__isnull=False).select_related(
+            "achievement",
+            "learner",
+            "course__platform",
+            "decision__rubric_version",
+            "credential__status_list",
+        )[:sample]
+    )
+    platform = awards[0].course.platform
+    setting = institution_setting(platform=platform)
+    issuer = issuer_for(platform=platform, setting=setting)
+    key = current_signing_key(issuer=issuer)
+    private_key, method = key.private_key(), key.verification_method()
+    url = base_url()
+    now = timezone.now().replace(microsecond=0)
+    inputs = []
+    for award in awards:
+        spec = version_spec(award.decision.rubric_version)
+        inputs.append(
+            CredentialInput(
+                credential_id=f"urn:uuid:{award.uuid}",
+                issuer=issuer_input(issuer),
+                achievement=credential_inputs.build_achievement(
+                    base_url=url, achievement=award.achievement, spec=spec
+                ),
+                subject=replace(
+                    credential_inputs.build_subject(
+                        learner=award.learner, show_name=setting.show_learner_names
+                    ),
+                    salt=secrets.token_hex(16),  # as issue_credential does
+                ),
+                valid_from=format_datetime(now),
+                results=tuple(
+                    credential_inputs.build_results(spec=spec, decision=award.decision.result)
+                ),
+                evidence=tuple(
+                    credential_inputs.build_evidence(
+                        base_url=url, award_uuid=award.uuid, achievement_name=award.achievement.name
+                    )
+                ),
+                status=StatusEntryInput(
+                    award.credential.status_list.url, award.credential.status_index
+                ),
+            )
+        )
+    times = []
+    for data in inputs:
+        t = time.perf_counter()
+        signed = sign_credential(
+            compose_credential(data),
+            private_key=private_key,
+            verification_method=method,
+            created=now,
+        )
+        result = verify_credential(signed, now=now)
+        times.append(time.perf_counter() - t)
+        assert result.ok, result.errors
+    return statistics.median(times)
+
+
 def _drop_test_db(old_name: str, db_name: str) -> None:
     """Drop the bench database; the served threads may still hold connections to it."""
     from django.db import connections
@@ -317,6 +402,8 @@ def main() -> None:
                 sandbox_platform=sandbox_platform, platform=platform, qa=qa, env=env
             )
             print(f"grade to credential on launch: {latency:.2f} s")
+            issue_s = in_process_issue_s(rule=prepared[0][1])
+            print(f"in-process compose + sign + verify: {issue_s * 1000:.2f} ms per credential")
     finally:
         _drop_test_db(old_name, db_name)
     print(
@@ -326,6 +413,12 @@ def main() -> None:
                 "credentials_per_s": two["credentials_per_s"],
                 "credentials_per_s_one_worker": one["credentials_per_s"],
                 "grade_to_credential_s": round(latency, 2),
+                # End-to-end seconds per credential per worker over the in-process compose +
+                # sign + verify of the same credentials, measured in this run.
+                "overhead_vs_issue": round(1 / one["credentials_per_s"] / issue_s, 2),
+                "overhead_vs_issue_two_workers": round(2 / two["credentials_per_s"] / issue_s, 2),
+                "in_process_issue_ms": round(issue_s * 1000, 3),
+                "two_workers_vs_one": round(two["credentials_per_s"] / one["credentials_per_s"], 2),
                 "sync_only_s": two["sync_s"],
                 "sync_only_s_one_worker_run": one["sync_s"],
                 "to_all_credentials_s": two["to_all_credentials_s"],

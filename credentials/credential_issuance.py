@@ -62,6 +62,9 @@ def issue_credential(
         key = current_signing_key(issuer=issuer)
         private_key = key.private_key()
         status_list = open_status_list(issuer=issuer)
+        # Both rows were read by this issuer: their `issuer` is this object, not a query each
+        # time the DID or the list's URL is needed.
+        key.issuer = status_list.issuer = issuer
         for _ in range(INDEX_ATTEMPTS):
             index = random_free_index(status_list=status_list)
             data = CredentialInput(
