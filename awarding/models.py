@@ -406,3 +406,13 @@ class Notification(models.Model):
             )
         ]
         indexes = [models.Index(fields=["learner", "course", "-created_at"])]
+
+    def shown_message(self) -> str:
+        """The message in the reader's language where it can be said again: the award news
+        is written by a background task, in the default language (ADR 0063). The others
+        carry the instructor's own reason and keep the words they were written with."""
+        if self.kind == self.Kind.AWARDED:
+            return translation.gettext("You earned “%(name)s”.") % {
+                "name": self.award.achievement.name
+            }
+        return self.message

@@ -197,6 +197,9 @@ def test_the_learners_dates_are_written_in_the_launch_language(client, locale, l
     issued = award.credential.valid_from
     month = MONTHS[language][issued.month - 1]
     assert issued_on in html
+    # The news of the award, written by a background task, is said in the reader's language.
+    earned = {"de": "Sie haben „%s“ erworben.", "es": "Has obtenido «%s»."}[language]
+    assert earned % world.achievement.name in html
     # Each language's own DATE_FORMAT: "3. Dezember 2026", "3 de diciembre de 2026".
     assert re.search(rf"{month}( de)? {issued.year}", html), f"no {month} on the {language} page"
 
