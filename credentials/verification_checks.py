@@ -145,6 +145,34 @@ def _check_dates(
         result.add("dates", True, "The credential is within its validity period.")
 
 
+def _key_and_schema(
+    result: VerificationResult,
+    method_id: str,
+    document: dict[str, Any],
+    key_problem: KeyProblem | None,
+    schema_check: SchemaCheck | None,
+) -> bool:
+    """After a valid proof: the caller's judgement of the key, then the schema. False (and
+    the result invalid) when the key is refused; otherwise the result is active so far."""
+    if key_problem is not None:
+        problem = key_problem(method_id, document)
+        if problem:
+            result.add("key", False, problem)
+            result.status = "invalid"
+            return False
+    if schema_check is not None:
+        problems = schema_check(document)
+        result.add(
+            "schema",
+            not problems,
+            "The credential matches the Open Badges 3.0 schema."
+            if not problems
+            else "The credential does not match the Open Badges 3.0 schema: " + problems[0],
+        )
+    result.status = "active"
+    return True
+
+
 def verify(
     document: dict[str, Any],
     *,
@@ -180,22 +208,10 @@ def verify(
         result.status = "invalid"
         return result
     result.add("proof", True, "The signature is valid: the credential has not been altered.")
-    if key_problem is not None:
-        problem = key_problem(proof["verificationMethod"], document)
-        if problem:
-            result.add("key", False, problem)
-            result.status = "invalid"
-            return result
-    if schema_check is not None:
-        problems = schema_check(document)
-        result.add(
-            "schema",
-            not problems,
-            "The credential matches the Open Badges 3.0 schema."
-            if not problems
-            else "The credential does not match the Open Badges 3.0 schema: " + problems[0],
-        )
-    result.status = "active"
+    if not _key_and_schema(
+        result, proof["verificationMethod"], document, key_problem, schema_check
+    ):
+        return result
     _check_dates(result, document, proof, now)
     status = document.get("credentialStatus")
     if status is not None and status_of is not None:
@@ -282,24 +298,10 @@ def verify_jwt(
         result.status = "invalid"
         return result
     result.add("proof", True, "The JWT signature is valid: the credential has not been altered.")
-    if key_problem is not None:
-        problem = key_problem(header["kid"], claims)
-        if problem:
-            result.add("key", False, problem)
-            result.status = "invalid"
-            return result
-    if schema_check is not None:
-        # The payload is the credential (OB 3.0 §8.2 adds registered claims, which the
-        # schema allows beside it).
-        problems = schema_check(claims)
-        result.add(
-            "schema",
-            not problems,
-            "The credential matches the Open Badges 3.0 schema."
-            if not problems
-            else "The credential does not match the Open Badges 3.0 schema: " + problems[0],
-        )
-    result.status = "active"
+    # The payload is the credential (OB 3.0 §8.2 adds registered claims, which the schema
+    # allows beside it), so the key and schema checks read it as they read a JSON credential.
+    if not _key_and_schema(result, header["kid"], claims, key_problem, schema_check):
+        return result
     _check_dates(result, claims, {"created": claims.get("validFrom")}, now)
     status = claims.get("credentialStatus")
     if status is not None and status_of is not None:
