@@ -18,6 +18,7 @@ from .documents import (
     CriterionResultInput,
     EvidenceInput,
     IssuerInput,
+    StatusEntryInput,
     SubjectInput,
 )
 from .jsonld_loader import OB_V3, VC_V2
@@ -225,12 +226,16 @@ def compose_credential(data: CredentialInput) -> dict[str, Any]:
     doc["credentialSubject"] = subject
     _put(doc, "evidence", [_evidence_json(e) for e in data.evidence])
     if data.status is not None:
-        list_url = data.status.list_url
-        doc["credentialStatus"] = {
-            "id": f"{list_url}#{data.status.index}",
-            "type": "BitstringStatusListEntry",
-            "statusPurpose": data.status.purpose,
-            "statusListIndex": str(data.status.index),
-            "statusListCredential": list_url,
-        }
+        doc["credentialStatus"] = status_json(data.status)
     return doc
+
+
+def status_json(status: StatusEntryInput) -> dict[str, Any]:
+    """The credential's BitstringStatusListEntry: its index in the issuer's list."""
+    return {
+        "id": f"{status.list_url}#{status.index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": status.purpose,
+        "statusListIndex": str(status.index),
+        "statusListCredential": status.list_url,
+    }

@@ -26,7 +26,8 @@ ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S*$")
 SENTINEL_BASE = "https://relative-iri.invalid/"
 DATE_KEYS = frozenset({"validFrom", "validUntil", "created", "expires", "awardedDate"})
 DATE_FORMAT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
-FORBIDDEN_TERMS = frozenset({"jti", "endorsementJwt"})
+# `partial` (CLR 2.0.1) was added to the published context in place, like the two OB terms.
+FORBIDDEN_TERMS = frozenset({"jti", "endorsementJwt", "partial"})
 FORBIDDEN_TYPES = frozenset({"1EdTechJsonSchemaValidator2019"})
 
 

@@ -8,6 +8,7 @@ criteria and levels are short slugs; the composer derives stable absolute ids fr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 # OB 3.0 IdentifierTypeEnum values used for the subject's hashed identifier.
 IDENTITY_EMAIL = "emailAddress"
@@ -135,3 +136,31 @@ class CredentialInput:
     evidence: tuple[EvidenceInput, ...] = ()
     status: StatusEntryInput | None = None
     extra_contexts: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class StackInput:
+    """A stacked (pathway) credential of a record and the component credentials it stacks,
+    by their credential ids ("urn:uuid:…"), all of them in the same record."""
+
+    credential_id: str
+    component_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ClrInput:
+    """Everything the composer needs for one CLR 2.0 ClrCredential (a learner's record).
+
+    `credentials` are the signed AchievementCredentials exactly as issued (parsed JSON);
+    `stacks` says which of them stack which others (the associations of the record).
+    """
+
+    record_id: str  # "urn:uuid:…"
+    issuer: IssuerInput
+    subject: SubjectInput
+    name: str
+    valid_from: str  # YYYY-MM-DDTHH:MM:SSZ
+    credentials: tuple[dict[str, Any], ...]
+    description: str = ""
+    stacks: tuple[StackInput, ...] = ()
+    status: StatusEntryInput | None = None

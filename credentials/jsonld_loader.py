@@ -19,6 +19,7 @@ CONTEXTS_DIR = Path(__file__).resolve().parent / "contexts"
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+CLR_V2 = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
 DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
 DID_V1 = "https://www.w3.org/ns/did/v1"
@@ -29,6 +30,7 @@ BUNDLED = MappingProxyType(
     {
         VC_V2: "credentials-v2.jsonld",
         OB_V3: "ob_v3p0_context-3.0.3.json",
+        CLR_V2: "clr_v2p0_context-2.0.1.json",
         DATA_INTEGRITY_V2: "data-integrity-v2.jsonld",
         MULTIKEY_V1: "multikey-v1.jsonld",
         DID_V1: "did-v1.jsonld",

@@ -16,12 +16,28 @@ from urllib.parse import urlsplit
 import jwt
 from django.utils import timezone
 
+from .clr_json import is_clr
+from .clr_schema import clr_schema_problems
 from .issuers import is_local_url, resolve_local_did
 from .models import Credential, SigningKey, StatusList
 from .schema import schema_problems
-from .verification_checks import StatusLookup, VerificationResult, verify, verify_jwt
+from .verification_checks import (
+    EmbeddedResult,
+    SchemaCheck,
+    StatusLookup,
+    VerificationResult,
+    verify,
+    verify_embedded,
+    verify_jwt,
+)
 
-__all__ = ["VerificationResult", "verify_credential", "verify_credential_jwt"]
+__all__ = [
+    "EmbeddedResult",
+    "VerificationResult",
+    "verify_credential",
+    "verify_credential_jwt",
+    "verify_record_contents",
+]
 
 
 def _status_list_from_url(url: object) -> StatusList | None:
@@ -129,6 +145,11 @@ def _compromised_key_problem(
     )
 
 
+def _schema_check(document: object) -> SchemaCheck:
+    """A learner's record (CLR 2.0) has its own schema; every other credential is OB 3.0."""
+    return clr_schema_problems if is_clr(document) else schema_problems
+
+
 def verify_credential(
     document: dict[str, Any], *, now: datetime | None = None, check_schema: bool = True
 ) -> VerificationResult:
@@ -138,7 +159,18 @@ def verify_credential(
         now=now or timezone.now(),
         status_of=_status_of(document) if isinstance(document, dict) else None,
         key_problem=_key_problem,
-        schema_check=schema_problems if check_schema else None,
+        schema_check=_schema_check(document) if check_schema else None,
+    )
+
+
+def verify_record_contents(
+    document: dict[str, Any], *, now: datetime | None = None
+) -> list[EmbeddedResult]:
+    """Every credential inside a learner's record (CLR), each verified as if presented
+    alone ([] for any other credential)."""
+    moment = now or timezone.now()
+    return verify_embedded(
+        document, verify_one=lambda embedded: verify_credential(embedded, now=moment)
     )
 
 
@@ -157,5 +189,5 @@ def verify_credential_jwt(
         status_of=_status_of(claims),
         # The same compromised-key rule as for JSON: only the very token we issued vouches.
         key_problem=lambda method_id, payload: _compromised_key_problem(method_id, payload, token),
-        schema_check=schema_problems if check_schema else None,
+        schema_check=_schema_check(claims) if check_schema else None,
     )

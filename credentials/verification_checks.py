@@ -19,6 +19,7 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from .clr_json import embedded_credentials, is_clr
 from .multikey import MultikeyError, public_key_from_multibase
 from .proofs import ProofError, split_proof, verify_document
 from .signing import parse_datetime
@@ -145,6 +146,11 @@ def _check_dates(
         result.add("dates", True, "The credential is within its validity period.")
 
 
+def schema_name(document: dict[str, Any]) -> str:
+    """The schema a credential is checked against: a learner's record (CLR) has its own."""
+    return "CLR 2.0" if is_clr(document) else "Open Badges 3.0"
+
+
 def _key_and_schema(
     result: VerificationResult,
     method_id: str,
@@ -162,12 +168,13 @@ def _key_and_schema(
             return False
     if schema_check is not None:
         problems = schema_check(document)
+        schema = schema_name(document)
         result.add(
             "schema",
             not problems,
-            "The credential matches the Open Badges 3.0 schema."
+            f"The credential matches the {schema} schema."
             if not problems
-            else "The credential does not match the Open Badges 3.0 schema: " + problems[0],
+            else f"The credential does not match the {schema} schema: " + problems[0],
         )
     result.status = "active"
     return True
@@ -318,3 +325,43 @@ def verify_jwt(
     if not result.ok and result.status == "active":
         result.status = "invalid"
     return result
+
+
+@dataclass(frozen=True)
+class EmbeddedResult:
+    """One credential inside a learner's record (CLR), verified on its own."""
+
+    position: int  # 1-based, in the record's order
+    credential_id: str
+    name: str
+    result: VerificationResult
+
+
+def verify_embedded(
+    document: dict[str, Any], *, verify_one: Callable[[dict[str, Any]], VerificationResult]
+) -> list[EmbeddedResult]:
+    """Each credential a CLR embeds, verified by `verify_one` (the same checks as a credential
+    presented alone: its own proof, issuer key, dates, status and schema). [] for anything
+    that is not a CLR. A record whose own proof holds can still carry a credential revoked
+    since: this says which."""
+    if not is_clr(document):
+        return []
+    out = []
+    for position, item in enumerate(embedded_credentials(document), start=1):
+        if isinstance(item, dict):
+            result = verify_one(item)
+            name = item.get("name")
+            credential_id = item.get("id")
+        else:
+            result = VerificationResult(status="invalid")
+            result.add("format", False, "This entry of the record is not a credential.")
+            name = credential_id = None
+        out.append(
+            EmbeddedResult(
+                position=position,
+                credential_id=credential_id if isinstance(credential_id, str) else "",
+                name=name if isinstance(name, str) else "",
+                result=result,
+            )
+        )
+    return out
