@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 EVENT_SENTENCES: dict[str, Promise] = {
     # Credentials of learners (awarding decides, credentials signs and revokes).
     "award.issued": _("issued a credential"),
+    "award.granted": _("granted a credential by review or through a pathway"),
     "award.flagged": _(
         "flagged a credential for review: a grade changed and the rubric is no longer met"
     ),

@@ -17,12 +17,16 @@ from django.utils.translation import gettext as _
 
 from audit.events import record_event
 from credentials.credential_issuance import issue_credential
+from credentials.documents import CriterionResultInput, EvidenceInput
 from credentials.issuers import get_or_create_issuer
 from lti_tool.models import Platform
+from rubrics.spec import VersionSpec
 
 from . import credential_inputs
 from .models import Award, InstitutionSetting, Notification
 from .rules import version_spec
+from .selectors import active_achievement_spec
+from .signals import award_issued
 
 log = logging.getLogger(__name__)
 
@@ -56,15 +60,15 @@ def issue_award(*, award_id: int) -> tuple[Award, bool]:
     back, so concurrent or retried calls never do it twice).
     """
     award = Award.objects.select_related(
-        "achievement", "learner", "course__platform", "decision__rubric_version"
+        "achievement__platform", "learner", "course__platform", "decision__rubric_version"
     ).get(pk=award_id)
     if award.state != Award.State.PENDING:
         return award, False
-    platform = award.course.platform
+    platform = award.course.platform if award.course is not None else award.achievement.platform
     setting = institution_setting(platform=platform)
     issuer = issuer_for(platform=platform, setting=setting)
-    spec = version_spec(award.decision.rubric_version)
     url = base_url()
+    spec, results, evidence = _grounds(award, base_url=url)
     issued_at = timezone.now().replace(microsecond=0)
     with transaction.atomic():
         # The row lock serialises concurrent issuers of the same award; the second one then
@@ -81,10 +85,8 @@ def issue_award(*, award_id: int) -> tuple[Award, bool]:
             subject=credential_inputs.build_subject(
                 learner=award.learner, show_name=setting.show_learner_names
             ),
-            results=credential_inputs.build_results(spec=spec, decision=award.decision.result),
-            evidence=credential_inputs.build_evidence(
-                base_url=url, award_uuid=award.uuid, achievement_name=award.achievement.name
-            ),
+            results=results,
+            evidence=evidence,
             valid_from=issued_at,
             valid_until=credential_inputs.validity(
                 issued_at=issued_at, validity_days=award.achievement.validity_days
@@ -93,7 +95,10 @@ def issue_award(*, award_id: int) -> tuple[Award, bool]:
         locked.credential = credential
         locked.state = Award.State.ISSUED
         locked.issued_at = timezone.now()
-        locked.postback_state = Award.PostbackState.PENDING
+        # Only a grade award has a rule, and so a credential column it may post to.
+        locked.postback_state = (
+            Award.PostbackState.PENDING if locked.rule_id else Award.PostbackState.OFF
+        )
         locked.issue_error = ""
         locked.save(
             update_fields=[
@@ -123,10 +128,37 @@ def issue_award(*, award_id: int) -> tuple[Award, bool]:
                 "state": locked.state,
                 "credential_id": str(credential.pk),
                 "decision_id": locked.decision_id,
+                "basis": locked.basis,
                 "learner_id": locked.learner_id,
                 "achievement_id": locked.achievement_id,
             },
             platform_id=platform.pk,
         )
+        issued_id = locked.pk
+        transaction.on_commit(
+            lambda: award_issued.send(sender=Award, award_id=issued_id), robust=True
+        )
     log.info("award %s issued as credential %s", award.uuid, credential.pk)
     return locked, True
+
+
+def _grounds(
+    award: Award, *, base_url: str
+) -> tuple[VersionSpec, list[CriterionResultInput], list[EvidenceInput]]:
+    """What the credential says the award rests on: a grade award's rubric results and its
+    evidence page; a review or pathway award's achievement criteria (as its public page shows
+    them), no results, and the evidence it was granted on (ADR 0064)."""
+    if award.decision is not None:
+        spec = version_spec(award.decision.rubric_version)
+        results = credential_inputs.build_results(spec=spec, decision=award.decision.result)
+        evidence = credential_inputs.build_evidence(
+            base_url=base_url, award_uuid=award.uuid, achievement_name=award.achievement.name
+        )
+        return spec, results, evidence
+    return (
+        active_achievement_spec(award.achievement),
+        [],
+        credential_inputs.granted_evidence(
+            base_url=base_url, award_uuid=award.uuid, items=award.evidence_items
+        ),
+    )

@@ -166,5 +166,30 @@ def build_evidence(*, base_url: str, award_uuid: Any, achievement_name: str) -> 
     ]
 
 
+def granted_evidence(
+    *, base_url: str, award_uuid: Any, items: list[dict[str, str]]
+) -> list[EvidenceInput]:
+    """A review or pathway award's evidence: the items it was granted on, then its public
+    evidence page (which lists them for people)."""
+    granted = [
+        EvidenceInput(
+            id=item["id"],
+            name=item.get("name", ""),
+            narrative=item.get("narrative", ""),
+            genre=item.get("genre", ""),
+        )
+        for item in items
+    ]
+    return [
+        *granted,
+        EvidenceInput(
+            id=evidence_url(base_url, award_uuid),
+            name="How this award was granted",
+            narrative="The evidence it was granted on and who reviewed it.",
+            genre="Award record",
+        ),
+    ]
+
+
 def validity(*, issued_at: datetime, validity_days: int | None) -> datetime | None:
     return issued_at + timedelta(days=validity_days) if validity_days else None

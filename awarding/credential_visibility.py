@@ -32,6 +32,6 @@ def set_credential_visibility(*, actor: str, award: Award, is_public: bool) -> C
             object_id=str(credential.pk),
             before={"is_public": before},
             after={"is_public": is_public},
-            platform_id=award.course.platform_id,
+            platform_id=award.home_platform_id,
         )
     return credential

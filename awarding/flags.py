@@ -35,7 +35,7 @@ def flag_award(*, award: Award, decision: Decision) -> Award:
                 "flag_decision_id": decision.pk,
                 "reason": locked.flag_reason,
             },
-            platform_id=locked.course.platform_id,
+            platform_id=locked.home_platform_id,
         )
     return locked
 
@@ -61,6 +61,6 @@ def clear_flag(*, award: Award, decision: Decision | None, actor: str, note: str
                 "decision_id": decision.pk if decision else None,
                 "note": note,
             },
-            platform_id=locked.course.platform_id,
+            platform_id=locked.home_platform_id,
         )
     return locked

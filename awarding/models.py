@@ -202,19 +202,46 @@ class Award(models.Model):
         OFF = "off", _("Off (no credential column)")
         CLEARED = "cleared", _("Cleared in the LMS (revoked)")
 
+    class Basis(models.TextChoices):
+        """Why the learner holds it (ADR 0064): a rubric threshold met on LMS grades, a review
+        by QA (a manual award or recognition of prior learning), or a pathway's components."""
+
+        GRADE = "grade", _("Rubric threshold met")
+        REVIEW = "review", _("Awarded by review")
+        PATHWAY = "pathway", _("Earned through a pathway")
+
     LIVE_STATES = (State.PENDING, State.HELD, State.ISSUED, State.FLAGGED)
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    rule = models.ForeignKey(AwardingRule, on_delete=models.PROTECT, related_name="awards")
-    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="awards")
+    basis = models.CharField(max_length=20, choices=Basis.choices, default=Basis.GRADE)
+    # Set for a grade award only (a check constraint below says which basis needs what).
+    rule = models.ForeignKey(
+        AwardingRule, on_delete=models.PROTECT, null=True, blank=True, related_name="awards"
+    )
+    # Empty for a pathway's stacked award: it belongs to the institution, not to one course.
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, null=True, blank=True, related_name="awards"
+    )
     achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, related_name="awards")
     learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="awards")
     decision = models.ForeignKey(
         Decision,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="awards",
         help_text=_("The decision that made this award."),
     )
+    # A non-grade award's evidence, fixed when it was granted and signed into the credential:
+    # [{"id": url, "name": str, "narrative": str, "genre": str}, ...].
+    evidence_items = models.JSONField(default=list, blank=True)
+    # A pathway's stacked award: the component awards it stacks (credential references them).
+    components = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="stacked_into"
+    )
+    # A review award: who reviewed it and why it was granted (the credential says so too).
+    reviewed_by = models.CharField(max_length=255, blank=True)
+    review_note = models.TextField(blank=True)
     credential = models.OneToOneField(
         "credentials.Credential",
         on_delete=models.PROTECT,
@@ -256,7 +283,16 @@ class Award(models.Model):
                 fields=["learner", "achievement"],
                 condition=~Q(state="revoked"),
                 name="one_live_award_per_learner_achievement",
-            )
+            ),
+            models.CheckConstraint(
+                condition=~Q(basis="grade")
+                | Q(rule__isnull=False, decision__isnull=False, course__isnull=False),
+                name="grade_award_has_rule_decision_course",
+            ),
+            models.CheckConstraint(
+                condition=~Q(basis="review") | Q(course__isnull=False),
+                name="review_award_has_course",
+            ),
         ]
         indexes = [
             models.Index(fields=["course", "state"]),
@@ -269,6 +305,14 @@ class Award(models.Model):
     @property
     def is_live(self) -> bool:
         return self.state in self.LIVE_STATES
+
+    @property
+    def home_platform_id(self) -> int:
+        """The platform whose institution issues it: its course's, or (for a course-less
+        pathway award) its achievement's."""
+        if self.course is not None:
+            return self.course.platform_id
+        return self.achievement.platform_id
 
 
 class InstitutionSetting(models.Model):
@@ -378,7 +422,10 @@ class Notification(models.Model):
         REINSTATED = "reinstated", _("Credential reinstated")
 
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="notifications")
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="notifications")
+    # Empty for news of an award that belongs to no course (a pathway's stacked credential).
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="notifications")
     # The change a revoked/suspended/reinstated message tells of (a credential may be
     # suspended and reinstated more than once: one message per change).

@@ -43,7 +43,10 @@ def email_award(*, award_id: int, connection=None) -> bool:
     ) % {
         "learner": award.learner.name or award.learner.email,
         "name": award.achievement.name,
-        "course": award.course.title or award.course.context_id,
+        # A pathway's stacked credential belongs to no course: the institution's platform.
+        "course": (award.course.title or award.course.context_id)
+        if award.course is not None
+        else award.achievement.platform.name,
         "url": credential_url(award),
         "evidence": evidence_url(base_url(), award.uuid),
     }

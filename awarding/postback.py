@@ -124,7 +124,8 @@ def post_back_award(*, award_id: int) -> PostbackOutcome:
         Award.State.FLAGGED,
     ):
         return PostbackOutcome(award.postback_state)
-    if not award.rule.gradebook_column:
+    if award.rule is None or award.course is None or not award.rule.gradebook_column:
+        # Only a grade award's rule can have a credential column (ADR 0064).
         _set(award_id, postback_state=Award.PostbackState.OFF, postback_error="")
         return PostbackOutcome(Award.PostbackState.OFF)
     if not _score_possible(award):
@@ -169,7 +170,7 @@ def post_back_award(*, award_id: int) -> PostbackOutcome:
 
 def _score_possible(award: Award) -> bool:
     course = award.course
-    if course.lineitems_url and SCORE_SCOPE in (course.ags_scopes or ()):
+    if course is not None and course.lineitems_url and SCORE_SCOPE in (course.ags_scopes or ()):
         return True
     _set(
         award.pk,
@@ -188,7 +189,7 @@ def _clear_score(award: Award, *, again: bool = False) -> PostbackOutcome:
     waiting = (Award.PostbackState.PENDING, Award.PostbackState.FAILED)
     if award.postback_state not in waiting and not again:
         return PostbackOutcome(award.postback_state)  # nothing posted, or already cleared
-    item = find_credential_line_item(rule=award.rule)
+    item = find_credential_line_item(rule=award.rule) if award.rule is not None else None
     if item is None:
         # No column (never made, or deleted in the LMS): no score to erase.
         _set(award.pk, postback_state=Award.PostbackState.CLEARED, postback_error="")

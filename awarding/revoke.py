@@ -16,6 +16,7 @@ from credentials.revocation import revoke_credential
 
 from .dispatch import enqueue_issue
 from .models import Award, Decision, Notification, Outcome, StatusChange
+from .signals import award_revoked
 from .status_notices import notify_learner
 from .tasks import postback_award_task
 
@@ -58,7 +59,7 @@ def revoke_award(
                 reason=reason,
                 category=category,
                 actor=actor,
-                platform_id=locked.course.platform_id,
+                platform_id=locked.home_platform_id,
             )
         clear_lms_score = _score_may_be_in_lms(locked)
         locked.state = Award.State.REVOKED
@@ -90,7 +91,12 @@ def revoke_award(
             object_id=str(locked.uuid),
             before=before,
             after={"state": locked.state, "reason": locked.revoked_reason, "category": category},
-            platform_id=locked.course.platform_id,
+            platform_id=locked.home_platform_id,
+        )
+        revoked_id = locked.pk
+        # Stacked awards built on this one are re-checked (pathways) once this has committed.
+        transaction.on_commit(
+            lambda: award_revoked.send(sender=Award, award_id=revoked_id), robust=True
         )
     return locked
 
@@ -100,7 +106,9 @@ def _score_may_be_in_lms(award: Award) -> bool:
     if award.postback_state == Award.PostbackState.POSTED:
         return True
     in_flight = (Award.PostbackState.PENDING, Award.PostbackState.FAILED)
-    return award.postback_state in in_flight and award.rule.gradebook_column
+    return (
+        award.postback_state in in_flight and award.rule is not None and award.rule.gradebook_column
+    )
 
 
 def confirm_award(*, award: Award, actor: str) -> Award:
@@ -134,7 +142,7 @@ def confirm_award(*, award: Award, actor: str) -> Award:
             object_id=str(locked.uuid),
             before={"state": Award.State.HELD},
             after={"state": locked.state},
-            platform_id=locked.course.platform_id,
+            platform_id=locked.home_platform_id,
         )
         enqueue_issue(award_ids=[locked.pk])
     return locked

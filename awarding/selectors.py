@@ -381,7 +381,7 @@ def institution_setting(platform_id: int) -> InstitutionSetting:
     )
 
 
-def _active_spec(achievement: Achievement) -> VersionSpec:
+def active_achievement_spec(achievement: Achievement) -> VersionSpec:
     """The criteria of the achievement's active rubric version, when a rule names one."""
     for rule in AwardingRule.objects.filter(achievement=achievement, active=True).order_by("pk"):
         version = active_version(rubric_id=rule.rubric_id)
@@ -396,7 +396,7 @@ def achievement_document(achievement: Achievement) -> dict:
         build_achievement(
             base_url=settings.PUBLIC_BASE_URL,
             achievement=achievement,
-            spec=_active_spec(achievement),
+            spec=active_achievement_spec(achievement),
         )
     )
     return {"@context": OB_CONTEXT, **document}

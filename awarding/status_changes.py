@@ -59,7 +59,7 @@ def _event(change: StatusChange, *, actor: str, step: str, before: str, **after:
         object_id=str(change.award.uuid),
         before={"state": before},
         after={"state": change.state, "action": change.action, **after},
-        platform_id=change.award.course.platform_id,
+        platform_id=change.award.home_platform_id,
     )
 
 
@@ -137,7 +137,7 @@ def _may_decide(change: StatusChange, *, actor: str, as_qa: bool) -> None:
         raise StatusChangeError(
             _("You asked for this change; another person must confirm or decline it.")
         )
-    if not as_qa and not colleagues_may_confirm(change.award.course.platform_id):
+    if not as_qa and not colleagues_may_confirm(change.award.home_platform_id):
         raise StatusChangeError(_("Quality assurance confirms these requests at your institution."))
 
 
@@ -184,7 +184,7 @@ def _apply(change: StatusChange, *, actor: str) -> None:
         return
     # Suspend and reinstate apply only to a stored credential (applicable_actions).
     credential = Credential.objects.get(award=award)
-    platform_id = award.course.platform_id
+    platform_id = award.home_platform_id
     if change.action == Action.SUSPEND:
         suspend_credential(
             credential=credential,

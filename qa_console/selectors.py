@@ -15,5 +15,8 @@ def decisions_of(platform_ids: set[int] | None) -> QuerySet[Decision]:
 
 
 def awards_of(platform_ids: set[int] | None) -> QuerySet[Award]:
-    """Awards of courses on these platforms (None: every platform, for a superuser)."""
-    return scope_to_platforms(Award.objects.all(), platform_ids, "course__platform_id")
+    """Awards of these platforms' achievements (None: every platform, for a superuser).
+
+    By the achievement, not the course: a pathway's stacked award has no course (ADR 0064),
+    and a course award's achievement is its course's platform's."""
+    return scope_to_platforms(Award.objects.all(), platform_ids, "achievement__platform_id")

@@ -54,8 +54,10 @@ def evidence_page(request: HttpRequest, award_uuid: object) -> HttpResponse:
         state__in=SHOWN_STATES,
     )
     credential = _public_credential(award)
-    institution = institution_setting(award.course.platform_id)
-    result = award.decision.result or {}
+    institution = institution_setting(award.home_platform_id)
+    # A review or pathway award has no rubric decision: its page lists the evidence it was
+    # granted on (the same items its credential carries) instead of the score table.
+    result = award.decision.result if award.decision is not None else {}
     columns = decision_grid.columns_of([result])
     cells = decision_grid.cells_of(result, columns)
     if not institution.show_grader_comments:
@@ -71,6 +73,7 @@ def evidence_page(request: HttpRequest, award_uuid: object) -> HttpResponse:
             "learner_name": award.learner.name if institution.show_learner_names else "",
             "rows": list(zip(columns, cells, strict=True)),
             "decision": award.decision,
+            "evidence_items": award.evidence_items if award.decision is None else [],
             "credential_url": f"{settings.PUBLIC_BASE_URL}/credentials/{award.uuid}",
         },
     )

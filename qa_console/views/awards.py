@@ -152,7 +152,7 @@ def flagged(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpRespo
     )
     items = []
     for award in awards[:200]:
-        before = award.decision.result or {}
+        before = (award.decision.result if award.decision else None) or {}
         after = (award.flag_decision.result if award.flag_decision else None) or {}
         columns = decision_grid.columns_of([before, after])
         items.append(

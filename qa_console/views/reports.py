@@ -19,7 +19,9 @@ from ..selectors import awards_of, decisions_of
 def _report_data(platform_ids: set[int] | None) -> dict:
     awards = awards_of(platform_ids).select_related("achievement", "course")
     per_rule = award_reports.awards_per_rule(
-        (a.rule_id, f"{a.achievement.name} — {a.course}", a.state) for a in awards.iterator()
+        (a.rule_id, f"{a.achievement.name} — {a.course}", a.state)
+        for a in awards.iterator()
+        if a.rule_id is not None  # awards by review or pathway have no rule to report on
     )
     decisions = decisions_of(platform_ids)
     latest_ids = decisions.values("rule_id", "learner_id").annotate(last=Max("pk")).values("last")
@@ -29,12 +31,12 @@ def _report_data(platform_ids: set[int] | None) -> dict:
     )
     issued = (
         awards_of(platform_ids)
-        .filter(issued_at__isnull=False)
+        .filter(issued_at__isnull=False, decision__isnull=False)
         .select_related("decision")
         .only("issued_at", "decision__result")
     )
     latency = award_reports.grade_to_credential(
-        (a.decision.result or {}, a.issued_at) for a in issued.iterator()
+        (a.decision.result if a.decision else {}, a.issued_at) for a in issued.iterator()
     )
     return {"per_rule": per_rule, "rates": rates, "latency": latency}
 

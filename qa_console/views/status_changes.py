@@ -35,7 +35,7 @@ def _changes(platform_ids: set[int] | None):
             "award__learner", "award__achievement", "award__course"
         ),
         platform_ids,
-        "award__course__platform_id",
+        "award__achievement__platform_id",
     )
 
 
