@@ -51,8 +51,11 @@ def _date(value: str | None) -> datetime | None:
 
 def credential_view(document: dict[str, Any]) -> dict[str, Any]:
     """Plain data for the template: issuer, achievement, criteria with results, evidence."""
-    subject = document.get("credentialSubject") or {}
-    achievement = subject.get("achievement") or {}
+    # A pasted document may have any shape (a record's subject lists its achievements).
+    subject = document.get("credentialSubject")
+    subject = subject if isinstance(subject, dict) else {}
+    achievement = subject.get("achievement")
+    achievement = achievement if isinstance(achievement, dict) else {}
     issuer = document.get("issuer") or {}
     if isinstance(issuer, str):
         issuer = {"id": issuer}

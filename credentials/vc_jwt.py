@@ -81,6 +81,16 @@ def jwt_header(token: str) -> dict[str, Any]:
     return jwt.get_unverified_header(token)
 
 
+def jwt_payload(token: str) -> dict[str, Any]:
+    """The payload of a JWT as written, NOT verified ({} when it cannot be read): only for
+    reading what a token says, e.g. a record's embedded credentials, each with its own proof."""
+    try:
+        claims: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
+    except jwt.InvalidTokenError:
+        return {}
+    return claims
+
+
 def decode_vc_jwt(
     token: str,
     *,

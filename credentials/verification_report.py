@@ -35,12 +35,16 @@ NOT_APPLICABLE = {
 }
 
 
-def report(result: VerificationResult) -> list[Part]:
+def report(result: VerificationResult, *, schema_title: str = "") -> list[Part]:
+    """The five parts; `schema_title` names the schema part when it is not OB 3.0's (a
+    learner's record is checked against the CLR 2.0 schema)."""
     failed_early = any(
         not c.ok for c in result.checks if c.name in ("format", "proof", "issuer", "key")
     )
     parts = []
     for key, title, names in PARTS:
+        if key == "schema" and schema_title:
+            title = schema_title
         checks = [c for c in result.checks if c.name in names]
         failed = [c for c in checks if not c.ok]
         if failed:

@@ -18,14 +18,20 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from . import baking
 from .badge_source import badge_image
+from .clr_json import is_clr
 from .issuer_pages import listed_achievements, profile_json
 from .issuers import issuer_did_document
 from .jose_forms import stored_vc_jose
-from .local_verification import VerificationResult, verify_credential, verify_credential_jwt
+from .local_verification import (
+    VerificationResult,
+    verify_credential,
+    verify_credential_jwt,
+    verify_record_contents,
+)
 from .models import Credential, Issuer, StatusList
 from .presentation import credential_view, email_url, linkedin_url
 from .status_lists import signed_status_list
-from .vc_jwt import OB_JWT_MEDIA_TYPE, VC_JOSE_MEDIA_TYPE
+from .vc_jwt import OB_JWT_MEDIA_TYPE, VC_JOSE_MEDIA_TYPE, jwt_payload
 from .verification_input import MAX_UPLOAD, Given, read_text, read_upload, too_large
 from .verification_report import report
 
@@ -296,10 +302,33 @@ def status_list(
 MAX_REQUEST = MAX_UPLOAD + 100_000
 
 
-def _verify(given: Given) -> tuple[VerificationResult, dict[str, Any] | None]:
+def _verify(given: Given) -> tuple[VerificationResult, dict[str, Any] | None, dict[str, Any]]:
+    """(the result, the JSON document given, the credential as read: the JSON document or a
+    JWT's payload, unverified, whose embedded credentials each carry their own proof)."""
     if given.document is not None:
-        return verify_credential(given.document), given.document
-    return verify_credential_jwt(given.text or ""), None
+        return verify_credential(given.document), given.document, given.document
+    token = given.text or ""
+    return verify_credential_jwt(token), None, jwt_payload(token)
+
+
+def _embedded_rows(read: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each credential inside a learner's record (CLR), verified on its own, for the page."""
+    rows = []
+    for embedded in verify_record_contents(read):
+        failed = embedded.result.errors
+        rows.append(
+            {
+                "position": embedded.position,
+                "name": embedded.name or embedded.credential_id,
+                "ok": embedded.result.ok,
+                "status": embedded.result.status,
+                "sentence": failed[0] if failed else EMBEDDED_PASSED,
+            }
+        )
+    return rows
+
+
+EMBEDDED_PASSED = "Its proof, issuer key, status, dates and Open Badges 3.0 schema all pass."
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -325,9 +354,13 @@ def verify_page(request: HttpRequest) -> HttpResponse:
             context["error"] = given.error
             status = 413 if given.error == too_large().error else 400
         else:
-            result, document = _verify(given)
+            result, document, read = _verify(given)
             context["result"] = result
-            context["parts"] = report(result)
+            context["parts"] = report(
+                result, schema_title="CLR 2.0 schema" if is_clr(read) else ""
+            )
+            context["embedded"] = _embedded_rows(read)
+            context["embedded_failed"] = sum(not row["ok"] for row in context["embedded"])
             context["view"] = credential_view(document) if document else None
             context["source"] = given.source
     return render(request, "credentials/verify.html", context, status=status)

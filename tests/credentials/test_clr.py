@@ -3,6 +3,7 @@ each embedded credential verified on its own."""
 
 import copy
 import json
+import re
 import uuid
 from datetime import UTC, datetime
 
@@ -224,3 +225,32 @@ def test_revoking_the_record_itself(stored_record):
 def test_stored_record_json_round_trips(stored_record):
     record, _ = stored_record
     assert json.loads(record.document) == record.data
+
+
+def _embedded_states(html):
+    return re.findall(r'data-embedded="(\d+)" data-state="(\w+)"', html)
+
+
+def test_verify_page_checks_the_record_and_each_credential_in_it(client, stored_record):
+    record, credentials = stored_record
+    for text in (record.document, record.jwt, record.vc_jwt):
+        html = client.post("/credentials/verify", {"credential": text}).content.decode()
+        assert dict(re.findall(r'data-check="(\w+)" data-state="(\w+)"', html)) == dict.fromkeys(
+            ("proof", "issuer_key", "status", "expiry", "schema"), "pass"
+        ), text[:30]
+        assert "CLR 2.0 schema" in html
+        assert _embedded_states(html) == [("1", "pass"), ("2", "pass"), ("3", "pass")]
+    revoke_credential(credential=credentials[2], reason="wrong", actor="test")
+    html = client.post("/credentials/verify", {"credential": record.document}).content.decode()
+    assert _embedded_states(html) == [("1", "pass"), ("2", "pass"), ("3", "fail")]
+    assert "1 of the 3 credentials in this record does not verify" in html
+    assert "The issuer has revoked this credential." in html
+
+
+def test_verify_page_reports_a_tampered_embedded_credential(client, stored_record):
+    record, _ = stored_record
+    tampered = record.data
+    tampered["credentialSubject"]["verifiableCredential"][0]["name"] = "Something grander"
+    html = client.post("/credentials/verify", {"credential": json.dumps(tampered)}).content.decode()
+    assert re.search(r'data-check="proof" data-state="fail"', html)
+    assert _embedded_states(html) == [("1", "fail"), ("2", "pass"), ("3", "pass")]
