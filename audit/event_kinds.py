@@ -29,6 +29,8 @@ EVENT_SENTENCES: dict[str, Promise] = {
     "credential.suspended": _("suspended a signed credential"),
     "credential.reinstated": _("reinstated a suspended credential"),
     "credential.visibility": _("changed who can see a credential's public page"),
+    "learner_record.issued": _("created a learner's record of all their credentials (CLR)"),
+    "learner_record.sharing": _("changed who can see a learner's record"),
     # What instructors set up.
     "awarding.achievement.created": _("described a new credential"),
     "awarding.achievement.edited": _("changed a credential's description"),

@@ -3,6 +3,7 @@ import logging
 
 from django.apps import AppConfig
 
+from credentials.export_kinds import register_export_kind
 from credentials.issuer_pages import register_achievement_lister
 from lti_tool.launch_hooks import register_landings, register_placement_catalog
 
@@ -15,7 +16,7 @@ class AwardingConfig(AppConfig):
 
     def ready(self) -> None:
         # receivers reaches the models (rules, dispatch): importable only once apps are loaded.
-        from . import issuer_listing, placements, receivers  # noqa: PLC0415
+        from . import credential_kinds, issuer_listing, placements, receivers  # noqa: PLC0415
 
         # A launch lands on our pages; lti_tool only knows their URL names through this.
         register_landings(
@@ -25,6 +26,9 @@ class AwardingConfig(AppConfig):
         register_achievement_lister(issuer_listing.public_achievements)
         # A Deep Linking placement shows one of our achievements, chosen in lti_tool's picker.
         register_placement_catalog(placements.AchievementCatalog())
+        # `export_credentials` writes each kind of credential we issue in its own folder.
+        for kind in credential_kinds.KINDS:
+            register_export_kind(kind)
 
         connections = (
             ("assessments.signals", "learners_changed", receivers.on_learners_changed),

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "qa_console",
     "operations",
     "wallet_issuance",
+    "learner_records",
     "oauth2_provider",
     "ob_api",
     "axes",

@@ -356,9 +356,7 @@ def verify_page(request: HttpRequest) -> HttpResponse:
         else:
             result, document, read = _verify(given)
             context["result"] = result
-            context["parts"] = report(
-                result, schema_title="CLR 2.0 schema" if is_clr(read) else ""
-            )
+            context["parts"] = report(result, schema_title="CLR 2.0 schema" if is_clr(read) else "")
             context["embedded"] = _embedded_rows(read)
             context["embedded_failed"] = sum(not row["ok"] for row in context["embedded"])
             context["view"] = credential_view(document) if document else None

@@ -21,9 +21,12 @@ def test_issue_samples_then_export_exact_bytes(tmp_path, settings):
     settings.PUBLIC_BASE_URL = "http://127.0.0.1:8000"
     assert "issued 3 credential(s)" in _run("issue_sample_credentials", "--count", "3")
     assert Credential.objects.count() == 3
-    assert "exported 3" in _run("export_credentials", "--out", str(tmp_path / "out"))
+    out = _run("export_credentials", "--out", str(tmp_path / "out"))
+    assert "exported 3" in out and "other/: 3" in out
+    # Samples belong to no award or record: the folder of credentials no kind claims.
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["other"]
     for credential in Credential.objects.all():
-        path = tmp_path / "out" / f"{credential.pk}.json"
+        path = tmp_path / "out" / "other" / f"{credential.pk}.json"
         assert path.read_bytes() == credential.document.encode("utf-8")
         assert verify_credential(credential.data).ok
 

@@ -6,6 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from awarding.models import Award, AwardingRule, Decision
+from credentials.local_verification import verify_credential
+from learner_records.models import RecordVersion
 from lti_tool.models import Platform
 from tests.awarding.preload import ensure_preloaded
 
@@ -31,7 +33,13 @@ def test_seed_demo_issues_credentials_and_is_idempotent(live_server, settings):
     assert "password: " in first and f"{live_server.url}/qa/" in first
     assert "/gradebook" in first
 
+    # The learner record of a learner holding credentials, shared, signed once.
+    version = RecordVersion.objects.get()
+    assert version.record.shared and f"/records/{version.record.share_token}" in first
+    assert verify_credential(version.credential.data).ok
+
     second = _seed(live_server)
+    assert RecordVersion.objects.count() == 1  # up to date: kept as it was
     assert Platform.objects.count() == 1
     assert AwardingRule.objects.count() == 1
     assert Award.objects.count() == 8

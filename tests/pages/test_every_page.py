@@ -22,6 +22,7 @@ from awarding.models import Award
 from awarding.revoke import revoke_award
 from awarding.status_changes import request_status_change
 from credentials.models import Credential, StatusCategory
+from learner_records.records import create_record, set_sharing
 from lti_tool.launch_context import start_launch_session
 from rubrics.actors import Actor
 from rubrics.workflow import new_draft
@@ -70,6 +71,8 @@ PAGES = {
     "qa:status_change": "QA status change",
     "awarding:learner_home": "learner",
     "awarding:holder_page": "holder page",
+    "learner_records:record": "learner record",
+    "learner_records:shared": "shared record",
     "qa:login": "QA sign-in",
     "qa:home": "QA reviews",
     "qa:review": "QA review",
@@ -133,6 +136,10 @@ NOT_PAGES = {
     "ob_api:credentials": "JSON",
     "ob_api:profile": "JSON",
     "ob_api:disconnect": "POST action",
+    "learner_records:create": "POST action",
+    "learner_records:sharing": "POST action",
+    "learner_records:download": "a file",
+    "learner_records:shared_download": "a file",
 }
 # The sandbox LMS (LMS_SANDBOX only) stands in for Moodle and Canvas: none of it is the tool's.
 NOT_PAGE_PREFIXES = ("lms_sandbox:",)
@@ -294,6 +301,25 @@ def _visits(w, issued, revoked, draft, backpack, base: str):
     return public, qa, deep_link
 
 
+def _record_visits(w, base: str):
+    """Ana's learner record (ADR 0068), shared: her page, the share link, the verifier's answer."""
+    ana = w.learners[0]
+    version = create_record(actor=f"lti:{w.platform.pk}:{ana.sub}", learner=ana)
+    set_sharing(actor="sweep", record=version.record, shared=True)
+
+    def verify_record(page):
+        page.goto(f"{base}/credentials/verify")
+        page.locator("#credential").fill(version.credential.document)
+        page.locator("form[enctype] button[type=submit]").click()
+        page.locator("#embedded-title").wait_for()
+
+    return [
+        ("learner record", _goto(base, f"/learner/record/?lt={w.launch(ana).token}")),
+        ("shared record", _goto(base, f"/records/{version.record.share_token}")),
+        ("verify (record result)", verify_record),
+    ]
+
+
 def _goto(base: str, path: str):
     return lambda page: page.goto(f"{base}{path}")
 
@@ -334,6 +360,7 @@ def test_every_page_fits_both_widths_and_works_by_keyboard(browser_page, live_se
         ),
         ("status change", _goto(base, f"/course/status-changes/{change.uuid}?lt={_teach(w)}")),
     ]
+    public += _record_visits(w, base)
     qa += [
         ("QA status changes", _goto(base, "/qa/awards/status-changes")),
         ("QA status change", _goto(base, f"/qa/awards/status-changes/{change.uuid}")),

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from awarding.models import Award
 from demo import steps as demo
+from demo.learner_record import seed_learner_record
 
 
 class Command(BaseCommand):
@@ -67,6 +68,7 @@ class Command(BaseCommand):
                 "there? Stop it, or pass --no-serve if it is this tool."
             ) from exc
         issued = Award.objects.filter(rule=rule, state=Award.State.ISSUED).count()
+        record = seed_learner_record()
         # A learner still missing a grade: grading them shows a credential appear.
         waiting = next(
             (
@@ -107,6 +109,11 @@ class Command(BaseCommand):
             "credential appears within seconds (download, share, wallet)."
         )
         say("  4. Open the credential's public page from there: it verifies for anyone.")
+        if record is not None:
+            say(
+                f"  5. {record.record.learner.name}'s learner record (CLR 2.0, every credential "
+                f"in one signed file), shared: {base}/records/{record.record.share_token}"
+            )
         say(f"  QA console: {base}/qa/   user: {qa_user.username}   password: {password}")
         if mail_dir:
             say(f"  The learners' emails of this seed are in {mail_dir}")
