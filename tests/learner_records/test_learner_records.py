@@ -140,6 +140,8 @@ def test_creating_again_replaces_what_the_share_link_shows(world, client):
 def test_learner_page_creates_shares_and_downloads(world, client):
     ada = world["ada"]
     lt = _token(world, ada)
+    home = client.get("/learner/", {"lt": lt}).content.decode()
+    assert 'href="/learner/record/?lt=' in home and "My learner record" in home
     page = client.get("/learner/record/", {"lt": lt}).content.decode()
     assert "Create my record" in page and "You hold 3 valid credentials" in page
     response = client.post("/learner/record/create", {"lt": lt})
