@@ -31,6 +31,11 @@ EVENT_SENTENCES: dict[str, Promise] = {
     "credential.visibility": _("changed who can see a credential's public page"),
     "learner_record.issued": _("created a learner's record of all their credentials (CLR)"),
     "learner_record.sharing": _("changed who can see a learner's record"),
+    # Endorsements of achievements and issuer profiles (ADR 0066).
+    "endorser.registered": _("registered an outside organisation that may endorse credentials"),
+    "endorsement.created": _("endorsed a credential on behalf of the institution"),
+    "endorsement.accepted": _("accepted an outside organisation's signed endorsement"),
+    "endorsement.withdrawn": _("withdrew an endorsement"),
     # What instructors set up.
     "awarding.achievement.created": _("described a new credential"),
     "awarding.achievement.edited": _("changed a credential's description"),

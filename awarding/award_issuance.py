@@ -23,6 +23,7 @@ from lti_tool.models import Platform
 from rubrics.spec import VersionSpec
 
 from . import credential_inputs
+from .endorsement_reads import embedded_documents
 from .models import Award, InstitutionSetting, Notification
 from .rules import version_spec
 from .selectors import active_achievement_spec
@@ -80,7 +81,10 @@ def issue_award(*, award_id: int) -> tuple[Award, bool]:
             issuer=issuer,
             credential_id=award.uuid,
             achievement=credential_inputs.build_achievement(
-                base_url=url, achievement=award.achievement, spec=spec
+                base_url=url,
+                achievement=award.achievement,
+                spec=spec,
+                endorsements=embedded_documents(award.achievement),
             ),
             subject=credential_inputs.build_subject(
                 learner=award.learner, show_name=setting.show_learner_names

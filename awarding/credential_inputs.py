@@ -96,9 +96,14 @@ def _criterion(c: CriterionSpec) -> CriterionInput:
 
 
 def build_achievement(
-    *, base_url: str, achievement: Achievement, spec: VersionSpec
+    *,
+    base_url: str,
+    achievement: Achievement,
+    spec: VersionSpec,
+    endorsements: tuple[str, ...] = (),
 ) -> AchievementInput:
-    """The OB 3.0 Achievement: the rubric's criteria and levels, alignments of every criterion."""
+    """The OB 3.0 Achievement: the rubric's criteria and levels, alignments of every criterion,
+    and its endorsements (signed EndorsementCredential texts, embedded unchanged)."""
     alignments: dict[str, AlignmentInput] = {}
     for c in spec.criteria:
         for a in c.alignments:
@@ -119,6 +124,7 @@ def build_achievement(
         alignments=tuple(alignments.values()),
         criteria=tuple(_criterion(c) for c in spec.criteria),
         language=achievement.language,
+        endorsements=endorsements,
     )
 
 

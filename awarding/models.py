@@ -463,3 +463,9 @@ class Notification(models.Model):
                 "name": self.award.achievement.name
             }
         return self.message
+
+
+# Endorsements live in their own module (ADR 0066); importing them here is how Django finds
+# them (and `from awarding.models import Endorsement` works like for every other model).
+from .endorsement_models import Endorsement as Endorsement  # noqa: E402
+from .endorsement_models import Endorser as Endorser  # noqa: E402

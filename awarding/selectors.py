@@ -23,6 +23,7 @@ from rubrics.spec import SpecError, VersionSpec, version_spec_to_dict
 from . import decision_grid
 from .badge_image import badge_data_uri
 from .credential_inputs import build_achievement
+from .endorsement_reads import embedded_documents
 from .models import (
     Achievement,
     Award,
@@ -397,6 +398,7 @@ def achievement_document(achievement: Achievement) -> dict:
             base_url=settings.PUBLIC_BASE_URL,
             achievement=achievement,
             spec=active_achievement_spec(achievement),
+            endorsements=embedded_documents(achievement),
         )
     )
     return {"@context": OB_CONTEXT, **document}

@@ -4,7 +4,7 @@ The QA console's award pages (/qa/awards/) are in the qa_console app."""
 
 from django.urls import path
 
-from .views import instructor, instructor_setup, learner, public, status_changes
+from .views import endorsements, instructor, instructor_setup, learner, public, status_changes
 
 app_name = "awarding"
 urlpatterns = [
@@ -81,5 +81,15 @@ urlpatterns = [
         "achievements/<uuid:achievement_uuid>",
         public.achievement_page,
         name="achievement",
+    ),
+    path(
+        "endorsements/<uuid:endorsement_uuid>",
+        endorsements.endorsement_page,
+        name="endorsement",
+    ),
+    path(
+        "endorsements/<uuid:endorsement_uuid>.json",
+        endorsements.endorsement_json,
+        name="endorsement_json",
     ),
 ]

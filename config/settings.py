@@ -340,6 +340,13 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "credbridge@localhost")
 OUTBOUND_DEADLINE_SECONDS = env_int("OUTBOUND_DEADLINE_SECONDS", 30)
 OUTBOUND_MAX_BYTES = env_int("OUTBOUND_MAX_BYTES", 16 * 1024 * 1024)
 
+# Outside organisations that endorse credentials register by did:web (ADR 0066): their DID
+# document is read once, through the same bounded client. ENDORSER_DID_HOSTS, when set, is the
+# only hosts whose DIDs may be registered; a DID on a loopback host (read over plain http) only
+# with ENDORSER_LOOPBACK_DIDS (tests and the demo).
+ENDORSER_DID_HOSTS = env_list("ENDORSER_DID_HOSTS", [])
+ENDORSER_LOOPBACK_DIDS = env_bool("ENDORSER_LOOPBACK_DIDS", LMS_SANDBOX)
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000  # id_tokens and forms are small; refuse floods early
 SESSION_COOKIE_SAMESITE = "None" if HTTPS else "Lax"
 CSRF_COOKIE_SAMESITE = "None" if HTTPS else "Lax"

@@ -30,3 +30,5 @@ urlpatterns = [
 ]
 if settings.LMS_SANDBOX:
     urlpatterns.append(path("sandbox/", include("lms_sandbox.urls")))
+    # The demo's outside organisation that endorses the demo credential (ADR 0066).
+    urlpatterns.append(path("demo-org/", include("demo.endorser_org")))

@@ -8,6 +8,7 @@ document is then checked (`document_checks.check_document`) before anyone signs 
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any
 
 from .documents import (
@@ -126,6 +127,9 @@ def achievement_json(achievement: AchievementInput) -> dict[str, Any]:
     # never translated; readers in other languages know what they are reading).
     _put(out, "inLanguage", achievement.language)
     _put(out, "alignment", alignments_json(achievement.alignments))
+    # OB 3.0 places an achievement's endorsements on the Achievement itself; they are signed
+    # credentials of their own, embedded unchanged (their proofs stay verifiable).
+    _put(out, "endorsement", [json.loads(text) for text in achievement.endorsements])
     keys = [c.key for c in achievement.criteria]
     if len(set(keys)) != len(keys):
         raise CompositionError("criterion keys must be unique within an achievement")

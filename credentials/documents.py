@@ -68,6 +68,9 @@ class AchievementInput:
     field_of_study: str = ""
     # BCP 47 code of the language name, description and criteria are written in ("" unknown).
     language: str = ""
+    # Signed EndorsementCredentials of this achievement, each as its exact JSON text (text
+    # keeps the dataclass hashable; the composer embeds them as `endorsement`).
+    endorsements: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

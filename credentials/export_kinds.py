@@ -20,6 +20,9 @@ class ExportKind:
     name: str  # the folder: lower case, no spaces
     description: str  # one line for the command's summary
     credential_ids: Callable[[], Iterable[uuid.UUID]]  # the Credential rows of this kind
+    # Signed documents of this kind that are no Credential row of ours (an outside
+    # organisation's endorsement, ADR 0066): (file stem, the exact text as received).
+    documents: Callable[[], Iterable[tuple[str, str]]] | None = None
 
 
 _kinds: dict[str, ExportKind] = {}

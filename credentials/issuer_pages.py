@@ -8,6 +8,7 @@ registers a lister here in its AppConfig.ready(), as it registers its landings w
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -46,13 +47,40 @@ def listed_achievements(issuer: Issuer) -> list[ListedAchievement]:
     return _lister(issuer) if _lister is not None else []
 
 
+@dataclass(frozen=True)
+class ListedEndorsement:
+    """One endorsement of the issuer's profile as its page shows it (plain data)."""
+
+    endorser_name: str
+    comment: str
+    url: str  # its public page
+    document: str  # the signed EndorsementCredential, exactly as stored
+    external: bool = True
+
+
+EndorsementLister = Callable[["Issuer"], list[ListedEndorsement]]
+_endorsement_lister: EndorsementLister | None = None
+
+
+def register_endorsement_lister(lister: EndorsementLister) -> None:
+    """The app that keeps endorsements (awarding, ADR 0066) says which the profile shows."""
+    global _endorsement_lister
+    _endorsement_lister = lister
+
+
+def listed_endorsements(issuer: Issuer) -> list[ListedEndorsement]:
+    return _endorsement_lister(issuer) if _endorsement_lister is not None else []
+
+
 def issuer_page_url(slug: str) -> str:
     """The absolute URL of an issuer's public page: the `url` its credentials carry."""
     base = getattr(settings, "PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
     return base + reverse("credentials:issuer", args=[slug])
 
 
-def profile_json(issuer: Issuer) -> dict[str, Any]:
+def profile_json(
+    issuer: Issuer, endorsements: list[ListedEndorsement] | None = None
+) -> dict[str, Any]:
     """The issuer's OB 3.0 Profile (valid against ob_v3p0_profile_schema.json)."""
     profile: dict[str, Any] = {"@context": [VC_V2, OB_V3], "id": issuer.did, "type": ["Profile"]}
     profile.update(name=issuer.name, url=issuer.url)
@@ -61,4 +89,8 @@ def profile_json(issuer: Issuer) -> dict[str, Any]:
             profile[key] = value
     if issuer.image_url:
         profile["image"] = {"id": issuer.image_url, "type": "Image"}
+    endorsements = endorsements if endorsements is not None else listed_endorsements(issuer)
+    if endorsements:
+        # OB 3.0 Profile.endorsement: the signed credentials themselves, unchanged.
+        profile["endorsement"] = [json.loads(e.document) for e in endorsements]
     return profile

@@ -1,7 +1,9 @@
 """verify_credential(document): the pure checks (verification_checks) fed from our records.
 
 Used by the issuance self-check and the public page alike. DIDs and status lists of this
-tool are resolved from the database; anything else is "not known" (no network at run time).
+tool are resolved from the database; anything else is "not known" (no network at run time),
+except that an EndorsementCredential may be signed by an outside organisation whose did:web
+an app above this one registered (its keys stored then): that app lends its resolver here.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from .clr_json import is_clr
 from .clr_schema import clr_schema_problems
 from .issuers import is_local_url, resolve_local_did
 from .models import Credential, SigningKey, StatusList
-from .schema import schema_problems
+from .schema import is_endorsement, schema_problems
 from .verification_checks import (
+    DidResolver,
     EmbeddedResult,
     SchemaCheck,
     StatusLookup,
@@ -34,10 +37,36 @@ from .verification_checks import (
 __all__ = [
     "EmbeddedResult",
     "VerificationResult",
+    "register_endorser_resolver",
     "verify_credential",
     "verify_credential_jwt",
     "verify_record_contents",
 ]
+
+# Outside organisations' DIDs, stored when an operator registered them (ADR 0066). They vouch
+# for endorsements only: an AchievementCredential signed by an endorser is not ours.
+_endorser_resolvers: list[DidResolver] = []
+
+
+def register_endorser_resolver(resolver: DidResolver) -> None:
+    """Let EndorsementCredentials of registered outside organisations be verified."""
+    if resolver not in _endorser_resolvers:
+        _endorser_resolvers.append(resolver)
+
+
+def _resolver_for(document: object) -> DidResolver:
+    if not is_endorsement(document) or not _endorser_resolvers:
+        return resolve_local_did
+
+    def resolve(did: str) -> dict[str, Any] | None:
+        found: dict[str, Any] | None = resolve_local_did(did)
+        for resolver in _endorser_resolvers:
+            if found is not None:
+                break
+            found = resolver(did)
+        return found
+
+    return resolve
 
 
 def _status_list_from_url(url: object) -> StatusList | None:
@@ -155,7 +184,7 @@ def verify_credential(
 ) -> VerificationResult:
     return verify(
         document,
-        resolve_did=resolve_local_did,
+        resolve_did=_resolver_for(document),
         now=now or timezone.now(),
         status_of=_status_of(document) if isinstance(document, dict) else None,
         key_problem=_key_problem,
@@ -184,7 +213,7 @@ def verify_credential_jwt(
         claims = {}
     return verify_jwt(
         token,
-        resolve_did=resolve_local_did,
+        resolve_did=_resolver_for(claims),
         now=now or timezone.now(),
         status_of=_status_of(claims),
         # The same compromised-key rule as for JSON: only the very token we issued vouches.

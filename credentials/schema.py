@@ -1,4 +1,6 @@
-"""Validation against the OB 3.0 AchievementCredential JSON Schema (bundled copy).
+"""Validation against the OB 3.0 AchievementCredential and EndorsementCredential JSON Schemas
+(bundled copies). A document typed `EndorsementCredential` is held to the endorsement schema,
+every other one to the AchievementCredential schema.
 
 jsonschema (2019-09) is the authority and words the errors. fastjsonschema's compiled
 validator answers first (~5x faster): the schema uses only keywords whose meaning
@@ -28,6 +30,9 @@ import jsonschema
 SCHEMA_PATH = (
     Path(__file__).resolve().parent / "schemas" / "ob_v3p0_achievementcredential_schema.json"
 )
+
+
+ENDORSEMENT_SCHEMA_PATH = SCHEMA_PATH.parent / "ob_v3p0_endorsementcredential_schema.json"
 
 
 def _schema() -> dict[str, Any]:
@@ -101,9 +106,30 @@ def _fast_accepts() -> Callable[[dict[str, Any]], bool]:
     return accepts
 
 
+def is_endorsement(document: object) -> bool:
+    """Whether `document` says it is an OB 3.0 EndorsementCredential."""
+    if not isinstance(document, dict):
+        return False
+    types = document.get("type")
+    return "EndorsementCredential" in (types if isinstance(types, list) else [types])
+
+
+@cache
+def _endorsement_validator() -> jsonschema.Draft201909Validator:
+    schema = json.loads(ENDORSEMENT_SCHEMA_PATH.read_text(encoding="utf-8"))
+    return jsonschema.Draft201909Validator(schema)
+
+
+def _worded(errors: list[jsonschema.ValidationError]) -> list[str]:
+    errors = sorted(errors, key=lambda e: list(e.absolute_path))
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in errors]
+
+
 def schema_problems(document: dict[str, Any]) -> list[str]:
     """Every schema violation, as '<path>: <message>' ([] when the document is valid)."""
+    if is_endorsement(document):
+        # Endorsements are few and small (no badge image): jsonschema alone is fast enough.
+        return _worded(list(_endorsement_validator().iter_errors(document)))
     if _fast_accepts()(document):
         return []
-    errors = sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path))
-    return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in errors]
+    return _worded(list(_validator().iter_errors(document)))

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from . import baking
 from .badge_source import badge_image
 from .clr_json import is_clr
-from .issuer_pages import listed_achievements, profile_json
+from .issuer_pages import listed_achievements, listed_endorsements, profile_json
 from .issuers import issuer_did_document
 from .jose_forms import stored_vc_jose
 from .local_verification import (
@@ -249,7 +249,12 @@ def issuer_profile(request: HttpRequest, slug: str) -> HttpResponse:
             request,
             "credentials/issuer.html",
             # Shared caches keep this page: nobody's messages on it (they wait for the next).
-            {"issuer": issuer, "achievements": listed_achievements(issuer), "messages": ()},
+            {
+                "issuer": issuer,
+                "achievements": listed_achievements(issuer),
+                "endorsements": listed_endorsements(issuer),
+                "messages": (),
+            },
         )
         patch_cache_control(response, public=True, max_age=ISSUER_PAGE_MAX_AGE)
     else:

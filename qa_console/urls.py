@@ -3,7 +3,16 @@ awarding, so bookmarks and LMS links keep working); one namespace, `qa`."""
 
 from django.urls import path
 
-from .views import audit, awards, handoff, reports, reviews, sign_in, status_changes
+from .views import (
+    audit,
+    awards,
+    endorsements,
+    handoff,
+    reports,
+    reviews,
+    sign_in,
+    status_changes,
+)
 
 app_name = "qa"
 urlpatterns = [
@@ -36,6 +45,16 @@ urlpatterns = [
     ),
     path("qa/awards/reports", reports.reports, name="reports"),
     path("qa/awards/reports.csv", reports.reports_csv, name="reports_csv"),
+    # Endorsements (ADR 0066).
+    path("qa/endorsements/", endorsements.endorsements, name="endorsements"),
+    path("qa/endorsements/endorse", endorsements.endorse, name="endorse"),
+    path("qa/endorsements/submit", endorsements.submit, name="submit_endorsement"),
+    path(
+        "qa/endorsements/<uuid:endorsement_uuid>/withdraw",
+        endorsements.withdraw,
+        name="withdraw_endorsement",
+    ),
+    path("qa/endorsements/organisations", endorsements.register, name="register_endorser"),
     # The audit log.
     path("qa/audit/", audit.audit_log, name="audit_log"),
     path("qa/audit.csv", audit.audit_csv, name="audit_csv"),

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET
 from credentials.models import Credential
 
 from .. import decision_grid
+from ..endorsement_listing import achievement_endorsements
 from ..models import Achievement, Award
 from ..selectors import achievement_document, institution_setting, stored_credential
 
@@ -104,7 +105,11 @@ def achievement_page(request: HttpRequest, achievement_uuid: object) -> HttpResp
         response = render(
             request,
             "awarding/achievement.html",
-            {"achievement": achievement, "document": document},
+            {
+                "achievement": achievement,
+                "document": document,
+                "endorsements": achievement_endorsements(achievement),
+            },
         )
     patch_vary_headers(response, ["Accept"])
     return response

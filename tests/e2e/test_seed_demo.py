@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from awarding.models import Award, AwardingRule, Decision
+from awarding.models import Award, AwardingRule, Decision, Endorsement
 from credentials.local_verification import verify_credential
 from learner_records.models import RecordVersion
 from lti_tool.models import Platform
@@ -32,6 +32,15 @@ def test_seed_demo_issues_credentials_and_is_idempotent(live_server, settings):
     assert Decision.objects.filter(outcome="insufficient_evidence").count() == 2
     assert "password: " in first and f"{live_server.url}/qa/" in first
     assert "/gradebook" in first
+    # One endorsement by the QA office, one by the guild whose did:web the demo serves; every
+    # credential issued after them carries both, and each verifies.
+    endorsements = list(Endorsement.objects.order_by("created_at"))
+    assert [e.endorser_id is None for e in endorsements] == [True, False]
+    assert all(verify_credential(e.data).ok for e in endorsements)
+    credential = Award.objects.filter(state=Award.State.ISSUED).first().credential.data
+    embedded = credential["credentialSubject"]["achievement"]["endorsement"]
+    assert embedded == [e.data for e in endorsements]
+    assert "Endorsements (2)" in first
 
     # The learner record of a learner holding credentials, shared, signed once.
     version = RecordVersion.objects.get()
@@ -43,4 +52,5 @@ def test_seed_demo_issues_credentials_and_is_idempotent(live_server, settings):
     assert Platform.objects.count() == 1
     assert AwardingRule.objects.count() == 1
     assert Award.objects.count() == 8
+    assert Endorsement.objects.count() == 2
     assert first.split("password: ")[1].split()[0] != second.split("password: ")[1].split()[0]

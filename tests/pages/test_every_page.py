@@ -18,6 +18,7 @@ import pytest
 from django.core.cache import cache
 
 from assessments.models import Enrolment, Learner
+from awarding.endorsements import endorse_as_qa
 from awarding.models import Award
 from awarding.revoke import revoke_award
 from awarding.status_changes import request_status_change
@@ -82,6 +83,8 @@ PAGES = {
     "qa:revocations": "revocations",
     "qa:reports": "reports",
     "qa:audit_log": "audit log",
+    "awarding:endorsement": "endorsement",
+    "qa:endorsements": "QA endorsements",
 }
 
 # Route name -> why it is no page of its own.
@@ -140,9 +143,15 @@ NOT_PAGES = {
     "learner_records:sharing": "POST action",
     "learner_records:download": "a file",
     "learner_records:shared_download": "a file",
+    "awarding:endorsement_json": "JSON",
+    "qa:endorse": "POST action",
+    "qa:submit_endorsement": "POST action",
+    "qa:withdraw_endorsement": "POST action",
+    "qa:register_endorser": "POST action",
 }
-# The sandbox LMS (LMS_SANDBOX only) stands in for Moodle and Canvas: none of it is the tool's.
-NOT_PAGE_PREFIXES = ("lms_sandbox:",)
+# The sandbox LMS (LMS_SANDBOX only) stands in for Moodle and Canvas, and the demo's outside
+# organisation serves its DID document (JSON): none of it is the tool's.
+NOT_PAGE_PREFIXES = ("lms_sandbox:", "demo:")
 
 
 def test_every_url_pattern_is_swept_or_named_not_a_page():
@@ -168,6 +177,12 @@ def _world(base_url: str):
         )
     )
     ana, grace, alan, linus, katherine = w.learners
+    # Endorsed before anything is issued: the credentials carry it (ADR 0066).
+    w.endorsement = endorse_as_qa(
+        achievement=w.achievement,
+        comment="Reviewed by the quality-assurance office against DigComp 2.2 level 4.",
+        actor="user:qa",
+    )
     issued = issue(w, ana)
     flagged = issue(w, grace)
     Award.objects.filter(pk=flagged.pk).update(
@@ -268,6 +283,7 @@ def _visits(w, issued, revoked, draft, backpack, base: str):
         ("verify (result)", verify_result),
         ("evidence", goto(f"/evidence/{issued.uuid}")),
         ("achievement", goto(f"/achievements/{w.achievement.uuid}")),
+        ("endorsement", goto(f"/endorsements/{w.endorsement.uuid}")),
         ("registration", goto("/lti/register/")),
         ("API privacy", goto("/ims/ob/v3p0/privacy")),
         ("launch refused", goto("/lti/login/")),
@@ -297,6 +313,7 @@ def _visits(w, issued, revoked, draft, backpack, base: str):
         ("revocations", goto("/qa/awards/revocations")),
         ("reports", goto("/qa/awards/reports")),
         ("audit log", goto("/qa/audit/")),
+        ("QA endorsements", goto("/qa/endorsements/")),
     ]
     return public, qa, deep_link
 

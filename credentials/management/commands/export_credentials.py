@@ -39,6 +39,12 @@ class Command(BaseCommand):
             folder.mkdir(exist_ok=True)
             (folder / f"{pk}.json").write_bytes(document.encode("utf-8"))
             counts[name] += 1
+        for kind in export_kinds():
+            for stem, text in kind.documents() if kind.documents else ():
+                folder = target / kind.name
+                folder.mkdir(exist_ok=True)
+                (folder / f"{stem}.json").write_bytes(text.encode("utf-8"))
+                counts[kind.name] += 1
         descriptions = {kind.name: kind.description for kind in export_kinds()}
         descriptions[OTHER] = "credentials of no other kind (e.g. samples)"
         for name, count in counts.items():

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from awarding.models import Award
 from demo import steps as demo
+from demo.endorsements import seed_endorsements
 from demo.learner_record import seed_learner_record
 
 
@@ -57,6 +58,10 @@ class Command(BaseCommand):
                         course=course, sub=teacher.sub, name=teacher.name
                     ),
                     qa=demo.actor_for_qa(qa_user),
+                )
+                # Endorsed before the grades arrive, so every credential issued carries both.
+                endorsements = seed_endorsements(
+                    achievement=rule.achievement, qa=demo.actor_for_qa(qa_user)
                 )
                 demo.enter_demo_grades(sandbox_course=sandbox_course, learners=learner_users)
                 from assessments.sync import sync_course
@@ -109,9 +114,15 @@ class Command(BaseCommand):
             "credential appears within seconds (download, share, wallet)."
         )
         say("  4. Open the credential's public page from there: it verifies for anyone.")
+        say(
+            f"  5. Endorsements ({len(endorsements)}): the credential's page "
+            f"{base}/achievements/{rule.achievement.uuid} shows the QA office's and an "
+            "employers' guild's (its did:web document is served by this demo); QA manages them "
+            f"at {base}/qa/endorsements/."
+        )
         if record is not None:
             say(
-                f"  5. {record.record.learner.name}'s learner record (CLR 2.0, every credential "
+                f"  6. {record.record.learner.name}'s learner record (CLR 2.0, every credential "
                 f"in one signed file), shared: {base}/records/{record.record.share_token}"
             )
         say(f"  QA console: {base}/qa/   user: {qa_user.username}   password: {password}")
