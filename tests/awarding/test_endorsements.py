@@ -326,10 +326,12 @@ def test_export_credentials_writes_every_endorsement(sc, site, tmp_path):
 
     call_command("export_credentials", "--out", str(tmp_path))
 
-    # Our own is a credential we signed; both are in endorsements/, byte for byte.
-    assert (tmp_path / f"{own.credential_id}.json").read_text() == own.document
+    # Our own is a credential we signed (its id the endorsement's); both in endorsements/,
+    # byte for byte, and nowhere else.
+    assert own.credential_id == own.uuid
     assert (tmp_path / "endorsements" / f"{own.uuid}.json").read_text() == own.document
     assert (tmp_path / "endorsements" / f"{outside.uuid}.json").read_text() == text
+    assert not (tmp_path / "other").exists() or not any((tmp_path / "other").iterdir())
 
 
 def test_the_public_verify_page_accepts_both_kinds_of_endorsement(sc, site, client):

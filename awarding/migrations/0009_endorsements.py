@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("awarding", "0007_achievement_language"),
+        ("awarding", "0008_awards_outside_the_grade_path"),
         ("credentials", "0004_credential_status_category"),
     ]
 
