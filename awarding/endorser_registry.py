@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -27,8 +27,12 @@ from .endorsement_models import Endorser
 
 DID_DOCUMENT_MAX_BYTES = 64 * 1024
 DID_DEADLINE_S = 10.0
-# did:web:<host>[%3A<port>][:<path segment>]*; segments are what the method spec allows.
-DID_WEB = re.compile(r"^did:web:[A-Za-z0-9.\-]+(%3[Aa]\d{1,5})?(:[A-Za-z0-9._\-~%]+)*$")
+# did:web:<host>[%3A<port>][:<path segment>]*. No other percent-encoding: an encoded "/" or
+# ".." would change which path of the host is read.
+DID_WEB = re.compile(
+    r"^did:web:[A-Za-z0-9.\-]+(%3[Aa]\d{1,5})?"  # the host and its port
+    r"(:[A-Za-z0-9_\-~][A-Za-z0-9._\-~]*)*$"  # path segments, none starting with a dot
+)
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
 
 
@@ -165,8 +169,3 @@ def registered_did_document(did: str) -> dict[str, Any] | None:
     """The stored keys of an active registered endorser (for credentials' verifier)."""
     endorser = Endorser.objects.filter(did=did, active=True).first()
     return endorser.did_document() if endorser else None
-
-
-def unquoted_host(did: str) -> str:
-    """The host (and port) a did:web names, for people."""
-    return unquote(did.removeprefix("did:web:").split(":", 1)[0])

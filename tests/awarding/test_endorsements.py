@@ -308,6 +308,8 @@ def test_a_document_of_another_did_or_without_a_usable_key_is_refused(sc, site):
 def test_loopback_dids_need_the_setting_and_other_identifiers_are_refused(sc, site, settings):
     _register_refused("did:key:z6Mk", "not a did:web")
     _register_refused("did:web:exa mple.org", "not a did:web")
+    _register_refused("did:web:acme.example:..:admin", "not a did:web")
+    _register_refused("did:web:acme.example:%2E%2E%2Fadmin", "not a did:web")
     settings.ENDORSER_LOOPBACK_DIDS = False
     _register_refused(site.did(), "own address")
     settings.ENDORSER_DID_HOSTS = ["trusted.example"]
@@ -350,3 +352,10 @@ def test_the_public_verify_page_accepts_both_kinds_of_endorsement(sc, site, clie
     withdraw_endorsement(endorsement=own, reason="Closed.", actor="user:qa")
     page = client.post("/credentials/verify", {"credential": own.document}).content.decode()
     assert 'data-check="status" data-state="fail"' in page
+
+
+def test_a_did_on_a_private_address_is_never_read(sc, settings):
+    settings.ENDORSER_LOOPBACK_DIDS = False
+    # An address literal and a name: neither may reach a private network (ADR 0045).
+    _register_refused("did:web:10.0.0.8", "private address")
+    _register_refused("did:web:192.168.1.20%3A8443:orgs:acme", "private address")

@@ -15,14 +15,20 @@ import json
 import sys
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.cache import cache
 
 from assessments.models import Enrolment, Learner
-from awarding.endorsements import endorse_as_qa
-from awarding.models import Award
+from awarding.award_issuance import issuer_for
+from awarding.endorsements import accept_external_endorsement, endorse_as_qa
+from awarding.models import Award, Endorser
 from awarding.revoke import revoke_award
 from awarding.status_changes import request_status_change
+from credentials.documents import IssuerInput
+from credentials.endorsement_json import EndorsementInput, compose_endorsement
 from credentials.models import Credential, StatusCategory
+from credentials.multikey import public_key_multibase
+from credentials.proofs import sign_document
 from learner_records.records import create_record, set_sharing
 from lti_tool.launch_context import start_launch_session
 from rubrics.actors import Actor
@@ -183,6 +189,7 @@ def _world(base_url: str):
         comment="Reviewed by the quality-assurance office against DigComp 2.2 level 4.",
         actor="user:qa",
     )
+    _endorse_the_issuer(w)
     issued = issue(w, ana)
     flagged = issue(w, grace)
     Award.objects.filter(pk=flagged.pk).update(
@@ -212,6 +219,43 @@ def _world(base_url: str):
     backpack = Backpack(base_url)
     assert backpack.register().status_code == 201
     return w, issued, revoked, draft, backpack, suspended, change
+
+
+def _endorse_the_issuer(w) -> None:
+    """An outside organisation's endorsement of the issuer's profile (its page shows it). Its
+    keys are stored as registration would store them (tests/awarding reads them over HTTP)."""
+    key = Ed25519PrivateKey.generate()
+    did = "did:web:guild.example"
+    method = {
+        "id": f"{did}#key-1",
+        "type": "Multikey",
+        "controller": did,
+        "publicKeyMultibase": public_key_multibase(key.public_key()),
+    }
+    Endorser.objects.create(
+        did=did,
+        name="Employers' Guild of Lower Saxony and Bremen",
+        verification_methods=[method],
+        document_url="https://guild.example/.well-known/did.json",
+        registered_by="operator:test",
+    )
+    issuer = issuer_for(platform=w.platform)
+    signed = sign_document(
+        compose_endorsement(
+            EndorsementInput(
+                credential_id="https://guild.example/endorsements/1",
+                issuer=IssuerInput(id=did, name="Employers' Guild", url="https://guild.example"),
+                subject_id=issuer.did,
+                name="The guild endorses this issuer",
+                comment="Its credentials are recognised by our member companies when hiring.",
+                valid_from="2026-01-01T00:00:00Z",
+            )
+        ),
+        private_key=key,
+        verification_method=method["id"],
+        created="2026-01-01T00:00:00Z",
+    )
+    accept_external_endorsement(text=json.dumps(signed), actor="user:qa", platform_ids=None)
 
 
 def _deep_link_launch(w, base_url: str) -> str:
