@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
+
+from django.utils import timezone
+
+from credentials.signing import parse_datetime
 
 from .endorsement_models import Endorsement
 
@@ -12,16 +17,28 @@ if TYPE_CHECKING:
     from .models import Achievement
 
 
+def _current(endorsement: Endorsement, now: datetime) -> bool:
+    """Not past its own validUntil (an expired endorsement is neither shown nor embedded)."""
+    until = endorsement.data.get("validUntil")
+    try:
+        return not isinstance(until, str) or parse_datetime(until) > now
+    except ValueError:
+        return False
+
+
 def shown_endorsements(
     *, achievement: Achievement | None = None, issuer: Issuer | None = None
 ) -> list[Endorsement]:
-    """The active endorsements of one achievement or one issuer profile, oldest first."""
+    """The active, unexpired endorsements of one achievement or one issuer profile, oldest
+    first."""
     found = Endorsement.objects.filter(state=Endorsement.State.ACTIVE)
     if achievement is not None:
         found = found.filter(achievement=achievement)
     else:
         found = found.filter(issuer=issuer)
-    return list(found.select_related("endorser").order_by("created_at", "pk"))
+    now = timezone.now()
+    rows = found.select_related("endorser").order_by("created_at", "pk")
+    return [e for e in rows if _current(e, now)]
 
 
 def embedded_documents(achievement: Achievement) -> tuple[str, ...]:
@@ -30,5 +47,4 @@ def embedded_documents(achievement: Achievement) -> tuple[str, ...]:
     The signature of that credential covers them: withdrawing an endorsement later changes
     only credentials issued afterwards (one our issuer signed also reads revoked).
     """
-    found = Endorsement.objects.filter(achievement=achievement, state=Endorsement.State.ACTIVE)
-    return tuple(found.order_by("created_at", "pk").values_list("document", flat=True))
+    return tuple(e.document for e in shown_endorsements(achievement=achievement))

@@ -49,6 +49,21 @@ def _date(value: str | None) -> datetime | None:
         return None
 
 
+def _endorsements(achievement: dict[str, Any]) -> list[dict[str, str]]:
+    """Who endorses the achievement, as the credential carries it (ADR 0066): name, words."""
+    shown = []
+    for endorsement in _as_list(achievement.get("endorsement")):
+        if not isinstance(endorsement, dict):
+            continue
+        issuer = endorsement.get("issuer")
+        name = issuer.get("name", "") if isinstance(issuer, dict) else ""
+        subject = endorsement.get("credentialSubject")
+        comment = subject.get("endorsementComment", "") if isinstance(subject, dict) else ""
+        if isinstance(name, str) and isinstance(comment, str) and (name or comment):
+            shown.append({"name": name, "comment": comment})
+    return shown
+
+
 def credential_view(document: dict[str, Any]) -> dict[str, Any]:
     """Plain data for the template: issuer, achievement, criteria with results, evidence."""
     # A pasted document may have any shape (a record's subject lists its achievements).
@@ -95,6 +110,7 @@ def credential_view(document: dict[str, Any]) -> dict[str, Any]:
         "alignments": _as_list(achievement.get("alignment")),
         "tags": _as_list(achievement.get("tag")),
         "evidence": _as_list(document.get("evidence")),
+        "endorsements": _endorsements(achievement),
         "subject_name": subject.get("name", ""),
         "valid_from": _date(document.get("validFrom")),
         "valid_until": _date(document.get("validUntil")),

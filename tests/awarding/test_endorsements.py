@@ -359,3 +359,51 @@ def test_a_did_on_a_private_address_is_never_read(sc, settings):
     # An address literal and a name: neither may reach a private network (ADR 0045).
     _register_refused("did:web:10.0.0.8", "private address")
     _register_refused("did:web:192.168.1.20%3A8443:orgs:acme", "private address")
+
+
+def test_the_credential_page_shows_the_endorsements_it_carries(sc, client):
+    endorse_as_qa(achievement=sc.achievement, comment="Reviewed against EQF 4.", actor="user:qa")
+    credential = _issue(sc)
+    uuid = credential["id"].removeprefix("urn:uuid:")
+    page = client.get(f"/credentials/{uuid}", HTTP_ACCEPT="text/html").content.decode()
+    assert 'id="endorsed-title"' in page and "Reviewed against EQF 4." in page
+
+
+def test_an_expired_endorsement_is_neither_shown_nor_embedded(sc, site):
+    import time
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from credentials.signing import format_datetime
+
+    did = site.did()
+    site.publish(did)
+    register_endorser(did=did, name="Acme", actor="user:operator")
+    until = format_datetime(timezone.now() + timedelta(seconds=3))
+    signed = site.endorse(did, _subject(sc), extra={"validUntil": until})
+    accept_external_endorsement(text=json.dumps(signed), actor="user:qa", platform_ids=None)
+    assert achievement_document(sc.achievement)["endorsement"] == [signed]
+
+    time.sleep(4)
+    assert "endorsement" not in achievement_document(sc.achievement)
+    assert "endorsement" not in _issue(sc)["credentialSubject"]["achievement"]
+
+
+def test_the_profile_with_endorsements_matches_the_ob3_profile_schema(sc, site, client):
+    from pathlib import Path
+
+    import jsonschema
+
+    did = site.did()
+    site.publish(did)
+    register_endorser(did=did, name="Acme", actor="user:operator")
+    issuer = issuer_for(platform=sc.course.platform)
+    signed = site.endorse(did, issuer.did)
+    accept_external_endorsement(text=json.dumps(signed), actor="user:qa", platform_ids=None)
+    schema_path = Path(__file__).resolve().parents[2] / "credentials" / "schemas"
+    schema_path = schema_path / "ob_v3p0_profile_schema.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    profile = client.get(f"/issuers/{issuer.slug}", HTTP_ACCEPT="application/json").json()
+    assert profile["endorsement"] == [signed]
+    assert list(jsonschema.Draft201909Validator(schema).iter_errors(profile)) == []
