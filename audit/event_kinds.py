@@ -25,6 +25,15 @@ EVENT_SENTENCES: dict[str, Promise] = {
     "status_change.confirmed": _("confirmed a request to revoke, suspend or reinstate"),
     "status_change.declined": _("declined a request to revoke, suspend or reinstate"),
     "status_change.withdrawn": _("withdrew their request to revoke, suspend or reinstate"),
+    "award_proposal.requested": _(
+        "proposed a learner for a credential by review (manual award or prior learning)"
+    ),
+    "award_proposal.approved": _("approved a proposed award by review"),
+    "award_proposal.declined": _("declined a proposed award by review"),
+    "award_proposal.withdrawn": _("withdrew their proposal of an award by review"),
+    "bulk.uploaded": _("uploaded a CSV of awards or revocations for a preview"),
+    "bulk.applied_award": _("awarded credentials in bulk from a previewed CSV"),
+    "bulk.applied_revoke": _("revoked credentials in bulk from a previewed CSV"),
     "credential.revoked": _("revoked a signed credential on its status list"),
     "credential.suspended": _("suspended a signed credential"),
     "credential.reinstated": _("reinstated a suspended credential"),

@@ -469,3 +469,5 @@ class Notification(models.Model):
 # them (and `from awarding.models import Endorsement` works like for every other model).
 from .endorsement_models import Endorsement as Endorsement  # noqa: E402
 from .endorsement_models import Endorser as Endorser  # noqa: E402
+from .review_models import AwardProposal as AwardProposal  # noqa: E402
+from .review_models import BulkUpload as BulkUpload  # noqa: E402

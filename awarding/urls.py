@@ -4,7 +4,16 @@ The QA console's award pages (/qa/awards/) are in the qa_console app."""
 
 from django.urls import path
 
-from .views import endorsements, instructor, instructor_setup, learner, public, status_changes
+from .views import (
+    award_proposals,
+    endorsements,
+    instructor,
+    instructor_setup,
+    learner,
+    proposal_evidence,
+    public,
+    status_changes,
+)
 
 app_name = "awarding"
 urlpatterns = [
@@ -45,6 +54,18 @@ urlpatterns = [
         status_changes.decide_change,
         name="decide_status_change",
     ),
+    # Awards by review (a manual award, recognition of prior learning): QA decides.
+    path("course/proposals/", award_proposals.propose, name="proposals"),
+    path(
+        "course/proposals/<uuid:proposal_uuid>",
+        award_proposals.proposal_detail,
+        name="proposal",
+    ),
+    path(
+        "course/proposals/<uuid:proposal_uuid>/withdraw",
+        award_proposals.withdraw,
+        name="withdraw_proposal",
+    ),
     path("course/rules/<int:rule_id>/mode", instructor.set_rule_mode, name="rule_mode"),
     path("course/setup/", instructor_setup.setup_home, name="setup"),
     path("course/setup/achievement", instructor_setup.setup_achievement, name="setup_achievement"),
@@ -77,6 +98,12 @@ urlpatterns = [
     ),
     # Public.
     path("evidence/<uuid:award_uuid>", public.evidence_page, name="evidence"),
+    # A proposal's evidence file: its learner, the course's instructors, or public if shared.
+    path(
+        "evidence-files/<uuid:proposal_uuid>",
+        proposal_evidence.proposal_evidence,
+        name="proposal_evidence",
+    ),
     path(
         "achievements/<uuid:achievement_uuid>",
         public.achievement_page,

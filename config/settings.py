@@ -330,7 +330,15 @@ STORAGES = {
     # serves with DEBUG=0 and caches for a year; templates name the hashed file, so a deploy
     # never leaves a browser on an old stylesheet. Without collectstatic a DEBUG=0 page fails.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Evidence files of award proposals (ADR 0067): outside MEDIA_ROOT, served only through
+    # awarding.views.proposal_evidence to the people allowed to see them.
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "evidence")},
+    },
 }
+# An evidence file of a proposal: at most this many bytes (PDF, PNG or JPEG only).
+EVIDENCE_FILE_MAX_BYTES = env_int("EVIDENCE_FILE_MAX_BYTES", 5 * 1024 * 1024)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "credbridge@localhost")

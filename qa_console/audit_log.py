@@ -23,6 +23,8 @@ from .people import describe_actors
 
 OBJECT_WORDS = {
     "award": gettext_lazy("Credential award"),
+    "award_proposal": gettext_lazy("Proposed award by review"),
+    "bulk_upload": gettext_lazy("Bulk CSV"),
     "credentials.Credential": gettext_lazy("Signed credential"),
     "credentials.SigningKey": gettext_lazy("Signing key"),
     "awarding.Achievement": gettext_lazy("Credential description"),

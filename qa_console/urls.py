@@ -6,8 +6,10 @@ from django.urls import path
 from .views import (
     audit,
     awards,
+    bulk,
     endorsements,
     handoff,
+    proposals,
     reports,
     reviews,
     sign_in,
@@ -43,6 +45,24 @@ urlpatterns = [
         status_changes.decide_status_change,
         name="decide_status_change",
     ),
+    # Awards by review: instructors' proposals, QA approves or declines (ADR 0067).
+    path("qa/proposals/", proposals.proposals, name="proposals"),
+    path("qa/proposals/<uuid:proposal_uuid>", proposals.proposal, name="proposal"),
+    path(
+        "qa/proposals/<uuid:proposal_uuid>/evidence",
+        proposals.evidence,
+        name="proposal_evidence",
+    ),
+    path(
+        "qa/proposals/<uuid:proposal_uuid>/<str:step>",
+        proposals.decide,
+        name="decide_proposal",
+    ),
+    # Bulk award and revocation from a CSV: upload, preview every line, apply all or none.
+    path("qa/bulk/", bulk.bulk, name="bulk"),
+    path("qa/bulk/<uuid:upload_uuid>", bulk.bulk_preview, name="bulk_preview"),
+    path("qa/bulk/<uuid:upload_uuid>/apply", bulk.bulk_apply, name="bulk_apply"),
+    path("qa/bulk/<uuid:upload_uuid>/preview.csv", bulk.bulk_preview_csv, name="bulk_preview_csv"),
     path("qa/awards/reports", reports.reports, name="reports"),
     path("qa/awards/reports.csv", reports.reports_csv, name="reports_csv"),
     # Endorsements (ADR 0066).

@@ -16,6 +16,7 @@ from django.conf import settings
 from tests.browser import browser_page, chromium  # noqa: F401 - fixtures
 from tests.celery_conf import celery_conf
 from tests.celery_worker import start_worker, stop_worker, wait_until_answers
+from tests.evidence_storage import evidence_storage  # noqa: F401 - fixtures
 from tests.flush_without_post_migrate import _flush_restores_content_types  # noqa: F401
 from tests.rsa_key_pool import _rsa_keys_from_the_pool, rsa_key_pool  # noqa: F401 - fixtures
 

@@ -20,6 +20,8 @@ from django.core.cache import cache
 
 from assessments.models import Enrolment, Learner
 from awarding.award_issuance import issuer_for
+from awarding.award_proposals import propose_award
+from awarding.bulk_awards import store_upload
 from awarding.endorsements import accept_external_endorsement, endorse_as_qa
 from awarding.models import Award, Endorser
 from awarding.revoke import revoke_award
@@ -76,6 +78,12 @@ PAGES = {
     "awarding:status_change": "status change",
     "qa:status_changes": "QA status changes",
     "qa:status_change": "QA status change",
+    "awarding:proposals": "award by review",
+    "awarding:proposal": "proposal",
+    "qa:proposals": "QA proposals",
+    "qa:proposal": "QA proposal",
+    "qa:bulk": "QA bulk upload",
+    "qa:bulk_preview": "QA bulk preview",
     "awarding:learner_home": "learner",
     "awarding:holder_page": "holder page",
     "learner_records:record": "learner record",
@@ -114,6 +122,12 @@ NOT_PAGES = {
     "credentials:suspension_list": "a status list credential",
     "awarding:decide_status_change": "POST action",
     "qa:decide_status_change": "POST action",
+    "awarding:withdraw_proposal": "POST action",
+    "awarding:proposal_evidence": "a file",
+    "qa:proposal_evidence": "a file",
+    "qa:decide_proposal": "POST action",
+    "qa:bulk_apply": "POST action",
+    "qa:bulk_preview_csv": "CSV",
     "rubrics:create_line_items": "POST action",
     "rubrics:preview": "POST, a fragment of the editor",
     "rubrics:new_version": "POST action",
@@ -256,6 +270,35 @@ def _endorse_the_issuer(w) -> None:
         created="2026-01-01T00:00:00Z",
     )
     accept_external_endorsement(text=json.dumps(signed), actor="user:qa", platform_ids=None)
+
+
+def _review_world(w):
+    """A proposal waiting for QA and a bulk CSV with a failing line, for their pages."""
+    proposal = propose_award(
+        course=w.course,
+        learner=w.learners[2],  # his grade award was revoked: he holds nothing live
+        achievement=w.achievement,
+        kind="prior_learning",
+        reason="Holds the national data analyst certificate of 2024, covering both criteria.",
+        evidence_url="https://certificates.example.org/alan-turing/2024/data-analyst",
+        actor=f"lti:{w.platform.pk}:{w.instructor.sub}",
+        actor_name=w.instructor.name,
+    )
+    subs = [p.sub for p in w.learners]
+    upload = store_upload(
+        course=w.course,
+        kind="award",
+        data=(
+            "learner,achievement,reason,evidence_url\n"
+            f"{subs[2]},{w.achievement.name},Recognised prior learning: the national "
+            "certificate,https://certificates.example.org/a-rather-long-address/2024\n"
+            f"{subs[0]},{w.achievement.name},Already holds it but listed anyway,\n"
+            "nobody-with-this-identifier,Knitting,x,\n"
+        ).encode(),
+        file_name="awards-autumn-term.csv",
+        actor="user:1",
+    )
+    return proposal, upload
 
 
 def _deep_link_launch(w, base_url: str) -> str:
@@ -425,6 +468,17 @@ def test_every_page_fits_both_widths_and_works_by_keyboard(browser_page, live_se
     qa += [
         ("QA status changes", _goto(base, "/qa/awards/status-changes")),
         ("QA status change", _goto(base, f"/qa/awards/status-changes/{change.uuid}")),
+    ]
+    proposal, upload = _review_world(w)
+    public += [
+        ("award by review", _goto(base, f"/course/proposals/?lt={_teach(w)}")),
+        ("proposal", _goto(base, f"/course/proposals/{proposal.uuid}?lt={_teach(w)}")),
+    ]
+    qa += [
+        ("QA proposals", _goto(base, "/qa/proposals/")),
+        ("QA proposal", _goto(base, f"/qa/proposals/{proposal.uuid}")),
+        ("QA bulk upload", _goto(base, "/qa/bulk/")),
+        ("QA bulk preview", _goto(base, f"/qa/bulk/{upload.uuid}")),
     ]
     browser = browser_page.context.browser
     qa_context = browser.new_context()
