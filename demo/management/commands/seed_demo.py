@@ -16,6 +16,7 @@ from awarding.models import Award
 from demo import steps as demo
 from demo.endorsements import seed_endorsements
 from demo.learner_record import seed_learner_record
+from demo.review_award import award_prior_learning
 
 
 class Command(BaseCommand):
@@ -67,6 +68,14 @@ class Command(BaseCommand):
                 from assessments.sync import sync_course
 
                 run = sync_course(course=course, trigger="seed")
+                rpl = award_prior_learning(
+                    course=course,
+                    achievement=rule.achievement,
+                    teacher_sub=teacher.sub,
+                    teacher_name=teacher.name,
+                    qa_user=qa_user,
+                    skip_subs={_waiting(learner_users).sub},
+                )
         except OSError as exc:
             raise CommandError(
                 f"Could not serve {base} for the seed ({exc}). Is something already running "
@@ -74,15 +83,7 @@ class Command(BaseCommand):
             ) from exc
         issued = Award.objects.filter(rule=rule, state=Award.State.ISSUED).count()
         record = seed_learner_record()
-        # A learner still missing a grade: grading them shows a credential appear.
-        waiting = next(
-            (
-                u
-                for i, u in enumerate(learner_users)
-                if demo.demo_grade(i, "privacy", 10, 5) is None
-            ),
-            learner_users[0],
-        )
+        waiting = _waiting(learner_users)
         course_page = base + reverse(
             "lms_sandbox:course",
             kwargs={"slug": sandbox_platform.slug, "course_id": sandbox_course.pk},
@@ -125,10 +126,24 @@ class Command(BaseCommand):
                 f"  6. {record.record.learner.name}'s learner record (CLR 2.0, every credential "
                 f"in one signed file), shared: {base}/records/{record.record.share_token}"
             )
+        if rpl is not None:
+            say(
+                f"  7. {rpl.learner.name or rpl.learner.sub} holds it by recognition of prior "
+                f"learning, approved in the QA console (Proposals): {base}/evidence/"
+                f"{rpl.award.uuid if rpl.award else ''}"
+            )
         say(f"  QA console: {base}/qa/   user: {qa_user.username}   password: {password}")
         if mail_dir:
             say(f"  The learners' emails of this seed are in {mail_dir}")
         say(f"  Admin:      {base}/admin/ (same QA user is staff)")
+
+
+def _waiting(learner_users: list):
+    """A learner still missing a grade: grading them shows a credential appear."""
+    return next(
+        (u for i, u in enumerate(learner_users) if demo.demo_grade(i, "privacy", 10, 5) is None),
+        learner_users[0],
+    )
 
 
 def _sqlite_wal() -> None:
