@@ -1,24 +1,30 @@
-"""Issue the credential of a reserved award: compose → sign → verify → store, exactly once.
+"""Issue the credentials of reserved awards: compose → sign → verify → store, exactly once.
 
-The award's UUID was reserved before signing and is the credential's id. `issue_credential`
-is idempotent on that id and runs in one transaction, so a worker killed anywhere in here
-leaves either nothing (the retry signs again, same id) or the stored credential (the retry
-finds it and only marks the award issued).
+The award's UUID was reserved before signing and is the credential's id. Issuing is
+idempotent on that id and transactional, so a worker killed anywhere in here leaves either
+nothing (the retry signs again, same id) or the stored credential (the retry finds it and
+only marks the award issued).
+
+A batch (`issue_awards`) is one transaction with a savepoint per award (ADR 0070): one
+commit and one append to the audit chain for the whole batch instead of one each per award,
+while a failing award is rolled back alone and the others are kept.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.events import record_event
+from audit.events import EventInput, record_events
 from credentials.credential_issuance import issue_credential
 from credentials.documents import CriterionResultInput, EvidenceInput
 from credentials.issuers import get_or_create_issuer
+from credentials.models import Issuer
 from lti_tool.models import Platform
 from rubrics.spec import VersionSpec
 
@@ -30,6 +36,8 @@ from .selectors import active_achievement_spec
 from .signals import award_issued
 
 log = logging.getLogger(__name__)
+# The connection is gone or the transaction was aborted: the whole batch is retried.
+DB_ERRORS = (OperationalError, InterfaceError)
 
 
 def base_url() -> str:
@@ -54,96 +62,168 @@ def issuer_for(*, platform: Platform, setting: InstitutionSetting | None = None)
     return issuer
 
 
+@dataclass
+class BatchReport:
+    """What `issue_awards` did: the awards it moved to issued, and those that failed (left
+    pending, with the error recorded on the award)."""
+
+    issued: list[int] = field(default_factory=list)
+    failed: dict[int, str] = field(default_factory=dict)
+
+
 def issue_award(*, award_id: int) -> tuple[Award, bool]:
     """Sign and store the credential of a pending award; a no-op for any other state.
 
     Returns the award and whether this call issued it (only that caller notifies and posts
-    back, so concurrent or retried calls never do it twice).
+    back, so concurrent or retried calls never do it twice). Errors are raised.
     """
-    award = Award.objects.select_related(
-        "achievement__platform", "learner", "course__platform", "decision__rubric_version"
-    ).get(pk=award_id)
-    if award.state != Award.State.PENDING:
-        return award, False
-    platform = award.course.platform if award.course is not None else award.achievement.platform
-    setting = institution_setting(platform=platform)
-    issuer = issuer_for(platform=platform, setting=setting)
+    with transaction.atomic():
+        award = _locked_awards([award_id])[0]
+        if award.state != Award.State.PENDING:
+            return award, False
+        record_events([_issue_locked(award, issuers=_issuers([award]))])
+    log.info("award %s issued as credential %s", award.uuid, award.credential_id)
+    return award, True
+
+
+def issue_awards(*, award_ids: list[int]) -> BatchReport:
+    """Issue a batch of pending awards in one transaction, each under a savepoint.
+
+    A database error (connection lost, transaction aborted) is raised: nothing of the batch
+    is kept and the caller retries it whole. Any other error rolls back that award alone; it
+    stays pending with the error recorded, and the caller retries it on its own.
+    """
+    report = BatchReport()
+    with transaction.atomic():
+        awards = _locked_awards(award_ids)
+        # Outside the awards' savepoints: an issuer created for the first award must not
+        # vanish with that award's rollback.
+        issuers = _issuers(awards)
+        events = []
+        for award in awards:
+            if award.state != Award.State.PENDING:
+                continue
+            try:
+                with transaction.atomic():
+                    event = _issue_locked(award, issuers=issuers)
+            except DB_ERRORS:
+                raise
+            except Exception as exc:
+                log.exception("award %s could not be issued", award.pk)
+                report.failed[award.pk] = str(exc)[:2000]
+                Award.objects.filter(pk=award.pk).update(issue_error=report.failed[award.pk])
+                continue
+            events.append(event)
+            report.issued.append(award.pk)
+        # The audit chain's head is locked from here to the COMMIT just below: one short
+        # hold per batch, after the signing (ADR 0030, 0070).
+        record_events(events)
+    return report
+
+
+def _locked_awards(award_ids: list[int]) -> list[Award]:
+    """The awards with what issuing reads, row-locked in id order (so two batches that share
+    awards wait for each other instead of deadlocking); the first concurrent issuer wins and
+    the others then see the award issued."""
+    awards = list(
+        Award.objects.select_for_update(of=("self",))
+        .select_related(
+            "achievement__platform", "learner", "course__platform", "decision__rubric_version"
+        )
+        .filter(pk__in=award_ids)
+        .order_by("pk")
+    )
+    if not awards and len(award_ids) == 1:
+        raise Award.DoesNotExist(f"no award {award_ids[0]}")
+    return awards
+
+
+def _platform(award: Award) -> Platform:
+    return award.course.platform if award.course is not None else award.achievement.platform
+
+
+def _issuers(awards: list[Award]) -> dict[int, tuple[InstitutionSetting, Issuer]]:
+    """Platform id -> its institution setting and issuer, once per platform of the awards."""
+    issuers = {}
+    for award in awards:
+        platform = _platform(award)
+        if platform.pk not in issuers and award.state == Award.State.PENDING:
+            setting = institution_setting(platform=platform)
+            issuers[platform.pk] = (setting, issuer_for(platform=platform, setting=setting))
+    return issuers
+
+
+def _issue_locked(
+    award: Award, *, issuers: dict[int, tuple[InstitutionSetting, Issuer]]
+) -> EventInput:
+    """Issue one locked, pending award; returns its audit event for the caller to append."""
+    platform = _platform(award)
+    setting, issuer = issuers[platform.pk]
     url = base_url()
     spec, results, evidence = _grounds(award, base_url=url)
     issued_at = timezone.now().replace(microsecond=0)
-    with transaction.atomic():
-        # The row lock serialises concurrent issuers of the same award; the second one then
-        # sees `issued` and does nothing.
-        locked = Award.objects.select_for_update().get(pk=award.pk)
-        if locked.state != Award.State.PENDING:
-            return locked, False
-        credential = issue_credential(
-            issuer=issuer,
-            credential_id=award.uuid,
-            achievement=credential_inputs.build_achievement(
-                base_url=url,
-                achievement=award.achievement,
-                spec=spec,
-                endorsements=embedded_documents(award.achievement),
-            ),
-            subject=credential_inputs.build_subject(
-                learner=award.learner, show_name=setting.show_learner_names
-            ),
-            results=results,
-            evidence=evidence,
-            valid_from=issued_at,
-            valid_until=credential_inputs.validity(
-                issued_at=issued_at, validity_days=award.achievement.validity_days
-            ),
-        )
-        locked.credential = credential
-        locked.state = Award.State.ISSUED
-        locked.issued_at = timezone.now()
-        # Only a grade award has a rule, and so a credential column it may post to.
-        locked.postback_state = (
-            Award.PostbackState.PENDING if locked.rule_id else Award.PostbackState.OFF
-        )
-        locked.issue_error = ""
-        locked.save(
-            update_fields=[
-                "credential",
-                "state",
-                "issued_at",
-                "postback_state",
-                "issue_error",
-                "updated_at",
-            ]
-        )
-        # Once: only the caller that moved the locked award out of `pending` gets here.
-        Notification.objects.create(
-            award=locked,
-            kind=Notification.Kind.AWARDED,
-            learner_id=locked.learner_id,
-            course_id=locked.course_id,
-            message=_("You earned “%(name)s”.") % {"name": award.achievement.name},
-        )
-        record_event(
-            actor="system:awarding",
-            action="award.issued",
-            object_type="award",
-            object_id=str(locked.uuid),
-            before={"state": Award.State.PENDING},
-            after={
-                "state": locked.state,
-                "credential_id": str(credential.pk),
-                "decision_id": locked.decision_id,
-                "basis": locked.basis,
-                "learner_id": locked.learner_id,
-                "achievement_id": locked.achievement_id,
-            },
-            platform_id=platform.pk,
-        )
-        issued_id = locked.pk
-        transaction.on_commit(
-            lambda: award_issued.send(sender=Award, award_id=issued_id), robust=True
-        )
-    log.info("award %s issued as credential %s", award.uuid, credential.pk)
-    return locked, True
+    credential = issue_credential(
+        issuer=issuer,
+        credential_id=award.uuid,
+        achievement=credential_inputs.build_achievement(
+            base_url=url,
+            achievement=award.achievement,
+            spec=spec,
+            endorsements=embedded_documents(award.achievement),
+        ),
+        subject=credential_inputs.build_subject(
+            learner=award.learner, show_name=setting.show_learner_names
+        ),
+        results=results,
+        evidence=evidence,
+        valid_from=issued_at,
+        valid_until=credential_inputs.validity(
+            issued_at=issued_at, validity_days=award.achievement.validity_days
+        ),
+    )
+    award.credential = credential
+    award.state = Award.State.ISSUED
+    award.issued_at = timezone.now()
+    # Only a grade award has a rule, and so a credential column it may post to.
+    award.postback_state = Award.PostbackState.PENDING if award.rule_id else Award.PostbackState.OFF
+    award.issue_error = ""
+    award.save(
+        update_fields=[
+            "credential",
+            "state",
+            "issued_at",
+            "postback_state",
+            "issue_error",
+            "updated_at",
+        ]
+    )
+    # Once: only the caller that moved the locked award out of `pending` gets here.
+    Notification.objects.create(
+        award=award,
+        kind=Notification.Kind.AWARDED,
+        learner_id=award.learner_id,
+        course_id=award.course_id,
+        message=_("You earned “%(name)s”.") % {"name": award.achievement.name},
+    )
+    issued_id = award.pk
+    # Registered inside the award's savepoint: dropped if it is rolled back.
+    transaction.on_commit(lambda: award_issued.send(sender=Award, award_id=issued_id), robust=True)
+    return EventInput(
+        actor="system:awarding",
+        action="award.issued",
+        object_type="award",
+        object_id=str(award.uuid),
+        before={"state": Award.State.PENDING},
+        after={
+            "state": award.state,
+            "credential_id": str(credential.pk),
+            "decision_id": award.decision_id,
+            "basis": award.basis,
+            "learner_id": award.learner_id,
+            "achievement_id": award.achievement_id,
+        },
+        platform_id=platform.pk,
+    )
 
 
 def _grounds(

@@ -2,7 +2,7 @@
 
 The award row is reserved *before* anything is signed: the database constraint (one live award
 per learner and achievement) is what makes concurrent evaluations safe, not a prior check.
-Signing happens later, in `award_issuance.issue_award`, for the reserved row's UUID.
+Signing happens later, in `award_issuance.issue_awards`, for the reserved row's UUID.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -104,12 +104,18 @@ def evaluate_learners(
             achievement_id=rule.achievement_id, learner_id__in=list(learners)
         ).exclude(state=Award.State.REVOKED)
     }
+    live.update(
+        reserve_awards(
+            rule=rule,
+            decisions=[d for d in decisions if d.outcome == MET and d.learner_id not in live],
+        )
+    )
     for decision in decisions:
         award = live.get(decision.learner_id)
         if decision.outcome == MET:
             report.met += 1
-            award = award or reserve_award(rule=rule, decision=decision)
-            _after_met(award=award, decision=decision, report=report)
+            if award is not None:  # None only if the award was revoked in between
+                _after_met(award=award, decision=decision, report=report)
         elif award is not None and award.state == Award.State.ISSUED:
             flag_award(award=award, decision=decision)
             report.flagged.append(award.pk)
@@ -126,36 +132,45 @@ def _after_met(*, award: Award, decision: Decision, report: EvaluationReport) ->
         clear_flag(award=award, decision=decision, actor="system:re-evaluation")
 
 
-def reserve_award(*, rule: AwardingRule, decision: Decision) -> Award:
-    """Create the live award row for a `met` decision, or return the one that already exists.
+def reserve_awards(*, rule: AwardingRule, decisions: list[Decision]) -> dict[int, Award]:
+    """Create the live award rows of `met` decisions, or find those that already exist.
 
+    Learner id -> award. One insert for all (ADR 0070): the unique constraint (one live award
+    per learner and achievement) lets only one of concurrent evaluations create a learner's
+    award, the others' rows are skipped (`ON CONFLICT DO NOTHING`) and they read the winner's.
     After a revocation the learner may still meet the rubric on the same grades: the new
     award waits for an instructor instead of silently issuing the credential again.
     """
-    revoked_before = Award.objects.filter(
-        achievement_id=rule.achievement_id,
-        learner_id=decision.learner_id,
-        state=Award.State.REVOKED,
-    ).exists()
-    hold = rule.mode == rule.Mode.HOLD or revoked_before
-    state = Award.State.HELD if hold else Award.State.PENDING
-    try:
-        with transaction.atomic():
-            return Award.objects.create(
-                rule=rule,
-                course_id=rule.course_id,
-                achievement_id=rule.achievement_id,
-                learner_id=decision.learner_id,
-                decision=decision,
-                state=state,
-            )
-    except IntegrityError:
-        # Another evaluation reserved it first: the constraint made sure only one did.
-        existing = (
-            Award.objects.filter(achievement_id=rule.achievement_id, learner_id=decision.learner_id)
-            .exclude(state=Award.State.REVOKED)
-            .first()
+    if not decisions:
+        return {}
+    learner_ids = [d.learner_id for d in decisions]
+    revoked_before = set(
+        Award.objects.filter(
+            achievement_id=rule.achievement_id,
+            learner_id__in=learner_ids,
+            state=Award.State.REVOKED,
+        ).values_list("learner_id", flat=True)
+    )
+    with transaction.atomic():
+        Award.objects.bulk_create(
+            [
+                Award(
+                    rule=rule,
+                    course_id=rule.course_id,
+                    achievement_id=rule.achievement_id,
+                    learner_id=decision.learner_id,
+                    decision=decision,
+                    state=Award.State.HELD
+                    if rule.mode == rule.Mode.HOLD or decision.learner_id in revoked_before
+                    else Award.State.PENDING,
+                )
+                for decision in decisions
+            ],
+            ignore_conflicts=True,
         )
-        if existing is None:  # pragma: no cover - the winner was revoked in between
-            raise
-        return existing
+    return {
+        a.learner_id: a
+        for a in Award.objects.filter(
+            achievement_id=rule.achievement_id, learner_id__in=learner_ids
+        ).exclude(state=Award.State.REVOKED)
+    }

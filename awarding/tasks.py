@@ -16,7 +16,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from . import dispatch
-from .award_issuance import issue_award
+from .award_issuance import issue_award, issue_awards
 from .decide import evaluate_learners
 from .models import Award, AwardingRule
 from .notify import email_award
@@ -55,19 +55,10 @@ def issue_award_task(self, *, award_id: int) -> str:
 
 @shared_task(bind=True, autoretry_for=_DB_ERRORS, max_retries=8, **_COMMON)
 def issue_awards_task(self, *, award_ids: list[int]) -> int:
-    """A batch of awards, each in its own transaction; a failing one is retried on its own."""
-    issued = 0
-    for award_id in award_ids:
-        try:
-            issued += issue_award(award_id=award_id)[1]
-        except _DB_ERRORS:
-            raise  # the whole batch again: issuing is idempotent
-        except Exception as exc:
-            log.exception("award %s could not be issued; retrying it alone", award_id)
-            Award.objects.filter(pk=award_id, state=Award.State.PENDING).update(
-                issue_error=str(exc)[:2000]
-            )
-            issue_award_task.apply_async(kwargs={"award_id": award_id}, countdown=30)
+    """A batch of awards in one transaction (ADR 0070); a failing one is retried on its own."""
+    report = issue_awards(award_ids=award_ids)
+    for award_id in report.failed:
+        issue_award_task.apply_async(kwargs={"award_id": award_id}, countdown=30)
     # Awards of this batch issued but not yet followed up — by this run, or by a run that
     # died before this line (a redelivered batch): mail is claimed once, a repeated 1/1
     # score is harmless.
@@ -79,7 +70,7 @@ def issue_awards_task(self, *, award_ids: list[int]) -> int:
         ).values_list("pk", flat=True)
     )
     dispatch.enqueue_after_issue(award_ids=follow_up)
-    return issued
+    return len(report.issued)
 
 
 @shared_task(bind=True, autoretry_for=(Exception,), max_retries=5, **_COMMON)

@@ -45,13 +45,34 @@ def bit_is_set(bits: bytes, index: int) -> bool:
     return bool(bits[index // 8] & (0x80 >> (index % 8)))
 
 
+# The fill of a list is counted again after this many issues by this process (ADR 0070).
+# Between counts the process adds its own issues to the last count: other processes can
+# push the list past FILL_LIMIT by at most this many issues each, harmless at 65,536 free
+# indexes, and no process counts the list's credentials on every issue.
+RECOUNT_EVERY = 256
+# (list id, list created_at) -> [credentials counted, issues by this process since]. The
+# created_at tells apart lists that reuse an id (a test database rolled back).
+_fill_estimates: dict[tuple[int, object], list[int]] = {}
+
+
+def _below_fill_limit(status_list: StatusList) -> bool:
+    key = (status_list.pk, status_list.created_at)
+    limit = status_list.size * FILL_LIMIT
+    estimate = _fill_estimates.get(key)
+    if estimate is None or estimate[1] >= RECOUNT_EVERY or sum(estimate) >= limit:
+        estimate = _fill_estimates[key] = [
+            Credential.objects.filter(status_list=status_list).count(),
+            0,
+        ]
+    estimate[1] += 1  # the caller takes an index of this list
+    return estimate[0] < limit
+
+
 def open_status_list(*, issuer: Issuer) -> StatusList:
     """The issuer's list that takes new credentials (a new one once the last is half full)."""
     latest = StatusList.objects.filter(issuer=issuer).order_by("-number").first()
-    if latest is not None:
-        used = Credential.objects.filter(status_list=latest).count()
-        if used < latest.size * FILL_LIMIT:
-            return latest
+    if latest is not None and _below_fill_limit(latest):
+        return latest
     number = (StatusList.objects.filter(issuer=issuer).aggregate(m=Max("number"))["m"] or 0) + 1
     try:
         with transaction.atomic():

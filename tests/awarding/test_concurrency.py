@@ -9,7 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 
-from awarding.award_issuance import issue_award
+from audit.events import record_event
+from audit.models import AuditEvent
+from audit.verify import verify_chain
+from awarding.award_issuance import issue_award, issue_awards
 from awarding.decide import evaluate_learners
 from awarding.models import Award, AwardingRule, Decision
 from credentials.local_verification import verify_credential
@@ -63,3 +66,57 @@ def test_concurrent_evaluations_issue_exactly_one_credential_per_learner(transac
     )
     for credential in Credential.objects.all()[:5]:
         assert verify_credential(json.loads(credential.document)).ok
+
+
+def test_concurrent_batches_share_the_audit_chain_and_status_list_correctly(transactional_db):
+    """Batches issued side by side (ADR 0070): overlapping batches in different orders, and
+    other audit writers at the same time. Each award is issued once, no status index is
+    shared, and the audit chain stays one unbroken chain with one `award.issued` per award."""
+    sc = build()
+    learners = sc.add_learners(30)
+    for learner in learners:
+        sc.grade_all(learner, 0.9)
+    report = evaluate_learners(
+        rule=sc.rule, learner_ids=[learner.pk for learner in learners], trigger="race"
+    )
+    award_ids = report.to_issue
+    assert len(award_ids) == 30
+    batches = []
+    for n in range(6):  # every award in two batches, each batch in its own order
+        batch = award_ids[(n % 3) * 10 : (n % 3) * 10 + 10] + award_ids[((n + 1) % 3) * 10 :][:5]
+        random.Random(n).shuffle(batch)
+        batches.append(batch)
+    start = threading.Barrier(len(batches) + 2)
+
+    def issue(batch: list[int]) -> list[int]:
+        try:
+            start.wait()
+            return issue_awards(award_ids=batch).issued
+        finally:
+            connection.close()
+
+    def other_writer(n: int) -> list[int]:
+        try:
+            start.wait()
+            for i in range(10):
+                record_event(
+                    actor=f"test:{n}", action="rubric.created", object_type="t", object_id=str(i)
+                )
+            return []
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(batches) + 2) as pool:
+        jobs = [pool.submit(issue, b) for b in batches]
+        jobs += [pool.submit(other_writer, n) for n in range(2)]
+        issued = [award_id for job in jobs for award_id in job.result()]
+
+    assert sorted(issued) == sorted(award_ids)  # each award issued by exactly one batch
+    assert Credential.objects.count() == 30
+    pairs = set(Credential.objects.values_list("status_list_id", "status_index"))
+    assert len(pairs) == 30
+    assert AuditEvent.objects.filter(action="award.issued").count() == 30
+    assert AuditEvent.objects.filter(actor__startswith="test:").count() == 20
+    chain = verify_chain()
+    assert chain.ok, chain
+    assert chain.checked == AuditEvent.objects.count()

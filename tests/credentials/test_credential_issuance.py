@@ -10,7 +10,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from credentials import demo
+from credentials import demo, status_lists
 from credentials.credential_json import compose_credential
 from credentials.issuers import issuer_input, resolve_local_did
 from credentials.local_verification import verify_credential
@@ -89,6 +89,33 @@ def test_status_indexes_are_random_unique_and_never_reused(issue):
             issued_at=timezone.now(),
             valid_from=timezone.now(),
         )
+
+
+def test_a_list_at_its_fill_limit_is_closed_even_when_others_filled_it(issue, issuer, monkeypatch):
+    # A list takes 3 credentials here; the fill is counted again after 2 of this process's.
+    monkeypatch.setattr(status_lists, "FILL_LIMIT", 3 / STATUS_LIST_SIZE)
+    monkeypatch.setattr(status_lists, "RECOUNT_EVERY", 2)
+    first = issue().status_list
+    # Another process's issues, which this process's running estimate does not see.
+    twin = Credential.objects.get(status_list=first)
+    for index in (1, 2):
+        Credential.objects.create(
+            issuer=issuer,
+            signing_key=twin.signing_key,
+            document="{}",
+            jwt="",
+            achievement_id="x",
+            achievement_name="x",
+            status_list=first,
+            status_index=(twin.status_index + index) % STATUS_LIST_SIZE,
+            issued_at=timezone.now(),
+            valid_from=timezone.now(),
+        )
+    # At most RECOUNT_EVERY past the limit: the next issue may still land in the full list,
+    # the one after counts again and opens list 2.
+    lists = [issue().status_list.number for _ in range(2)]
+    assert lists[-1] == 2 and Credential.objects.filter(status_list=first).count() <= 3 + 2
+    assert issue().status_list.number == 2  # the new list is counted, and not full
 
 
 def test_status_list_too_small_is_refused(issuer):

@@ -20,7 +20,7 @@ PACKAGES = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importl
     "root_packages"
 ]
 # Helpers that pass their `action` argument on to record_event.
-FORWARDERS = {"record_event", "_event", "_audit"}
+FORWARDERS = {"record_event", "EventInput", "_event", "_audit"}
 
 
 def _constants(node: ast.AST) -> list[str]:
