@@ -1,5 +1,6 @@
 """Record what a verified launch tells us about the course and the person."""
 
+from datetime import timedelta
 from typing import TypeVar
 
 from django.db import models, transaction
@@ -17,6 +18,9 @@ DEPLOYMENT_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/deployment_id"
 LIS_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/lis"
 
 M = TypeVar("M", bound=models.Model)
+# A course's last launch is kept to the minute: the launches of a busy course do not all
+# write (and so queue on the lock of) its one row; a quiet course's next launch still does.
+LAUNCH_TIME_RESOLUTION = timedelta(minutes=1)
 
 
 def _text(value: object, limit: int) -> str:
@@ -24,19 +28,30 @@ def _text(value: object, limit: int) -> str:
     return "" if value is None else str(value).replace("\x00", "")[:limit]
 
 
-def _upsert(model: type[M], *, lookup: dict, values: dict) -> M:
+def _upsert(
+    model: type[M], *, lookup: dict, values: dict, coarse: dict[str, timedelta] | None = None
+) -> M:
     """The row for `lookup` with `values`, writing only the fields that changed.
 
     Most launches repeat what the row already says: no UPDATE then (update_or_create writes
     every field, in a savepoint of its own, each time). A row two launches create at once is
-    settled by get_or_create (unique constraints).
+    settled by get_or_create (unique constraints). A time in `coarse` counts as changed only
+    when it moved by at least its resolution.
     """
     row = model._default_manager.filter(**lookup).first()
     if row is None:
         row, created = model._default_manager.get_or_create(**lookup, defaults=values)
         if created:
             return row
-    changed = [name for name, value in values.items() if getattr(row, name) != value]
+    coarse = coarse or {}
+
+    def moved(name: str, value: object) -> bool:
+        old = getattr(row, name)
+        if name in coarse and old is not None and value is not None:
+            return abs(value - old) >= coarse[name]
+        return bool(old != value)
+
+    changed = [name for name, value in values.items() if moved(name, value)]
     if changed:
         for name in changed:
             setattr(row, name, values[name])
@@ -94,7 +109,10 @@ def record_launch(
     if nrps.get("context_memberships_url"):
         defaults["memberships_url"] = nrps["context_memberships_url"]
     course = _upsert(
-        Course, lookup={"platform": platform, "context_id": str(context["id"])}, values=defaults
+        Course,
+        lookup={"platform": platform, "context_id": str(context["id"])},
+        values=defaults,
+        coarse={"last_launch_at": LAUNCH_TIME_RESOLUTION},
     )
     _upsert(
         Enrolment,

@@ -81,7 +81,7 @@ def issue_award(*, award_id: int) -> tuple[Award, bool]:
         award = _locked_awards([award_id])[0]
         if award.state != Award.State.PENDING:
             return award, False
-        record_events([_issue_locked(award, issuers=_issuers([award]))])
+        record_events([_issue_locked(award, shared=_shared_reads([award]))])
     log.info("award %s issued as credential %s", award.uuid, award.credential_id)
     return award, True
 
@@ -98,14 +98,14 @@ def issue_awards(*, award_ids: list[int]) -> BatchReport:
         awards = _locked_awards(award_ids)
         # Outside the awards' savepoints: an issuer created for the first award must not
         # vanish with that award's rollback.
-        issuers = _issuers(awards)
+        shared = _shared_reads(awards)
         events = []
         for award in awards:
             if award.state != Award.State.PENDING:
                 continue
             try:
                 with transaction.atomic():
-                    event = _issue_locked(award, issuers=issuers)
+                    event = _issue_locked(award, shared=shared)
             except DB_ERRORS:
                 raise
             except Exception as exc:
@@ -142,23 +142,33 @@ def _platform(award: Award) -> Platform:
     return award.course.platform if award.course is not None else award.achievement.platform
 
 
-def _issuers(awards: list[Award]) -> dict[int, tuple[InstitutionSetting, Issuer]]:
-    """Platform id -> its institution setting and issuer, once per platform of the awards."""
-    issuers = {}
+@dataclass
+class _SharedReads:
+    """What a batch's awards share, read once: each platform's institution setting and
+    issuer, each achievement's embedded endorsements."""
+
+    issuers: dict[int, tuple[InstitutionSetting, Issuer]] = field(default_factory=dict)
+    endorsements: dict[int, tuple[str, ...]] = field(default_factory=dict)
+
+
+def _shared_reads(awards: list[Award]) -> _SharedReads:
+    shared = _SharedReads()
     for award in awards:
+        if award.state != Award.State.PENDING:
+            continue
         platform = _platform(award)
-        if platform.pk not in issuers and award.state == Award.State.PENDING:
+        if platform.pk not in shared.issuers:
             setting = institution_setting(platform=platform)
-            issuers[platform.pk] = (setting, issuer_for(platform=platform, setting=setting))
-    return issuers
+            shared.issuers[platform.pk] = (setting, issuer_for(platform=platform, setting=setting))
+        if award.achievement_id not in shared.endorsements:
+            shared.endorsements[award.achievement_id] = embedded_documents(award.achievement)
+    return shared
 
 
-def _issue_locked(
-    award: Award, *, issuers: dict[int, tuple[InstitutionSetting, Issuer]]
-) -> EventInput:
+def _issue_locked(award: Award, *, shared: _SharedReads) -> EventInput:
     """Issue one locked, pending award; returns its audit event for the caller to append."""
     platform = _platform(award)
-    setting, issuer = issuers[platform.pk]
+    setting, issuer = shared.issuers[platform.pk]
     url = base_url()
     spec, results, evidence = _grounds(award, base_url=url)
     issued_at = timezone.now().replace(microsecond=0)
@@ -169,7 +179,7 @@ def _issue_locked(
             base_url=url,
             achievement=award.achievement,
             spec=spec,
-            endorsements=embedded_documents(award.achievement),
+            endorsements=shared.endorsements[award.achievement_id],
         ),
         subject=credential_inputs.build_subject(
             learner=award.learner, show_name=setting.show_learner_names

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -30,6 +31,9 @@ TOKEN_MAX_AGE_S = 2 * 3600
 # Sliding: a launch unused for this long is over (every request inside it renews the window).
 TOKEN_IDLE_S = 30 * 60
 _CACHE_PREFIX = "launch-ctx:"
+# A launch stored less than this long ago has at least TOKEN_IDLE_S minus this left: its
+# idle window is not renewed yet (the landing page right after the launch costs no write).
+RENEW_AFTER_S = 60
 
 INSTRUCTOR = "instructor"
 TEACHING_ASSISTANT = "teaching_assistant"
@@ -128,6 +132,7 @@ def start_launch_session(*, user_agent: str | None = None, **data: object) -> La
     stored = asdict(ctx)
     stored["roles"] = sorted(ctx.roles)
     stored["_agent"] = None if user_agent is None else _digest(user_agent)
+    stored["_at"] = time.time()
     cache.set(_CACHE_PREFIX + launch_id, stored, TOKEN_IDLE_S)
     token = signing.dumps({"i": launch_id, **_binding(stored)}, salt=TOKEN_SALT, compress=True)
     return LaunchContext(**{**asdict(ctx), "token": token})
@@ -148,10 +153,12 @@ def load_launch(token: str, *, user_agent: str = "") -> LaunchContext | _NoLaunc
         return NO_LAUNCH
     stored = dict(stored)
     agent = stored.pop("_agent", None)
+    stored_at = stored.pop("_at", 0.0)
     if {k: claims.get(k) for k in ("p", "c", "s")} != _binding(stored):
         return NO_LAUNCH
     if agent is not None and not hmac.compare_digest(agent, _digest(user_agent)):
         return NO_LAUNCH
-    cache.touch(key, TOKEN_IDLE_S)  # sliding: in use, so not idle
+    if time.time() - stored_at >= RENEW_AFTER_S:
+        cache.touch(key, TOKEN_IDLE_S)  # sliding: in use, so not idle
     stored = {**stored, "roles": frozenset(stored["roles"]), "token": token}
     return LaunchContext(**stored)
