@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install lock demo test bench lint serve clean messages screenshots
+.PHONY: install lock demo test test-deep bench lint serve clean messages screenshots
 
 install: $(STAMP)
 
@@ -44,6 +44,11 @@ TEST_WORKERS ?= auto
 test: install
 	LMS_SANDBOX=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
+# The same suite with twenty times the property tests' examples (tests/hypothesis_profiles.py,
+# ADR 0069): after a change to the canonicalizer, the schema check or the rubric evaluation.
+test-deep: install
+	HYPOTHESIS_PROFILE=deep $(MAKE) test
+
 # lint-imports checks the layers of ADR 0005 (contracts in pyproject.toml); mypy's settings
 # (strict pure cores, django-stubs) are in pyproject.toml too, its cache under var/.
 lint: install
@@ -68,7 +73,7 @@ messages: install
 # 1280 px (tests/pages/screenshots.py names them and keeps each PNG small).
 screenshots: install
 	SCREENSHOTS_DIR=docs/images LMS_SANDBOX=1 $(BIN)/python -m pytest \
-	  tests/pages/test_every_page.py -k fits_both_widths
+	  tests/pages/test_every_page.py -k "fits_and_works and not german"
 
 bench: install
 	@set -e; for script in bench/*.py; do echo "== $$script"; LMS_SANDBOX=1 $(BIN)/python $$script; done

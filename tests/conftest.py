@@ -18,6 +18,7 @@ from tests.celery_conf import celery_conf
 from tests.celery_worker import start_worker, stop_worker, wait_until_answers
 from tests.evidence_storage import evidence_storage  # noqa: F401 - fixtures
 from tests.flush_without_post_migrate import _flush_restores_content_types  # noqa: F401
+from tests.hypothesis_profiles import PROFILE as HYPOTHESIS_PROFILE  # noqa: F401 - loads it
 from tests.rsa_key_pool import _rsa_keys_from_the_pool, rsa_key_pool  # noqa: F401 - fixtures
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"

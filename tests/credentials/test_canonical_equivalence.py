@@ -27,6 +27,7 @@ from credentials.documents import (
 )
 from credentials.fast_canon import Unsupported, fast_canonicalize
 from credentials.proofs import proof_config
+from tests.hypothesis_profiles import examples
 
 from .samples import sample_input
 
@@ -186,7 +187,7 @@ def mutated(draw):
     return doc
 
 
-SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(50), suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from credentials import schema
 from credentials.credential_json import compose_credential
+from tests.hypothesis_profiles import examples
 
 from .samples import sample_input
 
@@ -32,7 +33,7 @@ def _paths(node, path=()):
 PATHS = [p for p in _paths(DOC) if p]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(75))
 @given(st.sampled_from(PATHS), st.sampled_from(["set", "delete"]), VALUES)
 def test_fast_and_authoritative_validators_agree(path, action, value):
     doc = copy.deepcopy(DOC)

@@ -3,10 +3,11 @@ stylesheet applied, nothing scrolls sideways (wide tables scroll in their own bo
 finds nothing serious or critical, and the keyboard reaches every control in document order
 with a visible focus and no positive tabindex.
 
-The data is built once; each page is visited at both widths and every problem is collected,
-so one run lists all of them. `test_every_url_pattern_is_swept_or_named_not_a_page` keeps the
-list whole: a new GET page in config/urls.py fails it until it is swept here or named as not
-a page (JSON, images, POST-only actions).
+Each width, and the German phone pass, is a test of its own that builds the data and collects
+every problem, so one run lists all of them.
+`test_every_url_pattern_is_swept_or_named_not_a_page` keeps the list whole: a new GET page in
+config/urls.py fails it until it is swept here or named as not a page (JSON, images, POST-only
+actions).
 """
 
 from __future__ import annotations
@@ -46,7 +47,6 @@ from .world import issue, make_world
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("every_page"),
 ]
 
 WIDTHS = (390, 1280)
@@ -451,7 +451,28 @@ def _check(page, width: int, name: str = "") -> tuple[int, list[str]]:
     return size["scroll"], problems
 
 
-def test_every_page_fits_both_widths_and_works_by_keyboard(browser_page, live_server, settings):
+def _sweep_in_german(browser, public, widths, failures) -> None:
+    """German words are longer: the public pages in a German browser, on a phone."""
+    german = browser.new_context(locale="de-DE", viewport={"width": 390, "height": 900})
+    page = german.new_page()
+    for name, go in public:
+        go(page)
+        page.wait_for_load_state("load")
+        size = page.evaluate(OVERFLOW)
+        widths.setdefault(f"{name} (de)", {})[390] = size["scroll"]
+        if size["scroll"] > size["client"]:
+            failures[f"{name} (de)", 390] = [f"{size}"]
+    german.close()
+
+
+# Three tests, not one: each builds the world again (a few seconds), and the parts then run on
+# different test processes at once instead of one process sweeping for minutes (ADR 0069).
+SWEEPS = {f"{width}px": ((width,), False) for width in WIDTHS} | {"german": ((), True)}
+
+
+@pytest.mark.parametrize("sweep", SWEEPS)
+def test_every_page_fits_and_works_by_keyboard(sweep, browser_page, live_server, settings):
+    sweep_widths, in_german = SWEEPS[sweep]
     settings.PUBLIC_BASE_URL = live_server.url
     base = live_server.url
     w, issued, revoked, draft, backpack, suspended, change = _world(base)
@@ -487,7 +508,7 @@ def test_every_page_fits_both_widths_and_works_by_keyboard(browser_page, live_se
     widths: dict[str, dict[int, int]] = {}
     try:
         sign_in(qa_page, live_server, qa_user(w.platform))
-        for width in WIDTHS:
+        for width in sweep_widths:
             # Signed out of the console: the sign-in page.
             login_context = browser.new_context(viewport={"width": width, "height": 900})
             login = login_context.new_page()
@@ -509,17 +530,8 @@ def test_every_page_fits_both_widths_and_works_by_keyboard(browser_page, live_se
             size = frame.locator("html").evaluate(f"({OVERFLOW})()")
             if size["scroll"] > size["client"]:
                 failures["deep-linking picker (framed)", width] = [f"{size}"]
-        # German words are longer: the same pages in a German browser, on a phone.
-        german = browser.new_context(locale="de-DE", viewport={"width": 390, "height": 900})
-        page = german.new_page()
-        for name, go in public:
-            go(page)
-            page.wait_for_load_state("load")
-            size = page.evaluate(OVERFLOW)
-            widths.setdefault(f"{name} (de)", {})[390] = size["scroll"]
-            if size["scroll"] > size["client"]:
-                failures[f"{name} (de)", 390] = [f"{size}"]
-        german.close()
+        if in_german:
+            _sweep_in_german(browser, public, widths, failures)
     finally:
         qa_context.close()
     report = "\n".join(
@@ -527,5 +539,8 @@ def test_every_page_fits_both_widths_and_works_by_keyboard(browser_page, live_se
         for name, by in widths.items()
     )
     print(f"\n{len(widths)} pages, document widths:\n{report}", file=sys.stderr)
-    assert set(PAGES.values()) <= set(widths), set(PAGES.values()) - set(widths)
+    if in_german:
+        assert {f"{name} (de)" for name, _ in public} <= set(widths)
+    else:
+        assert set(PAGES.values()) <= set(widths), set(PAGES.values()) - set(widths)
     assert failures == {}, "\n".join(f"{k}: {v}" for k, v in failures.items())

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from rubrics.evaluate import INSUFFICIENT, MET, evaluate
 from rubrics.spec import CriterionSpec, LevelSpec, Observation, PolicySpec, VersionSpec
+from tests.hypothesis_profiles import examples
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 KEYS = ["c0", "c1", "c2", "c3", "c4"]
@@ -63,7 +64,7 @@ evidence_maps = st.dictionaries(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(100))
 @given(specs(), evidence_maps, st.data())
 def test_raising_a_score_never_turns_met_into_not_met(spec, evidence, data):
     before = evaluate(spec, evidence)
@@ -88,7 +89,7 @@ def test_raising_a_score_never_turns_met_into_not_met(spec, evidence, data):
             assert a.passed
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(75))
 @given(specs(), evidence_maps, st.randoms(use_true_random=False))
 def test_outcome_does_not_depend_on_order(spec, evidence, rnd):
     shuffled = {}
@@ -99,7 +100,7 @@ def test_outcome_does_not_depend_on_order(spec, evidence, rnd):
     assert evaluate(spec, shuffled).to_dict() == evaluate(spec, evidence).to_dict()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(75))
 @given(specs(), evidence_maps)
 def test_criterion_without_evidence_never_passes(spec, evidence):
     decision = evaluate(spec, evidence)
