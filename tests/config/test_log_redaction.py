@@ -66,9 +66,22 @@ def _stderr_of(log_format: str, tmp_path: Path) -> str:
     return done.stderr
 
 
+@pytest.fixture(scope="module")
+def log_of(tmp_path_factory):
+    """Each format's log, written once for the module's tests (the script is the same)."""
+    written: dict[str, str] = {}
+
+    def read(log_format: str) -> str:
+        if log_format not in written:
+            written[log_format] = _stderr_of(log_format, tmp_path_factory.mktemp(log_format))
+        return written[log_format]
+
+    return read
+
+
 @pytest.mark.parametrize("log_format", ["json", "text"])
-def test_no_token_of_any_shape_reaches_the_log(log_format, tmp_path):
-    out = _stderr_of(log_format, tmp_path)
+def test_no_token_of_any_shape_reaches_the_log(log_format, log_of):
+    out = log_of(log_format)
     assert "post-back failed" in out and "Traceback" in out  # the lines were written
     for secret in SECRETS:
         assert secret not in out, f"{secret} leaked into the {log_format} log"
@@ -76,8 +89,8 @@ def test_no_token_of_any_shape_reaches_the_log(log_format, tmp_path):
     assert '"Accept": "json"' in out or "'Accept': 'json'" in out  # the rest stays readable
 
 
-def test_json_lines_are_one_object_each_with_the_traceback_inside(tmp_path):
-    lines = [json.loads(line) for line in _stderr_of("json", tmp_path).splitlines()]
+def test_json_lines_are_one_object_each_with_the_traceback_inside(log_of):
+    lines = [json.loads(line) for line in log_of("json").splitlines()]
     failed = next(line for line in lines if line["message"] == "post-back failed")
     assert failed["level"] == "ERROR" and failed["logger"] == "credbridge.test"
     assert "ValueError" in failed["exception"] and "[redacted]" in failed["exception"]
