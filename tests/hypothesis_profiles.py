@@ -14,13 +14,20 @@ from __future__ import annotations
 import os
 
 from hypothesis import settings
+from hypothesis.errors import InvalidArgument
 
 SCALE = {"default": 1, "ci": 4, "deep": 20}
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "default")
 
 for _name, _scale in SCALE.items():
-    # No deadline: a slow example on a loaded machine is not a failure of the property.
-    settings.register_profile(_name, deadline=None, max_examples=100 * _scale)
+    # Hypothesis's own "default" and "ci" profiles stay the parents (its "ci": the same
+    # examples on every run, no example database); no deadline in any: a slow example on a
+    # loaded machine is not a failure of the property.
+    try:
+        _parent = settings.get_profile(_name)
+    except InvalidArgument:  # not one of Hypothesis's own
+        _parent = settings.get_profile("default")
+    settings.register_profile(_name, _parent, deadline=None, max_examples=100 * _scale)
 settings.load_profile(PROFILE)
 
 
