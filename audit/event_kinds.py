@@ -42,6 +42,7 @@ EVENT_SENTENCES: dict[str, Promise] = {
     "learner_record.sharing": _("changed who can see a learner's record"),
     # Endorsements of achievements and issuer profiles (ADR 0066).
     "endorser.registered": _("registered an outside organisation that may endorse credentials"),
+    "endorser.deregistered": _("stopped trusting an outside organisation's endorsement keys"),
     "endorsement.created": _("endorsed a credential on behalf of the institution"),
     "endorsement.accepted": _("accepted an outside organisation's signed endorsement"),
     "endorsement.withdrawn": _("withdrew an endorsement"),

@@ -29,9 +29,12 @@ def _current(endorsement: Endorsement, now: datetime) -> bool:
 def shown_endorsements(
     *, achievement: Achievement | None = None, issuer: Issuer | None = None
 ) -> list[Endorsement]:
-    """The active, unexpired endorsements of one achievement or one issuer profile, oldest
-    first."""
-    found = Endorsement.objects.filter(state=Endorsement.State.ACTIVE)
+    """The active, unexpired endorsements of one achievement or one issuer profile by a
+    trusted endorser, oldest first."""
+    # An organisation no longer trusted (deregistered) vouches for nothing any more.
+    found = Endorsement.objects.filter(state=Endorsement.State.ACTIVE).exclude(
+        endorser__active=False
+    )
     if achievement is not None:
         found = found.filter(achievement=achievement)
     else:

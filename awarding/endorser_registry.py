@@ -165,6 +165,26 @@ def register_endorser(*, did: str, name: str, actor: str) -> Endorser:
     return endorser
 
 
+def deregister_endorser(*, endorser: Endorser, actor: str) -> Endorser:
+    """Stop trusting the organisation's keys: its endorsements no longer verify here (and so
+    are refused), those already accepted stay recorded; registering it again restores it."""
+    with transaction.atomic():
+        locked = Endorser.objects.select_for_update().get(pk=endorser.pk)
+        if not locked.active:
+            return locked
+        locked.active = False
+        locked.save(update_fields=["active"])
+        record_event(
+            actor=actor,
+            action="endorser.deregistered",
+            object_type="awarding.Endorser",
+            object_id=locked.did,
+            before={"active": True},
+            after={"active": False},
+        )
+    return locked
+
+
 def registered_did_document(did: str) -> dict[str, Any] | None:
     """The stored keys of an active registered endorser (for credentials' verifier)."""
     endorser = Endorser.objects.filter(did=did, active=True).first()

@@ -75,6 +75,11 @@ urlpatterns = [
         name="withdraw_endorsement",
     ),
     path("qa/endorsements/organisations", endorsements.register, name="register_endorser"),
+    path(
+        "qa/endorsements/organisations/<int:endorser_id>/deregister",
+        endorsements.deregister,
+        name="deregister_endorser",
+    ),
     # The audit log.
     path("qa/audit/", audit.audit_log, name="audit_log"),
     path("qa/audit.csv", audit.audit_csv, name="audit_csv"),

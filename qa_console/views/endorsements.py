@@ -20,7 +20,7 @@ from awarding.endorsements import (
     endorsements_in_scope,
     withdraw_endorsement,
 )
-from awarding.endorser_registry import EndorserRefused, register_endorser
+from awarding.endorser_registry import EndorserRefused, deregister_endorser, register_endorser
 from awarding.models import Achievement, Endorser
 
 from ..access import console_actor_id, qa_required, scope_to_platforms
@@ -139,4 +139,17 @@ def register(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpResp
         form.add_error(None, str(exc))
         return _page(request, platform_ids, register_form=form)
     messages.success(request, _("Registered %(name)s.") % {"name": endorser.name})
+    return redirect("qa:endorsements")
+
+
+@require_POST
+@qa_required
+def deregister(
+    request: HttpRequest, endorser_id: int, *, platform_ids: set[int] | None
+) -> HttpResponse:
+    if not request.user.is_superuser:
+        raise PermissionDenied(_("Only an operator may register an endorsing organisation."))
+    endorser = get_object_or_404(Endorser, pk=endorser_id)
+    deregister_endorser(endorser=endorser, actor=console_actor_id(request))
+    messages.success(request, _("%(name)s is no longer trusted.") % {"name": endorser.name})
     return redirect("qa:endorsements")

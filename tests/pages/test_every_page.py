@@ -168,6 +168,7 @@ NOT_PAGES = {
     "qa:submit_endorsement": "POST action",
     "qa:withdraw_endorsement": "POST action",
     "qa:register_endorser": "POST action",
+    "qa:deregister_endorser": "POST action",
 }
 # The sandbox LMS (LMS_SANDBOX only) stands in for Moodle and Canvas, and the demo's outside
 # organisation serves its DID document (JSON): none of it is the tool's.

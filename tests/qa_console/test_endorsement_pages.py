@@ -121,3 +121,32 @@ def test_only_an_operator_registers_and_qa_submits_pasted_or_uploaded(client, wo
     assert Endorsement.objects.filter(endorser__did=did).count() == 2
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"endorser.registered", "endorsement.accepted"} <= actions
+
+
+def test_an_operator_stops_trusting_an_organisation(client, worlds, site):
+    mine, _ = worlds
+    did = site.did()
+    site.publish(did)
+    operator = User.objects.create_superuser("op", password="pw-Strong-123")
+    client.force_login(operator)
+    client.post("/qa/endorsements/organisations", {"did": did, "name": "Acme"})
+    endorser = Endorser.objects.get()
+    subject = achievement_url("https://tool.example.edu", mine.achievement.uuid)
+    signed = site.endorse(did, subject)
+    client.post("/qa/endorsements/submit", {"document": json.dumps(site.endorse(did, subject))})
+    assert Endorsement.objects.count() == 1
+    page = f"/achievements/{mine.achievement.uuid}"
+    assert "Acme Employers" in client.get(page).content.decode()
+
+    client.force_login(qa_user(mine.platform))
+    deregister = f"/qa/endorsements/organisations/{endorser.pk}/deregister"
+    assert client.post(deregister).status_code == 403
+    client.force_login(operator)
+    assert client.post(deregister).status_code == 302
+    assert not Endorser.objects.get().active
+    assert AuditEvent.objects.filter(action="endorser.deregistered").count() == 1
+    assert "Acme Employers" not in client.get(page).content.decode()  # no longer shown
+
+    client.force_login(User.objects.get(username="qa"))
+    refused = client.post("/qa/endorsements/submit", {"document": json.dumps(signed)})
+    assert refused.status_code == 400 and "not a registered" in refused.content.decode()
