@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Max, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 
 from assessments.models import Course, Learner
 from credentials.badge_source import image_reference
@@ -182,6 +182,12 @@ def card_image_url(achievement: Achievement, credential: Credential | None) -> s
     if reference and reference.startswith("data:image/"):
         return reference
     return achievement_image_url(achievement)
+
+
+def holder_awards(*, course: Course, learner: Learner) -> QuerySet[Award]:
+    """The awards a learner's launch in this course may open: the course's, and their
+    course-less ones (a pathway's stacked credential belongs to the institution, ADR 0065)."""
+    return Award.objects.filter(Q(course=course) | Q(course__isnull=True), learner=learner)
 
 
 def learner_cards(*, course: Course, learner: Learner) -> list[dict]:

@@ -19,8 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from assessments.models import Course, Learner
 from awarding.access import launch_actor, learner_required, refuse
-from awarding.models import Award
-from awarding.selectors import stored_credential
+from awarding.selectors import holder_awards, stored_credential
 from credentials.baking import qr_png
 from credentials.models import Issuer
 from lti_tool.launch_context import LaunchRequest
@@ -50,7 +49,7 @@ def _error(error: str, description: str, *, status: int = 400) -> HttpResponse:
 def add_to_wallet(
     request: LaunchRequest, award_uuid: object, *, course: Course, learner: Learner
 ) -> HttpResponse:
-    award = get_object_or_404(Award, uuid=award_uuid, course=course, learner=learner)
+    award = get_object_or_404(holder_awards(course=course, learner=learner), uuid=award_uuid)
     credential = stored_credential(award)
     if credential is None:
         return refuse(request, _("This credential has not been issued yet."), status=404)

@@ -31,10 +31,10 @@ from lti_tool.launch_context import LaunchRequest, present_launch
 from ..access import launch_actor, learner_required
 from ..credential_visibility import CredentialNotStored, set_credential_visibility
 from ..forms import PrivacyForm
-from ..models import Award
+from ..learner_sections import learner_sections
 from ..notification_reads import mark_notifications_read
 from ..placements import placed_achievement
-from ..selectors import learner_cards, stored_credential, unread_notifications
+from ..selectors import holder_awards, learner_cards, stored_credential, unread_notifications
 
 DOWNLOAD_FORMATS = ("json", "jwt", "svg", "png", "qr")
 
@@ -60,6 +60,8 @@ def learner_home(request: LaunchRequest, *, course: Course, learner: Learner) ->
             "cards": cards,
             "placed": placed,
             "notifications": unread_notifications(learner=learner, course=course),
+            # Apps above awarding (pathways) add their part of the page.
+            "sections": [] if placed else learner_sections(request, course=course, learner=learner),
         },
     )
 
@@ -78,7 +80,7 @@ def dismiss_notifications(
 def set_visibility(
     request: LaunchRequest, award_uuid: object, *, course: Course, learner: Learner
 ) -> HttpResponse:
-    award = get_object_or_404(Award, uuid=award_uuid, course=course, learner=learner)
+    award = get_object_or_404(holder_awards(course=course, learner=learner), uuid=award_uuid)
     form = PrivacyForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose whether the page is public or private."))
@@ -100,7 +102,7 @@ def set_visibility(
 
 
 def _own_credential(award_uuid: object, course: Course, learner: Learner) -> Credential:
-    award = get_object_or_404(Award, uuid=award_uuid, course=course, learner=learner)
+    award = get_object_or_404(holder_awards(course=course, learner=learner), uuid=award_uuid)
     credential = stored_credential(award)
     if credential is None:
         raise Http404
