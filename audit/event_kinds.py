@@ -18,6 +18,9 @@ EVENT_SENTENCES: dict[str, Promise] = {
     "award.flagged": _(
         "flagged a credential for review: a grade changed and the rubric is no longer met"
     ),
+    "award.stack_flagged": _(
+        "flagged a stacked credential for review: a credential it stacks was revoked"
+    ),
     "award.flag_cleared": _("kept a flagged credential"),
     "award.revoked": _("revoked a credential"),
     "award.confirmed": _("confirmed a credential"),
@@ -90,6 +93,17 @@ EVENT_SENTENCES: dict[str, Promise] = {
     "ob_api.app_disconnected": _("disconnected an app from their credentials"),
     "ob_api.credentials_read": _("read a learner's credentials through the Open Badges API"),
     "ob_api.profile_read": _("read a learner's profile through the Open Badges API"),
+    # Pathways: stacked credentials (QA writes and approves them) and linked accounts.
+    "pathway.created": _("started a new pathway"),
+    "pathway.edited": _("changed a draft pathway"),
+    "pathway.submitted": _("submitted a pathway for approval"),
+    "pathway.approved": _("approved a pathway"),
+    "pathway.returned": _("sent a pathway back to draft"),
+    "pathway.activated": _("put a pathway into use"),
+    "pathway.retired": _("retired a pathway"),
+    "account_link.requested": _("asked to link two accounts of one person"),
+    "account_link.approved": _("approved a link between two accounts of one person"),
+    "account_link.removed": _("removed a link between two accounts"),
 }
 
 EVENT_KINDS: frozenset[str] = frozenset(EVENT_SENTENCES)

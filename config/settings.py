@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "learner_records",
     "oauth2_provider",
     "ob_api",
+    "pathways",
     "axes",
 ]
 if LMS_SANDBOX:

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("wallet_issuance.urls")),
     path("", include("learner_records.urls")),
     path("", include("ob_api.urls")),
+    path("", include("pathways.urls")),
     # Uploaded achievement images, where signed credentials point (awarding.credential_inputs).
     path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", achievement_image, name="media_image"),
 ]

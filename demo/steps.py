@@ -139,6 +139,9 @@ def set_up_credential(
     qa: Actor,
     name: str = ACHIEVEMENT_NAME,
     gradebook_column: bool = False,
+    criteria: tuple[tuple[str, str, float, float, str], ...] = CRITERIA,
+    description: str = "",
+    narrative: str = "",
 ) -> AwardingRule:
     """Achievement → rubric → line items in the LMS → submit → QA approves → active → rule
     (with the credential column in the LMS gradebook only if `gradebook_column`).
@@ -150,9 +153,11 @@ def set_up_credential(
         course=course,
         name=name,
         defaults={
-            "description": "Finds, creates and protects digital content with confidence, "
+            "description": description
+            or "Finds, creates and protects digital content with confidence, "
             "as described by the European Digital Competence Framework (DigComp 2.2).",
-            "criteria_narrative": "Reach the threshold in each of the three assessed "
+            "criteria_narrative": narrative
+            or "Reach the threshold in each of the three assessed "
             "competences: searching for information, developing content, and protecting "
             "personal data.",
             "achievement_type": AchievementType.MICRO_CREDENTIAL,
@@ -171,7 +176,7 @@ def set_up_credential(
         competences = {
             c.code: c.pk for c in Competence.objects.filter(framework__slug="digcomp-2-2")
         }
-        criteria = [
+        drafts = [
             editing.CriterionDraft(
                 key=key,
                 title=title,
@@ -180,14 +185,14 @@ def set_up_credential(
                 levels=_levels(points, threshold),
                 competence_ids=[competences[code]],
             )
-            for key, title, points, threshold, code in CRITERIA
+            for key, title, points, threshold, code in criteria
         ]
         editing.save_draft(
             version=version,
             actor=instructor,
             title=name,
             policy=editing.PolicyDraft(),
-            criteria=criteria,
+            criteria=drafts,
         )
         editing.create_line_items(version=version, actor=instructor)
         workflow.submit(version=version, actor=instructor)

@@ -34,9 +34,12 @@ from credentials.multikey import public_key_multibase
 from credentials.proofs import sign_document
 from learner_records.records import create_record, set_sharing
 from lti_tool.launch_context import start_launch_session
+from pathways import definition
 from rubrics.actors import Actor
 from rubrics.workflow import new_draft
 from tests.ob_api.backpack import CREDENTIALS, Backpack, pkce_pair
+from tests.pathways.builders import active_pathway, competence, level
+from tests.pathways.builders import qa as qa_actor
 from tests.qa_console.browser_helpers import qa_user, sign_in
 
 from . import screenshots
@@ -99,6 +102,8 @@ PAGES = {
     "qa:audit_log": "audit log",
     "awarding:endorsement": "endorsement",
     "qa:endorsements": "QA endorsements",
+    "pathways:list": "QA pathways",
+    "pathways:detail": "QA pathway",
 }
 
 # Route name -> why it is no page of its own.
@@ -425,6 +430,32 @@ def _record_visits(w, base: str):
     ]
 
 
+def _pathways(w):
+    """A pathway in use (the learner page shows its progress; Ana is one credential away)
+    and a draft one with its editing forms."""
+    other = make_world(platform=w.platform, learner_names=(), achievement_name="Data Ethics")
+    in_use = active_pathway(
+        w.platform, components=[(w.achievement, None), (other.achievement, None)]
+    )
+    author = qa_actor(w.platform)
+    draft = definition.create_pathway(
+        platform=w.platform,
+        name="Datenkompetenz-Zertifikat für Fortgeschrittene",
+        description="A draft.",
+        criteria_narrative="Hold both.",
+        rule="n_of",
+        required_count=1,
+        actor=author,
+    )
+    definition.add_component(
+        pathway=draft, achievement=w.achievement, min_level=level(4), actor=author
+    )
+    definition.add_competency(
+        pathway=draft, competence=competence("5"), min_level=level(3), count=2, actor=author
+    )
+    return in_use, draft
+
+
 def _goto(base: str, path: str):
     return lambda page: page.goto(f"{base}{path}")
 
@@ -501,6 +532,12 @@ def test_every_page_fits_and_works_by_keyboard(sweep, browser_page, live_server,
         ("QA proposal", _goto(base, f"/qa/proposals/{proposal.uuid}")),
         ("QA bulk upload", _goto(base, "/qa/bulk/")),
         ("QA bulk preview", _goto(base, f"/qa/bulk/{upload.uuid}")),
+    ]
+    in_use, draft_pathway = _pathways(w)
+    qa += [
+        ("QA pathways", _goto(base, "/qa/pathways/")),
+        ("QA pathway", _goto(base, f"/qa/pathways/{draft_pathway.uuid}/")),
+        ("QA pathway (in use)", _goto(base, f"/qa/pathways/{in_use.uuid}/")),
     ]
     browser = browser_page.context.browser
     qa_context = browser.new_context()

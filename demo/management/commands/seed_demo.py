@@ -16,6 +16,7 @@ from awarding.models import Award
 from demo import steps as demo
 from demo.endorsements import seed_endorsements
 from demo.learner_record import seed_learner_record
+from demo.pathway_story import seed_pathway
 from demo.review_award import award_prior_learning
 
 
@@ -76,6 +77,14 @@ class Command(BaseCommand):
                     qa_user=qa_user,
                     skip_subs={_waiting(learner_users).sub},
                 )
+                # A second course and the pathway both credentials stack into (ADR 0065).
+                story = seed_pathway(
+                    sandbox_platform=sandbox_platform,
+                    platform=platform,
+                    first_rule=rule,
+                    learners=learner_users,
+                    qa_user=qa_user,
+                )
         except OSError as exc:
             raise CommandError(
                 f"Could not serve {base} for the seed ({exc}). Is something already running "
@@ -131,6 +140,16 @@ class Command(BaseCommand):
                 f"  7. {rpl.learner.name or rpl.learner.sub} holds it by recognition of prior "
                 f"learning, approved in the QA console (Proposals): {base}/evidence/"
                 f"{rpl.award.uuid if rpl.award else ''}"
+            )
+        say(
+            f"  8. Pathway: {story.pathway.achievement.name} stacks “{rule.achievement.name}” "
+            f"and “{story.rule.achievement.name}” ({story.course.title}); issued to "
+            f"{story.stacked} learners so far. Their learner page shows it, with progress."
+        )
+        if story.close:
+            say(
+                f"     {story.close[0].name} is one credential away (QA console: Pathways, "
+                f"who is close): grade them in {story.course.title} and launch as them."
             )
         say(f"  QA console: {base}/qa/   user: {qa_user.username}   password: {password}")
         if mail_dir:

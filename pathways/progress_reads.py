@@ -1,0 +1,81 @@
+"""What the pathway pages read: a learner's progress toward each pathway in use, and for QA,
+who is one credential away from a pathway (\"who is close\")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assessments.models import Learner
+from awarding.models import Award
+
+from .account_links import person_learner_ids
+from .evaluate import Progress
+from .holdings import counting_awards
+from .institution import institution_platform_ids
+from .models import Pathway
+from .stacking import active_pathways_for, person_progress
+
+
+@dataclass(frozen=True)
+class PathwayProgress:
+    pathway: Pathway
+    progress: Progress
+    award: Award | None  # the person's stacked award, if they hold one (any state)
+
+
+def learner_pathways(learner: Learner) -> list[PathwayProgress]:
+    """Each pathway in use of the learner's institution, with the person's progress (their
+    linked accounts included) and the stacked award they hold, nearest to done first."""
+    learner_ids = person_learner_ids(learner.pk)
+    platforms = set(
+        Learner.objects.filter(pk__in=learner_ids).values_list("platform_id", flat=True)
+    )
+    found = []
+    for pathway in active_pathways_for(platforms).select_related("achievement"):
+        award = (
+            Award.objects.filter(learner_id__in=learner_ids, achievement_id=pathway.achievement_id)
+            .select_related("credential")
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        found.append(PathwayProgress(pathway, person_progress(pathway, learner_ids), award))
+    found.sort(key=lambda p: (p.progress.missing, p.pathway.achievement.name))
+    return found
+
+
+@dataclass(frozen=True)
+class CloseLearner:
+    learner: Learner
+    progress: Progress
+
+
+def close_to_completion(pathway: Pathway, *, limit: int = 100) -> list[CloseLearner]:
+    """People one unit away (N-1 of N) who do not hold the pathway's credential yet."""
+    platforms = institution_platform_ids(pathway.platform_id)
+    holders = set(
+        Award.objects.filter(achievement_id=pathway.achievement_id)
+        .exclude(state=Award.State.REVOKED)
+        .values_list("learner_id", flat=True)
+    )
+    candidates = (
+        counting_awards(
+            Learner.objects.filter(platform_id__in=platforms).values_list("pk", flat=True)
+        )
+        .values_list("learner_id", flat=True)
+        .distinct()
+    )
+    seen: set[int] = set()
+    close = []
+    for learner_id in sorted(candidates):
+        if learner_id in seen:
+            continue
+        person = person_learner_ids(learner_id)
+        seen |= person
+        if person & holders:
+            continue
+        progress = person_progress(pathway, person)
+        if not progress.met and progress.missing == 1:
+            close.append(CloseLearner(Learner.objects.get(pk=learner_id), progress))
+            if len(close) >= limit:
+                break
+    return close
