@@ -115,3 +115,23 @@ class BulkUploadForm(forms.Form):
                 _("The file is larger than %(kb)d KB: split it.") % {"kb": MAX_BYTES // 1024}
             )
         return upload
+
+
+class BulkPrepareForm(forms.Form):
+    """An instructor's CSV for their own course: previewed here, applied by QA."""
+
+    kind = forms.ChoiceField(label=_("What to do"), choices=BulkUpload.Kind.choices)
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8 (with or without a byte order mark), at most %(kb)d KB.")
+        % {"kb": MAX_BYTES // 1024},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(kb)d KB: split it.") % {"kb": MAX_BYTES // 1024}
+            )
+        return upload

@@ -6,6 +6,7 @@ from django.urls import path
 
 from .views import (
     award_proposals,
+    bulk_prepare,
     endorsements,
     instructor,
     instructor_setup,
@@ -66,6 +67,9 @@ urlpatterns = [
         award_proposals.withdraw,
         name="withdraw_proposal",
     ),
+    # A bulk CSV prepared by an instructor: previewed here, applied by QA in the console.
+    path("course/bulk/", bulk_prepare.prepare, name="bulk_prepare"),
+    path("course/bulk/<uuid:upload_uuid>", bulk_prepare.prepared, name="bulk_prepared"),
     path("course/rules/<int:rule_id>/mode", instructor.set_rule_mode, name="rule_mode"),
     path("course/setup/", instructor_setup.setup_home, name="setup"),
     path("course/setup/achievement", instructor_setup.setup_achievement, name="setup_achievement"),

@@ -17,14 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments.models import Course
-from awarding import bulk_csv
 from awarding.bulk_awards import BulkRefused, Preview, apply_upload, preview, store_upload
-from awarding.bulk_csv import CsvRefused, RowOutcome
+from awarding.bulk_csv import CsvRefused
+from awarding.bulk_words import outcome_counts, outcome_words, preview_rows, refusal_words
 from awarding.review_forms import BulkUploadForm
 from awarding.review_models import BulkUpload
 
 from ..access import qa_required, scope_to_platforms
-from ..bulk_words import outcome_words, refusal_words
 from ..csv_stream import streaming_csv
 from ..handoff import console_actor
 
@@ -81,23 +80,14 @@ def bulk(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpResponse
     )
 
 
-def _rows(outcomes: list[RowOutcome]) -> list[dict[str, object]]:
-    return [
-        {"o": o, "words": outcome_words(o.outcome, o.detail), "ok": o.applicable} for o in outcomes
-    ]
-
-
 def _render_preview(request: HttpRequest, shown: Preview, *, status: int = 200) -> HttpResponse:
     return render(
         request,
         "qa_console/bulk/preview.html",
         {
             "upload": shown.upload,
-            "rows": _rows(shown.outcomes),
-            "counts": {
-                outcome_words(bulk_csv.Outcome(code), ""): n
-                for code, n in bulk_csv.counts(shown.outcomes).items()
-            },
+            "rows": preview_rows(shown.outcomes),
+            "counts": outcome_counts(shown.outcomes),
             "failing": sum(1 for o in shown.outcomes if not o.applicable),
             "token": shown.token,
         },

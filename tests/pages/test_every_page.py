@@ -86,6 +86,8 @@ PAGES = {
     "qa:proposals": "QA proposals",
     "qa:proposal": "QA proposal",
     "qa:bulk": "QA bulk upload",
+    "awarding:bulk_prepare": "bulk CSV (instructor)",
+    "awarding:bulk_prepared": "bulk preview (instructor)",
     "qa:bulk_preview": "QA bulk preview",
     "awarding:learner_home": "learner",
     "awarding:holder_page": "holder page",
@@ -526,6 +528,8 @@ def test_every_page_fits_and_works_by_keyboard(sweep, browser_page, live_server,
     public += [
         ("award by review", _goto(base, f"/course/proposals/?lt={_teach(w)}")),
         ("proposal", _goto(base, f"/course/proposals/{proposal.uuid}?lt={_teach(w)}")),
+        ("bulk CSV (instructor)", _goto(base, f"/course/bulk/?lt={_teach(w)}")),
+        ("bulk preview (instructor)", _goto(base, f"/course/bulk/{upload.uuid}?lt={_teach(w)}")),
     ]
     qa += [
         ("QA proposals", _goto(base, "/qa/proposals/")),

@@ -209,3 +209,45 @@ def test_qa_of_another_institution_sees_neither_proposals_nor_uploads(client, wo
         },
     )
     assert response.status_code == 400 and BulkUpload.objects.count() == 1
+
+
+def test_an_instructor_prepares_a_csv_and_qa_applies_it(
+    client, world, django_capture_on_commit_callbacks
+):
+    """Instructors may prepare: the preview inside the LMS has no apply; QA applies it."""
+    token = world.launch(world.instructor, "instructor").token
+    text = (
+        "learner,achievement,reason\n"
+        f"{world.learners[0].sub},Data Literacy Badge,Reviewed the capstone portfolio\n"
+    )
+    response = client.post("/course/bulk/", {"lt": token, "kind": "award", "file": _csv_file(text)})
+    assert response.status_code == 302
+    upload_row = BulkUpload.objects.get()
+    assert upload_row.uploaded_by == f"lti:{world.platform.pk}:{world.instructor.sub}"
+    html = client.get(f"/course/bulk/{upload_row.uuid}", {"lt": token}).content.decode()
+    assert "Will award" in html and "Every line can be applied" in html
+    assert 'name="token"' not in html and "/apply" not in html
+    # Not from another course's launch, nor by a learner.
+    other = make_world(platform=world.platform, learner_names=("Mallory",))
+    elsewhere = other.launch(other.instructor, "instructor").token
+    assert client.get(f"/course/bulk/{upload_row.uuid}", {"lt": elsewhere}).status_code == 404
+    learner = world.launch(world.learners[0]).token
+    assert client.get("/course/bulk/", {"lt": learner}).status_code == 403
+    # QA finds it in the console and applies it.
+    client.force_login(qa_user(world.platform))
+    assert f"/qa/bulk/{upload_row.uuid}" in client.get("/qa/bulk/").content.decode()
+    html = client.get(f"/qa/bulk/{upload_row.uuid}").content.decode()
+    token = html.split('name="token" value="')[1].split('"')[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/qa/bulk/{upload_row.uuid}/apply", {"token": token})
+    assert Award.objects.filter(basis="review", learner=world.learners[0]).exists()
+
+
+def test_an_instructors_file_in_another_encoding_gets_the_same_clear_error(client, world):
+    token = world.launch(world.instructor, "instructor").token
+    text = "learner,achievement,reason\nJosé,Data Literacy Badge,Überprüft und anerkannt\n"
+    response = client.post(
+        "/course/bulk/",
+        {"lt": token, "kind": "award", "file": _csv_file(text, encoding="cp1252")},
+    )
+    assert response.status_code == 400 and "is not UTF-8" in response.content.decode()

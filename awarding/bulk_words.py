@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from awarding.bulk_csv import MAX_BYTES, MAX_ROWS, CsvRefused, Outcome
+from .bulk_csv import MAX_BYTES, MAX_ROWS, CsvRefused, Outcome, RowOutcome, counts
 
 OUTCOMES: dict[Outcome, Promise] = {
     Outcome.WILL_AWARD: gettext_lazy("Will award"),
@@ -68,3 +70,15 @@ def refusal_words(refused: CsvRefused) -> str:
         "too_many_rows": _("At most %(n)d lines per file: split it.") % {"n": MAX_ROWS},
     }
     return messages.get(refused.code, _("The file cannot be read."))
+
+
+def preview_rows(outcomes: Sequence[RowOutcome]) -> list[dict[str, object]]:
+    """Each line with its outcome in words, for the preview table (awarding/bulk_table.html)."""
+    return [
+        {"o": o, "words": outcome_words(o.outcome, o.detail), "ok": o.applicable} for o in outcomes
+    ]
+
+
+def outcome_counts(outcomes: Sequence[RowOutcome]) -> dict[str, int]:
+    """How many lines have each outcome, by its words."""
+    return {outcome_words(Outcome(code), ""): n for code, n in counts(outcomes).items()}
