@@ -17,8 +17,9 @@ from typing import Any
 
 from pyld import jsonld
 
+from .canonical_labels import Quad, Unsupported, canonical_nquads
 from .canonicalize import remember
-from .fast_canon import Quad, Unsupported, canonical_nquads, to_quads
+from .fast_canon import to_quads
 from .jsonld_loader import BUNDLED, load_document
 
 ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S*$")

@@ -8,27 +8,31 @@ and a general URDNA2015 with deep copies. Here:
   (active context, local context, flags), so each scoped context is processed once per process;
 - the walk mirrors PyLD's expansion step by step (same revert/property-scope/type-scope order)
   and emits RDF quads directly, with no intermediate expanded document;
-- canonical labelling takes the RDFC-1.0 "simple" path (every blank node has a unique
-  first-degree hash), which is the whole algorithm for the documents we issue.
+- `@graph` containers (the `proof` of an embedded endorsement, a record's embedded
+  `verifiableCredential`s) become blank-node named graphs, as PyLD's node map makes them;
+- canonical labelling is credentials.canonical_labels (RDFC-1.0's simple path when every
+  blank node has a unique first-degree hash, PyLD's URDNA2015 on the quads otherwise).
 
-Anything outside that subset (lists, language/index/graph containers, value objects, @json,
-@reverse, @nest, @included, relative IRIs, first-degree hash collisions...) raises
-`Unsupported` and the caller falls back to PyLD. A hypothesis property test proves the output
-byte-identical to PyLD's `normalize(..., algorithm='URDNA2015')` over varied credentials.
+Anything outside that subset (lists, language/index/id containers, graph objects, value
+objects, @json, @reverse, @nest, @included, relative IRIs...) raises `Unsupported` and the
+caller falls back to PyLD. Hypothesis property tests prove the output byte-identical to PyLD's
+`normalize(..., algorithm='URDNA2015')` over varied credentials, endorsements and records.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from numbers import Integral, Real
 from typing import Any, cast
 
 from pyld import jsonld
 from pyld.context_resolver import ContextResolver
-from pyld.nquads import escape
 
+from .canonical_labels import Quad, Term, Unsupported, canonical_nquads
 from .jsonld_loader import load_document
+
+# Unsupported is raised here and caught by callers; it lives with the labelling it shares.
+__all__ = ["Unsupported", "canonical_nquads", "fast_canonicalize", "to_quads"]
 
 RDF_TYPE = jsonld.RDF_TYPE
 XSD_BOOLEAN = jsonld.XSD_BOOLEAN
@@ -37,15 +41,8 @@ XSD_INTEGER = jsonld.XSD_INTEGER
 XSD_STRING = jsonld.XSD_STRING
 _MAX_MEMO = 20_000
 
-# PyLD's active context is a plain dict it builds; a term is ("I", iri), ("B", label) or
-# ("L", lexical form, datatype IRI); a quad is (subject, predicate IRI, object).
+# PyLD's active context is a plain dict it builds; Term and Quad: see canonical_labels.
 Context = dict[str, Any]
-Term = tuple[str, ...]
-Quad = tuple[Term, str, Term]
-
-
-class Unsupported(Exception):
-    """The document uses a JSON-LD feature outside the fast path; use PyLD instead."""
 
 
 class _Contexts:
@@ -167,7 +164,7 @@ def _term(ctx: Context, key: str | None, what: str | None) -> Any:
 
 
 class _Walker:
-    """Turns one JSON-LD document into a set of quads (default graph only)."""
+    """Turns one JSON-LD document into a set of quads."""
 
     def __init__(self, dropped: list[str] | None = None) -> None:
         self.c = _CONTEXTS
@@ -175,6 +172,7 @@ class _Walker:
         self.quads: set[Quad] = set()
         self.bnodes: dict[str, str] = {}
         self.counter = 0
+        self.graph: Term | None = None  # where the node being walked puts its quads
 
     def fresh(self) -> Term:
         self.counter += 1
@@ -301,12 +299,19 @@ class _Walker:
         elif expanded.startswith("_:"):
             raise Unsupported("blank node predicate")
         else:
+            kind = "prop"
             definition = _term(ctx, key, None)
             if definition:
                 if definition.get("reverse"):
                     raise Unsupported("@reverse")
                 container = definition.get("@container")
-                if container and any(x != "@set" for x in container):
+                if container and "@graph" in container:
+                    # Only a plain graph container (@graph, maybe with @set): with @id or
+                    # @index the values are maps keyed by graph name or index.
+                    if any(x not in ("@graph", "@set") for x in container):
+                        raise Unsupported("container")
+                    kind = "graph"
+                elif container and any(x != "@set" for x in container):
                     raise Unsupported("container")
                 if definition.get("@type") == "@json":
                     raise Unsupported("@json")
@@ -314,7 +319,7 @@ class _Walker:
             scoped = _term(ctx, key, "@context")
             if scoped is not None:
                 term_ctx = self.c.scoped(ctx, scoped, override_protected=True)
-            plan = ("prop", expanded, term_ctx)
+            plan = (kind, expanded, term_ctx)
         if len(self.c.plans) < _MAX_MEMO:
             self.c.plans[memo_key] = plan
         return plan
@@ -324,6 +329,7 @@ class _Walker:
         subject: Term | None = None
         types: list[str] = []
         props: list[tuple[str, str, Context, object]] = []
+        graph_props: list[tuple[str, str, Context, object]] = []
         for key in sorted(element):
             if key == "@context":
                 continue
@@ -331,6 +337,8 @@ class _Walker:
             value = element[key]
             if kind == "prop":
                 props.append((key, expanded, cast(Context, term_ctx), value))
+            elif kind == "graph":
+                graph_props.append((key, expanded, cast(Context, term_ctx), value))
             elif kind == "id":
                 if not isinstance(value, str):
                     raise Unsupported("non-string @id")
@@ -348,30 +356,47 @@ class _Walker:
         if subject is None:
             subject = self.fresh()
         quads = self.quads
+        graph = self.graph
         for t in types:
-            quads.add((subject, RDF_TYPE, ("I", t)))
+            quads.add((subject, RDF_TYPE, ("I", t), graph))
         for key, predicate, term_ctx, value in props:
             objects: list[Term] = []
             self.values(term_ctx, key, value, objects)
             for obj in objects:
-                quads.add((subject, predicate, obj))
+                quads.add((subject, predicate, obj, graph))
+        for key, predicate, term_ctx, value in graph_props:
+            for name in self.graph_values(term_ctx, key, value):
+                quads.add((subject, predicate, name, graph))
         return subject
 
+    def graph_values(self, ctx: Context, prop: str, value: Any) -> list[Term]:
+        """Each node object of a `@graph` container value in a named graph of its own.
 
-def _term_str(term: Term) -> str:
-    kind = term[0]
-    if kind == "I":
-        return "<" + term[1] + ">"
-    if kind == "B":
-        return term[1]
-    out = '"' + cast(str, escape(term[1])) + '"'
-    if term[2] != XSD_STRING:
-        out += "^^<" + term[2] + ">"
-    return out
+        PyLD wraps each expanded value as {"@graph": [value]}; the node map names that graph
+        object with a fresh blank node, which is then the property's object, and the value's
+        quads (its nested nodes and graphs too) go into that graph.
+        """
+        names: list[Term] = []
+        outer = self.graph
+        for item in value if isinstance(value, list) else [value]:
+            if item is None:
+                continue
+            if isinstance(item, list) or not isinstance(item, dict):
+                # a string is a reference wrapped into a graph; nested arrays flatten: neither
+                # is a shape we issue
+                raise Unsupported("graph container value that is not a node object")
+            name = self.fresh()
+            self.graph = name
+            try:
+                self.node(ctx, prop, item)
+            finally:
+                self.graph = outer
+            names.append(name)
+        return names
 
 
 def to_quads(document: dict[str, Any], *, dropped: list[str] | None = None) -> set[Quad]:
-    """The RDF dataset (default graph) of a JSON-LD document, as a set of quads.
+    """The RDF dataset of a JSON-LD document (named graphs included), as a set of quads.
 
     Keys that no context defines are left out, as PyLD does, and appended to `dropped`.
     """
@@ -380,55 +405,6 @@ def to_quads(document: dict[str, Any], *, dropped: list[str] | None = None) -> s
     walker = _Walker(dropped)
     walker.node(_CONTEXTS.initial, None, document)
     return walker.quads
-
-
-def canonical_nquads(quads: set[Quad]) -> str:
-    """RDFC-1.0 of `quads` when every blank node has a unique first-degree hash."""
-    # Each quad as (subject text or None, blank subject, " <p> ", object text or None, blank
-    # object): the N-Quads text of IRIs and literals is built once, not once per use.
-    parts: list[tuple[str | None, str, str, str | None, str]] = []
-    mentions: dict[str, list[int]] = {}
-    for i, (s, p, o) in enumerate(quads):
-        s_blank = s[1] if s[0] == "B" else ""
-        o_blank = o[1] if o[0] == "B" else ""
-        parts.append(
-            (
-                None if s_blank else "<" + s[1] + ">",
-                s_blank,
-                " <" + p + "> ",
-                None if o_blank else _term_str(o),
-                o_blank,
-            )
-        )
-        if s_blank:
-            mentions.setdefault(s_blank, []).append(i)
-        if o_blank and o_blank != s_blank:
-            mentions.setdefault(o_blank, []).append(i)
-    hashes: dict[str, str] = {}
-    for bnode, indexes in mentions.items():
-        lines = []
-        for i in indexes:
-            s_str, s_blank, p_str, o_str, o_blank = parts[i]
-            if s_str is None:
-                s_str = "_:a" if s_blank == bnode else "_:z"
-            if o_str is None:
-                o_str = "_:a" if o_blank == bnode else "_:z"
-            lines.append(s_str + p_str + o_str + " .\n")
-        lines.sort()
-        hashes[hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()] = bnode
-    if len(hashes) != len(mentions):
-        raise Unsupported("blank nodes share a first-degree hash")
-    canonical = {bnode: f"_:c14n{i}" for i, (_, bnode) in enumerate(sorted(hashes.items()))}
-    out = []
-    for s_str, s_blank, p_str, o_str, o_blank in parts:
-        out.append(
-            (s_str if s_str is not None else canonical[s_blank])
-            + p_str
-            + (o_str if o_str is not None else canonical[o_blank])
-            + " .\n"
-        )
-    out.sort()
-    return "".join(out)
 
 
 def fast_canonicalize(document: dict[str, Any]) -> str:
