@@ -27,19 +27,10 @@ from lms_sandbox.browserless import form_fields
 from lms_sandbox.models import PendingLaunch
 from lms_sandbox.seed import connect_tool, course_users, launch_url, seed_course
 from lti_tool.signals import launch_verified
+from tests.browser import CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 MANAGED_POLICIES = Path("/etc/chromium/policies/managed")
 
 
@@ -87,7 +78,7 @@ def chromium_context(chromium_path, live_server, tmp_path):
                 _allowing_wrapper(tmp_path, chromium_path) if third_party_cookies else chromium_path
             )
             context = pw.chromium.launch_persistent_context(
-                str(profile), executable_path=executable, args=ARGS
+                str(profile), executable_path=executable, args=CHROMIUM_ARGS
             )
             contexts.append(context)
             return context
