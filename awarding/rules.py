@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import Q
 
 from assessments.models import Enrolment, Result
 from rubrics.models import RubricVersion
+from rubrics.spec import VersionSpec
 
 from .models import AwardingRule
 
 ACTIVE_VERSION_STATE = "active"
 
 
-def active_version(*, rubric_id: int):
+def active_version(*, rubric_id: int) -> RubricVersion | None:
     """The rubric's active (QA-approved and activated) version, or None."""
     return (
         RubricVersion.objects.filter(rubric_id=rubric_id, state=ACTIVE_VERSION_STATE)
@@ -33,7 +36,7 @@ def rules_for_rubric(*, rubric_id: int) -> list[AwardingRule]:
     return list(AwardingRule.objects.filter(rubric_id=rubric_id, active=True))
 
 
-def _is_learner_role(roles: list) -> bool:
+def _is_learner_role(roles: list[object]) -> bool:
     # Roles arrive as full LIS URIs or as short names, depending on the LMS and the source.
     text = " ".join(str(r) for r in roles or ()).lower()
     return "learner" in text or "student" in text
@@ -58,11 +61,11 @@ def course_learner_ids(*, course_id: int) -> list[int]:
 
 # A version that left the draft state never changes (rubrics enforce it), so its spec can be
 # kept for the life of the process: issuing a thousand awards builds it once, not 1,000 times.
-_SPECS: dict[tuple, object] = {}
+_SPECS: dict[tuple[int, datetime], VersionSpec] = {}
 _SPECS_MAX = 256
 
 
-def version_spec(version):
+def version_spec(version: RubricVersion) -> VersionSpec:
     """`version.to_spec()`, cached for versions that can no longer change."""
     if version.state == "draft":
         return version.to_spec()

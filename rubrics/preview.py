@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assessments.models import Enrolment, Learner
+from assessments.models import Course, Enrolment, Learner
 
 from .evaluate import MET, Decision, evaluate
 from .evidence import load_evidence
@@ -57,12 +57,12 @@ class Preview:
         return [r for r in self.rows if r.change == "loses"]
 
 
-def _is_learner(roles: list) -> bool:
+def _is_learner(roles: list[object]) -> bool:
     text = " ".join(str(r) for r in roles or ()).lower()
     return "learner" in text or not any(w in text for w in _STAFF_ROLE_WORDS)
 
 
-def course_learners(course) -> dict[int, str]:
+def course_learners(course: Course) -> dict[int, str]:
     """Learners enrolled in the course (staff excluded), id -> display name."""
     enrolments = Enrolment.objects.filter(course=course, active=True).values_list(
         "learner_id", "roles"
