@@ -15,31 +15,27 @@ import uuid
 from dataclasses import replace
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .clr_json import compose_clr
-from .credential_issuance import INDEX_ATTEMPTS, IssuanceError, serialize
 from .documents import ClrInput, StackInput, StatusEntryInput, SubjectInput
 from .issuers import issuer_input
 from .local_verification import verify_credential, verify_record_contents
 from .models import Credential, Issuer
-from .signing import format_datetime, sign_credential
-from .signing_keys import current_signing_key
-from .status_lists import open_status_list, random_free_index
-from .vc_jwt import encode_ob_jwt, encode_vc_jose
+from .signed_storage import sign_and_store
+from .signing import format_datetime
 
 # What `Credential.achievement_id` holds for a record (it has no one achievement): the CLR
 # type's IRI, so a stored row says what it is.
 RECORD_ACHIEVEMENT_ID = "https://purl.imsglobal.org/spec/vc/clr/vocab.html#ClrCredential"
 
 
-def _self_check(signed: dict, now: datetime) -> None:
-    problems = verify_credential(signed, now=now).errors
+def _problems(signed: dict, now: datetime) -> list[str]:
+    """The record's own and every embedded credential's (by position) verification errors."""
+    problems = list(verify_credential(signed, now=now).errors)
     for embedded in verify_record_contents(signed, now=now):
         problems += [f"credential {embedded.position}: {e}" for e in embedded.result.errors]
-    if problems:
-        raise IssuanceError("the signed record does not verify: " + "; ".join(problems))
+    return problems
 
 
 def issue_record(
@@ -61,53 +57,33 @@ def issue_record(
         subject = replace(subject, salt=secrets.token_hex(16))
     embedded = tuple(c.data for c in credentials)
     now = timezone.now().replace(microsecond=0)
-    with transaction.atomic():
-        key = current_signing_key(issuer=issuer)
-        private_key = key.private_key()
-        status_list = open_status_list(issuer=issuer)
-        key.issuer = status_list.issuer = issuer
-        for _ in range(INDEX_ATTEMPTS):
-            index = random_free_index(status_list=status_list)
-            document = compose_clr(
-                ClrInput(
-                    record_id=f"urn:uuid:{record_id}",
-                    issuer=issuer_input(issuer),
-                    subject=subject,
-                    name=name,
-                    description=description,
-                    valid_from=format_datetime(now),
-                    credentials=embedded,
-                    stacks=tuple(stacks),
-                    status=StatusEntryInput(status_list.url, index),
-                )
+
+    def compose(status: StatusEntryInput) -> dict:
+        return compose_clr(
+            ClrInput(
+                record_id=f"urn:uuid:{record_id}",
+                issuer=issuer_input(issuer),
+                subject=subject,
+                name=name,
+                description=description,
+                valid_from=format_datetime(now),
+                credentials=embedded,
+                stacks=tuple(stacks),
+                status=status,
             )
-            signed = sign_credential(
-                document,
-                private_key=private_key,
-                verification_method=key.verification_method(),
-                created=now,
-            )
-            _self_check(signed, now)
-            kid = key.verification_method()
-            try:
-                with transaction.atomic():
-                    return Credential.objects.create(
-                        id=record_id,
-                        issuer=issuer,
-                        signing_key=key,
-                        document=serialize(signed),
-                        jwt=encode_ob_jwt(signed, private_key=private_key, kid=kid),
-                        vc_jwt=encode_vc_jose(signed, private_key=private_key, kid=kid),
-                        achievement_id=RECORD_ACHIEVEMENT_ID,
-                        achievement_name=name[:500],
-                        status_list=status_list,
-                        status_index=index,
-                        is_public=False,
-                        issued_at=now,
-                        valid_from=now,
-                    )
-            except IntegrityError:
-                stored = Credential.objects.filter(pk=record_id).first()
-                if stored is not None:
-                    return stored
-        raise IssuanceError("no free status list index could be reserved")
+        )
+
+    return sign_and_store(
+        issuer=issuer,
+        credential_id=record_id,
+        now=now,
+        compose=compose,
+        problems_of=lambda signed: _problems(signed, now),
+        kind="record",
+        row={
+            "achievement_id": RECORD_ACHIEVEMENT_ID,
+            "achievement_name": name[:500],
+            "is_public": False,
+            "valid_from": now,
+        },
+    )

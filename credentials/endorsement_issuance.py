@@ -11,19 +11,15 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .credential_issuance import INDEX_ATTEMPTS, IssuanceError, serialize
 from .documents import StatusEntryInput
 from .endorsement_json import EndorsementInput, compose_endorsement
 from .issuers import issuer_input
 from .local_verification import verify_credential
 from .models import Credential, Issuer
-from .signing import format_datetime, sign_credential
-from .signing_keys import current_signing_key
-from .status_lists import open_status_list, random_free_index
-from .vc_jwt import encode_ob_jwt, encode_vc_jose
+from .signed_storage import sign_and_store
+from .signing import format_datetime
 
 
 def issue_endorsement(
@@ -41,53 +37,32 @@ def issue_endorsement(
         return existing
     now = timezone.now().replace(microsecond=0)
     valid_from = valid_from or now
-    with transaction.atomic():
-        key = current_signing_key(issuer=issuer)
-        private_key = key.private_key()
-        status_list = open_status_list(issuer=issuer)
-        key.issuer = status_list.issuer = issuer
-        for _ in range(INDEX_ATTEMPTS):
-            index = random_free_index(status_list=status_list)
-            data = EndorsementInput(
+    name = f"Endorsement of {subject_name}"[:500]
+
+    def compose(status: StatusEntryInput) -> dict:
+        return compose_endorsement(
+            EndorsementInput(
                 credential_id=f"urn:uuid:{credential_id}",
                 issuer=issuer_input(issuer),
                 subject_id=subject_id,
-                name=f"Endorsement of {subject_name}"[:500],
+                name=name,
                 comment=comment,
                 valid_from=format_datetime(valid_from),
-                status=StatusEntryInput(status_list.url, index),
+                status=status,
             )
-            signed = sign_credential(
-                compose_endorsement(data),
-                private_key=private_key,
-                verification_method=key.verification_method(),
-                created=now,
-            )
-            check = verify_credential(signed, now=max(now, valid_from))
-            if not check.ok:
-                raise IssuanceError(
-                    "the signed endorsement does not verify: " + "; ".join(check.errors)
-                )
-            kid = key.verification_method()
-            try:
-                with transaction.atomic():
-                    return Credential.objects.create(
-                        id=credential_id,
-                        issuer=issuer,
-                        signing_key=key,
-                        document=serialize(signed),
-                        jwt=encode_ob_jwt(signed, private_key=private_key, kid=kid),
-                        vc_jwt=encode_vc_jose(signed, private_key=private_key, kid=kid),
-                        achievement_id=subject_id[:500],
-                        achievement_name=data.name,
-                        status_list=status_list,
-                        status_index=index,
-                        is_public=False,
-                        issued_at=now,
-                        valid_from=valid_from,
-                    )
-            except IntegrityError:
-                stored = Credential.objects.filter(pk=credential_id).first()
-                if stored is not None:
-                    return stored
-        raise IssuanceError("no free status list index could be reserved")
+        )
+
+    return sign_and_store(
+        issuer=issuer,
+        credential_id=credential_id,
+        now=now,
+        compose=compose,
+        problems_of=lambda signed: verify_credential(signed, now=max(now, valid_from)).errors,
+        kind="endorsement",
+        row={
+            "achievement_id": subject_id[:500],
+            "achievement_name": name,
+            "is_public": False,
+            "valid_from": valid_from,
+        },
+    )

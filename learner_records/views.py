@@ -21,9 +21,9 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from assessments.models import Course, Learner
 from awarding.access import launch_actor, learner_required
-from credentials.clr_issuance import IssuanceError
 from credentials.local_verification import verify_credential, verify_record_contents
 from credentials.models import Credential
+from credentials.signed_storage import IssuanceError
 from credentials.vc_jwt import OB_JWT_MEDIA_TYPE
 from lti_tool.launch_context import LaunchRequest
 
