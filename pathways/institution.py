@@ -6,19 +6,18 @@ created on its first credential, awarding.award_issuance.issuer_for).
 
 from __future__ import annotations
 
+from django.db.models import Subquery
+
 from awarding.models import InstitutionSetting
 
 
 def institution_platform_ids(platform_id: int) -> set[int]:
     """The platform and every platform sharing its issuer."""
-    issuer_id = (
-        InstitutionSetting.objects.filter(platform_id=platform_id)
-        .values_list("issuer_id", flat=True)
-        .first()
-    )
-    if issuer_id is None:
-        return {platform_id}
-    shared = InstitutionSetting.objects.filter(issuer_id=issuer_id).values_list(
+    # One query: the platforms whose settings name the issuer this platform's settings name.
+    issuer = InstitutionSetting.objects.filter(
+        platform_id=platform_id, issuer__isnull=False
+    ).values("issuer_id")[:1]
+    shared = InstitutionSetting.objects.filter(issuer_id__in=Subquery(issuer)).values_list(
         "platform_id", flat=True
     )
     return {platform_id, *shared}

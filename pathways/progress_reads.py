@@ -27,8 +27,12 @@ def learner_pathways(learner: Learner) -> list[PathwayProgress]:
     """Each pathway in use of the learner's institution, with the person's progress (their
     linked accounts included) and the stacked award they hold, nearest to done first."""
     learner_ids = person_learner_ids(learner.pk)
-    platforms = set(
-        Learner.objects.filter(pk__in=learner_ids).values_list("platform_id", flat=True)
+    # Most people have one account: its platform is known without asking (this runs on every
+    # learner page, right after the launch).
+    platforms = (
+        {learner.platform_id}
+        if learner_ids == {learner.pk}
+        else set(Learner.objects.filter(pk__in=learner_ids).values_list("platform_id", flat=True))
     )
     found = []
     for pathway in active_pathways_for(platforms).select_related("achievement"):

@@ -5,7 +5,7 @@ a later use renews the whole window. Real cache, clock moved forward."""
 import time
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from lti_tool import launch_context
 from lti_tool.launch_context import (
@@ -19,7 +19,16 @@ from lti_tool.launch_context import (
 
 
 @pytest.fixture
-def clock(monkeypatch):
+def clock(settings, monkeypatch):
+    # The process's own cache, whose expiry reads time.time(): Redis (CI's cache) counts its
+    # TTLs in real time, which a test cannot move forward. `settings` before `monkeypatch`, so
+    # what a test patches on the cache is undone while that cache is still the default.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "launch-idle-window",
+        }
+    }
     now = [time.time()]
     monkeypatch.setattr(time, "time", lambda: now[0])  # the cache reads this clock too
     cache.clear()
@@ -40,10 +49,12 @@ def _start() -> str:
 def test_a_use_right_after_the_launch_writes_nothing(clock, monkeypatch):
     token = _start()
     touched = []
-    real_touch = cache.touch
-    monkeypatch.setattr(
-        launch_context.cache, "touch", lambda *a: touched.append(a) or real_touch(*a)
-    )
+    # The cache object itself, not Django's per-context proxy to it: what is patched on it is
+    # undone on the same object.
+    store = caches["default"]
+    real_touch = store.touch
+    monkeypatch.setattr(launch_context, "cache", store)
+    monkeypatch.setattr(store, "touch", lambda *a: touched.append(a) or real_touch(*a))
     clock[0] += RENEW_AFTER_S - 1
     assert isinstance(load_launch(token), LaunchContext)
     assert touched == []
