@@ -56,8 +56,13 @@ def load_evidence(
     owner = {r[0]: (r[1], r[2]) for r in rows}
     seen: set[tuple[int, int]] = set()
     if owner:
-        revisions = ResultRevision.objects.filter(result_id__in=list(owner)).values_list(
-            "result_id", "number", "score", "maximum", "lms_timestamp", "comment"
+        # Oldest revision first: the decision's stored snapshot reads as the result's history
+        # (the evaluation itself picks by timestamp or score, not by position). Without an
+        # order PostgreSQL returns rows as they lie on disk, which an update reshuffles.
+        revisions = (
+            ResultRevision.objects.filter(result_id__in=list(owner))
+            .order_by("result_id", "number")
+            .values_list("result_id", "number", "score", "maximum", "lms_timestamp", "comment")
         )
         for result_id, number, score, maximum, ts, comment in revisions.iterator(chunk_size=5000):
             item_id, learner_id = owner[result_id]
