@@ -4,8 +4,6 @@ page (on 127.0.0.1, like Moodle's "Add LTI Advantage") frames the tool's registr
 must render (frame-ancestors allows the registering platform), the administrator names the
 platform and registers, and the LMS receives org.imsglobal.lti.close (issue 11 part 3)."""
 
-import time
-
 import pytest
 
 from lms_sandbox.seed import connect_tool
@@ -43,9 +41,8 @@ def test_registration_inside_the_lms_dialog(browser_page, live_server, settings)
     # The sandbox page, like Moodle's tool_configure_controller.js, closes the dialog on
     # org.imsglobal.lti.close (here: it goes back to the platform page).
     dialog.locator("button#close").click()
-    deadline = time.time() + 20
-    while time.time() < deadline and not page.url.rstrip("/").endswith("/sandbox/dialog"):
-        time.sleep(0.1)
-    assert page.url.rstrip("/") == f"{lms}/sandbox/dialog"
+    # wait_for_url, not a sleep loop: the sync API updates page.url only while a Playwright
+    # call is running, so a loop of time.sleep never saw a navigation that came after the click.
+    page.wait_for_url(lambda url: url.rstrip("/") == f"{lms}/sandbox/dialog", timeout=20_000)
     platform = Platform.objects.get(issuer=sp.issuer, client_id=sp.client_id)
     assert platform.name == "Example University Moodle" and platform.status == "pending"
