@@ -19,9 +19,16 @@ from tests.celery_worker import start_worker, stop_worker, wait_until_answers
 from tests.evidence_storage import evidence_storage  # noqa: F401 - fixtures
 from tests.flush_without_post_migrate import _flush_restores_content_types  # noqa: F401
 from tests.hypothesis_profiles import PROFILE as HYPOTHESIS_PROFILE  # noqa: F401 - loads it
+from tests.migrated_db_cache import MigrateFromCopy
 from tests.rsa_key_pool import _rsa_keys_from_the_pool, rsa_key_pool  # noqa: F401 - fixtures
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A plugin object, not a hook of this conftest: a conftest's hooks apply to its folder's
+    # nodes, and the session-scoped database setup belongs to the session.
+    config.pluginmanager.register(MigrateFromCopy(), "migrated-db-cache")
 
 
 def _missing(what: str) -> None:
