@@ -5,7 +5,8 @@ property-scoped contexts at every node, building the full expanded document and 
 and a general URDNA2015 with deep copies. Here:
 
 - context processing is still PyLD's own `_process_context`, but memoised per
-  (active context, local context, flags), so each scoped context is processed once per process;
+  (active context, local context, flags), so each scoped context is processed once per process
+  (credentials.jsonld_contexts);
 - the walk mirrors PyLD's expansion step by step (same revert/property-scope/type-scope order)
   and emits RDF quads directly, with no intermediate expanded document;
 - `@graph` containers (the `proof` of an embedded endorsement, a record's embedded
@@ -21,15 +22,14 @@ caller falls back to PyLD. Hypothesis property tests prove the output byte-ident
 
 from __future__ import annotations
 
-import json
 from numbers import Integral, Real
 from typing import Any, cast
 
 from pyld import jsonld
-from pyld.context_resolver import ContextResolver
 
 from .canonical_labels import Quad, Term, Unsupported, canonical_nquads
-from .jsonld_loader import load_document
+from .jsonld_contexts import CONTEXTS, MAX_MEMO, Context
+from .jsonld_contexts import term_value as _term
 
 # Unsupported is raised here and caught by callers; it lives with the labelling it shares.
 __all__ = ["Unsupported", "canonical_nquads", "fast_canonicalize", "to_quads"]
@@ -39,135 +39,13 @@ XSD_BOOLEAN = jsonld.XSD_BOOLEAN
 XSD_DOUBLE = jsonld.XSD_DOUBLE
 XSD_INTEGER = jsonld.XSD_INTEGER
 XSD_STRING = jsonld.XSD_STRING
-_MAX_MEMO = 20_000
-
-# PyLD's active context is a plain dict it builds; Term and Quad: see canonical_labels.
-Context = dict[str, Any]
-
-
-class _Contexts:
-    """Memoised PyLD context processing; keeps every context it returns alive (ids are keys)."""
-
-    def __init__(self) -> None:
-        self.processor = jsonld.JsonLdProcessor()
-        self.options = {
-            "documentLoader": load_document,
-            "contextResolver": ContextResolver(jsonld._resolved_context_cache, load_document),
-            "base": "",
-            "processingMode": "json-ld-1.1",
-            "isFrame": False,
-        }
-        self.initial: Context = self.processor._get_initial_context(self.options)
-        self.processed: dict[tuple[Any, ...], tuple[Context, Context]] = {}
-        self.vocab_iris: dict[tuple[int, str], str | None] = {}
-        # Scoped contexts (type-, property-scoped) are objects owned by a processed context,
-        # which is kept alive, so their id is a stable key: no JSON dump per node.
-        self.scoped_by_id: dict[tuple[int, int, bool, bool], Context] = {}
-        # Per (context, key): how node_body treats the key (see _Walker.plan).
-        self.plans: dict[tuple[int, str], tuple[str, str, Context | None]] = {}
-        # Per (context, property): (coerced @type, language/direction set, scoped @context).
-        self.scalar_plans: dict[tuple[int, str | None], tuple[Any, bool]] = {}
-        self.type_iris: dict[tuple[int, str], str] = {}
-        self.keep_alive: list[Any] = [self.initial]
-
-    def process(
-        self,
-        active: Context,
-        local: Any,
-        *,
-        override_protected: bool = False,
-        propagate: bool = True,
-    ) -> Context:
-        local_key: str | tuple[str, ...]
-        if isinstance(local, str):
-            local_key = local
-        elif isinstance(local, list) and all(isinstance(x, str) for x in local):
-            local_key = tuple(local)
-        else:
-            local_key = json.dumps(local, sort_keys=True)
-        key = (id(active), local_key, override_protected, propagate)
-        hit = self.processed.get(key)
-        if hit is not None:
-            return hit[1]
-        if len(self.processed) > _MAX_MEMO:
-            raise Unsupported("context memo full")
-        result: Context = self.processor._process_context(
-            active,
-            local,
-            self.options,
-            override_protected=override_protected,
-            propagate=propagate,
-        )
-        self.processed[key] = (active, result)
-        self.keep_alive.append(local)
-        return result
-
-    def scoped(
-        self,
-        active: Context,
-        local: Any,
-        *,
-        override_protected: bool = False,
-        propagate: bool = True,
-    ) -> Context:
-        """`process` for a context held by a term definition of a processed (live) context."""
-        key = (id(active), id(local), override_protected, propagate)
-        hit = self.scoped_by_id.get(key)
-        if hit is None:
-            hit = self.process(
-                active, local, override_protected=override_protected, propagate=propagate
-            )
-            if len(self.scoped_by_id) < _MAX_MEMO:
-                self.scoped_by_id[key] = hit
-        return hit
-
-    def vocab(self, ctx: Context, term: str) -> str | None:
-        key = (id(ctx), term)
-        try:
-            return self.vocab_iris[key]
-        except KeyError:
-            pass
-        iri: str | None = self.processor._expand_iri(ctx, term, vocab=True)
-        if len(self.vocab_iris) < _MAX_MEMO:
-            self.vocab_iris[key] = iri
-        return iri
-
-    def document_iri(self, ctx: Context, value: str, *, vocab: bool = False) -> str:
-        if vocab:  # types: a handful of terms, each expanded once per context
-            key = (id(ctx), value)
-            hit = self.type_iris.get(key)
-            if hit is not None:
-                return hit
-        iri = _absolute(self.processor._expand_iri(ctx, value, vocab=vocab, base=""), value)
-        if vocab and len(self.type_iris) < _MAX_MEMO:
-            self.type_iris[key] = iri
-        return iri
-
-
-def _absolute(iri: object, original: str) -> str:
-    # PyLD resolves relative IRIs against DEFAULT_BASE_IRI when no base is given: that is
-    # the silent rewrite the pre-sign check must see, so it leaves the fast path.
-    if (
-        not isinstance(iri, str)
-        or not jsonld._is_absolute_iri(iri)
-        or (iri.startswith(jsonld.DEFAULT_BASE_IRI) and not original.startswith(iri))
-    ):
-        raise Unsupported("relative IRI")
-    return iri
-
-
-_CONTEXTS = _Contexts()
-
-
-def _term(ctx: Context, key: str | None, what: str | None) -> Any:
-    return jsonld.JsonLdProcessor.get_context_value(ctx, key, what)
 
 
 class _Walker:
     """Turns one JSON-LD document into a set of quads."""
 
     def __init__(self, dropped: list[str] | None = None) -> None:
-        self.c = _CONTEXTS
+        self.c = CONTEXTS
         self.dropped = dropped if dropped is not None else []
         self.quads: set[Quad] = set()
         self.bnodes: dict[str, str] = {}
@@ -207,7 +85,7 @@ class _Walker:
                 _term(ctx, prop, "@type"),
                 _term(ctx, prop, "@language") is not None or bool(_term(ctx, prop, "@direction")),
             )
-            if len(self.c.scalar_plans) < _MAX_MEMO:
+            if len(self.c.scalar_plans) < MAX_MEMO:
                 self.c.scalar_plans[key] = plan
         return plan
 
@@ -320,7 +198,7 @@ class _Walker:
             if scoped is not None:
                 term_ctx = self.c.scoped(ctx, scoped, override_protected=True)
             plan = (kind, expanded, term_ctx)
-        if len(self.c.plans) < _MAX_MEMO:
+        if len(self.c.plans) < MAX_MEMO:
             self.c.plans[memo_key] = plan
         return plan
 
@@ -403,7 +281,7 @@ def to_quads(document: dict[str, Any], *, dropped: list[str] | None = None) -> s
     if not isinstance(document, dict):
         raise Unsupported("top-level array")
     walker = _Walker(dropped)
-    walker.node(_CONTEXTS.initial, None, document)
+    walker.node(CONTEXTS.initial, None, document)
     return walker.quads
 
 
