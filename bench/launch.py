@@ -14,8 +14,25 @@ tool's verified-launch redirect -> the landing page the launch token opens. The 
 launch starts is off for the bench course unless --with-sync.
 
 The tool's WSGI application is wrapped (bench/support/server_timing.py) so each answer says
-its server-side time (`Server-Timing: app;dur=`) and its query count; a launch's tool time and
-queries are the sums over the tool's three answers (login, launch POST, landing page).
+its server-side wall time (`Server-Timing: app;dur=`), the CPU time of the thread that ran it
+(`cpu;dur=`) and its query count; a launch's tool time, CPU and queries are the sums over the
+tool's three answers (login, launch POST, landing page).
+
+The baseline is the same server's /healthz (one database query, a cache PING, a broker PING),
+probed one at a time all through the launch phase, so it waits for the same cores as the
+launches do (the LMS's RSA signing and the client's HTML parsing share the machine), and
+measured again alone, 20 concurrent, before the launches. The ratios (medians):
+
+- `tool_share_vs_health`: the tool's wall server time per launch (three answers) over one
+  /healthz answer's wall server time from the probes during the launches (same contention).
+- `tool_cpu_share_vs_health`: the tool's thread CPU time per launch over one /healthz
+  answer's thread CPU time (probes during the launches): the tool's own work, which waiting
+  for a core, the GIL, the database or Redis does not inflate (their processes' work is not in
+  either side).
+- `tool_share_vs_health_alone`: the tool's wall server time per launch over /healthz's wall
+  server time in its own phase (the figure before the probes: the launches ran under the LMS
+  and the client, the baseline did not).
+
 The last line is one JSON object.
 """
 
@@ -30,6 +47,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -110,11 +128,12 @@ def _form(response: requests.Response):
     return forms[0] if forms else None
 
 
-def server_ms(response: requests.Response) -> float:
-    """The `app;dur=` of the tool's Server-Timing header (bench/support/server_timing.py)."""
+def server_ms(response: requests.Response, metric_name: str = "app") -> float:
+    """A metric's `dur=` in the tool's Server-Timing header (bench/support/server_timing.py):
+    `app` its wall time, `cpu` its thread's CPU time."""
     for metric in response.headers.get("Server-Timing", "").split(","):
         name, _, params = metric.strip().partition(";")
-        if name == "app" and params.startswith("dur="):
+        if name == metric_name and params.startswith("dur="):
             return float(params[4:])
     raise RuntimeError(f"{response.url} answered without the tool's Server-Timing header")
 
@@ -125,12 +144,14 @@ class Launch:
     def __init__(self) -> None:
         self.wall_s = 0.0
         self.tool_ms = 0.0
+        self.tool_cpu_ms = 0.0
         self.queries = 0
         self.tool_answers = 0
 
     def count(self, response: requests.Response, tool_netloc: str) -> None:
         if urlsplit(response.url).netloc == tool_netloc:
             self.tool_ms += server_ms(response)
+            self.tool_cpu_ms += server_ms(response, "cpu")
             self.queries += int(response.headers[QUERIES_HEADER])
             self.tool_answers += 1
 
@@ -177,13 +198,33 @@ def _one_launch(start_url: str, tool_netloc: str) -> Launch:
     raise RuntimeError("launch did not finish in 10 hops")
 
 
-def one_health(url: str) -> tuple[float, float]:
-    """(wall seconds, server-side ms) of one /healthz."""
+def one_health(url: str) -> tuple[float, float, float]:
+    """(wall seconds, server-side wall ms, server-side thread CPU ms) of one /healthz."""
     t0 = time.perf_counter()
     response = requests.get(url, timeout=30)
     if response.status_code != 200:
         raise RuntimeError("healthz failed")
-    return time.perf_counter() - t0, server_ms(response)
+    return time.perf_counter() - t0, server_ms(response), server_ms(response, "cpu")
+
+
+class Probes(threading.Thread):
+    """/healthz one at a time, every `interval_s`, until stopped: the baseline under the
+    same load as the launches it runs beside."""
+
+    def __init__(self, url: str, interval_s: float = 0.05) -> None:
+        super().__init__(daemon=True)
+        self.url, self.interval_s = url, interval_s
+        self.results: list[tuple[float, float, float]] = []
+        self.error: BaseException | None = None
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.interval_s):
+            try:
+                self.results.append(one_health(self.url))
+            except (RuntimeError, requests.RequestException) as exc:
+                self.error = exc
+                return
 
 
 def measure(fn, items: list, concurrency: int) -> tuple[list, float]:
@@ -271,7 +312,15 @@ def main() -> None:
             measure(one_launch, starts[: args.concurrency], args.concurrency)  # warm up
             measure(one_health, health[: args.concurrency], args.concurrency)
             healths, h_wall = measure(one_health, health, args.concurrency)
-            launches, l_wall = measure(one_launch, starts, args.concurrency)
+            probes = Probes(f"{base}/healthz")
+            probes.start()
+            try:
+                launches, l_wall = measure(one_launch, starts, args.concurrency)
+            finally:
+                probes.stopped.set()
+                probes.join()
+            if probes.error is not None or not probes.results:
+                raise RuntimeError(f"/healthz probes during the launches: {probes.error}")
         except (RuntimeError, requests.RequestException) as exc:
             sys.exit(
                 f"{exc}\n--- tool log ---\n{server_log(tool_env)[-4000:]}"
@@ -286,6 +335,9 @@ def main() -> None:
     h_server = [h[1] / 1000 for h in healths]
     l_times = [launch.wall_s for launch in launches]
     tool_s = [launch.tool_ms / 1000 for launch in launches]
+    tool_cpu_s = [launch.tool_cpu_ms / 1000 for launch in launches]
+    p_server = [p[1] / 1000 for p in probes.results]
+    p_cpu = [p[2] / 1000 for p in probes.results]
     queries = sorted({launch.queries for launch in launches})
     result = {
         "bench": "launch",
@@ -304,6 +356,8 @@ def main() -> None:
         "tool_server_p50_ms": ms(tool_s, 0.5),
         "tool_server_p95_ms": ms(tool_s, 0.95),
         "tool_server_p99_ms": ms(tool_s, 0.99),
+        "tool_cpu_p50_ms": ms(tool_cpu_s, 0.5),
+        "tool_cpu_p95_ms": ms(tool_cpu_s, 0.95),
         "tool_answers_per_launch": launches[0].tool_answers,
         # Every launch takes the same path: one figure unless a launch went another way.
         "queries_per_launch": queries[0] if len(queries) == 1 else queries,
@@ -311,9 +365,20 @@ def main() -> None:
         "health_p50_ms": ms(h_times, 0.5),
         "health_p95_ms": ms(h_times, 0.95),
         "health_server_p50_ms": ms(h_server, 0.5),
+        "health_probes": len(probes.results),
+        "health_probe_server_p50_ms": ms(p_server, 0.5),
+        "health_probe_cpu_p50_ms": round(statistics.median(p_cpu) * 1000, 2),
     }
-    # The tool's server-side time per launch (three answers) over one /healthz answer's.
+    # The tool's server-side time per launch (three answers) over one /healthz answer's: wall
+    # against the probes that ran beside the launches, CPU against the same probes' CPU, and
+    # wall against /healthz alone (the figure before the probes). See the docstring.
     result["tool_share_vs_health"] = round(
+        statistics.median(tool_s) / statistics.median(p_server), 1
+    )
+    result["tool_cpu_share_vs_health"] = round(
+        statistics.median(tool_cpu_s) / statistics.median(p_cpu), 1
+    )
+    result["tool_share_vs_health_alone"] = round(
         statistics.median(tool_s) / statistics.median(h_server), 1
     )
     result["ratio_vs_health"] = round(result["launch_p50_ms"] / result["health_p50_ms"], 1)
@@ -322,12 +387,21 @@ def main() -> None:
         f"{result['launches_per_s']}/s, wall p50/p95/p99 {result['launch_p50_ms']}/"
         f"{result['launch_p95_ms']}/{result['launch_p99_ms']} ms; the tool's server time "
         f"p50/p95/p99 {result['tool_server_p50_ms']}/{result['tool_server_p95_ms']}/"
-        f"{result['tool_server_p99_ms']} ms, {result['queries_per_launch']} queries"
+        f"{result['tool_server_p99_ms']} ms (CPU p50 {result['tool_cpu_p50_ms']} ms), "
+        f"{result['queries_per_launch']} queries"
     )
     print(
-        f"/healthz same run: {result['health_per_s']}/s, p50 {result['health_p50_ms']} ms "
-        f"(server {result['health_server_p50_ms']} ms); tool share "
-        f"{result['tool_share_vs_health']}x a /healthz (load average {result['loadavg_1m']})"
+        f"/healthz alone: {result['health_per_s']}/s, p50 {result['health_p50_ms']} ms "
+        f"(server {result['health_server_p50_ms']} ms); beside the launches "
+        f"({result['health_probes']} probes): server p50 "
+        f"{result['health_probe_server_p50_ms']} ms, CPU p50 "
+        f"{result['health_probe_cpu_p50_ms']} ms"
+    )
+    print(
+        f"tool share per launch: {result['tool_share_vs_health']}x a /healthz (wall, same "
+        f"load), {result['tool_cpu_share_vs_health']}x (CPU), "
+        f"{result['tool_share_vs_health_alone']}x (wall, /healthz alone); "
+        f"load average {result['loadavg_1m']}"
     )
     print(json.dumps(result))
 

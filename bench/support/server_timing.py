@@ -5,8 +5,16 @@ server-side time and query count, so the bench can add up the tool's share of a 
 
 Server-side means from the moment the WSGI server hands over the request to the moment
 Django starts the answer (Django builds the whole body first for these pages): middleware,
-view, templates, database and cache, without the network and the client. Bench only: the
-production server runs config.wsgi and sends neither header.
+view, templates, database and cache, without the network and the client. Two figures:
+
+- `app;dur=`: wall-clock milliseconds. On a busy machine this includes every wait for a
+  core and for the GIL (the other threads of the worker, the LMS, the client, other people's
+  work), so it grows with the load, not only with what the answer does.
+- `cpu;dur=`: the CPU milliseconds of the thread that ran the answer (`time.thread_time()`):
+  the tool's own Python work for this answer, which waiting does not inflate. The work the
+  database and Redis do in their own processes is not in it (their round trips are in `app`).
+
+Bench only: the production server runs config.wsgi and sends neither header.
 """
 
 from __future__ import annotations
@@ -31,12 +39,14 @@ def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> 
         return execute(sql, params, many, context)
 
     t0 = time.perf_counter()
+    cpu0 = time.thread_time()
 
     def timed_start_response(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
         elapsed_ms = (time.perf_counter() - t0) * 1000
+        cpu_ms = (time.thread_time() - cpu0) * 1000
         headers = [
             *headers,
-            ("Server-Timing", f"app;dur={elapsed_ms:.3f}"),
+            ("Server-Timing", f"app;dur={elapsed_ms:.3f}, cpu;dur={cpu_ms:.3f}"),
             (QUERIES_HEADER, str(queries)),
         ]
         return start_response(status, headers, *exc_info)
