@@ -28,22 +28,9 @@ def _text(value: object, limit: int) -> str:
     return "" if value is None else str(value).replace("\x00", "")[:limit]
 
 
-def _upsert(
-    model: type[M], *, lookup: dict, values: dict, coarse: dict[str, timedelta] | None = None
-) -> M:
-    """The row for `lookup` with `values`, writing only the fields that changed.
-
-    Most launches repeat what the row already says: no UPDATE then (update_or_create writes
-    every field, in a savepoint of its own, each time). A row two launches create at once is
-    settled by get_or_create (unique constraints). A time in `coarse` counts as changed only
-    when it moved by at least its resolution.
-    """
-    row = model._default_manager.filter(**lookup).first()
-    if row is None:
-        row, created = model._default_manager.get_or_create(**lookup, defaults=values)
-        if created:
-            return row
-    coarse = coarse or {}
+def _changed(row: models.Model, values: dict, coarse: dict[str, timedelta]) -> list[str]:
+    """The fields of `values` that `row` does not hold yet (a time in `coarse` only once it
+    moved by at least its resolution)."""
 
     def moved(name: str, value: object) -> bool:
         old = getattr(row, name)
@@ -51,7 +38,31 @@ def _upsert(
             return abs(value - old) >= coarse[name]
         return bool(old != value)
 
-    changed = [name for name, value in values.items() if moved(name, value)]
+    return [name for name, value in values.items() if moved(name, value)]
+
+
+def _upsert(
+    model: type[M],
+    *,
+    lookup: dict,
+    values: dict,
+    coarse: dict[str, timedelta] | None = None,
+    row: M | None = None,
+) -> M:
+    """The row for `lookup` with `values`, writing only the fields that changed.
+
+    Most launches repeat what the row already says: no UPDATE then (update_or_create writes
+    every field, in a savepoint of its own, each time). A row two launches create at once is
+    settled by get_or_create (unique constraints). A time in `coarse` counts as changed only
+    when it moved by at least its resolution. `row`: the row for `lookup`, if already read.
+    """
+    if row is None:
+        row = model._default_manager.filter(**lookup).first()
+    if row is None:
+        row, created = model._default_manager.get_or_create(**lookup, defaults=values)
+        if created:
+            return row
+    changed = _changed(row, values, coarse or {})
     if changed:
         for name in changed:
             setattr(row, name, values[name])
@@ -61,7 +72,21 @@ def _upsert(
     return row
 
 
-@transaction.atomic
+def _known_enrolment(*, platform: Platform, sub: str, context_id: str) -> Enrolment | None:
+    """A returning person's enrolment in the course, with its course and learner: one query
+    where reading the three rows one by one takes three."""
+    return (
+        Enrolment.objects.select_related("course", "learner")
+        .filter(
+            course__platform=platform,
+            course__context_id=context_id,
+            learner__platform=platform,
+            learner__sub=sub,
+        )
+        .first()
+    )
+
+
 def record_launch(
     *, platform: Platform, claims: dict, roles: list[str]
 ) -> tuple[Course | None, Learner]:
@@ -70,30 +95,35 @@ def record_launch(
     `claims` must come from a verified id_token whose claim types were checked
     (lti_tool.launch_claims): the service URLs stored here are used later without a launch in
     hand. Text is stored NUL-free and cut to its column whatever the caller did.
+
+    A returning person whose three rows already say what the launch says (most launches)
+    costs one read and no transaction; anything to write is written in one transaction.
     """
-    learner = _upsert(
-        Learner,
-        lookup={"platform": platform, "sub": str(claims["sub"])},
-        values={
-            "name": _text(claims.get("name"), 500),
-            "given_name": _text(claims.get("given_name"), 255),
-            "family_name": _text(claims.get("family_name"), 255),
-            "email": _text(claims.get("email"), 320),
-            # As the roster stores it: an LMS may send the variable itself when it has no value.
-            "lis_person_sourcedid": _text(
-                get_adapter(platform).substituted(
-                    (claims.get(LIS_CLAIM) or {}).get("person_sourcedid")
-                ),
-                255,
+    sub = str(claims["sub"])
+    learner_values = {
+        "name": _text(claims.get("name"), 500),
+        "given_name": _text(claims.get("given_name"), 255),
+        "family_name": _text(claims.get("family_name"), 255),
+        "email": _text(claims.get("email"), 320),
+        # As the roster stores it: an LMS may send the variable itself when it has no value.
+        "lis_person_sourcedid": _text(
+            get_adapter(platform).substituted(
+                (claims.get(LIS_CLAIM) or {}).get("person_sourcedid")
             ),
-        },
-    )
+            255,
+        ),
+    }
     context = claims.get(CONTEXT_CLAIM) or {}
     if not context.get("id"):
+        with transaction.atomic():
+            learner = _upsert(
+                Learner, lookup={"platform": platform, "sub": sub}, values=learner_values
+            )
         return None, learner
+    context_id = str(context["id"])
     ags = claims.get(AGS_CLAIM) or {}
     nrps = claims.get(NRPS_CLAIM) or {}
-    defaults = {
+    course_values = {
         "title": _text(context.get("title"), 500),
         "label": _text(context.get("label"), 255),
         "deployment_id": str(claims.get(DEPLOYMENT_CLAIM, "")),
@@ -104,19 +134,37 @@ def record_launch(
         "next_sync_at": None,
     }
     if ags.get("lineitems"):
-        defaults["lineitems_url"] = ags["lineitems"]
-        defaults["ags_scopes"] = list(ags.get("scope") or [])
+        course_values["lineitems_url"] = ags["lineitems"]
+        course_values["ags_scopes"] = list(ags.get("scope") or [])
     if nrps.get("context_memberships_url"):
-        defaults["memberships_url"] = nrps["context_memberships_url"]
-    course = _upsert(
-        Course,
-        lookup={"platform": platform, "context_id": str(context["id"])},
-        values=defaults,
-        coarse={"last_launch_at": LAUNCH_TIME_RESOLUTION},
-    )
-    _upsert(
-        Enrolment,
-        lookup={"course": course, "learner": learner},
-        values={"roles": sorted(roles), "active": True},
-    )
+        course_values["memberships_url"] = nrps["context_memberships_url"]
+    course_coarse = {"last_launch_at": LAUNCH_TIME_RESOLUTION}
+    enrolment_values = {"roles": sorted(roles), "active": True}
+    known = _known_enrolment(platform=platform, sub=sub, context_id=context_id)
+    if known is not None and not (
+        _changed(known.learner, learner_values, {})
+        or _changed(known.course, course_values, course_coarse)
+        or _changed(known, enrolment_values, {})
+    ):
+        return known.course, known.learner
+    with transaction.atomic():
+        learner = _upsert(
+            Learner,
+            lookup={"platform": platform, "sub": sub},
+            values=learner_values,
+            row=known.learner if known else None,
+        )
+        course = _upsert(
+            Course,
+            lookup={"platform": platform, "context_id": context_id},
+            values=course_values,
+            coarse=course_coarse,
+            row=known.course if known else None,
+        )
+        _upsert(
+            Enrolment,
+            lookup={"course": course, "learner": learner},
+            values=enrolment_values,
+            row=known,
+        )
     return course, learner

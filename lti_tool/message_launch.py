@@ -65,14 +65,18 @@ class CredbridgeMessageLaunch(DjangoMessageLaunch):
         record: LoginRecord,
         tool_origins: set[str],
         login_platform: Platform | None = None,
+        login_deployment: Deployment | None = None,
     ) -> None:
         """`login_platform`: the login's platform row if the caller loaded it (saves a query;
-        the id_token's issuer and client id must still name it)."""
+        the id_token's issuer and client id must still name it). `login_deployment`: a
+        deployment of it read with it (registry.login_platform; saves a query; used only if
+        the verified deployment_id claim names it)."""
         self._lazy_registration: Registration | None = None
         self.platform: Platform | None = None
         super().__init__(request, DatabaseToolConf())
         self._record = record
         self._login_platform = login_platform
+        self._login_deployment = login_deployment
         self._tool_origins = {o.lower() for o in tool_origins if o}
 
     # pylti1p3's service helpers (AGS, NRPS, deep linking) read the registration, which carries
@@ -286,9 +290,17 @@ class CredbridgeMessageLaunch(DjangoMessageLaunch):
             raise malformed(
                 "missing_claim", gettext_noop("The id_token lacks the deployment_id claim.")
             )
-        deployment = Deployment.objects.filter(
-            platform=platform, deployment_id=deployment_id
-        ).first()
+        known = self._login_deployment
+        if (
+            known is not None
+            and known.platform_id == platform.pk
+            and known.deployment_id == deployment_id
+        ):
+            deployment: Deployment | None = known
+        else:
+            deployment = Deployment.objects.filter(
+                platform=platform, deployment_id=deployment_id
+            ).first()
         if deployment is None and platform.auto_activate_deployments:
             deployment, _ = Deployment.objects.get_or_create(
                 platform=platform, deployment_id=deployment_id

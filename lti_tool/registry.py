@@ -47,6 +47,25 @@ def platform_named(known: Platform | None, *, issuer: str, client_id: str) -> Pl
     return find_platform(issuer=issuer, client_id=client_id)
 
 
+def login_platform(
+    platform_id: int, *, deployment_id: str
+) -> tuple[Platform | None, Deployment | None]:
+    """The login's platform row and, when registered, its deployment `deployment_id`: one
+    query for the two. `deployment_id` is read from the id_token before its signature is
+    checked, so the deployment is only an offer: the launch uses it after verification only
+    if the verified claim names it (CredbridgeMessageLaunch._check_deployment), and still
+    checks that it is active."""
+    if deployment_id and len(deployment_id) <= 255:
+        deployment = (
+            Deployment.objects.select_related("platform")
+            .filter(platform_id=platform_id, deployment_id=deployment_id)
+            .first()
+        )
+        if deployment is not None:
+            return deployment.platform, deployment
+    return Platform.objects.filter(pk=platform_id).first(), None
+
+
 def _refuse_pending(found: Platform) -> None:
     if not found.is_active:
         raise forbidden(

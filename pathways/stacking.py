@@ -23,7 +23,7 @@ from awarding.models import Award
 from .account_links import person_learner_ids
 from .evaluate import Progress, evaluate
 from .holdings import GRANTING_STATES, KEEPING_STATES, held_credentials, pathway_spec
-from .institution import institution_platform_ids
+from .institution import in_institutions_of, institution_platform_ids
 from .models import Pathway
 
 log = logging.getLogger(__name__)
@@ -42,10 +42,8 @@ def person_progress(
 
 def active_pathways_for(platform_ids: Collection[int]):
     """Pathways in use of the institutions these platforms belong to."""
-    institutions: set[int] = set()
-    for platform_id in platform_ids:
-        institutions |= institution_platform_ids(platform_id)
-    return Pathway.objects.filter(state=Pathway.State.ACTIVE, platform_id__in=institutions)
+    # One query with the pathways (this runs on every learner page, right after the launch).
+    return Pathway.objects.filter(in_institutions_of(platform_ids), state=Pathway.State.ACTIVE)
 
 
 def _recipient(pathway: Pathway, learner_ids: Collection[int], fallback: int) -> int:

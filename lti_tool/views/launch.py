@@ -30,10 +30,10 @@ from ..login_state import (
     load_login,
     nonce_was_used,
 )
-from ..message_launch import CredbridgeMessageLaunch
+from ..message_launch import C_DEPLOYMENT, CredbridgeMessageLaunch
 from ..models import Platform
 from ..refusals import LaunchRefused, forbidden, malformed, refusal_response
-from ..registry import find_platform
+from ..registry import find_platform, login_platform
 
 logger = logging.getLogger("credbridge.lti")
 
@@ -315,7 +315,11 @@ def _launch(request: LaunchRequest) -> HttpResponse:
             "unknown_state",
             gettext_noop("This launch's login is unknown or has expired; open the activity again."),
         )
-    platform = Platform.objects.filter(pk=record.platform_id).first()
+    # With the deployment the (not yet verified) id_token names, in the same query.
+    platform, deployment = login_platform(
+        record.platform_id,
+        deployment_id=_unverified_claim(request.POST.get("id_token", ""), C_DEPLOYMENT),
+    )
     if platform is not None:
         _refuse_plain_http(platform)
     cookies = [
@@ -355,7 +359,11 @@ def _launch(request: LaunchRequest) -> HttpResponse:
             ),
         )
     verified = CredbridgeMessageLaunch(
-        request, record=record, tool_origins=tool_origins(request), login_platform=platform
+        request,
+        record=record,
+        tool_origins=tool_origins(request),
+        login_platform=platform,
+        login_deployment=deployment,
     ).verify()
     response = complete_launch(request=request, verified=verified, frame_id=record.frame_id)
     for prefix in (STATE_COOKIE_PREFIX, LAX_COOKIE_PREFIX):
@@ -373,6 +381,16 @@ def _relay_may_help(request: LaunchRequest) -> bool:
         and request.headers.get("Sec-Fetch-Dest") == "document"
         and request.headers.get("Sec-Fetch-Site") == "cross-site"
     )
+
+
+def _unverified_claim(token: str, name: str) -> str:
+    """A text claim of an id_token not verified yet (never trusted): only to choose what to
+    read ahead of verification. "" when absent, not text or unreadable."""
+    try:
+        value = jwt.decode(token[:65536], options={"verify_signature": False}).get(name)
+    except Exception:  # noqa: BLE001 - anything unreadable simply has no such claim
+        return ""
+    return value if isinstance(value, str) else ""
 
 
 def _unverified_nonce(token: str) -> str:
