@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Collection
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -48,11 +49,10 @@ def issuer_platform_ids(issuer: Issuer) -> set[int]:
     )
 
 
-def in_scope(endorsement: Endorsement, platform_ids: set[int] | None) -> bool:
-    """Whether a QA person who sees `platform_ids` (None: all) may act on it."""
-    if platform_ids is None:
-        return True
-    return bool(_platforms_of(endorsement) & platform_ids)
+def in_scope(endorsement: Endorsement, platform_ids: Collection[int]) -> bool:
+    """Whether a QA person whose scopes are `platform_ids` may act on it (there is no "all":
+    an operator is QA of the institutions their scopes name, ADR 0075)."""
+    return bool(_platforms_of(endorsement) & set(platform_ids))
 
 
 def _platforms_of(endorsement: Endorsement) -> set[int]:
@@ -62,10 +62,8 @@ def _platforms_of(endorsement: Endorsement) -> set[int]:
     return issuer_platform_ids(endorsement.issuer)
 
 
-def endorsements_in_scope(platform_ids: set[int] | None) -> QuerySet[Endorsement]:
+def endorsements_in_scope(platform_ids: Collection[int]) -> QuerySet[Endorsement]:
     found = Endorsement.objects.select_related("achievement", "issuer", "endorser")
-    if platform_ids is None:
-        return found
     issuers = InstitutionSetting.objects.filter(platform_id__in=platform_ids).values("issuer_id")
     return found.filter(Q(achievement__platform_id__in=platform_ids) | Q(issuer_id__in=issuers))
 
@@ -149,7 +147,7 @@ def _subject(document: dict[str, Any]) -> tuple[Achievement | None, Issuer | Non
 
 
 def accept_external_endorsement(
-    *, text: str, actor: str, platform_ids: set[int] | None
+    *, text: str, actor: str, platform_ids: Collection[int]
 ) -> Endorsement:
     """Check an outside organisation's signed endorsement and keep it, or say why not."""
     document = _parse(text)

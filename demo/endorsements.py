@@ -34,7 +34,7 @@ def seed_endorsements(*, achievement: Achievement, qa: Actor) -> list[Endorsemen
         )
         found.append(
             accept_external_endorsement(
-                text=json.dumps(signed, indent=2), actor=qa.id, platform_ids=None
+                text=json.dumps(signed, indent=2), actor=qa.id, platform_ids=qa.qa_platform_ids
             )
         )
     return found

@@ -4,16 +4,23 @@ Only a Django session counts here, never a launch token: the console keeps Djang
 check, which a launch token must not switch off. QA users sign in at /qa/login/; an LMS
 administrator gets such a session through the handoff (`handoff`), for their platform only.
 
-Two guards, kept as the pages had them before they were one app:
-- `qa_scope` (rubric reviews, audit log) gives the acting person, an `Actor` whose platforms
-  the rubrics workflow checks again on every change (four eyes included). A superuser needs a
-  QA scope like anyone else here.
-- `qa_required` (award pages) passes the platforms the user may see; a superuser sees all.
+One rule for every page (ADR 0075): QA rights are the acting person's QA scopes and nothing
+else — a console user's `QAScope` rows (granted in the admin, audited as `qa_scope.granted`)
+while in the Quality assurance group, or the one platform of an LMS administrator's handoff.
+A superuser is no exception: without a scope the console refuses them like anyone else, and
+with one they see and act on that institution only. Being an operator (`is_operator`) adds
+only what belongs to no institution: registering endorsing organisations and reading the
+audit log's events of no platform, both inside a session that already has a QA scope.
+
+Two guards, with the same rule, for the two ways the pages take it:
+- `qa_scope` (rubric reviews, audit log, pathways) gives the acting person, an `Actor` whose
+  platforms the rubrics workflow checks again on every change (four eyes included).
+- `qa_required` (award pages) passes that actor's platforms as `platform_ids`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
@@ -27,7 +34,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from rubrics.actors import Actor
-from rubrics.actors import qa_platform_ids as rubrics_qa_platform_ids
 from rubrics.models import RubricVersion
 
 from .handoff import console_actor
@@ -71,35 +77,31 @@ def qa_version(scope: QAAccess, version_id: int) -> RubricVersion:
     )
 
 
-def qa_platform_ids(user: Any) -> set[int] | None:
-    """The platforms a console user may see awards of: None means all (superuser), empty
-    means none."""
-    if not user.is_authenticated or not user.is_active:
-        return set()
-    if user.is_superuser:
-        return None
-    return set(rubrics_qa_platform_ids(user))
-
-
 def qa_required(view: View) -> View:
-    """A logged-in QA user linked to at least one platform; passes `platform_ids`."""
+    """A signed-in person with a QA scope on at least one platform; passes those platforms as
+    `platform_ids` (a frozenset, never "all": a superuser gets their own scopes too)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return _to_login(request)
-        platform_ids = qa_platform_ids(request.user)
-        if platform_ids is not None and not platform_ids:
+        platform_ids = console_actor(request).qa_platform_ids
+        if not platform_ids:
             return refuse(request, _("Your account is not a quality-assurance account."))
         return view(request, *args, platform_ids=platform_ids, **kwargs)
 
     return wrapper
 
 
-def scope_to_platforms(queryset: Any, platform_ids: set[int] | None, field: str) -> Any:
-    """Filter a queryset to the QA user's platforms (`field` names the platform id path)."""
-    if platform_ids is None:
-        return queryset
+def is_operator(request: HttpRequest) -> bool:
+    """An active superuser: may also do what belongs to no institution (see the module's
+    docstring), never more of an institution's than their QA scopes grant."""
+    user = request.user
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def scope_to_platforms(queryset: Any, platform_ids: Collection[int], field: str) -> Any:
+    """Filter a queryset to the QA person's platforms (`field` names the platform id path)."""
     return queryset.filter(**{f"{field}__in": platform_ids})
 
 

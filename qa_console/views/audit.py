@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from assessments.models import Course
 
-from ..access import QAAccess, qa_scope
+from ..access import QAAccess, is_operator, qa_scope
 from ..audit_log import CSV_HEADER, csv_rows, filter_events, in_words, visible_events
 from ..csv_stream import streaming_csv
 from ..forms import AuditFilterForm
@@ -25,8 +25,11 @@ MAX_PEOPLE = 500
 
 
 def _events(request: HttpRequest, scope: QAAccess) -> tuple[AuditFilterForm, QuerySet]:
-    superuser = bool(getattr(request.user, "is_superuser", False))
-    qs = visible_events(platform_ids=scope.actor.qa_platform_ids, include_global=superuser)
+    # An operator also reads the events of no institution (keys, endorsing organisations);
+    # an institution's events only of their own QA scopes, like anyone (ADR 0075).
+    qs = visible_events(
+        platform_ids=scope.actor.qa_platform_ids, include_global=is_operator(request)
+    )
     actors = list(qs.order_by("actor").values_list("actor", flat=True).distinct()[:MAX_PEOPLE])
     courses = Course.objects.filter(platform_id__in=scope.actor.qa_platform_ids).order_by(
         "title", "pk"

@@ -37,7 +37,7 @@ PER_PAGE = 50
 
 
 def _filtered(
-    request: HttpRequest, platform_ids: set[int] | None
+    request: HttpRequest, platform_ids: frozenset[int]
 ) -> tuple[DecisionFilterForm, QuerySet[Decision]]:
     courses = scope_to_platforms(Course.objects.all(), platform_ids, "platform_id").order_by(
         "title", "pk"
@@ -76,7 +76,7 @@ def _filtered(
 
 @require_GET
 @qa_required
-def decisions(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpResponse:
+def decisions(request: HttpRequest, *, platform_ids: frozenset[int]) -> HttpResponse:
     form, found = _filtered(request, platform_ids)
     page = Paginator(
         found.select_related("learner", "achievement", "course").order_by("-decided_at", "-pk"),
@@ -93,7 +93,7 @@ def decisions(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpRes
 
 @require_GET
 @qa_required
-def decisions_csv(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpResponseBase:
+def decisions_csv(request: HttpRequest, *, platform_ids: frozenset[int]) -> HttpResponseBase:
     _form, found = _filtered(request, platform_ids)
     found = found.select_related("learner", "achievement").order_by("decided_at", "pk")
     return streaming_csv(
@@ -104,7 +104,7 @@ def decisions_csv(request: HttpRequest, *, platform_ids: set[int] | None) -> Htt
 @require_GET
 @qa_required
 def decision_detail(
-    request: HttpRequest, decision_id: int, *, platform_ids: set[int] | None
+    request: HttpRequest, decision_id: int, *, platform_ids: frozenset[int]
 ) -> HttpResponse:
     decision = get_object_or_404(
         decisions_of(platform_ids).select_related("learner", "achievement", "course", "rule"),
@@ -135,7 +135,7 @@ def decision_detail(
 
 
 @qa_required
-def flagged(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpResponse:
+def flagged(request: HttpRequest, *, platform_ids: frozenset[int]) -> HttpResponse:
     if request.method == "POST":
         # "Keep": QA reviewed both snapshots and the award stands.
         award = get_object_or_404(
@@ -176,7 +176,7 @@ def flagged(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpRespo
 
 @require_GET
 @qa_required
-def revocations(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpResponse:
+def revocations(request: HttpRequest, *, platform_ids: frozenset[int]) -> HttpResponse:
     page = Paginator(
         awards_of(platform_ids)
         .filter(state=Award.State.REVOKED)
@@ -191,7 +191,7 @@ def revocations(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpR
 @require_POST
 @qa_required
 def revoke(
-    request: HttpRequest, award_uuid: object, *, platform_ids: set[int] | None
+    request: HttpRequest, award_uuid: object, *, platform_ids: frozenset[int]
 ) -> HttpResponse:
     award = get_object_or_404(awards_of(platform_ids).select_related("learner"), uuid=award_uuid)
     form = ReasonForm(request.POST)

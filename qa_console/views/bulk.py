@@ -38,20 +38,20 @@ PREVIEW_HEADER = [
 ]
 
 
-def _courses(platform_ids: set[int] | None) -> QuerySet[Course]:
+def _courses(platform_ids: frozenset[int]) -> QuerySet[Course]:
     return scope_to_platforms(Course.objects.all(), platform_ids, "platform_id").order_by(
         "title", "pk"
     )
 
 
-def _uploads(platform_ids: set[int] | None) -> QuerySet[BulkUpload]:
+def _uploads(platform_ids: frozenset[int]) -> QuerySet[BulkUpload]:
     return scope_to_platforms(
         BulkUpload.objects.select_related("course"), platform_ids, "course__platform_id"
     )
 
 
 @qa_required
-def bulk(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpResponse:
+def bulk(request: HttpRequest, *, platform_ids: frozenset[int]) -> HttpResponse:
     form = BulkUploadForm(
         request.POST or None, request.FILES or None, courses=_courses(platform_ids)
     )
@@ -98,7 +98,7 @@ def _render_preview(request: HttpRequest, shown: Preview, *, status: int = 200) 
 @require_GET
 @qa_required
 def bulk_preview(
-    request: HttpRequest, upload_uuid: object, *, platform_ids: set[int] | None
+    request: HttpRequest, upload_uuid: object, *, platform_ids: frozenset[int]
 ) -> HttpResponse:
     upload = get_object_or_404(_uploads(platform_ids), uuid=upload_uuid)
     return _render_preview(request, preview(upload, actor=console_actor(request).id))
@@ -107,7 +107,7 @@ def bulk_preview(
 @require_POST
 @qa_required
 def bulk_apply(
-    request: HttpRequest, upload_uuid: object, *, platform_ids: set[int] | None
+    request: HttpRequest, upload_uuid: object, *, platform_ids: frozenset[int]
 ) -> HttpResponse:
     upload = get_object_or_404(_uploads(platform_ids), uuid=upload_uuid)
     actor = console_actor(request)
@@ -133,7 +133,7 @@ def bulk_apply(
 @require_GET
 @qa_required
 def bulk_preview_csv(
-    request: HttpRequest, upload_uuid: object, *, platform_ids: set[int] | None
+    request: HttpRequest, upload_uuid: object, *, platform_ids: frozenset[int]
 ) -> HttpResponseBase:
     """The preview as a CSV (every cell defused against formula injection by streaming_csv:
     the learner's and reason's cells come from the uploaded file)."""

@@ -1,7 +1,8 @@
 """The QA console's endorsement page (ADR 0066): endorse a credential on the institution's
 behalf, accept an outside organisation's signed endorsement, withdraw either; an operator
-(superuser) registers outside organisations by did:web. Every change is an awarding service
-that writes its audit entry."""
+(superuser, with a QA scope like everyone here: ADR 0075) registers outside organisations by
+did:web, which is trust for every institution, so no QA scope alone grants it. Every change
+is an awarding service that writes its audit entry."""
 
 from __future__ import annotations
 
@@ -23,18 +24,18 @@ from awarding.endorsements import (
 from awarding.endorser_registry import EndorserRefused, deregister_endorser, register_endorser
 from awarding.models import Achievement, Endorser
 
-from ..access import console_actor_id, qa_required, scope_to_platforms
+from ..access import console_actor_id, is_operator, qa_required, scope_to_platforms
 from ..endorsement_forms import EndorseForm, RegisterEndorserForm, SubmitForm, WithdrawForm
 
 MAX_LISTED = 200
 
 
-def _achievements(platform_ids: set[int] | None):
+def _achievements(platform_ids: frozenset[int]):
     found = scope_to_platforms(Achievement.objects.all(), platform_ids, "platform_id")
     return found.order_by("name", "pk")
 
 
-def _page(request: HttpRequest, platform_ids: set[int] | None, **forms) -> HttpResponse:
+def _page(request: HttpRequest, platform_ids: frozenset[int], **forms) -> HttpResponse:
     endorsements = list(endorsements_in_scope(platform_ids)[:MAX_LISTED])
     context = {
         "endorsements": [(e, endorsement_page_url(e.uuid)) for e in endorsements],
@@ -44,7 +45,7 @@ def _page(request: HttpRequest, platform_ids: set[int] | None, **forms) -> HttpR
         "submit_form": forms.get("submit_form") or SubmitForm(),
         "withdraw_form": WithdrawForm(),
         "register_form": forms.get("register_form") or RegisterEndorserForm(),
-        "may_register": request.user.is_superuser,
+        "may_register": is_operator(request),
     }
     status = 400 if forms else 200
     return render(request, "qa_console/endorsements.html", context, status=status)
@@ -52,13 +53,13 @@ def _page(request: HttpRequest, platform_ids: set[int] | None, **forms) -> HttpR
 
 @require_GET
 @qa_required
-def endorsements(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpResponse:
+def endorsements(request: HttpRequest, *, platform_ids: frozenset[int]) -> HttpResponse:
     return _page(request, platform_ids)
 
 
 @require_POST
 @qa_required
-def endorse(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpResponse:
+def endorse(request: HttpRequest, *, platform_ids: frozenset[int]) -> HttpResponse:
     form = EndorseForm(request.POST, achievements=_achievements(platform_ids))
     if not form.is_valid():
         return _page(request, platform_ids, endorse_form=form)
@@ -78,7 +79,7 @@ def endorse(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpRespo
 
 @require_POST
 @qa_required
-def submit(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpResponse:
+def submit(request: HttpRequest, *, platform_ids: frozenset[int]) -> HttpResponse:
     form = SubmitForm(request.POST, request.FILES)
     text = form.text() if form.is_valid() else ""
     if not text.strip():
@@ -100,7 +101,7 @@ def submit(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpRespon
 @require_POST
 @qa_required
 def withdraw(
-    request: HttpRequest, endorsement_uuid: object, *, platform_ids: set[int] | None
+    request: HttpRequest, endorsement_uuid: object, *, platform_ids: frozenset[int]
 ) -> HttpResponse:
     endorsement = get_object_or_404(endorsements_in_scope(platform_ids), uuid=endorsement_uuid)
     form = WithdrawForm(request.POST)
@@ -122,8 +123,8 @@ def withdraw(
 
 @require_POST
 @qa_required
-def register(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpResponse:
-    if not request.user.is_superuser:
+def register(request: HttpRequest, *, platform_ids: frozenset[int]) -> HttpResponse:
+    if not is_operator(request):
         # Trusting an organisation's key is the operator's decision, for every institution.
         raise PermissionDenied(_("Only an operator may register an endorsing organisation."))
     form = RegisterEndorserForm(request.POST)
@@ -145,9 +146,9 @@ def register(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpResp
 @require_POST
 @qa_required
 def deregister(
-    request: HttpRequest, endorser_id: int, *, platform_ids: set[int] | None
+    request: HttpRequest, endorser_id: int, *, platform_ids: frozenset[int]
 ) -> HttpResponse:
-    if not request.user.is_superuser:
+    if not is_operator(request):
         raise PermissionDenied(_("Only an operator may register an endorsing organisation."))
     endorser = get_object_or_404(Endorser, pk=endorser_id)
     deregister_endorser(endorser=endorser, actor=console_actor_id(request))

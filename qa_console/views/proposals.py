@@ -28,7 +28,7 @@ from ..handoff import console_actor
 PER_PAGE = 50
 
 
-def _proposals(platform_ids: set[int] | None) -> QuerySet[AwardProposal]:
+def _proposals(platform_ids: frozenset[int]) -> QuerySet[AwardProposal]:
     return scope_to_platforms(
         AwardProposal.objects.select_related("learner", "achievement", "course", "award"),
         platform_ids,
@@ -38,7 +38,7 @@ def _proposals(platform_ids: set[int] | None) -> QuerySet[AwardProposal]:
 
 @require_GET
 @qa_required
-def proposals(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpResponse:
+def proposals(request: HttpRequest, *, platform_ids: frozenset[int]) -> HttpResponse:
     found = _proposals(platform_ids)
     waiting = list(found.filter(state=AwardProposal.State.REQUESTED).order_by("requested_at", "pk"))
     decided = Paginator(
@@ -50,7 +50,7 @@ def proposals(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpRes
 @require_GET
 @qa_required
 def proposal(
-    request: HttpRequest, proposal_uuid: object, *, platform_ids: set[int] | None
+    request: HttpRequest, proposal_uuid: object, *, platform_ids: frozenset[int]
 ) -> HttpResponse:
     found = get_object_or_404(_proposals(platform_ids), uuid=proposal_uuid)
     return render(
@@ -68,7 +68,7 @@ def proposal(
 @require_POST
 @qa_required
 def decide(
-    request: HttpRequest, proposal_uuid: object, step: str, *, platform_ids: set[int] | None
+    request: HttpRequest, proposal_uuid: object, step: str, *, platform_ids: frozenset[int]
 ) -> HttpResponse:
     if step not in ("approve", "decline"):
         raise Http404
@@ -99,7 +99,7 @@ def decide(
 @require_GET
 @qa_required
 def evidence(
-    request: HttpRequest, proposal_uuid: object, *, platform_ids: set[int] | None
+    request: HttpRequest, proposal_uuid: object, *, platform_ids: frozenset[int]
 ) -> HttpResponseBase:
     found = get_object_or_404(_proposals(platform_ids), uuid=proposal_uuid)
     if not found.evidence_file:

@@ -16,7 +16,7 @@ from ..access import qa_required
 from ..selectors import awards_of, decisions_of
 
 
-def _report_data(platform_ids: set[int] | None) -> dict:
+def _report_data(platform_ids: frozenset[int]) -> dict:
     awards = awards_of(platform_ids).select_related("achievement", "course")
     per_rule = award_reports.awards_per_rule(
         (a.rule_id, f"{a.achievement.name} — {a.course}", a.state)
@@ -43,13 +43,13 @@ def _report_data(platform_ids: set[int] | None) -> dict:
 
 @require_GET
 @qa_required
-def reports(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpResponse:
+def reports(request: HttpRequest, *, platform_ids: frozenset[int]) -> HttpResponse:
     return render(request, "qa_console/awards/reports.html", _report_data(platform_ids))
 
 
 @require_GET
 @qa_required
-def reports_csv(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpResponse:
+def reports_csv(request: HttpRequest, *, platform_ids: frozenset[int]) -> HttpResponse:
     data = _report_data(platform_ids)
     rows: list[list[object]] = []
     for r in data["per_rule"]:

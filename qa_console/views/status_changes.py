@@ -29,7 +29,7 @@ from ..handoff import console_actor
 PER_PAGE = 50
 
 
-def _changes(platform_ids: set[int] | None):
+def _changes(platform_ids: frozenset[int]):
     return scope_to_platforms(
         StatusChange.objects.select_related(
             "award__learner", "award__achievement", "award__course"
@@ -41,7 +41,7 @@ def _changes(platform_ids: set[int] | None):
 
 @require_GET
 @qa_required
-def status_changes(request: HttpRequest, *, platform_ids: set[int] | None) -> HttpResponse:
+def status_changes(request: HttpRequest, *, platform_ids: frozenset[int]) -> HttpResponse:
     found = _changes(platform_ids)
     waiting = list(found.filter(state=StatusChange.State.REQUESTED).order_by("requested_at", "pk"))
     decided = Paginator(
@@ -57,7 +57,7 @@ def status_changes(request: HttpRequest, *, platform_ids: set[int] | None) -> Ht
 @require_GET
 @qa_required
 def status_change(
-    request: HttpRequest, change_uuid: object, *, platform_ids: set[int] | None
+    request: HttpRequest, change_uuid: object, *, platform_ids: frozenset[int]
 ) -> HttpResponse:
     change = get_object_or_404(_changes(platform_ids), uuid=change_uuid)
     return render(
@@ -74,7 +74,7 @@ def status_change(
 @require_POST
 @qa_required
 def decide_status_change(
-    request: HttpRequest, change_uuid: object, step: str, *, platform_ids: set[int] | None
+    request: HttpRequest, change_uuid: object, step: str, *, platform_ids: frozenset[int]
 ) -> HttpResponse:
     if step not in ("confirm", "decline"):
         raise Http404

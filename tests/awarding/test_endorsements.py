@@ -129,7 +129,9 @@ def test_an_endorsement_of_the_issuer_profile_is_in_the_profile_json(sc, site, c
     register_endorser(did=did, name="Acme", actor="user:operator")
     issuer = issuer_for(platform=sc.course.platform)
     signed = site.endorse(did, issuer.did, comment="A trustworthy issuer.")
-    accept_external_endorsement(text=json.dumps(signed), actor="user:qa", platform_ids=None)
+    accept_external_endorsement(
+        text=json.dumps(signed), actor="user:qa", platform_ids={sc.course.platform_id}
+    )
 
     profile = client.get(f"/issuers/{issuer.slug}", HTTP_ACCEPT="application/json").json()
     assert profile["endorsement"] == [signed]
@@ -216,9 +218,11 @@ def test_a_foreign_status_list_is_refused(sc, site, registered):
 
 def test_the_same_endorsement_twice_is_refused(sc, site, registered):
     text = json.dumps(site.endorse(registered, _subject(sc)))
-    accept_external_endorsement(text=text, actor="user:qa", platform_ids=None)
+    accept_external_endorsement(text=text, actor="user:qa", platform_ids={sc.course.platform_id})
     with pytest.raises(EndorsementRefused, match="already"):
-        accept_external_endorsement(text=text, actor="user:qa", platform_ids=None)
+        accept_external_endorsement(
+            text=text, actor="user:qa", platform_ids={sc.course.platform_id}
+        )
 
 
 def test_a_registered_endorser_cannot_vouch_for_an_achievement_credential(sc, site, registered):
@@ -324,7 +328,9 @@ def test_export_credentials_writes_every_endorsement(sc, site, tmp_path):
     site.publish(did)
     register_endorser(did=did, name="Acme", actor="user:operator")
     text = json.dumps(site.endorse(did, _subject(sc)), indent=1)
-    outside = accept_external_endorsement(text=text, actor="user:qa", platform_ids=None)
+    outside = accept_external_endorsement(
+        text=text, actor="user:qa", platform_ids={sc.course.platform_id}
+    )
 
     call_command("export_credentials", "--out", str(tmp_path))
 
@@ -382,7 +388,9 @@ def test_an_expired_endorsement_is_neither_shown_nor_embedded(sc, site):
     register_endorser(did=did, name="Acme", actor="user:operator")
     until = format_datetime(timezone.now() + timedelta(seconds=3))
     signed = site.endorse(did, _subject(sc), extra={"validUntil": until})
-    accept_external_endorsement(text=json.dumps(signed), actor="user:qa", platform_ids=None)
+    accept_external_endorsement(
+        text=json.dumps(signed), actor="user:qa", platform_ids={sc.course.platform_id}
+    )
     assert achievement_document(sc.achievement)["endorsement"] == [signed]
 
     time.sleep(4)
@@ -400,7 +408,9 @@ def test_the_profile_with_endorsements_matches_the_ob3_profile_schema(sc, site, 
     register_endorser(did=did, name="Acme", actor="user:operator")
     issuer = issuer_for(platform=sc.course.platform)
     signed = site.endorse(did, issuer.did)
-    accept_external_endorsement(text=json.dumps(signed), actor="user:qa", platform_ids=None)
+    accept_external_endorsement(
+        text=json.dumps(signed), actor="user:qa", platform_ids={sc.course.platform_id}
+    )
     schema_path = Path(__file__).resolve().parents[2] / "credentials" / "schemas"
     schema_path = schema_path / "ob_v3p0_profile_schema.json"
     schema = json.loads(schema_path.read_text(encoding="utf-8"))

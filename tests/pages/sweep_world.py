@@ -160,7 +160,9 @@ def _endorse_the_issuer(w) -> None:
         verification_method=method["id"],
         created="2026-01-01T00:00:00Z",
     )
-    accept_external_endorsement(text=json.dumps(signed), actor="user:qa", platform_ids=None)
+    accept_external_endorsement(
+        text=json.dumps(signed), actor="user:qa", platform_ids={w.platform.pk}
+    )
 
 
 def _review_world(w):

@@ -124,11 +124,16 @@ def test_reports_and_csv(client, two_worlds):
     assert search[3] == "1/2" and search[4] == "0.5000"
 
 
-def test_superuser_sees_every_platform(client, two_worlds):
-    User.objects.create_superuser("root", password="pw-Strong-123")
-    client.force_login(User.objects.get(username="root"))  # axes: login() needs a request
+def test_a_superuser_sees_only_the_platforms_of_their_qa_scopes(client, two_worlds):
+    """ADR 0075: no QA rights by being a superuser; a scope (audited) grants them."""
+    mine, _theirs = two_worlds
+    root = User.objects.create_superuser("root", password="pw-Strong-123")
+    client.force_login(root)  # axes: login() needs a request
+    assert client.get("/qa/awards/").status_code == 403
+    root.groups.add(Group.objects.get_or_create(name=QA_GROUP)[0])
+    QAScope.objects.create(user=root, platform=mine.platform)
     html = client.get("/qa/awards/").content.decode()
-    assert "Ada Mine" in html and "Zed Theirs" in html
+    assert "Ada Mine" in html and "Zed Theirs" not in html
 
 
 def test_qa_pages_escape_lms_text(client, db):

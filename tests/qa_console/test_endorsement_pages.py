@@ -35,6 +35,15 @@ def site():
     s.close()
 
 
+def _operator(platform) -> User:
+    """A superuser who is QA of one institution: the console lets no one in without a QA
+    scope, and only a superuser registers organisations (ADR 0075)."""
+    operator = qa_user(platform, username="op")
+    operator.is_superuser = True
+    operator.save(update_fields=["is_superuser"])
+    return operator
+
+
 def test_qa_endorses_its_own_achievement_only(client, worlds):
     mine, theirs = worlds
     client.force_login(qa_user(mine.platform))
@@ -94,7 +103,7 @@ def test_only_an_operator_registers_and_qa_submits_pasted_or_uploaded(client, wo
     )
     assert not Endorser.objects.exists()
 
-    operator = User.objects.create_superuser("op", password="pw-Strong-123")
+    operator = _operator(mine.platform)
     client.force_login(operator)
     assert (
         client.post("/qa/endorsements/organisations", {"did": did, "name": "Acme"}).status_code
@@ -127,7 +136,7 @@ def test_an_operator_stops_trusting_an_organisation(client, worlds, site):
     mine, _ = worlds
     did = site.did()
     site.publish(did)
-    operator = User.objects.create_superuser("op", password="pw-Strong-123")
+    operator = _operator(mine.platform)
     client.force_login(operator)
     client.post("/qa/endorsements/organisations", {"did": did, "name": "Acme"})
     endorser = Endorser.objects.get()
