@@ -88,7 +88,7 @@ def _playwright_active(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def chromium(chromium_path: str) -> Iterator[Chromium]:
+def chromium(page_chromium_path: str) -> Iterator[Chromium]:
     from playwright.sync_api import sync_playwright
 
     manager = sync_playwright()
@@ -96,7 +96,9 @@ def chromium(chromium_path: str) -> Iterator[Chromium]:
     loop = asyncio.get_running_loop()  # marked running by the call above
     try:
         with _playwright_active(loop):
-            browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(
+                executable_path=page_chromium_path, args=CHROMIUM_ARGS
+            )
         yield Chromium(browser=browser, loop=loop)
         with _playwright_active(loop):
             browser.close()
