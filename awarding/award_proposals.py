@@ -252,20 +252,13 @@ def decide_proposal(
             except GrantError as exc:
                 raise ProposalError(str(exc)) from exc
             locked.award = award
-        locked.state = State.APPROVED if approve else State.DECLINED
-        locked.decided_by = actor[:255]
-        locked.decided_by_name = actor_name[:200]
-        locked.decided_at = now
-        locked.decision_note = note
-        locked.save(
-            update_fields=[
-                "state",
-                "award",
-                "decided_by",
-                "decided_by_name",
-                "decided_at",
-                "decision_note",
-            ]
+        locked.mark_decided(
+            state=State.APPROVED if approve else State.DECLINED,
+            actor=actor,
+            actor_name=actor_name,
+            note=note,
+            at=now,
+            also=["award"],
         )
         _event(
             locked,
@@ -285,9 +278,6 @@ def withdraw_proposal(*, proposal: AwardProposal, actor: str) -> AwardProposal:
         locked = _locked(proposal, actor=actor)
         if actor != locked.requested_by:
             raise ProposalError(_("Only the person who proposed it can withdraw it."))
-        locked.state = State.WITHDRAWN
-        locked.decided_by = actor[:255]
-        locked.decided_at = timezone.now()
-        locked.save(update_fields=["state", "decided_by", "decided_at"])
+        locked.mark_decided(state=State.WITHDRAWN, actor=actor)
         _event(locked, actor=actor, step="withdrawn", before=State.REQUESTED)
     return locked

@@ -12,13 +12,15 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Course, Learner
 from credentials.models import StatusCategory
 from lti_tool.models import Platform
+
+from .decided_requests import DecidedRequest, four_eyes_constraints
 
 
 class AchievementType(models.TextChoices):
@@ -353,7 +355,7 @@ class InstitutionSetting(models.Model):
         return f"Settings of {self.platform.name}"
 
 
-class StatusChange(models.Model):
+class StatusChange(DecidedRequest):
     """A request to revoke, suspend or reinstate the credential of an award, and its fate.
 
     requested -> confirmed | declined | withdrawn (by the requester), never back. A second
@@ -382,13 +384,7 @@ class StatusChange(models.Model):
     public_category = models.CharField(
         _("public reason"), max_length=20, choices=StatusCategory.choices, blank=True
     )
-    requested_by = models.CharField(max_length=255)
-    requested_by_name = models.CharField(max_length=200, blank=True)
-    requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.CharField(max_length=255, blank=True)
-    decided_by_name = models.CharField(max_length=200, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
+    # requested_by, decided_by and their names, times and note: DecidedRequest
 
     class Meta:
         constraints = [
@@ -397,14 +393,7 @@ class StatusChange(models.Model):
                 condition=Q(state="requested"),
                 name="one_open_status_change_per_award",
             ),
-            models.CheckConstraint(
-                condition=~Q(state="confirmed", decided_by=F("requested_by")),
-                name="status_change_confirmed_by_another",
-            ),
-            models.CheckConstraint(
-                condition=Q(state="requested") | ~Q(decided_by=""),
-                name="status_change_decided_by_someone",
-            ),
+            *four_eyes_constraints(prefix="status_change", granted="confirmed"),
         ]
         indexes = [models.Index(fields=["state", "-requested_at"])]
 

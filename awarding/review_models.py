@@ -12,8 +12,10 @@ import uuid
 
 from django.core.files.storage import Storage, storages
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from .decided_requests import DecidedRequest, four_eyes_constraints
 
 
 def evidence_storage() -> Storage:
@@ -22,7 +24,7 @@ def evidence_storage() -> Storage:
     return storages["evidence"]
 
 
-class AwardProposal(models.Model):
+class AwardProposal(DecidedRequest):
     """An instructor proposes a learner of the course for one of its achievements.
 
     requested -> approved | declined | withdrawn (by the requester), never back. QA decides;
@@ -62,13 +64,7 @@ class AwardProposal(models.Model):
     # The instructor's choice: the file may be public as the credential's evidence.
     evidence_shareable = models.BooleanField(_("the file may be public"), default=False)
     state = models.CharField(max_length=20, choices=State.choices, default=State.REQUESTED)
-    requested_by = models.CharField(max_length=255)
-    requested_by_name = models.CharField(max_length=200, blank=True)
-    requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.CharField(max_length=255, blank=True)
-    decided_by_name = models.CharField(max_length=200, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
+    # requested_by, decided_by and their names, times and note: DecidedRequest
     award = models.OneToOneField(
         "awarding.Award",
         on_delete=models.PROTECT,
@@ -84,14 +80,7 @@ class AwardProposal(models.Model):
                 condition=Q(state="requested"),
                 name="one_open_proposal_per_learner_achievement",
             ),
-            models.CheckConstraint(
-                condition=~Q(state="approved", decided_by=F("requested_by")),
-                name="proposal_approved_by_another",
-            ),
-            models.CheckConstraint(
-                condition=Q(state="requested") | ~Q(decided_by=""),
-                name="proposal_decided_by_someone",
-            ),
+            *four_eyes_constraints(prefix="proposal", granted="approved"),
             models.CheckConstraint(
                 condition=~Q(state="approved") | Q(award__isnull=False),
                 name="approved_proposal_has_award",

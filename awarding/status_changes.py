@@ -12,7 +12,6 @@ its audit entry in the same transaction.
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.events import record_event
@@ -155,11 +154,7 @@ def confirm_status_change(
             raise StatusChangeError(
                 _("The credential changed since the request: %(why)s") % {"why": exc}
             ) from exc
-        locked.state = State.CONFIRMED
-        locked.decided_by = actor[:255]
-        locked.decided_by_name = actor_name[:200]
-        locked.decided_at = timezone.now()
-        locked.save(update_fields=["state", "decided_by", "decided_by_name", "decided_at"])
+        locked.mark_decided(state=State.CONFIRMED, actor=actor, actor_name=actor_name)
         _event(
             locked,
             actor=actor,
@@ -212,13 +207,11 @@ def decline_status_change(
     with transaction.atomic():
         locked = _decide(change, actor=actor)
         _may_decide(locked, actor=actor, as_qa=as_qa)
-        locked.state = State.DECLINED
-        locked.decided_by = actor[:255]
-        locked.decided_by_name = actor_name[:200]
-        locked.decided_at = timezone.now()
-        locked.decision_note = " ".join((note or "").split())[:2000]
-        locked.save(
-            update_fields=["state", "decided_by", "decided_by_name", "decided_at", "decision_note"]
+        locked.mark_decided(
+            state=State.DECLINED,
+            actor=actor,
+            actor_name=actor_name,
+            note=" ".join((note or "").split())[:2000],
         )
         _event(
             locked, actor=actor, step="declined", before=State.REQUESTED, note=locked.decision_note
@@ -232,9 +225,6 @@ def withdraw_status_change(*, change: StatusChange, actor: str) -> StatusChange:
         locked = _decide(change, actor=actor)
         if actor != locked.requested_by:
             raise StatusChangeError(_("Only the person who asked can withdraw the request."))
-        locked.state = State.WITHDRAWN
-        locked.decided_by = actor[:255]
-        locked.decided_at = timezone.now()
-        locked.save(update_fields=["state", "decided_by", "decided_at"])
+        locked.mark_decided(state=State.WITHDRAWN, actor=actor)
         _event(locked, actor=actor, step="withdrawn", before=State.REQUESTED)
     return locked

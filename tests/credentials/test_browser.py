@@ -14,20 +14,26 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SERIOUS = {"serious", "critical"}
 
 
-def test_credential_page_is_accessible_and_complete(browser_page, live_server, settings):
+def _demo_credential(live_server, settings, *, learner: int):
+    """The demo's credential for one of its learners, issued by the real pipeline and served
+    by the live server."""
     settings.PUBLIC_BASE_URL = live_server.url
     issuer = get_or_create_issuer(slug="uni", name="Example University", url="https://example.edu")
     achievement = demo.demo_achievement(live_server.url)
     cid = uuid.uuid4()
-    credential = issue_credential(
+    return issue_credential(
         issuer=issuer,
         credential_id=cid,
         achievement=achievement,
-        subject=demo.demo_subject(3),
+        subject=demo.demo_subject(learner),
         results=demo.demo_results(achievement),
         evidence=demo.demo_evidence(live_server.url, str(cid)),
         valid_from=timezone.now().replace(microsecond=0),
     )
+
+
+def test_credential_page_is_accessible_and_complete(browser_page, live_server, settings):
+    credential = _demo_credential(live_server, settings, learner=3)
     page = browser_page
     page.goto(f"{live_server.url}/credentials/{credential.pk}")
     assert page.locator("h1").inner_text() == "Digital Skills Essentials"
@@ -52,19 +58,7 @@ def test_credential_page_is_accessible_and_complete(browser_page, live_server, s
 
 
 def test_verify_page_is_accessible_and_verifies_a_paste(browser_page, live_server, settings):
-    settings.PUBLIC_BASE_URL = live_server.url
-    issuer = get_or_create_issuer(slug="uni", name="Example University", url="https://example.edu")
-    achievement = demo.demo_achievement(live_server.url)
-    cid = uuid.uuid4()
-    credential = issue_credential(
-        issuer=issuer,
-        credential_id=cid,
-        achievement=achievement,
-        subject=demo.demo_subject(4),
-        results=demo.demo_results(achievement),
-        evidence=demo.demo_evidence(live_server.url, str(cid)),
-        valid_from=timezone.now().replace(microsecond=0),
-    )
+    credential = _demo_credential(live_server, settings, learner=4)
     page = browser_page
     page.goto(f"{live_server.url}/credentials/verify")
     page.get_by_label("Credential: its JSON, or its JWT (either form)").fill(credential.jwt)
