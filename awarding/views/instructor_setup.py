@@ -25,7 +25,8 @@ from ..credential_setup import save_achievement, submit_for_review
 from ..forms import AchievementForm, GradebookColumnForm, RuleModeForm
 from ..models import AwardingRule
 from ..rule_settings import set_gradebook_column
-from ..selectors import active_rules, course_in_setup, setup_state
+from ..selectors import active_rules
+from ..setup_selectors import course_in_setup, setup_state
 
 
 def _rubric_editor_url(version) -> str:
