@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from typing import Any, cast
 
 from django.conf import settings
@@ -27,6 +27,7 @@ from django.utils import timezone
 from lti_tool.deep_linking import CREDENTIAL_TAG
 from lti_tool.platforms import get_adapter
 from lti_tool.services.ags import AGSClient
+from lti_tool.services.client import Pages
 from lti_tool.services.errors import (
     AuthFailed,
     CourseConcluded,
@@ -126,8 +127,10 @@ def _result_pages(
     ags: AGSClient, line_items, gone: set[int]
 ) -> Iterator[tuple[LineItem, list[dict]]]:
     """Result pages of several line items, taken in turn from several listings at once:
-    each listing downloads its next page while the others' pages are stored, so an LMS that
-    answers slowly (Canvas: 100 results a page) is asked in parallel. How many listings
+    each listing downloads its next page (its first as soon as it is opened) while the
+    others' pages are stored, so an LMS that answers slowly (Canvas: 100 results a page;
+    Moodle: a column's results in one page) is asked in parallel. A listing whose last page
+    has arrived makes room for the next at once, before that page is stored. How many listings
     advance at once is the adapter's word, asked before every page (`sync_width`: fixed, or
     from the rate budget the LMS reported); listings beyond it wait, their one fetched page
     kept, until the width grows again. Each listing has at most one request in flight.
@@ -135,7 +138,7 @@ def _result_pages(
     """
     configured = max(1, int(getattr(settings, "SYNC_PARALLEL_LINE_ITEMS", 3)))
     waiting = iter(line_items)
-    Listing = tuple[LineItem, Generator[list[dict[str, Any]], None, None]]
+    Listing = tuple[LineItem, Pages[list[dict[str, Any]]]]
     active: deque[Listing] = deque()
     parked: deque[Listing] = deque()
 
@@ -168,7 +171,10 @@ def _result_pages(
                 gone.add(line_item.pk)
                 fill(ags.adapter.sync_width(configured=configured))
                 continue
-            active.append((line_item, pages))
+            if pages.finished:
+                pages.close()  # its last page: the next listing starts now, before storing
+            else:
+                active.append((line_item, pages))
             fill(ags.adapter.sync_width(configured=configured))
             yield line_item, page
     finally:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
@@ -23,7 +23,7 @@ from lti_tool.platforms.base import (
 )
 
 from . import scopes
-from .client import ServiceClient
+from .client import Pages, ServiceClient
 from .errors import MalformedResponse, NotFound, Rejected
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class AGSClient(ServiceClient):
         self.check_url(lineitems_url)
 
     # --- line items ----------------------------------------------------------------------
-    def iter_line_item_pages(self) -> Generator[list[dict[str, Any]], None, None]:
+    def iter_line_item_pages(self) -> Pages[list[dict[str, Any]]]:
         return self.iter_pages(
             self.adapter.line_items_listing_url(self.lineitems_url),
             scope=scopes.read_lineitems_scope(self.granted_scopes),
@@ -140,9 +140,7 @@ class AGSClient(ServiceClient):
         return not any(line_item_key(str(item["id"])) == wanted for item in self.iter_line_items())
 
     # --- results and scores -----------------------------------------------------------------
-    def iter_result_pages(
-        self, *, line_item_url: str
-    ) -> Generator[list[dict[str, Any]], None, None]:
+    def iter_result_pages(self, *, line_item_url: str) -> Pages[list[dict[str, Any]]]:
         """Every page of a line item's results (the first page alone is not the list)."""
         self.check_url(line_item_url)
         url = self.adapter.results_listing_url(self.adapter.sub_url(line_item_url, "results"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
@@ -174,17 +174,52 @@ class ServiceClient:
         scope: str,
         accept: str,
         extract: Callable[[object, str], list[_Item]],
-    ) -> Generator[list[_Item], None, None]:
+    ) -> Pages[list[_Item]]:
         """Follow `Link: rel=next` page by page; `extract` turns a body into its items.
 
-        While the caller parses and stores one page, the next one is already being
-        downloaded (one thread, at most two pages in memory): the sync then takes about as
-        long as the slower of downloading and storing, not their sum.
+        The first page is asked for now, in the listing's download thread, not when the
+        caller first reads: a sync opening several listings has them all downloading while
+        it stores another's page (Moodle sends a column's results as one page, so without
+        this each column was downloaded, then stored, one after the other). While the caller
+        parses and stores one page, the next one is already being downloaded (one thread,
+        at most two pages in memory): the sync then takes about as long as the slower of
+        downloading and storing, not their sum.
         """
+        self.check_url(url)
+        prefetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lms-prefetch")
+        try:
+            first = self._prefetch(prefetcher, url, scope=scope, accept=accept)
+        except BaseException:
+            prefetcher.shutdown(wait=False, cancel_futures=True)
+            raise
+        follow = self._follow(
+            url, scope=scope, accept=accept, extract=extract, prefetcher=prefetcher, first=first
+        )
+        return Pages(follow, prefetcher)
+
+    def _prefetch(
+        self, prefetcher: ThreadPoolExecutor, url: str, *, scope: str, accept: str
+    ) -> Future[requests.Response]:
+        # The token is read here (cache, database); the thread only sends.
+        token = get_access_token(platform=self.platform, scopes=[scope])
+        return prefetcher.submit(
+            self._send, "GET", url, token=token, headers={"Accept": self.adapter.accept(accept)}
+        )
+
+    def _follow(
+        self,
+        url: str,
+        *,
+        scope: str,
+        accept: str,
+        extract: Callable[[object, str], list[_Item]],
+        prefetcher: ThreadPoolExecutor,
+        first: Future[requests.Response],
+    ) -> Generator[tuple[list[_Item], bool], None, None]:
+        """Each page's items, and whether it is the listing's last page."""
         max_pages = int(getattr(settings, "LTI_SERVICE_MAX_PAGES", 20000))
         seen: set[str] = set()
-        pending: Future[requests.Response] | None = None
-        prefetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lms-prefetch")
+        pending: Future[requests.Response] | None = first
         try:
             while url:
                 if url in seen:
@@ -210,20 +245,39 @@ class ServiceClient:
                     check_next_link(next_url=next_url, request_url=url)
                     if next_url not in seen and len(seen) < max_pages:
                         self.check_url(next_url)
-                        token = get_access_token(platform=self.platform, scopes=[scope])
-                        pending = prefetcher.submit(
-                            self._send,
-                            "GET",
-                            next_url,
-                            token=token,
-                            headers={"Accept": self.adapter.accept(accept)},
-                        )
-                yield extract(self.json_of(response, url=url), url)
+                        pending = self._prefetch(prefetcher, next_url, scope=scope, accept=accept)
+                items = extract(self.json_of(response, url=url), url)
+                # Not kept while the caller stores the items: a Moodle column's body is
+                # megabytes, and the next one may be arriving meanwhile.
+                del response
                 url = next_url or ""
+                yield items, not url
         finally:
             if pending is not None:
                 pending.cancel()
             prefetcher.shutdown(wait=True, cancel_futures=True)
+
+
+class Pages(Iterator[_Item]):
+    """A listing's pages (a generator) and its download thread, which `close` stops even
+    when no page was read (closing a generator that never ran skips its `finally`).
+    `finished` tells, once the last page is read, that the listing will ask for no more:
+    a caller reading several listings can start the next one then, not a page later."""
+
+    def __init__(
+        self, pages: Generator[tuple[_Item, bool], None, None], prefetcher: ThreadPoolExecutor
+    ):
+        self._pages = pages
+        self._prefetcher = prefetcher
+        self.finished = False
+
+    def __next__(self) -> _Item:
+        page, self.finished = next(self._pages)
+        return page
+
+    def close(self) -> None:
+        self._pages.close()
+        self._prefetcher.shutdown(wait=True, cancel_futures=True)
 
 
 def _looks_like_html(response: requests.Response) -> bool:
