@@ -6,11 +6,14 @@ many revisions would pay that twice. Here new rows go to PostgreSQL through COPY
 SQLite as multi-row `INSERT ... VALUES` of up to `BATCH_ROWS` rows (`executemany` would send
 one statement per row); changed rows are one `UPDATE ... WHERE id` each, sent together.
 Values are adapted as Django would (`get_db_prep_save`) for the fields that need it (dates,
-JSON); numbers, strings and ids pass through.
+JSON); numbers, strings and ids pass through, and so does JSON the caller has encoded already
+(`JSONText`: the sync hashes each result's canonical JSON and stores that same text, rather
+than encoding every result twice more, for its row and its first revision).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import cast
@@ -20,6 +23,21 @@ from django.db.models import DateTimeField, Field, JSONField, Model
 
 # 500 rows x ~10 columns stays far below SQLite's and PostgreSQL's parameter limits.
 BATCH_ROWS = 500
+
+
+class JSONText(str):
+    """A JSON document already encoded: written to a JSON column as it is."""
+
+    __slots__ = ()
+
+
+def one_of(connection, values: Sequence[str]) -> tuple[str, list[str] | str]:
+    """SQL that tests a column against `values` with ONE parameter, and that parameter:
+    `IN (%s, %s, ...)` with ten thousand values costs more to build and parse than the
+    query takes to run."""
+    if connection.vendor == "postgresql":
+        return "= ANY(%s)", list(values)
+    return "IN (SELECT value FROM json_each(%s))", json.dumps(list(values))
 
 
 def _preparer(columns: list[Field], connection) -> Callable[[Iterable[tuple]], Iterator]:
@@ -35,6 +53,8 @@ def _preparer(columns: list[Field], connection) -> Callable[[Iterable[tuple]], I
             values = list(row)
             for i in adapt:
                 value = values[i]
+                if isinstance(value, JSONText):
+                    continue
                 # psycopg takes an aware datetime as it is (Django would only check it);
                 # SQLite and naive values get Django's conversion (and its warning).
                 if not (driver_takes_aware and isinstance(value, datetime) and value.tzinfo):
@@ -52,7 +72,43 @@ def _fields(model: type[Model], names: Iterable[str]) -> list[Field]:
 def insert_rows(*, model: type[Model], fields: Sequence[str], rows: list[tuple]) -> None:
     if not rows:
         return
+    _insert(connections[router.db_for_write(model)], model, fields, rows, returning="")
+
+
+def insert_rows_with_ids(
+    *, model: type[Model], fields: Sequence[str], rows: list[tuple]
+) -> list[int]:
+    """Insert like `insert_rows`; the new rows' primary keys, in the order of `rows`.
+
+    PostgreSQL: the keys are taken from the table's sequence first and written with the
+    rows (COPY returns nothing). SQLite: each batch's INSERT returns its keys, which
+    AUTOINCREMENT hands out in increasing order as the statement inserts its rows in order.
+    """
+    if not rows:
+        return []
     connection = connections[router.db_for_write(model)]
+    pk = model._meta.pk
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [model._meta.db_table, pk.column, len(rows)],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        _insert(
+            connection,
+            model,
+            [pk.name, *fields],
+            [(key, *row) for key, row in zip(ids, rows, strict=True)],
+            returning="",
+        )
+        return ids
+    return _insert(connection, model, fields, rows, returning=pk.column)
+
+
+def _insert(
+    connection, model: type[Model], fields: Sequence[str], rows: list[tuple], *, returning: str
+) -> list[int]:
     columns = _fields(model, fields)
     prepared = _preparer(columns, connection)
     quote = connection.ops.quote_name
@@ -64,13 +120,18 @@ def insert_rows(*, model: type[Model], fields: Sequence[str], rows: list[tuple])
             with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
                 for row in prepared(rows):
                     copy.write_row(row)
-            return
+            return []
         head = f"INSERT INTO {table} ({column_list}) VALUES "  # noqa: S608 - quoted metadata
         one_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        tail = f" RETURNING {quote(returning)}" if returning else ""
+        ids: list[int] = []
         for start in range(0, len(rows), BATCH_ROWS):
             batch = rows[start : start + BATCH_ROWS]
             params = [value for row in prepared(batch) for value in row]
-            cursor.execute(head + ", ".join([one_row] * len(batch)), params)
+            cursor.execute(head + ", ".join([one_row] * len(batch)) + tail, params)
+            if returning:
+                ids += sorted(row[0] for row in cursor.fetchall())
+        return ids
 
 
 def update_rows(*, model: type[Model], fields: Sequence[str], rows: list[tuple]) -> None:

@@ -34,7 +34,14 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_asci
 
 
 def content_hash(raw: dict) -> str:
-    return hashlib.sha256(_CANONICAL.encode(raw).encode()).hexdigest()
+    return canonical_and_hash(raw)[1]
+
+
+def canonical_and_hash(raw: dict) -> tuple[str, str]:
+    """The result's canonical JSON and its hash: the text is what the sync stores as the
+    result's `raw` (the same document; encoding it once serves both)."""
+    text = _CANONICAL.encode(raw)
+    return text, hashlib.sha256(text.encode()).hexdigest()
 
 
 def _number(value) -> float | None:

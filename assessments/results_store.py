@@ -3,20 +3,21 @@
 A page is one transaction: either every result of the page is stored with its revision, or
 none is. Rows are read and written in bulk (a handful of queries per page, whatever its
 size), and a page whose results are all unchanged costs one read and a hash per result:
-that is most pages of the periodic re-sync. Evidence is never deleted: a result missing
-from a page (Canvas lists graded learners only) stays as it was.
+that is most pages of the periodic re-sync. A new result's row and its first revision are
+written with keys taken beforehand, so nothing is read back. Evidence is never deleted: a
+result missing from a page (Canvas lists graded learners only) stays as it was.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
-from .bulk_write import insert_rows, update_rows
-from .models import LineItem, Result, ResultRevision
-from .result_content import ResultContent, content_hash, read_result
+from .bulk_write import JSONText, insert_rows, insert_rows_with_ids, one_of, update_rows
+from .models import Learner, LineItem, Result, ResultRevision
+from .result_content import ResultContent, canonical_and_hash, read_result
 from .roster import learner_ids
 
 # What a result and each of its revisions hold of the fetched content (ResultContent's names).
@@ -26,17 +27,10 @@ _REVISION_FIELDS = ("result", "number", *_CONTENT_FIELDS, "recorded_at")
 _UPDATED_FIELDS = (*_CONTENT_FIELDS, "fetched_at", "revision")
 
 
-def _content_values(c: ResultContent) -> tuple:
-    # In _CONTENT_FIELDS's order; spelled out, as this runs for every stored result.
-    return (c.score, c.maximum, c.comment, c.lms_timestamp, c.raw, c.content_hash)
-
-
-def _result_row(line_item_id: int, learner_id: int, c: ResultContent, now) -> tuple:
-    return (line_item_id, learner_id, *_content_values(c), now, 1)
-
-
-def _revision_row(result_id: int, number: int, c: ResultContent, now) -> tuple:
-    return (result_id, number, *_content_values(c), now)
+def _content_values(c: ResultContent, text: JSONText) -> tuple:
+    # In _CONTENT_FIELDS's order; spelled out, as this runs for every stored result. `raw` is
+    # written as the canonical text that was hashed: the same document, encoded once.
+    return (c.score, c.maximum, c.comment, c.lms_timestamp, text, c.content_hash)
 
 
 @dataclass
@@ -48,19 +42,30 @@ class PageOutcome:
 
 
 def _stored(
-    *, line_item: LineItem, platform_id: int, subs: set[str]
-) -> dict[str, tuple[int, int, str, int]]:
-    """sub -> (learner id, result id, hash, revision) of this line item's stored results.
+    *, line_item: LineItem, platform_id: int, subs: list[str]
+) -> dict[str, tuple[int, int | None, str, int]]:
+    """sub -> (learner id, result id, hash, revision) for the subs that have a Learner row;
+    result id None (hash "", revision 0) where this line item has no result of theirs yet.
 
-    One query joined on the learner's `sub`, so a page of unchanged results costs one read:
-    no lookup of learner ids, no model instances. The platform is named so the learner side
-    is found through its (platform, sub) index, not by scanning every platform's people.
+    One query, the learners joined to this line item's results, with the subs as one
+    parameter: a page of unchanged results costs one read, and a page of new ones learns
+    its learners' ids in the same read. The platform is named so the learners are found
+    through their (platform, sub) index.
     """
-    rows = Result.objects.filter(
-        line_item=line_item, learner__platform_id=platform_id, learner__sub__in=subs
-    ).values_list("learner__sub", "learner_id", "id", "content_hash", "revision")
+    connection = connections[router.db_for_read(Result)]
+    quote = connection.ops.quote_name
+    learner, result = quote(Learner._meta.db_table), quote(Result._meta.db_table)
+    test, subs_param = one_of(connection, subs)
+    sql = (
+        f"SELECT l.sub, l.id, r.id, r.content_hash, r.revision FROM {learner} l "  # noqa: S608 - quoted metadata
+        f"LEFT JOIN {result} r ON r.learner_id = l.id AND r.line_item_id = %s "
+        f"WHERE l.platform_id = %s AND l.sub {test}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [line_item.pk, platform_id, subs_param])
+        rows = cursor.fetchall()
     return {
-        sub: (learner_id, result_id, content_hash, revision)
+        sub: (learner_id, result_id, content_hash or "", revision or 0)
         for sub, learner_id, result_id, content_hash, revision in rows
     }
 
@@ -71,34 +76,40 @@ def store_results_page(*, line_item: LineItem, platform_id: int, page: list[dict
     received: dict[str, dict] = {}
     for raw in page:
         received[str(raw["userId"])] = raw  # a duplicate in one page: the last one wins
-    stored = _stored(line_item=line_item, platform_id=platform_id, subs=set(received))
+    stored = _stored(line_item=line_item, platform_id=platform_id, subs=list(received))
     now = timezone.now()
-    new: dict[str, ResultContent] = {}
-    changed: list[tuple[int, int, int, ResultContent]] = []  # learner, result, revision, content
+    new: dict[str, tuple[ResultContent, JSONText]] = {}
+    changed: list[tuple[int, int, int, ResultContent, JSONText]] = []
     for sub, raw in received.items():
         known = stored.get(sub)
-        digest = content_hash(raw)
-        if known is None:
-            new[sub] = read_result(raw, digest=digest)
+        text, digest = canonical_and_hash(raw)
+        if known is None or known[1] is None:
+            new[sub] = (read_result(raw, digest=digest), JSONText(text))
         elif known[2] != digest:
-            changed.append((known[0], known[1], known[3] + 1, read_result(raw, digest=digest)))
+            content = read_result(raw, digest=digest)
+            changed.append((known[0], known[1], known[3] + 1, content, JSONText(text)))
         else:
             outcome.unchanged += 1  # the common case of a re-sync: hashed, compared, done
     revision_rows = []
     if new:
         # Results may name people the roster did not list (Canvas drops departed learners
         # from NRPS but keeps their grades): they get a Learner row so the evidence is kept.
-        ids = learner_ids(platform_id=platform_id, subs=set(new))
+        ids = {sub: row[0] for sub, row in stored.items()}
+        unknown = new.keys() - ids.keys()
+        if unknown:
+            ids.update(learner_ids(platform_id=platform_id, subs=unknown))
         by_learner = {ids[sub]: content for sub, content in new.items()}
-        insert_rows(
+        new_ids = insert_rows_with_ids(
             model=Result,
             fields=_RESULT_FIELDS,
-            rows=[_result_row(line_item.pk, lid, c, now) for lid, c in by_learner.items()],
+            rows=[
+                (line_item.pk, lid, *_content_values(c, text), now, 1)
+                for lid, (c, text) in by_learner.items()
+            ],
         )
-        new_ids = Result.objects.filter(line_item=line_item, learner_id__in=by_learner)
         revision_rows += [
-            _revision_row(result_id, 1, by_learner[lid], now)
-            for lid, result_id in new_ids.values_list("learner_id", "id")
+            (result_id, 1, *_content_values(c, text), now)
+            for result_id, (c, text) in zip(new_ids, by_learner.values(), strict=True)
         ]
         outcome.learner_ids.update(by_learner)
     if changed:
@@ -107,9 +118,14 @@ def store_results_page(*, line_item: LineItem, platform_id: int, page: list[dict
         update_rows(
             model=Result,
             fields=_UPDATED_FIELDS,
-            rows=[(*_content_values(c), now, revision, pk) for _, pk, revision, c in changed],
+            rows=[
+                (*_content_values(c, text), now, revision, pk)
+                for _, pk, revision, c, text in changed
+            ],
         )
-        revision_rows += [_revision_row(pk, rev, c, now) for _, pk, rev, c in changed]
+        revision_rows += [
+            (pk, rev, *_content_values(c, text), now) for _, pk, rev, c, text in changed
+        ]
         outcome.learner_ids.update(learner for learner, *_ in changed)
     insert_rows(model=ResultRevision, fields=_REVISION_FIELDS, rows=revision_rows)
     outcome.new, outcome.changed = len(new), len(changed)
