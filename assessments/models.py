@@ -100,7 +100,11 @@ class LineItem(models.Model):
 class Result(models.Model):
     """The current state of one learner's result on one line item, as last fetched."""
 
-    line_item = models.ForeignKey(LineItem, on_delete=models.CASCADE, related_name="results")
+    # No index of its own: uniq_result's (line_item, learner) serves every lookup by line
+    # item, and each index is one more insertion per stored result.
+    line_item = models.ForeignKey(
+        LineItem, on_delete=models.CASCADE, related_name="results", db_index=False
+    )
     learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="results")
     score = models.FloatField(null=True, blank=True)
     maximum = models.FloatField(null=True, blank=True)
@@ -118,7 +122,10 @@ class Result(models.Model):
 class ResultRevision(models.Model):
     """Append-only history of every content a result has had."""
 
-    result = models.ForeignKey(Result, on_delete=models.PROTECT, related_name="revisions")
+    # uniq_result_revision's (result, number) serves every lookup by result (as above).
+    result = models.ForeignKey(
+        Result, on_delete=models.PROTECT, related_name="revisions", db_index=False
+    )
     number = models.PositiveIntegerField()
     score = models.FloatField(null=True, blank=True)
     maximum = models.FloatField(null=True, blank=True)
