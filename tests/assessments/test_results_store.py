@@ -102,3 +102,28 @@ def test_the_content_hash_keeps_its_canonical_form():
     assert content_hash(raw) == expected
     assert content_hash(dict(reversed(raw.items()))) == expected
     assert content_hash({**raw, "resultScore": 30.25}) != expected
+
+
+@pytest.mark.parametrize("size", [3, 1201])
+def test_new_results_get_their_own_first_revision_and_the_content_as_received(line_item, size):
+    # 1201: more than one SQLite batch (500 rows), whose keys come back from RETURNING.
+    page = _page(size, score=lambda i: i % 997, comment="well done")
+    page[0]["extensions"] = {"ünïcode": "ja ✓", "tab": "a\tb", "nested": [1, None, True]}
+    assert _store(line_item, page).new == size
+    received = {r["userId"]: r for r in page}
+    stored = Result.objects.filter(line_item=line_item).select_related("learner")
+    results = {r.pk: r for r in stored}
+    assert len(results) == size
+    for result in results.values():
+        assert result.raw == received[result.learner.sub]
+        assert result.score == received[result.learner.sub]["resultScore"]
+    revisions = ResultRevision.objects.filter(result__line_item=line_item)
+    assert revisions.count() == size
+    for revision in revisions:
+        result = results[revision.result_id]
+        assert revision.number == 1
+        assert (revision.score, revision.raw, revision.content_hash) == (
+            result.score,
+            result.raw,
+            result.content_hash,
+        )

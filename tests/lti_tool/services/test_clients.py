@@ -1,5 +1,8 @@
 """AGS/NRPS clients against an LMS over real HTTP, in each flavour's captured behaviour."""
 
+import threading
+import time
+
 import pytest
 from django.core.cache import cache
 
@@ -323,3 +326,31 @@ def test_canvas_throttle_wait_comes_from_the_bucket_headers(canvas):
     assert adapter.retry_delay(response) == pytest.approx(4.0)  # (50 - 10) / 10 units per s
     response.headers["Retry-After"] = "7"
     assert adapter.retry_delay(response) == 7.0
+
+
+def test_a_result_listing_asks_for_its_first_page_when_opened(moodle):
+    # A sync opens several listings and reads one while the others download: a listing
+    # that waited to be read before asking would download nothing in parallel.
+    lms, platform = moodle
+    _seed(lms, items=1, learners=3)
+    client = AGSClient(platform=platform, lineitems_url=lms.lineitems_url)
+    pages = client.iter_result_pages(line_item_url=lms.line_item_url(1))
+    for _ in range(200):
+        if lms.count("/results"):
+            break
+        time.sleep(0.01)
+    assert lms.count("/results") == 1  # asked for, nothing read yet
+    assert len(next(pages)) == 2 and not pages.finished  # the fake LMS pages by two
+    assert len(next(pages)) == 1 and pages.finished  # the last: no more requests to come
+    assert lms.count("/results") == 2
+
+
+def test_closing_an_unread_listing_stops_its_download_thread(moodle):
+    lms, platform = moodle
+    _seed(lms, items=1, learners=3)
+    client = AGSClient(platform=platform, lineitems_url=lms.lineitems_url)
+    before = {t.name for t in threading.enumerate()}
+    pages = client.iter_result_pages(line_item_url=lms.line_item_url(1))
+    pages.close()
+    after = {t.name for t in threading.enumerate() if t.is_alive()}
+    assert not {n for n in after - before if n.startswith("lms-prefetch")}
