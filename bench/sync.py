@@ -57,6 +57,45 @@ class PeakRSS:
         self.peak = max(self.peak, self.proc.memory_info().rss)
 
 
+class OtherCPU:
+    """CPU seconds used so far by the server (gunicorn and its workers) and by the database's
+    backends for this bench's database (PostgreSQL; a backend that ended is not counted)."""
+
+    def __init__(self, server_pid: int) -> None:
+        import psutil
+
+        self.psutil = psutil
+        self.server = psutil.Process(server_pid)
+
+    @staticmethod
+    def _cpu(procs) -> float:
+        total = 0.0
+        for proc in procs:
+            try:
+                t = proc.cpu_times()
+            except Exception:  # noqa: BLE001 - ended meanwhile
+                continue
+            total += t.user + t.system
+        return total
+
+    def read(self) -> tuple[float, float]:
+        from django.db import connection
+
+        server = self._cpu([self.server, *self.server.children(recursive=True)])
+        if connection.vendor != "postgresql":
+            return server, 0.0
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+            pids = [pid for (pid,) in cursor.fetchall()]
+        procs = []
+        for pid in pids:
+            try:
+                procs.append(self.psutil.Process(pid))
+            except Exception:  # noqa: BLE001 - ended meanwhile
+                continue
+        return server, self._cpu(procs)
+
+
 def seed(sp, *, learners: int, items: int):
     """The course through the sandbox's own large-course seeder when it has one."""
     from lms_sandbox import seed as sandbox_seed
@@ -142,7 +181,14 @@ def change_fraction(course, fraction: float) -> int:
 
 
 def bare_download(course) -> tuple[float, int, int]:
-    """Every page the sync reads, fetched with the same token and paging, not processed."""
+    """Every page the sync reads, fetched with the same token, paging and parallelism, not
+    processed: the roster's and the line items' pages one after another, then the columns'
+    results as many listings at once as the sync goes (the adapter's `sync_width`), each
+    listing's pages one after another (the sync has one request in flight per listing)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.conf import settings
+
     from lti_tool.outbound import fetch
     from lti_tool.platforms import get_adapter
     from lti_tool.service_hosts import registration_policy
@@ -155,12 +201,11 @@ def bare_download(course) -> tuple[float, int, int]:
     # The same bounded path the sync's calls take (lti_tool.outbound), without processing.
     policy = registration_policy(platform)._asdict()
 
-    def pages(url: str, scope: str, accept: str) -> tuple[int, int, list[bytes]]:
-        token = get_access_token(platform=platform, scopes=[scope])
+    def pages(url: str, token: str, accept: str) -> tuple[int, int, list[bytes]]:
         count = size = 0
         bodies = []
         while url:
-            headers = {"Authorization": f"Bearer {token}", "Accept": accept}
+            headers = {"Authorization": f"Bearer {token}", "Accept": adapter.accept(accept)}
             r = fetch("GET", url, headers=headers, **policy)
             r.raise_for_status()
             count += 1
@@ -172,28 +217,37 @@ def bare_download(course) -> tuple[float, int, int]:
 
     from lti_tool.platforms import base as media
 
+    def token(scope: str) -> str:
+        return get_access_token(platform=platform, scopes=[scope])
+
     start = time.perf_counter()
     n_pages = total = 0
     c, s, _ = pages(
         adapter.roster_listing_url(course.memberships_url),
-        scopes.MEMBERSHIP_READONLY,
+        token(scopes.MEMBERSHIP_READONLY),
         media.MEDIA_MEMBERSHIP_CONTAINER,
     )
     n_pages, total = n_pages + c, total + s
     c, s, bodies = pages(
         adapter.line_items_listing_url(course.lineitems_url),
-        scopes.LINEITEM_READONLY,
+        token(scopes.LINEITEM_READONLY),
         media.MEDIA_LINEITEM_CONTAINER,
     )
     n_pages, total = n_pages + c, total + s
     item_urls = [item["id"] for body in bodies for item in json.loads(body)]
-    for url in item_urls:
-        c, s, _ = pages(
-            adapter.results_listing_url(adapter.sub_url(url, "results")),
-            scopes.RESULT_READONLY,
-            media.MEDIA_RESULT_CONTAINER,
+    results_token = token(scopes.RESULT_READONLY)
+    width = adapter.sync_width(configured=max(1, int(settings.SYNC_PARALLEL_LINE_ITEMS)))
+    with ThreadPoolExecutor(max_workers=width) as pool:
+        listings = pool.map(
+            lambda url: pages(
+                adapter.results_listing_url(adapter.sub_url(url, "results")),
+                results_token,
+                media.MEDIA_RESULT_CONTAINER,
+            ),
+            item_urls,
         )
-        n_pages, total = n_pages + c, total + s
+        for c, s, _ in listings:
+            n_pages, total = n_pages + c, total + s
     return time.perf_counter() - start, n_pages, total
 
 
@@ -267,13 +321,17 @@ def main() -> None:
         results = args.learners * args.items
         print(f"db={connection.vendor} seeded {results} results in {seed_s:.1f}s", flush=True)
 
+        other = OtherCPU(server.pid)
+        s0, _ = other.read()
         download_s, pages, size = bare_download(course)
+        download_server_cpu_s = other.read()[0] - s0
         print(f"bare download: {download_s:.2f}s, {pages} pages, {size / 1e6:.1f} MB", flush=True)
 
         with PeakRSS() as rss:
-            t0, c0 = time.perf_counter(), time.process_time()
+            (s0, d0), t0, c0 = other.read(), time.perf_counter(), time.process_time()
             full = sync_course(course=course, trigger="bench")
             full_s, full_cpu_s = time.perf_counter() - t0, time.process_time() - c0
+            s1, d1 = other.read()
             assert full.outcome == "succeeded", full.error
             print(f"full sync: {full_s:.2f}s new={full.new_results} pages={full.pages}", flush=True)
             changed = change_fraction(sb_course, 0.01)
@@ -312,6 +370,11 @@ def main() -> None:
                     # CPU seconds of the syncing process: our own cost, whatever the load.
                     "full_sync_cpu_s": round(full_cpu_s, 3),
                     "resync_cpu_s": round(resync_cpu_s, 3),
+                    # The server's CPU for the pages (LMS side) in the download and in the
+                    # full sync, and the database's for the full sync (its backends' CPU).
+                    "download_server_cpu_s": round(download_server_cpu_s, 3),
+                    "full_sync_server_cpu_s": round(s1 - s0, 3),
+                    "full_sync_db_cpu_s": round(d1 - d0, 3),
                     "load_avg_1m": round(os.getloadavg()[0], 2),
                     "pages": full.pages,
                     # Refused by the LMS's rate limit and retried, both syncs (Canvas's
