@@ -56,6 +56,15 @@ class AwardAdmin(admin.ModelAdmin):
         # Revocation is a decision of a person with a reason, never a deleted row.
         return False
 
+    # An award's state moves only through the services that audit it (issuance, flags,
+    # revocation, status changes), which the QA console offers to those whose QA scopes
+    # cover it: a superuser reads awards here but acts on them as QA or not at all (ADR 0075).
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(InstitutionSetting)
 class InstitutionSettingAdmin(admin.ModelAdmin):

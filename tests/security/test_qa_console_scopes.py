@@ -266,3 +266,16 @@ def test_a_superuser_acts_as_qa_only_where_a_scope_was_granted(client, mine, the
     assert "Bob Mine" in flagged
     endorsements = client.get("/qa/endorsements/").content.decode()
     assert "Badge of Mine" in endorsements and "Their Badge" not in endorsements
+
+
+def test_the_admin_shows_awards_but_moves_none(client, mine):
+    """The way around the console: a superuser editing an award's row. The admin shows it
+    read-only; its state moves only through the audited services."""
+    client.force_login(_user("root", group=False, is_superuser=True, is_staff=True))
+    url = f"/admin/awarding/award/{mine.issued.pk}/change/"
+    assert client.get(url).status_code == 200
+    before = _state(mine)
+    response = client.post(url, {"state": Award.State.REVOKED, "postback_state": "done"})
+    assert response.status_code == 403
+    assert client.get("/admin/awarding/award/add/").status_code == 403
+    assert _state(mine) == before
