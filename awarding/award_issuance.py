@@ -7,7 +7,9 @@ only marks the award issued).
 
 A batch (`issue_awards`) is one transaction with a savepoint per award (ADR 0070): one
 commit and one append to the audit chain for the whole batch instead of one each per award,
-while a failing award is rolled back alone and the others are kept.
+while a failing award is rolled back alone and the others are kept. What the batch's
+credentials share (key, status list, free indexes, the self-checks' records) is read once,
+and the awards' updates and notifications are one query each per batch (ADR 0074).
 """
 
 from __future__ import annotations
@@ -21,10 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.events import EventInput, record_events
-from credentials.credential_issuance import issue_credential
+from credentials.credential_issuance import SigningBatch, issue_credential, signing_batch
 from credentials.documents import CriterionResultInput, EvidenceInput
 from credentials.issuers import get_or_create_issuer
-from credentials.models import Issuer
+from credentials.models import Credential, Issuer
 from lti_tool.models import Platform
 from rubrics.spec import VersionSpec
 
@@ -33,7 +35,7 @@ from .endorsement_reads import embedded_documents
 from .models import Award, InstitutionSetting, Notification
 from .rules import version_spec
 from .selectors import active_achievement_spec
-from .signals import award_issued
+from .signals import awards_issued
 
 log = logging.getLogger(__name__)
 # The connection is gone or the transaction was aborted: the whole batch is retried.
@@ -81,13 +83,14 @@ def issue_award(*, award_id: int) -> tuple[Award, bool]:
         award = _locked_awards([award_id])[0]
         if award.state != Award.State.PENDING:
             return award, False
-        record_events([_issue_locked(award, shared=_shared_reads([award]))])
+        shared = _shared_reads([award])
+        _record_issued([(award, _sign(award, shared=shared))])
     log.info("award %s issued as credential %s", award.uuid, award.credential_id)
     return award, True
 
 
 def issue_awards(*, award_ids: list[int]) -> BatchReport:
-    """Issue a batch of pending awards in one transaction, each under a savepoint.
+    """Issue a batch of pending awards in one transaction, each signed under a savepoint.
 
     A database error (connection lost, transaction aborted) is raised: nothing of the batch
     is kept and the caller retries it whole. Any other error rolls back that award alone; it
@@ -96,16 +99,16 @@ def issue_awards(*, award_ids: list[int]) -> BatchReport:
     report = BatchReport()
     with transaction.atomic():
         awards = _locked_awards(award_ids)
-        # Outside the awards' savepoints: an issuer created for the first award must not
-        # vanish with that award's rollback.
+        # Outside the awards' savepoints: an issuer, key or status list created for the first
+        # award must not vanish with that award's rollback.
         shared = _shared_reads(awards)
-        events = []
+        signed = []
         for award in awards:
             if award.state != Award.State.PENDING:
                 continue
             try:
                 with transaction.atomic():
-                    event = _issue_locked(award, shared=shared)
+                    credential = _sign(award, shared=shared)
             except DB_ERRORS:
                 raise
             except Exception as exc:
@@ -113,11 +116,9 @@ def issue_awards(*, award_ids: list[int]) -> BatchReport:
                 report.failed[award.pk] = str(exc)[:2000]
                 Award.objects.filter(pk=award.pk).update(issue_error=report.failed[award.pk])
                 continue
-            events.append(event)
+            signed.append((award, credential))
             report.issued.append(award.pk)
-        # The audit chain's head is locked from here to the COMMIT just below: one short
-        # hold per batch, after the signing (ADR 0030, 0070).
-        record_events(events)
+        _record_issued(signed)
     return report
 
 
@@ -145,14 +146,17 @@ def _platform(award: Award) -> Platform:
 @dataclass
 class _SharedReads:
     """What a batch's awards share, read once: each platform's institution setting and
-    issuer, each achievement's embedded endorsements."""
+    issuer, each achievement's embedded endorsements, each issuer's signing batch (key,
+    status list, free indexes, the self-checks' records: ADR 0074)."""
 
     issuers: dict[int, tuple[InstitutionSetting, Issuer]] = field(default_factory=dict)
     endorsements: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    signing: dict[int, SigningBatch] = field(default_factory=dict)
 
 
 def _shared_reads(awards: list[Award]) -> _SharedReads:
     shared = _SharedReads()
+    ids_by_issuer: dict[int, list] = {}
     for award in awards:
         if award.state != Award.State.PENDING:
             continue
@@ -162,17 +166,24 @@ def _shared_reads(awards: list[Award]) -> _SharedReads:
             shared.issuers[platform.pk] = (setting, issuer_for(platform=platform, setting=setting))
         if award.achievement_id not in shared.endorsements:
             shared.endorsements[award.achievement_id] = embedded_documents(award.achievement)
+        ids_by_issuer.setdefault(shared.issuers[platform.pk][1].pk, []).append(award.uuid)
+    issuers = {issuer.pk: issuer for _setting, issuer in shared.issuers.values()}
+    for issuer_id, ids in ids_by_issuer.items():
+        shared.signing[issuer_id] = signing_batch(
+            issuer=issuers[issuer_id], count=len(ids), credential_ids=ids
+        )
     return shared
 
 
-def _issue_locked(award: Award, *, shared: _SharedReads) -> EventInput:
-    """Issue one locked, pending award; returns its audit event for the caller to append."""
+def _sign(award: Award, *, shared: _SharedReads) -> Credential:
+    """The credential of one locked, pending award (an earlier run's, or signed and stored
+    now); the award itself is changed by `_record_issued`."""
     platform = _platform(award)
     setting, issuer = shared.issuers[platform.pk]
     url = base_url()
     spec, results, evidence = _grounds(award, base_url=url)
     issued_at = timezone.now().replace(microsecond=0)
-    credential = issue_credential(
+    return issue_credential(
         issuer=issuer,
         credential_id=award.uuid,
         achievement=credential_inputs.build_achievement(
@@ -190,34 +201,53 @@ def _issue_locked(award: Award, *, shared: _SharedReads) -> EventInput:
         valid_until=credential_inputs.validity(
             issued_at=issued_at, validity_days=award.achievement.validity_days
         ),
+        batch=shared.signing[issuer.pk],
     )
-    award.credential = credential
-    award.state = Award.State.ISSUED
-    award.issued_at = timezone.now()
-    # Only a grade award has a rule, and so a credential column it may post to.
-    award.postback_state = Award.PostbackState.PENDING if award.rule_id else Award.PostbackState.OFF
-    award.issue_error = ""
-    award.save(
-        update_fields=[
-            "credential",
-            "state",
-            "issued_at",
-            "postback_state",
-            "issue_error",
-            "updated_at",
-        ]
+
+
+_ISSUED_FIELDS = ["credential", "state", "issued_at", "postback_state", "issue_error", "updated_at"]
+
+
+def _record_issued(signed: list[tuple[Award, Credential]]) -> None:
+    """Mark the signed awards issued, with their notifications and audit events: one query
+    each for the batch (ADR 0074), in the transaction that stored the credentials. Once: only
+    the caller that moved the locked awards out of `pending` gets here."""
+    if not signed:
+        return
+    now = timezone.now()
+    events = []
+    for award, credential in signed:
+        award.credential = credential
+        award.state = Award.State.ISSUED
+        award.issued_at = award.updated_at = now
+        # Only a grade award has a rule, and so a credential column it may post to.
+        award.postback_state = (
+            Award.PostbackState.PENDING if award.rule_id else Award.PostbackState.OFF
+        )
+        award.issue_error = ""
+        events.append(_issued_event(award))
+    awards = [award for award, _credential in signed]
+    Award.objects.bulk_update(awards, _ISSUED_FIELDS)
+    Notification.objects.bulk_create(
+        Notification(
+            award=award,
+            kind=Notification.Kind.AWARDED,
+            learner_id=award.learner_id,
+            course_id=award.course_id,
+            message=_("You earned “%(name)s”.") % {"name": award.achievement.name},
+        )
+        for award in awards
     )
-    # Once: only the caller that moved the locked award out of `pending` gets here.
-    Notification.objects.create(
-        award=award,
-        kind=Notification.Kind.AWARDED,
-        learner_id=award.learner_id,
-        course_id=award.course_id,
-        message=_("You earned “%(name)s”.") % {"name": award.achievement.name},
+    issued_ids = [award.pk for award in awards]
+    transaction.on_commit(
+        lambda: awards_issued.send(sender=Award, award_ids=issued_ids), robust=True
     )
-    issued_id = award.pk
-    # Registered inside the award's savepoint: dropped if it is rolled back.
-    transaction.on_commit(lambda: award_issued.send(sender=Award, award_id=issued_id), robust=True)
+    # The audit chain's head is locked from here to the COMMIT: one short hold per batch,
+    # after the signing (ADR 0030, 0070).
+    record_events(events)
+
+
+def _issued_event(award: Award) -> EventInput:
     return EventInput(
         actor="system:awarding",
         action="award.issued",
@@ -226,13 +256,13 @@ def _issue_locked(award: Award, *, shared: _SharedReads) -> EventInput:
         before={"state": Award.State.PENDING},
         after={
             "state": award.state,
-            "credential_id": str(credential.pk),
+            "credential_id": str(award.credential_id),
             "decision_id": award.decision_id,
             "basis": award.basis,
             "learner_id": award.learner_id,
             "achievement_id": award.achievement_id,
         },
-        platform_id=platform.pk,
+        platform_id=_platform(award).pk,
     )
 
 

@@ -6,7 +6,9 @@ the stored award and its credential, and a failing receiver cannot undo the chan
 
 from django.dispatch import Signal
 
-# kwargs: award_id. The award's credential is signed and stored (state issued).
-award_issued = Signal()
+# kwargs: award_ids. These awards' credentials are signed and stored (state issued): sent once
+# per committed batch, so a listener costs one call (and at most one task) per batch, not one
+# per credential (ADR 0074).
+awards_issued = Signal()
 # kwargs: award_id. The award and its credential are revoked.
 award_revoked = Signal()

@@ -21,11 +21,11 @@ from .documents import (
 from .issuers import issuer_input
 from .local_verification import verify_credential
 from .models import Credential, Issuer
-from .signed_storage import IssuanceError, serialize, sign_and_store
+from .signed_storage import IssuanceError, SigningBatch, serialize, sign_and_store, signing_batch
 from .signing import format_datetime
 
 # Callers name these here, where course credentials are issued.
-__all__ = ["IssuanceError", "issue_credential", "serialize"]
+__all__ = ["IssuanceError", "SigningBatch", "issue_credential", "serialize", "signing_batch"]
 
 
 def issue_credential(
@@ -38,9 +38,18 @@ def issue_credential(
     evidence: list[EvidenceInput],
     valid_from: datetime,
     valid_until: datetime | None = None,
+    batch: SigningBatch | None = None,
 ) -> Credential:
-    """Sign and store a credential; a second call with the same id returns the stored one."""
-    existing = Credential.objects.filter(pk=credential_id).first()
+    """Sign and store a credential; a second call with the same id returns the stored one.
+
+    `batch` (from `signing_batch` with this id among its `credential_ids`): what a batch of
+    this issuer's credentials reads once (ADR 0074); the caller then holds a savepoint per
+    credential, which a failure of this one rolls back.
+    """
+    if batch is not None:
+        existing = batch.stored.get(credential_id)
+    else:
+        existing = Credential.objects.filter(pk=credential_id).first()
     if existing is not None:
         return existing
     if not subject.salt:
@@ -68,7 +77,11 @@ def issue_credential(
         now=now,
         compose=compose,
         # The same verifier as the public page; a future validFrom is not a defect here.
-        problems_of=lambda signed: verify_credential(signed, now=max(now, valid_from)).errors,
+        problems_of=lambda signed: (
+            verify_credential(
+                signed, now=max(now, valid_from), known=batch.known if batch else None
+            ).errors
+        ),
         kind="credential",
         row={
             "achievement_id": achievement.id[:500],
@@ -76,4 +89,5 @@ def issue_credential(
             "valid_from": valid_from,
             "valid_until": valid_until,
         },
+        batch=batch,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,6 +27,7 @@ from .schema import is_endorsement, schema_problems
 from .verification_checks import (
     DidResolver,
     EmbeddedResult,
+    KeyProblem,
     SchemaCheck,
     StatusLookup,
     VerificationResult,
@@ -36,6 +38,7 @@ from .verification_checks import (
 
 __all__ = [
     "EmbeddedResult",
+    "KnownRecords",
     "VerificationResult",
     "register_endorser_resolver",
     "verify_credential",
@@ -52,6 +55,28 @@ def register_endorser_resolver(resolver: DidResolver) -> None:
     """Let EndorsementCredentials of registered outside organisations be verified."""
     if resolver not in _endorser_resolvers:
         _endorser_resolvers.append(resolver)
+
+
+@dataclass
+class KnownRecords:
+    """What the self-checks of one issuing batch read once, inside its transaction (ADR 0074):
+    each DID document, signing key and status list, on first need; and the status indexes the
+    batch drew free, which its own credentials are about to hold (so they read "active", as
+    the public page will read them once stored)."""
+
+    dids: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    keys: dict[str, SigningKey | None] = field(default_factory=dict)
+    lists: dict[str, StatusList | None] = field(default_factory=dict)
+    fresh: set[tuple[int, int]] = field(default_factory=set)
+
+
+def _memo(cache: dict[str, Any], read: Callable[[str], Any]) -> Callable[[str], Any]:
+    def get(key: str) -> Any:
+        if key not in cache:
+            cache[key] = read(key)
+        return cache[key]
+
+    return get
 
 
 def _resolver_for(document: object) -> DidResolver:
@@ -78,11 +103,15 @@ def _status_list_from_url(url: object) -> StatusList | None:
     return StatusList.objects.filter(issuer__slug=parts[1], number=int(parts[2])).first()
 
 
-def _status_of(document: dict[str, Any]) -> StatusLookup:
+def _status_of(document: dict[str, Any], known: KnownRecords | None = None) -> StatusLookup:
     def status_of(entry: dict[str, Any]) -> str | None:
         if entry.get("type") != "BitstringStatusListEntry":
             return None
-        status_list = _status_list_from_url(entry.get("statusListCredential"))
+        url = entry.get("statusListCredential")
+        if known is not None and isinstance(url, str):
+            status_list = _memo(known.lists, _status_list_from_url)(url)
+        else:
+            status_list = _status_list_from_url(url)
         try:
             # A missing index fails like a junk one (ValueError): "not known".
             index = int(entry.get("statusListIndex", ""))
@@ -90,6 +119,8 @@ def _status_of(document: dict[str, Any]) -> StatusLookup:
             return None
         if status_list is None or not 0 <= index < status_list.size:
             return None
+        if known is not None and (status_list.pk, index) in known.fresh:
+            return "active"  # drawn free in this transaction, for the credential being checked
         holder = Credential.objects.filter(status_list=status_list, status_index=index).first()
         if holder is None:
             return "active"  # the bit is clear
@@ -156,10 +187,22 @@ def _key_problem(method_id: str, document: dict[str, Any]) -> str | None:
     return _compromised_key_problem(method_id, document, document)
 
 
+def _known_key_problem(known: KnownRecords) -> KeyProblem:
+    def key_problem(method_id: str, document: dict[str, Any]) -> str | None:
+        find = _memo(known.keys, _signing_key)
+        return _compromised_key_problem(method_id, document, document, find_key=find)
+
+    return key_problem
+
+
 def _compromised_key_problem(
-    method_id: str, document: dict[str, Any], presented: dict[str, Any] | str
+    method_id: str,
+    document: dict[str, Any],
+    presented: dict[str, Any] | str,
+    *,
+    find_key: Callable[[str], SigningKey | None] = _signing_key,
 ) -> str | None:
-    key = _signing_key(method_id)
+    key = find_key(method_id)
     if key is None or key.compromised_at is None:
         return None
     credential_id = str(document.get("id", "")).removeprefix("urn:uuid:")
@@ -180,14 +223,20 @@ def _schema_check(document: object) -> SchemaCheck:
 
 
 def verify_credential(
-    document: dict[str, Any], *, now: datetime | None = None, check_schema: bool = True
+    document: dict[str, Any],
+    *,
+    now: datetime | None = None,
+    check_schema: bool = True,
+    known: KnownRecords | None = None,
 ) -> VerificationResult:
+    """`known`: an issuing batch's records, read once for all its self-checks (ADR 0074)."""
+    resolve = _resolver_for(document)
     return verify(
         document,
-        resolve_did=_resolver_for(document),
+        resolve_did=resolve if known is None else _memo(known.dids, resolve),
         now=now or timezone.now(),
-        status_of=_status_of(document) if isinstance(document, dict) else None,
-        key_problem=_key_problem,
+        status_of=_status_of(document, known) if isinstance(document, dict) else None,
+        key_problem=_key_problem if known is None else _known_key_problem(known),
         schema_check=_schema_check(document) if check_schema else None,
     )
 

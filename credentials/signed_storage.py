@@ -11,16 +11,19 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import IntegrityError, transaction
 
 from .documents import StatusEntryInput
-from .models import Credential, Issuer
+from .local_verification import KnownRecords
+from .models import Credential, Issuer, SigningKey, StatusList
 from .signing import sign_credential
 from .signing_keys import current_signing_key
-from .status_lists import open_status_list, random_free_index
+from .status_lists import free_indexes, open_status_list, random_free_index
 from .vc_jwt import encode_ob_jwt, encode_vc_jose
 
 INDEX_ATTEMPTS = 5
@@ -35,6 +38,55 @@ def serialize(document: dict) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
+@dataclass
+class SigningBatch:
+    """What one issuer's batch of documents shares, read once in the caller's transaction
+    (ADR 0074): the key (parsed once), the open status list, free indexes drawn with one query,
+    the rows already stored under the batch's ids, and the self-checks' records."""
+
+    issuer: Issuer
+    key: SigningKey
+    private_key: Ed25519PrivateKey
+    kid: str
+    status_list: StatusList
+    indexes: list[int]
+    stored: dict[uuid.UUID, Credential]
+    known: KnownRecords = field(default_factory=KnownRecords)
+
+    def take_index(self) -> int:
+        index = (
+            self.indexes.pop()
+            if self.indexes
+            else random_free_index(status_list=self.status_list)  # an unlucky draw ran out
+        )
+        self.known.fresh.add((self.status_list.pk, index))
+        return index
+
+
+def signing_batch(
+    *, issuer: Issuer, count: int, credential_ids: list[uuid.UUID] | None = None
+) -> SigningBatch:
+    """Read what signing `count` documents of `issuer` needs, once (in the caller's
+    transaction: a key or list created here is kept only with the batch); `credential_ids`:
+    the ids whose stored rows the caller wants (an earlier run's)."""
+    key = current_signing_key(issuer=issuer)
+    status_list = open_status_list(issuer=issuer, issues=count)
+    # Both rows were read by this issuer: their `issuer` is this object, not a query each
+    # time the DID or the list's URL is needed.
+    key.issuer = status_list.issuer = issuer
+    return SigningBatch(
+        issuer=issuer,
+        key=key,
+        private_key=key.private_key(),
+        kid=key.verification_method(),
+        status_list=status_list,
+        indexes=free_indexes(status_list=status_list, count=count),
+        stored={c.pk: c for c in Credential.objects.filter(pk__in=credential_ids)}
+        if credential_ids
+        else {},
+    )
+
+
 def sign_and_store(
     *,
     issuer: Issuer,
@@ -44,24 +96,27 @@ def sign_and_store(
     problems_of: Callable[[dict[str, Any]], list[str]],
     kind: str,
     row: Mapping[str, Any],
+    batch: SigningBatch | None = None,
 ) -> Credential:
     """Compose (with its status entry), sign, self-check and store one document.
 
     `problems_of(signed)` lists why the signed document would not verify (empty: it does);
     `row` holds the `Credential` fields that say what it is. A concurrent call that stored the
     same id first wins and its row is returned; another credential taking the drawn status
-    index makes this one draw again.
+    index makes this one draw again. With a `batch` (of this issuer) its key, list and
+    indexes are used, and the caller's savepoint is this document's: no savepoint of its own.
     """
-    with transaction.atomic():
-        key = current_signing_key(issuer=issuer)
-        private_key = key.private_key()
-        status_list = open_status_list(issuer=issuer)
-        # Both rows were read by this issuer: their `issuer` is this object, not a query each
-        # time the DID or the list's URL is needed.
-        key.issuer = status_list.issuer = issuer
-        kid = key.verification_method()
+    with transaction.atomic(savepoint=batch is None):
+        if batch is None:
+            batch = signing_batch(issuer=issuer, count=1)
+        key, private_key, kid, status_list = (
+            batch.key,
+            batch.private_key,
+            batch.kid,
+            batch.status_list,
+        )
         for _ in range(INDEX_ATTEMPTS):
-            index = random_free_index(status_list=status_list)
+            index = batch.take_index()
             signed = sign_credential(
                 compose(StatusEntryInput(status_list.url, index)),
                 private_key=private_key,

@@ -55,7 +55,7 @@ RECOUNT_EVERY = 256
 _fill_estimates: dict[tuple[int, object], list[int]] = {}
 
 
-def _below_fill_limit(status_list: StatusList) -> bool:
+def _below_fill_limit(status_list: StatusList, issues: int) -> bool:
     key = (status_list.pk, status_list.created_at)
     limit = status_list.size * FILL_LIMIT
     estimate = _fill_estimates.get(key)
@@ -64,14 +64,15 @@ def _below_fill_limit(status_list: StatusList) -> bool:
             Credential.objects.filter(status_list=status_list).count(),
             0,
         ]
-    estimate[1] += 1  # the caller takes an index of this list
+    estimate[1] += issues  # the caller takes this many indexes of this list
     return estimate[0] < limit
 
 
-def open_status_list(*, issuer: Issuer) -> StatusList:
-    """The issuer's list that takes new credentials (a new one once the last is half full)."""
+def open_status_list(*, issuer: Issuer, issues: int = 1) -> StatusList:
+    """The issuer's list that takes new credentials (a new one once the last is half full);
+    `issues`: how many indexes the caller will take of it (a batch takes its own, ADR 0074)."""
     latest = StatusList.objects.filter(issuer=issuer).order_by("-number").first()
-    if latest is not None and _below_fill_limit(latest):
+    if latest is not None and _below_fill_limit(latest, issues):
         return latest
     number = (StatusList.objects.filter(issuer=issuer).aggregate(m=Max("number"))["m"] or 0) + 1
     try:
@@ -88,6 +89,19 @@ def random_free_index(*, status_list: StatusList, attempts: int = 32) -> int:
         if not Credential.objects.filter(status_list=status_list, status_index=index).exists():
             return index
     raise RuntimeError(f"status list {status_list} has no free index after {attempts} draws")
+
+
+def free_indexes(*, status_list: StatusList, count: int) -> list[int]:
+    """About `count` random indexes no credential holds yet, checked with one query (a batch's,
+    ADR 0074); fewer if the draw was unlucky (the caller draws one at a time then). The
+    insert's unique constraint stays the guard against a concurrent issuer."""
+    # Kept in the order drawn (a dict), so the batch's credentials take them in random order.
+    drawn: dict[int, None] = {}
+    while len(drawn) < min(2 * count + 8, status_list.size):
+        drawn[secrets.randbelow(status_list.size)] = None
+    held = Credential.objects.filter(status_list=status_list, status_index__in=list(drawn))
+    taken = set(held.values_list("status_index", flat=True))
+    return [index for index in drawn if index not in taken][:count]
 
 
 # statusPurpose -> the credential status whose bit is set in that list.

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 from awarding.learner_sections import register_learner_section
-from awarding.signals import award_issued, award_revoked
+from awarding.signals import award_revoked, awards_issued
 
 
 class PathwaysConfig(AppConfig):
@@ -20,5 +20,5 @@ class PathwaysConfig(AppConfig):
 
         # The learner's page (awarding) shows their progress; awarding only knows it this way.
         register_learner_section("pathways", learner_section.render_learner_section)
-        award_issued.connect(receivers.on_award_issued, dispatch_uid="pathways:issued")
+        awards_issued.connect(receivers.on_awards_issued, dispatch_uid="pathways:issued")
         award_revoked.connect(receivers.on_award_revoked, dispatch_uid="pathways:revoked")

@@ -7,13 +7,16 @@ from typing import Any
 
 from awarding.models import Award
 
-from .tasks import check_person_task, recheck_stacked_task
+from .tasks import check_people_task, recheck_stacked_task
 
 
-def on_award_issued(sender: Any, *, award_id: int, **kwargs: Any) -> None:
-    learner_id = Award.objects.filter(pk=award_id).values_list("learner_id", flat=True).first()
-    if learner_id is not None:
-        check_person_task.delay(learner_id=learner_id)
+def on_awards_issued(sender: Any, *, award_ids: list[int], **kwargs: Any) -> None:
+    """One check task per issued batch (ADR 0074), not one per credential."""
+    learner_ids = sorted(
+        set(Award.objects.filter(pk__in=award_ids).values_list("learner_id", flat=True))
+    )
+    if learner_ids:
+        check_people_task.delay(learner_ids=learner_ids)
 
 
 def on_award_revoked(sender: Any, *, award_id: int, **kwargs: Any) -> None:

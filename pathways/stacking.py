@@ -128,6 +128,18 @@ def check_person(*, learner_id: int) -> list[Award]:
     return granted
 
 
+def check_people(*, learner_ids: Collection[int]) -> list[Award]:
+    """`check_person` for each learner of an issued batch (ADR 0074); one query when no
+    pathway is in use anywhere (a linked account may be on any institution, so "none here"
+    would take as many queries as the check itself)."""
+    if not Pathway.objects.filter(state=Pathway.State.ACTIVE).exists():
+        return []
+    granted = []
+    for learner_id in sorted(set(learner_ids)):
+        granted += check_person(learner_id=learner_id)
+    return granted
+
+
 def check_pathway(*, pathway: Pathway) -> int:
     """Everyone of the institution who holds a credential, once a pathway is put into use."""
     platforms = institution_platform_ids(pathway.platform_id)

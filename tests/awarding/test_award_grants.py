@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from awarding.award_grants import AlreadyHeld, GrantError, grant_award
 from awarding.models import Achievement, Award
 from awarding.revoke import revoke_award
-from awarding.signals import award_issued, award_revoked
+from awarding.signals import award_revoked, awards_issued
 from credentials.local_verification import verify_credential
 from tests.fault_injection import InjectedFault
 
@@ -104,10 +104,10 @@ def test_a_pathway_award_without_a_course_stacks_issued_components(
     )
     seen = []
 
-    def on_issued(sender, award_id, **kwargs):
-        seen.append(award_id)
+    def on_issued(sender, award_ids, **kwargs):
+        seen.extend(award_ids)
 
-    award_issued.connect(on_issued)
+    awards_issued.connect(on_issued)
     try:
         with django_capture_on_commit_callbacks(execute=True):
             award = grant_award(
@@ -122,7 +122,7 @@ def test_a_pathway_award_without_a_course_stacks_issued_components(
                 reason="Every component is held.",
             )
     finally:
-        award_issued.disconnect(on_issued)
+        awards_issued.disconnect(on_issued)
     document = _document(award)
     assert verify_credential(document).ok
     assert award.course is None and list(award.components.all()) == [part]

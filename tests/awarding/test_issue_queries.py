@@ -14,14 +14,14 @@ pytestmark = pytest.mark.django_db
 
 # What issuing one credential of a batch costs in queries (after the batch's first award has
 # warmed the per-process caches): 31.2 before issue 16, 29.2, then 20.8 with the batch in one
-# transaction (ADR 0070). Lower it when you remove queries; never raise it silently. Per
-# credential: its savepoint, the credential-exists check, issue_credential's savepoint, the
-# signing key, the open status list and the free-index draw, the self-verification's reads
-# (issuer, DID keys, compromised-key check, status list, status), the credential insert in a
-# savepoint, the award update, the notification; per batch: the locked read of its awards,
-# the institution setting, the achievement's endorsements, one append to the audit chain (5),
-# the follow-up read, the commit.
-MAX_QUERIES_PER_CREDENTIAL = 20.8
+# transaction (ADR 0070), then 9.8 with what the batch's credentials share read once (ADR
+# 0074). Lower it when you remove queries; never raise it silently. Per credential: its
+# savepoint (2), the credential insert in a savepoint (3); per batch: the locked read of its
+# awards, the institution setting, the achievement's endorsements, the signing key, the open
+# status list, the free indexes, the rows already stored, the self-checks' DID document
+# (issuer, keys), signing key and status list, the awards' update, the notifications' insert,
+# one append to the audit chain (5), the follow-up read, the commit.
+MAX_QUERIES_PER_CREDENTIAL = 9.8
 
 
 def test_queries_per_issued_credential_do_not_regress():
