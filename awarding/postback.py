@@ -142,14 +142,7 @@ def post_back_award(*, award_id: int) -> PostbackOutcome:
             comment=f"Credential issued: {credential_url(award)}",
         )
     except errors.NotFound as exc:
-        if item is not None:
-            # A column the LMS confirms deleted is recreated on the next try; an unconfirmed
-            # 404 is only a failed try (recreating would add a second column to the total).
-            try:
-                _confirm_gone(award=award, item=item)
-            except errors.ServiceError as check:
-                return _refused(award=award, exc=check)
-        return _failed(award=award, exc=exc)
+        return _not_found(award=award, item=item, exc=exc)
     except errors.ServiceError as exc:
         return _refused(award=award, exc=exc)
     posted = Award.objects.filter(
@@ -166,6 +159,106 @@ def post_back_award(*, award_id: int) -> PostbackOutcome:
         award.refresh_from_db()
         return _clear_score(award, again=True)
     return PostbackOutcome(Award.PostbackState.POSTED)
+
+
+def post_back_awards(*, award_ids: list[int]) -> dict[int, PostbackOutcome]:
+    """`post_back_award` for a batch of issued awards (ADR 0074): the awards read with one
+    query, each rule's column and each course's client found once, the attempts counted with
+    one update and the posted ones marked with another. One score is still one request (AGS
+    has no batch of scores). An award in any other situation goes through `post_back_award`.
+    """
+    awards = Award.objects.select_related("course__platform", "learner", "rule__achievement")
+    ready, outcomes = [], {}
+    for award in awards.filter(pk__in=award_ids).order_by("pk"):
+        if _plain_post(award):
+            ready.append(award)
+        else:
+            outcomes[award.pk] = post_back_award(award_id=award.pk)
+    if not ready:
+        return outcomes
+    Award.objects.filter(pk__in=[a.pk for a in ready]).update(
+        postback_attempts=F("postback_attempts") + 1, updated_at=timezone.now()
+    )
+    items: dict[int, LineItem] = {}
+    clients: dict[int, AGSClient] = {}
+    posted = []
+    for award in ready:
+        rule, course = award.rule, award.course
+        assert rule is not None and course is not None  # _plain_post
+        item = None
+        try:
+            if rule.pk not in items:
+                items[rule.pk] = ensure_credential_line_item(rule=rule)
+            item = items[rule.pk]
+            if course.pk not in clients:
+                clients[course.pk] = _client(course)
+            clients[course.pk].post_score(
+                line_item_url=item.url,
+                user_id=award.learner.sub,
+                score_given=1,
+                score_maximum=1,
+                comment=f"Credential issued: {credential_url(award)}",
+            )
+        except errors.NotFound as exc:
+            items.pop(rule.pk, None)  # found again (or recreated) for the next award
+            outcomes[award.pk] = _not_found(award=award, item=item, exc=exc)
+            continue
+        except errors.ServiceError as exc:
+            outcomes[award.pk] = _refused(award=award, exc=exc)
+            continue
+        posted.append(award.pk)
+    outcomes.update(_mark_posted(posted))
+    return outcomes
+
+
+def _plain_post(award: Award) -> bool:
+    """An issued award whose 1/1 is still to be posted to its rule's column, the course
+    granting the score service: what `post_back_awards` posts itself."""
+    course = award.course
+    return (
+        award.state in (Award.State.ISSUED, Award.State.FLAGGED)
+        and award.postback_state in (Award.PostbackState.PENDING, Award.PostbackState.FAILED)
+        and award.rule is not None
+        and award.rule.gradebook_column
+        and course is not None
+        and bool(course.lineitems_url)
+        and SCORE_SCOPE in (course.ags_scopes or ())
+    )
+
+
+def _not_found(*, award: Award, item: LineItem | None, exc: errors.NotFound) -> PostbackOutcome:
+    if item is not None:
+        # A column the LMS confirms deleted is recreated on the next try; an unconfirmed
+        # 404 is only a failed try (recreating would add a second column to the total).
+        try:
+            _confirm_gone(award=award, item=item)
+        except errors.ServiceError as check:
+            return _refused(award=award, exc=check)
+    return _failed(award=award, exc=exc)
+
+
+def _mark_posted(award_ids: list[int]) -> dict[int, PostbackOutcome]:
+    """Mark these scores posted; an award revoked while its 1/1 was on its way is cleared
+    once more, after this score (the revocation's clearing may have landed first)."""
+    if not award_ids:
+        return {}
+    now = timezone.now()
+    marked = Award.objects.filter(
+        pk__in=award_ids, state__in=(Award.State.ISSUED, Award.State.FLAGGED)
+    ).update(
+        postback_state=Award.PostbackState.POSTED,
+        postback_at=now,
+        postback_error="",
+        updated_at=now,
+    )
+    outcomes = {pk: PostbackOutcome(Award.PostbackState.POSTED) for pk in award_ids}
+    if marked < len(award_ids):
+        revoked = Award.objects.select_related("course__platform", "learner", "rule__achievement")
+        for award in revoked.filter(pk__in=award_ids).exclude(
+            state__in=(Award.State.ISSUED, Award.State.FLAGGED)
+        ):
+            outcomes[award.pk] = _clear_score(award, again=True)
+    return outcomes
 
 
 def _score_possible(award: Award) -> bool:

@@ -19,8 +19,8 @@ from . import dispatch
 from .award_issuance import issue_award, issue_awards
 from .decide import evaluate_learners
 from .models import Award, AwardingRule
-from .notify import email_award
-from .postback import post_back_award
+from .notify import email_award, email_awards
+from .postback import post_back_award, post_back_awards
 from .status_emails import email_notification
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ def notify_award_task(self, *, award_id: int) -> bool:
 def notify_awards_task(self, *, award_ids: list[int]) -> int:
     """Email a batch over one mail connection; each award is emailed at most once."""
     with get_connection() as connection:
-        return sum(email_award(award_id=a, connection=connection) for a in award_ids)
+        return email_awards(award_ids=award_ids, connection=connection)
 
 
 @shared_task(bind=True, autoretry_for=(Exception,), max_retries=5, **_COMMON)
@@ -104,8 +104,7 @@ def postback_award_task(self, *, award_id: int) -> str:
 def postback_awards_task(self, *, award_ids: list[int]) -> int:
     """Post a batch back; an award the LMS refused for now is retried on its own, later."""
     posted = 0
-    for award_id in award_ids:
-        outcome = post_back_award(award_id=award_id)
+    for award_id, outcome in post_back_awards(award_ids=award_ids).items():
         posted += outcome.state == "posted"
         if outcome.retry_in is not None and not self.request.is_eager:
             postback_award_task.apply_async(

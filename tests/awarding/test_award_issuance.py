@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from awarding.award_issuance import issue_award
 from awarding.decide import evaluate_learners
 from awarding.models import Award, AwardingRule, InstitutionSetting, Notification
-from awarding.notify import email_award
+from awarding.notify import email_award, email_awards
 from awarding.revoke import AwardActionError, confirm_award, revoke_award
 from credentials.local_verification import verify_credential
 from credentials.models import Credential
@@ -145,6 +145,35 @@ def test_email_is_sent_once(sc):
     message = mail.outbox[0]
     assert message.to == [sc.learners[0].email]
     assert f"/credentials/{award.uuid}" in message.body
+
+
+def test_a_batchs_email_failing_midway_sends_each_once_on_the_retry(sc, monkeypatch):
+    """A batch claims its awards at once (ADR 0074): a send that fails releases its claim and
+    those of the awards not reached, so the retry sends exactly those."""
+    from awarding import notify
+
+    sc.add_learners(1)
+    awards = [_reserve(sc, learner) for learner in sc.learners]
+    for award in awards:
+        issue_award(award_id=award.pk)
+    ids = [a.pk for a in awards]
+    real_send = notify.send_mail
+    calls = []
+
+    def second_fails(*args, **kwargs):
+        calls.append(args[3])
+        if len(calls) == 2:
+            raise ConnectionError("the mail server hung up")
+        return real_send(*args, **kwargs)
+
+    monkeypatch.setattr(notify, "send_mail", second_fails)
+    with pytest.raises(ConnectionError):
+        email_awards(award_ids=ids)
+    assert len(mail.outbox) == 1
+    assert Award.objects.filter(pk__in=ids, notified_at__isnull=True).count() == 2
+    assert email_awards(award_ids=ids) == 2  # the retry
+    assert email_awards(award_ids=ids) == 0
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(lr.email for lr in sc.learners)
 
 
 def test_learners_changed_runs_the_whole_pipeline(sc, django_capture_on_commit_callbacks):

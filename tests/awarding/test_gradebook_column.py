@@ -207,6 +207,49 @@ def test_a_score_landing_after_a_revocation_is_cleared_again(
     assert _credential_results(story)[award.learner.sub].score_given is None
 
 
+def test_a_batchs_scores_are_posted_and_one_revoked_meanwhile_cleared_again(
+    live_server, transactional_db, settings, monkeypatch
+):
+    """The batch post-back (ADR 0074) marks the posted scores at its end: an award revoked
+    while its 1/1 was on its way is cleared once more, the others are posted."""
+    from awarding import postback
+    from lti_tool.services.ags import AGSClient
+
+    settings.PUBLIC_BASE_URL = live_server.url
+    story = set_up(
+        base_url=live_server.url, flavour="moodle", deep_link=False, gradebook_column=False
+    )
+    assert sync_course(course=story.course, trigger="test").outcome == "succeeded"
+    first, second = Award.objects.filter(rule=story.rule).order_by("pk")[:2]
+    story.rule.gradebook_column = True
+    story.rule.save()
+    postback.ensure_credential_line_item(rule=story.rule)
+    SandboxLineItem.objects.filter(course=story.sandbox_course).update(published=True)
+    Award.objects.filter(pk__in=(first.pk, second.pk)).update(
+        postback_state=Award.PostbackState.PENDING
+    )
+    real_post = AGSClient.post_score
+
+    def revoke_first(self, **kwargs):
+        if kwargs["user_id"] == first.learner.sub and kwargs["score_given"] is not None:
+            revoke_award(award=first, reason="Revoked meanwhile", actor="lti:1:teacher")
+        return real_post(self, **kwargs)
+
+    monkeypatch.setattr(AGSClient, "post_score", revoke_first)
+
+    outcomes = postback.post_back_awards(award_ids=[first.pk, second.pk])
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert outcomes[first.pk].state == Award.PostbackState.CLEARED
+    assert first.postback_state == Award.PostbackState.CLEARED, first.postback_error
+    assert second.postback_state == Award.PostbackState.POSTED, second.postback_error
+    assert second.postback_attempts == 1
+    results = _credential_results(story)
+    assert results[first.learner.sub].score_given is None
+    assert results[second.learner.sub].score_given == 1
+
+
 def _credential_columns(story) -> int:
     return SandboxLineItem.objects.filter(
         course=story.sandbox_course, tag__startswith=CREDENTIAL_TAGS
