@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from assessments.models import Course, Learner
-from audit.events import record_event
+from audit.events import EventInput, record_events
 
 from .dispatch import enqueue_issue
 from .models import Achievement, Award
@@ -42,8 +42,13 @@ def grant_award(
     actor: str,
     reason: str,
     reviewed_by: str = "",
+    events: list[EventInput] | None = None,
 ) -> Award:
-    """Reserve a pending award of `achievement` for `learner` and have it signed after commit."""
+    """Reserve a pending award of `achievement` for `learner` and have it signed after commit.
+
+    With `events`, the audit event is added to that list for the caller to append in its
+    transaction (one chain append for many grants, ADR 0074) instead of being appended here.
+    """
     items = [_evidence_item(item) for item in evidence_items]
     parts = list(components)
     _check(basis=basis, learner=learner, achievement=achievement, course=course, parts=parts)
@@ -65,7 +70,7 @@ def grant_award(
             )
             if parts:
                 award.components.set(parts)
-            record_event(
+            event = EventInput(
                 actor=actor,
                 action="award.granted",
                 object_type="award",
@@ -83,6 +88,10 @@ def grant_award(
                 },
                 platform_id=award.home_platform_id,
             )
+            if events is None:
+                record_events([event])
+            else:
+                events.append(event)
             enqueue_issue(award_ids=[award.pk])
     except IntegrityError as exc:
         if Award.objects.filter(

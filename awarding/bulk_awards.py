@@ -5,8 +5,10 @@ The file is stored as uploaded (`BulkUpload`) and previewed against the database
 upload, the person and the outcome of every line. Applying checks the token, locks the upload,
 previews again inside the transaction and refuses when anything differs (a stale preview) or
 when any line cannot be applied. Then every award is reserved (or every credential revoked) and
-audited in that one transaction: all of them, or on any failure none. Issuance, notices and
-post-backs are enqueued on commit only, so a rolled-back apply leaves no task behind (ADR 0067).
+audited in that one transaction: all of them, or on any failure none; the lines' audit events
+are appended to the chain at its end, with one `record_events` call (ADR 0074). Issuance,
+notices and post-backs are enqueued on commit only, so a rolled-back apply leaves no task
+behind (ADR 0067).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessments.models import Course, Learner
-from audit.events import record_event
+from audit.events import EventInput, record_event, record_events
 from credentials.models import StatusCategory
 
 from . import bulk_csv
@@ -188,27 +190,34 @@ def apply_upload(*, upload: BulkUpload, token: str, actor: str, actor_name: str 
             raise BulkRefused(
                 _("Some lines cannot be applied; nothing was done."), outcomes, stale=False
             )
+        events: list[EventInput] = []
         if locked.kind == BulkUpload.Kind.AWARD:
-            _award_all(locked, outcomes, actor=actor)
+            _award_all(locked, outcomes, actor=actor, events=events)
         else:
-            _revoke_all(locked, outcomes, actor=actor)
+            _revoke_all(locked, outcomes, actor=actor, events=events)
         locked.state = BulkUpload.State.APPLIED
         locked.applied_by = actor[:255]
         locked.applied_at = timezone.now()
         locked.save(update_fields=["state", "applied_by", "applied_at"])
-        record_event(
-            actor=actor,
-            action=f"bulk.applied_{locked.kind}",
-            object_type="bulk_upload",
-            object_id=str(locked.uuid),
-            before={"state": BulkUpload.State.UPLOADED},
-            after={"state": locked.state, "rows": len(outcomes), "by_name": actor_name},
-            platform_id=locked.course.platform_id,
+        events.append(
+            EventInput(
+                actor=actor,
+                action=f"bulk.applied_{locked.kind}",
+                object_type="bulk_upload",
+                object_id=str(locked.uuid),
+                before={"state": BulkUpload.State.UPLOADED},
+                after={"state": locked.state, "rows": len(outcomes), "by_name": actor_name},
+                platform_id=locked.course.platform_id,
+            )
         )
+        # One hold of the chain's head for the whole file, at the end of its transaction.
+        record_events(events)
     return len(outcomes)
 
 
-def _award_all(upload: BulkUpload, outcomes: Sequence[RowOutcome], *, actor: str) -> None:
+def _award_all(
+    upload: BulkUpload, outcomes: Sequence[RowOutcome], *, actor: str, events: list[EventInput]
+) -> None:
     course = upload.course
     learners = Learner.objects.in_bulk([o.learner_id for o in outcomes])
     achievements = {a.pk: a for a in course_achievements(course)}
@@ -227,6 +236,7 @@ def _award_all(upload: BulkUpload, outcomes: Sequence[RowOutcome], *, actor: str
             actor=actor,
             reason=o.reason,
             reviewed_by=actor,
+            events=events,
         )
         if not o.extra:
             # No link to point at: the review is recorded at the award's own evidence page
@@ -249,7 +259,15 @@ def review_item(*, achievement: Achievement, reason: str, url: str) -> dict[str,
         }
 
 
-def _revoke_all(upload: BulkUpload, outcomes: Sequence[RowOutcome], *, actor: str) -> None:
+def _revoke_all(
+    upload: BulkUpload, outcomes: Sequence[RowOutcome], *, actor: str, events: list[EventInput]
+) -> None:
     awards = Award.objects.in_bulk([o.award_id for o in outcomes])
     for o in outcomes:
-        revoke_award(award=awards[o.award_id], reason=o.reason, actor=actor, category=o.extra)
+        revoke_award(
+            award=awards[o.award_id],
+            reason=o.reason,
+            actor=actor,
+            category=o.extra,
+            events=events,
+        )

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.events import record_event
+from audit.events import EventInput, record_event, record_events
 from credentials.models import StatusCategory
 from credentials.revocation import revoke_credential
 
@@ -32,12 +32,14 @@ def revoke_award(
     actor: str,
     category: str = StatusCategory.OTHER,
     status_change: StatusChange | None = None,
+    events: list[EventInput] | None = None,
 ) -> Award:
     """Revoke an award and its credential (the status list reflects it at once).
 
     `reason` is private (the learner, QA, the audit log); the public page shows `category`.
     An instructor's revocation reaches here only through a confirmed `StatusChange`
-    (awarding.status_changes); QA revokes a flagged award directly.
+    (awarding.status_changes); QA revokes a flagged award directly. With `events`, the audit
+    events are added to that list for the caller to append in its transaction (ADR 0074).
     """
     reason = (reason or "").strip()
     if not reason:
@@ -60,6 +62,7 @@ def revoke_award(
                 category=category,
                 actor=actor,
                 platform_id=locked.home_platform_id,
+                events=events,
             )
         clear_lms_score = _score_may_be_in_lms(locked)
         locked.state = Award.State.REVOKED
@@ -84,7 +87,7 @@ def revoke_award(
                 reason=locked.revoked_reason,
                 status_change=status_change,
             )
-        record_event(
+        event = EventInput(
             actor=actor,
             action="award.revoked",
             object_type="award",
@@ -93,6 +96,10 @@ def revoke_award(
             after={"state": locked.state, "reason": locked.revoked_reason, "category": category},
             platform_id=locked.home_platform_id,
         )
+        if events is None:
+            record_events([event])
+        else:
+            events.append(event)
         revoked_id = locked.pk
         # Stacked awards built on this one are re-checked (pathways) once this has committed.
         transaction.on_commit(

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from audit.events import record_event
+from audit.events import EventInput, record_events
 
 from .models import Credential, StatusCategory, StatusList
 
@@ -29,6 +29,7 @@ def _change(
     category: str,
     actor: str,
     platform_id: int | None,
+    events: list[EventInput] | None = None,
 ) -> Credential:
     reason = (reason or "").strip()
     if not reason:
@@ -55,7 +56,7 @@ def _change(
         )
         # A new revision replaces any cached signed copy of the status list.
         StatusList.objects.filter(pk=locked.status_list_id).update(revision=F("revision") + 1)
-        record_event(
+        event = EventInput(
             actor=actor,
             action=f"credential.{to}"
             if to != Credential.Status.ACTIVE
@@ -66,6 +67,10 @@ def _change(
             after={"status": to, "reason": locked.status_reason, "category": category},
             platform_id=platform_id,
         )
+        if events is None:
+            record_events([event])
+        else:
+            events.append(event)  # the caller appends them all at once (ADR 0074)
     credential.status = locked.status
     credential.status_reason = locked.status_reason
     credential.status_category = locked.status_category
@@ -80,8 +85,11 @@ def revoke_credential(
     actor: str,
     category: str = StatusCategory.OTHER,
     platform_id: int | None = None,
+    events: list[EventInput] | None = None,
 ) -> Credential:
-    """Revoke for good: the bit is set in the published status list."""
+    """Revoke for good: the bit is set in the published status list. With `events`, the
+    audit event is added to that list for the caller to append (with its own, in its
+    transaction) instead of being appended here."""
     S = Credential.Status
     return _change(
         credential=credential,
@@ -91,6 +99,7 @@ def revoke_credential(
         category=category,
         actor=actor,
         platform_id=platform_id,
+        events=events,
     )
 
 

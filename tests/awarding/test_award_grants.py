@@ -195,10 +195,10 @@ def test_a_second_live_award_of_the_same_achievement_is_refused(course, learner)
 
 
 def test_a_failing_audit_write_leaves_no_award(course, learner, monkeypatch):
-    def broken(**kwargs):
+    def broken(*args, **kwargs):
         raise InjectedFault("audit log unavailable")
 
-    monkeypatch.setattr("awarding.award_grants.record_event", broken)
+    monkeypatch.setattr("awarding.award_grants.record_events", broken)
     with pytest.raises(InjectedFault):
         _grant_review(course, learner)
     assert not Award.objects.exists()

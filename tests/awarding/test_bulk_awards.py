@@ -269,3 +269,41 @@ def test_the_upload_and_its_audit_entry(world):
     event = AuditEvent.objects.get(action="bulk.uploaded")
     assert event.object_id == str(upload.uuid)
     assert bulk_awards.TOKEN_MAX_AGE <= 3600
+
+
+def test_a_files_audit_events_are_one_append_to_the_chain_in_line_order(world):
+    """Every line's events and the file's own are appended at the end of the apply with one
+    hold of the chain's head (ADR 0074), in the order the lines were applied."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from audit.verify import verify_chain
+
+    ada, grace, _ = world.learners
+    awards = [issue(world, ada), issue(world, grace)]
+    upload = _upload(
+        world,
+        _csv(
+            f"{ada.sub},Data Literacy Badge,Entered for the wrong person,Issued in error",
+            f"{grace.sub},Data Literacy Badge,Misconduct finding of 2 December,misconduct",
+            header="learner,achievement,reason,public_reason",
+        ),
+        kind="revoke",
+    )
+    shown = preview(upload, actor=QA)
+    first = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    with CaptureQueriesContext(connection) as queries:
+        apply_upload(upload=upload, token=shown.token, actor=QA)
+    head_holds = [
+        q for q in queries.captured_queries if 'UPDATE "audit_auditchainhead"' in q["sql"]
+    ]
+    assert len(head_holds) == 2  # one append: its seq, then its hash
+    appended = AuditEvent.objects.filter(seq__gt=first).order_by("seq")
+    assert [(e.action, e.object_id) for e in appended] == [
+        ("credential.revoked", str(awards[0].uuid)),
+        ("award.revoked", str(awards[0].uuid)),
+        ("credential.revoked", str(awards[1].uuid)),
+        ("award.revoked", str(awards[1].uuid)),
+        ("bulk.applied_revoke", str(upload.uuid)),
+    ]
+    assert verify_chain().ok
