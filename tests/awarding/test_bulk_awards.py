@@ -193,9 +193,8 @@ def test_the_token_binds_the_preview_to_its_upload_and_person(world):
     assert not Award.objects.exists()
 
 
-def test_bulk_revoke_revokes_every_line_with_its_public_reason(
-    world, django_capture_on_commit_callbacks
-):
+def _two_awards_and_a_revocation_file(world):
+    """Ada's and Grace's awards, and a revocation file naming both with their reasons."""
     ada, grace, _ = world.learners
     awards = [issue(world, ada), issue(world, grace)]
     upload = _upload(
@@ -207,6 +206,13 @@ def test_bulk_revoke_revokes_every_line_with_its_public_reason(
         ),
         kind="revoke",
     )
+    return awards, upload
+
+
+def test_bulk_revoke_revokes_every_line_with_its_public_reason(
+    world, django_capture_on_commit_callbacks
+):
+    awards, upload = _two_awards_and_a_revocation_file(world)
     shown = preview(upload, actor=QA)
     assert [o.outcome for o in shown.outcomes] == [Outcome.WILL_REVOKE] * 2
     with django_capture_on_commit_callbacks(execute=True):
@@ -279,17 +285,7 @@ def test_a_files_audit_events_are_one_append_to_the_chain_in_line_order(world):
 
     from audit.verify import verify_chain
 
-    ada, grace, _ = world.learners
-    awards = [issue(world, ada), issue(world, grace)]
-    upload = _upload(
-        world,
-        _csv(
-            f"{ada.sub},Data Literacy Badge,Entered for the wrong person,Issued in error",
-            f"{grace.sub},Data Literacy Badge,Misconduct finding of 2 December,misconduct",
-            header="learner,achievement,reason,public_reason",
-        ),
-        kind="revoke",
-    )
+    awards, upload = _two_awards_and_a_revocation_file(world)
     shown = preview(upload, actor=QA)
     first = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
     with CaptureQueriesContext(connection) as queries:
