@@ -34,7 +34,14 @@ _NOT_GRANTED = re.compile(r"https?://\S+")
 
 
 def _cache_key(platform, scopes: tuple[str, ...]) -> str:
-    digest = hashlib.sha256(" ".join(scopes).encode()).hexdigest()[:32]
+    # Named by whom the token was granted to and by: the issuer, the client id and the token
+    # endpoint, not only the row's id. Two deployments sharing a cache (or a platform row
+    # deleted and registered again under a reused id) then never hand one LMS's token to
+    # another.
+    granted = "\n".join(
+        (platform.issuer, platform.client_id, platform.auth_token_url, " ".join(scopes))
+    )
+    digest = hashlib.sha256(granted.encode()).hexdigest()[:32]
     return f"lti-access-token:{platform.pk}:{digest}"
 
 

@@ -296,6 +296,31 @@ def test_no_token_in_cache_keys_or_logs(lms_platform, caplog):
     assert cache.get(f"lti-access-token:{platform.pk}:x") is None
 
 
+def test_a_cached_token_serves_only_the_registration_it_was_granted_to(lms_platform):
+    """Another deployment sharing the cache (or a platform registered again under a reused
+    id) has the same row id but another issuer, client or token endpoint: its LMS is asked
+    for a token of its own (here it refuses the stranger) instead of this LMS's being sent."""
+    import copy
+
+    lms, platform = lms_platform
+    token = get_access_token(platform=platform, scopes=[RESULT_SCOPE])
+    assert get_access_token(platform=platform, scopes=[RESULT_SCOPE]) == token
+    asked = len(lms.token_requests)
+    for field, value in (
+        ("client_id", "another-client"),
+        ("issuer", "https://another-lms.example"),
+        ("auth_token_url", platform.auth_token_url + "?another"),
+    ):
+        other = copy.copy(platform)
+        setattr(other, field, value)
+        try:
+            answer = get_access_token(platform=other, scopes=[RESULT_SCOPE])
+        except AuthFailed:
+            continue  # the LMS was asked and refused: the cached token was not used
+        assert answer != token, field
+    assert len(lms.token_requests) == asked + 3  # each asked its LMS
+
+
 def test_moodle_same_second_score_conflict_is_posted_again(moodle):
     lms, platform = moodle
     item = lms.add_line_item(label="Credential", scoreMaximum=50)
