@@ -17,10 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Course, Learner
-from credentials.models import StatusCategory
 from lti_tool.models import Platform
-
-from .decided_requests import DecidedRequest, four_eyes_constraints
 
 
 class AchievementType(models.TextChoices):
@@ -355,108 +352,11 @@ class InstitutionSetting(models.Model):
         return f"Settings of {self.platform.name}"
 
 
-class StatusChange(DecidedRequest):
-    """A request to revoke, suspend or reinstate the credential of an award, and its fate.
-
-    requested -> confirmed | declined | withdrawn (by the requester), never back. A second
-    person confirms: QA, or, where the institution allows it, another instructor of the
-    course; never the requester (a check constraint says so in the database as well). One
-    open request per award at a time. `private_reason` is for the learner (and QA);
-    `public_category` is all the public verification page says.
-    """
-
-    class Action(models.TextChoices):
-        REVOKE = "revoke", _("Revoke")
-        SUSPEND = "suspend", _("Suspend")
-        REINSTATE = "reinstate", _("Reinstate")
-
-    class State(models.TextChoices):
-        REQUESTED = "requested", _("Waiting for confirmation")
-        CONFIRMED = "confirmed", _("Confirmed")
-        DECLINED = "declined", _("Declined")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="status_changes")
-    action = models.CharField(max_length=20, choices=Action.choices)
-    state = models.CharField(max_length=20, choices=State.choices, default=State.REQUESTED)
-    private_reason = models.TextField(_("reason for the learner"))
-    public_category = models.CharField(
-        _("public reason"), max_length=20, choices=StatusCategory.choices, blank=True
-    )
-    # requested_by, decided_by and their names, times and note: DecidedRequest
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["award"],
-                condition=Q(state="requested"),
-                name="one_open_status_change_per_award",
-            ),
-            *four_eyes_constraints(prefix="status_change", granted="confirmed"),
-        ]
-        indexes = [models.Index(fields=["state", "-requested_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.action} {self.award_id} ({self.state})"
-
-
-class Notification(models.Model):
-    """An in-tool message to a learner (shown on their home page inside the LMS)."""
-
-    class Kind(models.TextChoices):
-        AWARDED = "awarded", _("Credential issued")
-        REVOKED = "revoked", _("Credential revoked")
-        SUSPENDED = "suspended", _("Credential suspended")
-        REINSTATED = "reinstated", _("Credential reinstated")
-
-    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="notifications")
-    # Empty for news of an award that belongs to no course (a pathway's stacked credential).
-    course = models.ForeignKey(
-        Course, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
-    )
-    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="notifications")
-    # The change a revoked/suspended/reinstated message tells of (a credential may be
-    # suspended and reinstated more than once: one message per change).
-    status_change = models.OneToOneField(
-        StatusChange,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notification",
-    )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    message = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    # Claimed before a status e-mail is sent, so a retried task never sends it twice.
-    emailed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            # Notifying twice (a retried task) must not show the learner two messages.
-            models.UniqueConstraint(
-                fields=["award", "kind"],
-                condition=Q(status_change__isnull=True),
-                name="uniq_notification_award_kind",
-            )
-        ]
-        indexes = [models.Index(fields=["learner", "course", "-created_at"])]
-
-    def shown_message(self) -> str:
-        """The message in the reader's language where it can be said again: the award news
-        is written by a background task, in the default language (ADR 0063). The others
-        carry the instructor's own reason and keep the words they were written with."""
-        if self.kind == self.Kind.AWARDED:
-            return translation.gettext("You earned “%(name)s”.") % {
-                "name": self.award.achievement.name
-            }
-        return self.message
-
-
 # Endorsements live in their own module (ADR 0066); importing them here is how Django finds
 # them (and `from awarding.models import Endorsement` works like for every other model).
 from .endorsement_models import Endorsement as Endorsement  # noqa: E402
 from .endorsement_models import Endorser as Endorser  # noqa: E402
+from .notification_models import Notification as Notification  # noqa: E402
 from .review_models import AwardProposal as AwardProposal  # noqa: E402
 from .review_models import BulkUpload as BulkUpload  # noqa: E402
+from .status_change_models import StatusChange as StatusChange  # noqa: E402
