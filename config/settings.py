@@ -163,7 +163,7 @@ if REDIS_URL:
             },
         },
         "redis": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             # A dead or unreachable Redis must cost milliseconds, not a request's lifetime.
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 1.0},

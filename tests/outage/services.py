@@ -99,7 +99,7 @@ def fallback_caches(url: str, *, retry_after_s: float = 0.5) -> dict:
             },
         },
         "redis": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.redis_cache.RedisCache",
             "LOCATION": url,
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 1.0},
         },
