@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -53,79 +52,12 @@ from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
-
-
-def _worker_env(db_name: str) -> dict:
-    db = settings.DATABASES["default"]
-    url = (
-        f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT'] or 5432}"
-        f"/{db_name}"
-    )
-    return {
-        **os.environ,
-        "DATABASE_URL": url,
-        "REDIS_URL": settings.REDIS_URL,
-        "PUBLIC_BASE_URL": BASE,
-        "LMS_SANDBOX": "1",
-        "LTI_ALLOW_HTTP_PLATFORMS": "1",  # the sandbox is served over http
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        # The learners' emails are composed and sent, into memory rather than the console.
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-    }
-
-
-def start_workers(n: int, env: dict) -> list[subprocess.Popen]:
-    from config.celery import app
-
-    procs = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "-Q",
-                settings.CELERY_TASK_DEFAULT_QUEUE,
-                "-c",
-                "1",
-                "-n",
-                f"bench{i}-{os.getpid()}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                f"--loglevel={os.environ.get('BENCH_WORKER_LOGLEVEL', 'WARNING')}",
-            ],
-            cwd=ROOT,
-            env=env,
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,  # the banner
-        )
-        for i in range(n)
-    ]
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        replies = app.control.ping(timeout=0.5) or []
-        if len(replies) >= n:
-            return procs
-        if any(p.poll() is not None for p in procs):
-            break
-    stop_workers(procs)
-    raise SystemExit("celery workers did not start")
-
-
-def stop_workers(procs: list[subprocess.Popen]) -> None:
-    import signal
-
-    for p in procs:
-        if p.poll() is None:
-            os.kill(p.pid, signal.SIGTERM)  # warm shutdown: running tasks finish first
-    for p in procs:
-        try:
-            p.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(p.pid, signal.SIGKILL)
+from support.celery_workers import (  # noqa: E402
+    start_workers,
+    stop_workers,
+    worker_cpu_s,
+    worker_env,
+)
 
 
 def clear_queue() -> None:
@@ -185,22 +117,6 @@ def wait_until(predicate, timeout: float) -> float:
             return time.monotonic()
         time.sleep(0.05)
     raise SystemExit("timed out")
-
-
-def worker_cpu_s(procs: list[subprocess.Popen]) -> float:
-    """CPU seconds (user + system) used so far by the workers and their pool processes."""
-    import psutil
-
-    total = 0.0
-    for p in procs:
-        try:
-            main = psutil.Process(p.pid)
-            for proc in [main, *main.children(recursive=True)]:
-                times = proc.cpu_times()
-                total += times.user + times.system
-        except psutil.NoSuchProcess:
-            continue
-    return total
 
 
 def throughput_run(*, course, rule, expected: int, workers: int, env: dict) -> dict:
@@ -384,7 +300,12 @@ def main() -> None:
         db["CONN_MAX_AGE"] = 0
     old_name = connection.settings_dict["NAME"]
     db_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    env = _worker_env(db_name)
+    env = worker_env(db_name, public_base_url=BASE)
+    # DEBUG off: the sandbox's pages name the hashed static files, as after a release's
+    # collectstatic (bench/launch.py does the same).
+    from django.core.management import call_command
+
+    call_command("collectstatic", "--noinput", verbosity=0)
     try:
         with demo.serving(BASE):
             sandbox_platform, platform = demo.register(base_url=BASE, slug="bench")
