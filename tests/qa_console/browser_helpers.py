@@ -22,5 +22,9 @@ def sign_in(page, live_server, user: User, next_path: str = "/qa/") -> None:
     # By field id, not label: the page may be in the browser's language.
     page.locator("#id_username").fill(user.get_username())
     page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
+    # Wait for the answer to the sign-in itself: the login page has a `main h1` too, so
+    # waiting for one returned before the sign-in had finished.
+    with page.expect_navigation():
+        page.locator("#id_password").press("Enter")
     page.locator("main h1").wait_for()
+    assert page.locator("#id_password").count() == 0, "the QA sign-in was refused"
