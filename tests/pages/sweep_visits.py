@@ -10,12 +10,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache
-
-from lti_tool.launch_context import start_launch_session
 from tests.ob_api.backpack import CREDENTIALS, pkce_pair
 
 from .sweep_world import SweepWorld
+from .world import deep_link_launch
 
 Visit = tuple[str, Callable[[Any], Any]]
 
@@ -62,35 +60,12 @@ def _goto(base: str, path: str) -> Callable[[Any], Any]:
     return lambda page: page.goto(f"{base}{path}")
 
 
-def _deep_link_launch(w, base_url: str) -> str:
-    """A verified deep linking request, as launch_flow stores it; its launch token."""
-    launch = start_launch_session(
-        platform_id=w.platform.pk,
-        deployment_id="dep-1",
-        context_id=w.course.context_id,
-        course_id=w.course.pk,
-        user_sub=w.instructor.sub,
-        learner_id=w.instructor.pk,
-        roles={"instructor"},
-        message_type="LtiDeepLinkingRequest",
-    )
-    stored = {
-        "settings": {
-            "deep_link_return_url": f"{base_url}/__dl_return__",
-            "accept_types": ["ltiResourceLink"],
-        },
-        "frame_id": "",
-    }
-    cache.set(f"lti-deep-link:{launch.launch_id}", stored, 600)
-    return launch.token
-
-
 def _visits(sw: SweepWorld, base: str) -> tuple[list[Visit], list[Visit], str]:
     w, issued, revoked, draft, backpack = sw.w, sw.issued, sw.revoked, sw.draft, sw.backpack
     ana = w.learners[0]
     teach = w.launch(w.instructor, "instructor").token
     learn = w.launch(ana).token
-    deep_link = _deep_link_launch(w, base)
+    deep_link = deep_link_launch(w, base)
     decision = w.decisions[ana.pk]
     issuer_url = issued.credential.data["issuer"]["url"]
     _, challenge = pkce_pair()

@@ -5,12 +5,9 @@ scroll) with no serious axe-core violation."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
-
-from lti_tool.launch_context import start_launch_session
 
 from .test_browser import open_in_lms, serious_violations
-from .world import make_world
+from .world import deep_link_launch, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,30 +17,9 @@ NO_OVERFLOW = "document.documentElement.scrollWidth <= document.documentElement.
 @pytest.mark.parametrize("width", [390, 1280])
 def test_picker_fits_and_is_accessible(browser_page, live_server, width):
     world = make_world(achievement_name="Data Literacy Badge")
-    launch = start_launch_session(
-        platform_id=world.platform.pk,
-        deployment_id="dep-1",
-        context_id=world.course.context_id,
-        course_id=world.course.pk,
-        user_sub=world.instructor.sub,
-        learner_id=world.instructor.pk,
-        roles={"instructor"},
-        message_type="LtiDeepLinkingRequest",
-    )
-    # What launch_flow stores for a verified deep linking request.
-    cache.set(
-        f"lti-deep-link:{launch.launch_id}",
-        {
-            "settings": {
-                "deep_link_return_url": f"{live_server.url}/__dl_return__",
-                "accept_types": ["ltiResourceLink"],
-            },
-            "frame_id": "",
-        },
-        600,
-    )
+    token = deep_link_launch(world, live_server.url)
     browser_page.set_viewport_size({"width": width, "height": 900})
-    frame = open_in_lms(browser_page, live_server, f"/lti/deep-link/?lt={launch.token}")
+    frame = open_in_lms(browser_page, live_server, f"/lti/deep-link/?lt={token}")
     choice = frame.get_by_role("radio", name="Data Literacy Badge")
     assert choice.is_checked()  # the course's credential is the first choice
     assert frame.get_by_role("radio", name="A new credential (describe it below)").is_visible()

@@ -10,6 +10,8 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from django.core.cache import cache
+
 from assessments.models import Course, Enrolment, Learner, LineItem
 from awarding.models import Achievement, Award, AwardingRule, Decision
 from awarding.snapshot import evidence_snapshot
@@ -161,3 +163,27 @@ def issue(world: World, learner: Learner, scores: dict[str, float | None] | None
     award = world.award(learner, state=Award.State.PENDING)
     issued, _ = issue_award(award_id=award.pk)
     return issued
+
+
+def deep_link_launch(world: World, base_url: str) -> str:
+    """A verified deep linking request of the world's instructor, stored as launch_flow
+    stores it (returning to `base_url`); its launch token."""
+    launch = start_launch_session(
+        platform_id=world.platform.pk,
+        deployment_id="dep-1",
+        context_id=world.course.context_id,
+        course_id=world.course.pk,
+        user_sub=world.instructor.sub,
+        learner_id=world.instructor.pk,
+        roles={"instructor"},
+        message_type="LtiDeepLinkingRequest",
+    )
+    stored = {
+        "settings": {
+            "deep_link_return_url": f"{base_url}/__dl_return__",
+            "accept_types": ["ltiResourceLink"],
+        },
+        "frame_id": "",
+    }
+    cache.set(f"lti-deep-link:{launch.launch_id}", stored, 600)
+    return launch.token
