@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from lti_tool.models import Platform
 from lti_tool.platforms import get_adapter
+from lti_tool.prepared_reads import PreparedRead
 
 from .models import Course, Enrolment, Learner
 
@@ -72,18 +73,29 @@ def _upsert(
     return row
 
 
-def _known_enrolment(*, platform: Platform, sub: str, context_id: str) -> Enrolment | None:
-    """A returning person's enrolment in the course, with its course and learner: one query
-    where reading the three rows one by one takes three."""
-    return (
+# A returning person's enrolment in the course, with its course and learner: one query where
+# reading the three rows one by one takes three, its SQL built once (ADR 0077).
+KNOWN_ENROLMENT: PreparedRead[Enrolment] = PreparedRead(
+    lambda course_platform_id, context_id, learner_platform_id, sub: (
         Enrolment.objects.select_related("course", "learner")
         .filter(
-            course__platform=platform,
+            course__platform_id=course_platform_id,
             course__context_id=context_id,
-            learner__platform=platform,
+            learner__platform_id=learner_platform_id,
             learner__sub=sub,
         )
-        .first()
+        .order_by("pk")[:1]
+    ),
+    params={"course_platform_id": int, "context_id": str, "learner_platform_id": int, "sub": str},
+)
+
+
+def _known_enrolment(*, platform: Platform, sub: str, context_id: str) -> Enrolment | None:
+    return KNOWN_ENROLMENT.first(
+        course_platform_id=platform.pk,
+        context_id=context_id,
+        learner_platform_id=platform.pk,
+        sub=sub,
     )
 
 

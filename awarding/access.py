@@ -23,8 +23,26 @@ from django.utils.translation import gettext as _
 from assessments.models import Course, Learner
 from lti_tool.launch_context import LaunchContext, LaunchRequest, present_launch
 from lti_tool.launch_csrf import launch_csrf
+from lti_tool.prepared_reads import PreparedRead
 
 View = Callable[..., HttpResponse]
+
+# Every page inside the LMS reads these two rows: SQL built once (ADR 0077), scoped to the
+# launch's platform as well as the ids it named.
+LAUNCH_COURSE: PreparedRead[Course] = PreparedRead(
+    lambda pk, platform_id: (
+        Course.objects.select_related("platform")
+        .filter(pk=pk, platform_id=platform_id)
+        .order_by("pk")[:1]
+    ),
+    params={"pk": int, "platform_id": int},
+)
+LAUNCH_LEARNER: PreparedRead[Learner] = PreparedRead(
+    lambda pk, platform_id: Learner.objects.filter(pk=pk, platform_id=platform_id).order_by("pk")[
+        :1
+    ],
+    params={"pk": int, "platform_id": int},
+)
 
 
 def refuse(request: HttpRequest, reason: str, *, status: int = 403) -> HttpResponse:
@@ -42,12 +60,7 @@ def _launch_course(request: LaunchRequest) -> Course | None:
     launch = request.lti_launch
     if not isinstance(launch, LaunchContext) or not launch.present or launch.course_id is None:
         return None
-    # Scoped to the platform of the launch as well as the course id it named.
-    return (
-        Course.objects.select_related("platform")
-        .filter(pk=launch.course_id, platform_id=launch.platform_id)
-        .first()
-    )
+    return LAUNCH_COURSE.first(pk=launch.course_id, platform_id=launch.platform_id)
 
 
 def instructor_required(view: View) -> View:
@@ -80,7 +93,7 @@ def learner_required(view: View) -> View:
             return refuse(request, _("Open Credbridge from your course in the LMS."))
         course = _launch_course(request)
         learner = (
-            Learner.objects.filter(pk=launch.learner_id, platform_id=launch.platform_id).first()
+            LAUNCH_LEARNER.first(pk=launch.learner_id, platform_id=launch.platform_id)
             if launch.learner_id is not None
             else None
         )

@@ -16,6 +16,7 @@ from credentials.badge_source import image_reference
 from credentials.credential_json import achievement_json
 from credentials.models import Credential
 from credentials.presentation import credential_view
+from lti_tool.prepared_reads import PreparedRead
 from rubrics.evidence import deleted_bindings
 from rubrics.spec import VersionSpec, version_spec_to_dict
 
@@ -59,6 +60,18 @@ def active_rules(course: Course) -> QuerySet[AwardingRule]:
         .select_related("achievement")
         .order_by("pk")
     )
+
+
+# `active_rules` as the learner page reads it, right after every launch: SQL built once
+# (ADR 0077).
+ACTIVE_RULES: PreparedRead[AwardingRule] = PreparedRead(
+    lambda course_id: (
+        AwardingRule.objects.filter(course_id=course_id, active=True)
+        .select_related("achievement")
+        .order_by("pk")
+    ),
+    params={"course_id": int},
+)
 
 
 def course_decisions(course: Course) -> QuerySet[Decision]:
@@ -191,7 +204,7 @@ def holder_awards(*, course: Course, learner: Learner) -> QuerySet[Award]:
 def learner_cards(*, course: Course, learner: Learner) -> list[dict]:
     """Per active rule of the course: progress, and the credential once earned."""
     cards = []
-    for rule in active_rules(course):
+    for rule in ACTIVE_RULES.all(course_id=course.pk):
         decision = (
             Decision.objects.filter(course=course, rule=rule, learner=learner)
             .order_by("-pk")
@@ -282,15 +295,23 @@ def open_status_changes(course: Course) -> list[StatusChange]:
     )
 
 
-def unread_notifications(
-    *, learner: Learner, course: Course, limit: int = 20
-) -> list[Notification]:
-    """The learner's newest unread notifications in the course."""
-    return list(
-        Notification.objects.filter(learner=learner, course=course, read_at__isnull=True)
+UNREAD_LIMIT = 20
+# Read on every learner page, right after the launch: SQL built once (ADR 0077).
+UNREAD_NOTIFICATIONS: PreparedRead[Notification] = PreparedRead(
+    lambda learner_id, course_id: (
+        Notification.objects.filter(
+            learner_id=learner_id, course_id=course_id, read_at__isnull=True
+        )
         .select_related("award__achievement")
-        .order_by("-created_at")[:limit]
-    )
+        .order_by("-created_at")[:UNREAD_LIMIT]
+    ),
+    params={"learner_id": int, "course_id": int},
+)
+
+
+def unread_notifications(*, learner: Learner, course: Course) -> list[Notification]:
+    """The learner's newest unread notifications in the course (UNREAD_LIMIT of them)."""
+    return UNREAD_NOTIFICATIONS.all(learner_id=learner.pk, course_id=course.pk)
 
 
 # Public pages.

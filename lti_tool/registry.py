@@ -10,7 +10,27 @@ from pylti1p3.tool_config import ToolConfAbstract
 
 from .keys import current_signing_key
 from .models import Deployment, Platform
+from .prepared_reads import PreparedRead
 from .refusals import forbidden
+
+# The login's and the launch's reads, compiled once (ADR 0077); each `first()` is the ORM's.
+PLATFORM_OF_CLIENT: PreparedRead[Platform] = PreparedRead(
+    lambda issuer, client_id: Platform.objects.filter(issuer=issuer, client_id=client_id).order_by(
+        "pk"
+    )[:1],
+    params={"issuer": str, "client_id": str},
+)
+PLATFORM_BY_PK: PreparedRead[Platform] = PreparedRead(
+    lambda pk: Platform.objects.filter(pk=pk).order_by("pk")[:1], params={"pk": int}
+)
+DEPLOYMENT_WITH_PLATFORM: PreparedRead[Deployment] = PreparedRead(
+    lambda platform_id, deployment_id: (
+        Deployment.objects.select_related("platform")
+        .filter(platform_id=platform_id, deployment_id=deployment_id)
+        .order_by("pk")[:1]
+    ),
+    params={"platform_id": int, "deployment_id": str},
+)
 
 
 def find_platform(*, issuer: str, client_id: str | None) -> Platform | None:
@@ -23,7 +43,7 @@ def find_platform(*, issuer: str, client_id: str | None) -> Platform | None:
     if not issuer or len(issuer) > 500:
         return None
     if client_id:
-        found = Platform.objects.filter(issuer=issuer, client_id=str(client_id)[:255]).first()
+        found = PLATFORM_OF_CLIENT.first(issuer=issuer, client_id=str(client_id)[:255])
     else:
         candidates = list(Platform.objects.filter(issuer=issuer)[:2])
         found = candidates[0] if len(candidates) == 1 else None
@@ -56,14 +76,12 @@ def login_platform(
     if the verified claim names it (CredbridgeMessageLaunch._check_deployment), and still
     checks that it is active."""
     if deployment_id and len(deployment_id) <= 255:
-        deployment = (
-            Deployment.objects.select_related("platform")
-            .filter(platform_id=platform_id, deployment_id=deployment_id)
-            .first()
+        deployment = DEPLOYMENT_WITH_PLATFORM.first(
+            platform_id=platform_id, deployment_id=deployment_id
         )
         if deployment is not None:
             return deployment.platform, deployment
-    return Platform.objects.filter(pk=platform_id).first(), None
+    return PLATFORM_BY_PK.first(pk=platform_id), None
 
 
 def _refuse_pending(found: Platform) -> None:

@@ -7,12 +7,16 @@ approved links (all on platforms of the learner's institution).
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
+
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import Learner
 from audit.events import record_event
+from lti_tool.prepared_reads import PreparedRead
 
 from .institution import institution_platform_ids
 from .models import AccountLink
@@ -107,21 +111,42 @@ def remove_link(*, link: AccountLink, actor: str) -> AccountLink:
     return locked
 
 
+def _links_of(
+    first_ids: Collection[int], second_ids: Collection[int]
+) -> QuerySet[AccountLink, tuple[int, int]]:
+    """The approved links whose first account is one of `first_ids` or whose second is one of
+    `second_ids`, as (first_id, second_id)."""
+    return (
+        AccountLink.objects.filter(state=AccountLink.State.APPROVED)
+        .filter(first_id__in=first_ids)
+        .values_list("first_id", "second_id")
+        .union(
+            AccountLink.objects.filter(
+                state=AccountLink.State.APPROVED, second_id__in=second_ids
+            ).values_list("first_id", "second_id")
+        )
+    )
+
+
+# Every learner page asks this for the page's own account: SQL built once (ADR 0077). The
+# account is named twice (each side of a link), so it is two parameters of one value.
+LINKS_OF_ONE: PreparedRead[AccountLink] = PreparedRead(
+    lambda first, second: _links_of([first], [second]),
+    params={"first": int, "second": int},
+    rows=True,
+)
+
+
 def person_learner_ids(learner_id: int) -> set[int]:
     """The learner's account and every account linked to it, directly or through others."""
     found = {learner_id}
     frontier = {learner_id}
     while frontier:
-        pairs = (
-            AccountLink.objects.filter(state=AccountLink.State.APPROVED)
-            .filter(first_id__in=frontier)
-            .values_list("first_id", "second_id")
-            .union(
-                AccountLink.objects.filter(
-                    state=AccountLink.State.APPROVED, second_id__in=frontier
-                ).values_list("first_id", "second_id")
-            )
-        )
+        if len(frontier) == 1:  # the first step, and most people's only one
+            (one,) = frontier
+            pairs: Iterable[tuple[int, int]] = LINKS_OF_ONE.rows(first=one, second=one)
+        else:
+            pairs = _links_of(frontier, frontier)
         reached = {pk for pair in pairs for pk in pair} - found
         found |= reached
         frontier = reached

@@ -7,22 +7,25 @@ created on its first credential, awarding.award_issuance.issuer_for).
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
-from django.db.models import Q, Subquery
+from django.db.models import Q, QuerySet, Subquery
 
 from awarding.models import InstitutionSetting
 
 
-def institution_platform_ids(platform_id: int) -> set[int]:
-    """The platform and every platform sharing its issuer."""
-    # One query: the platforms whose settings name the issuer this platform's settings name.
+def sharing_issuer_with(platform_id: int) -> QuerySet[InstitutionSetting, Any]:
+    """The platforms (`platform_id` values) whose settings name the issuer this platform's
+    settings name: one query, or a subquery of another."""
     issuer = InstitutionSetting.objects.filter(
         platform_id=platform_id, issuer__isnull=False
     ).values("issuer_id")[:1]
-    shared = InstitutionSetting.objects.filter(issuer_id__in=Subquery(issuer)).values_list(
-        "platform_id", flat=True
-    )
-    return {platform_id, *shared}
+    return InstitutionSetting.objects.filter(issuer_id__in=Subquery(issuer)).values("platform_id")
+
+
+def institution_platform_ids(platform_id: int) -> set[int]:
+    """The platform and every platform sharing its issuer."""
+    return {platform_id, *(row["platform_id"] for row in sharing_issuer_with(platform_id))}
 
 
 def in_institutions_of(platform_ids: Collection[int], *, field: str = "platform_id") -> Q:

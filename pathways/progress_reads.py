@@ -5,15 +5,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q, Subquery
+
 from assessments.models import Learner
 from awarding.models import Award
+from lti_tool.prepared_reads import PreparedRead
 
 from .account_links import person_learner_ids
 from .evaluate import Progress
 from .holdings import counting_awards
-from .institution import institution_platform_ids
+from .institution import institution_platform_ids, sharing_issuer_with
 from .models import Pathway
 from .stacking import active_pathways_for, person_progress
+
+# `active_pathways_for` one platform, with the achievements: the learner page's read for a
+# person with one account (most), its SQL built once (ADR 0077). The platform is named twice
+# (its own pathways, and those of platforms sharing its issuer): two parameters of one value.
+INSTITUTION_PATHWAYS: PreparedRead[Pathway] = PreparedRead(
+    lambda own, sharing_with: Pathway.objects.filter(
+        Q(platform_id=own) | Q(platform_id__in=Subquery(sharing_issuer_with(sharing_with))),
+        state=Pathway.State.ACTIVE,
+    ).select_related("achievement"),
+    params={"own": int, "sharing_with": int},
+)
 
 
 @dataclass(frozen=True)
@@ -34,8 +48,13 @@ def learner_pathways(learner: Learner) -> list[PathwayProgress]:
         if learner_ids == {learner.pk}
         else set(Learner.objects.filter(pk__in=learner_ids).values_list("platform_id", flat=True))
     )
+    pathways = (
+        INSTITUTION_PATHWAYS.all(own=learner.platform_id, sharing_with=learner.platform_id)
+        if platforms == {learner.platform_id}
+        else active_pathways_for(platforms).select_related("achievement")
+    )
     found = []
-    for pathway in active_pathways_for(platforms).select_related("achievement"):
+    for pathway in pathways:
         award = (
             Award.objects.filter(learner_id__in=learner_ids, achievement_id=pathway.achievement_id)
             .select_related("credential")
