@@ -45,6 +45,12 @@ from .settings import *  # noqa: E402,F403
 AXES_VERBOSE = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A refused LMS call is retried after a real, jittered backoff (lti_tool.services.transport);
+# tests keep the schedule and its bounds but at a fiftieth of the waits, or every test whose
+# LMS refuses a few times would sleep for seconds. What the LMS itself asks (Retry-After,
+# Canvas's leaky bucket) is still waited for in full.
+LTI_SERVICE_BACKOFF_BASE_S = 0.01
+LTI_SERVICE_BACKOFF_MAX_S = 0.05
 if not REDIS_URL:  # noqa: F405
     # One test process: a per-process cache keeps tests independent of a cache table.
     CACHES = {

@@ -24,8 +24,6 @@ LEARNERS = 12
 
 @pytest.fixture
 def canvas(live_server, settings):
-    settings.LTI_SERVICE_BACKOFF_BASE_S = 0.01
-    settings.LTI_SERVICE_BACKOFF_MAX_S = 0.05
     settings.LTI_SERVICE_MAX_WAIT_S = 10
     settings.LTI_SERVICE_PAGE_SIZE = 3
     reset_buckets()

@@ -59,8 +59,6 @@ def _grade(course, *, learners, score):
 
 @pytest.fixture(params=["moodle", "canvas"])
 def sandbox(request, live_server, settings):
-    settings.LTI_SERVICE_BACKOFF_BASE_S = 0.01
-    settings.LTI_SERVICE_BACKOFF_MAX_S = 0.05
     settings.LTI_SERVICE_MAX_WAIT_S = 5
     settings.LTI_SERVICE_PAGE_SIZE = 5
     sp, platform = connect_tool(flavour=request.param, tool_base_url=live_server.url, page_size=5)

@@ -20,8 +20,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(params=["moodle", "canvas"])
 def graded(request, live_server, settings):
-    settings.LTI_SERVICE_BACKOFF_BASE_S = 0.01
-    settings.LTI_SERVICE_BACKOFF_MAX_S = 0.05
     sp, platform = connect_tool(flavour=request.param, tool_base_url=live_server.url)
     sb_course = seed_course(platform=sp, title="Quirks", learners=30)
     if request.param == "canvas":

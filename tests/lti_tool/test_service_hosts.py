@@ -57,8 +57,6 @@ def _trap(listen, *, front_door: str = ""):
 def test_a_launch_naming_another_loopback_port_sends_it_no_request_and_no_token(
     live_server, listen, settings, caplog
 ):
-    settings.LTI_SERVICE_BACKOFF_BASE_S = 0.01
-    settings.LTI_SERVICE_BACKOFF_MAX_S = 0.05
     trap = _trap(listen, front_door=live_server.url)
     sp, platform = connect_tool(flavour="canvas", tool_base_url=live_server.url)
     sb_course = seed_course(platform=sp, title="Service host trap", learners=2)
