@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.browser import browser_page, chromium, headless_shell, sweep_page  # noqa: F401 - fixtures
+from tests.browser import browser_page, chromium  # noqa: F401 - fixtures
 from tests.celery_conf import celery_conf
 from tests.celery_worker import start_worker, stop_worker, wait_until_answers
 from tests.evidence_storage import evidence_storage  # noqa: F401 - fixtures
@@ -122,11 +122,13 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="session")
 def page_chromium_path(chromium_path: str) -> str:
-    """The every-page sweep's browser: Debian's chromium-headless-shell, the headless build of
-    the same Chromium (the one Playwright itself runs for headless tests), when it is
-    installed, else the full one. It renders and runs scripts as Chromium does, without the
-    desktop browser's shell, for about 40% less CPU per page; it lets third-party cookies
-    through, so only the sweep uses it (tests/browser.py, headless_shell)."""
+    """The browser tests' Chromium: Debian's chromium-headless-shell, the headless build of the
+    same Chromium (the one Playwright itself runs for headless tests), when it is installed,
+    else the full one. It renders and runs scripts as Chromium does, without the desktop
+    browser's shell, for about 40% less CPU per page. Told to block third-party cookies
+    (tests/browser.py), as the full one does. The cookieless-launch tests
+    (tests/lti_tool/test_cookieless_launch.py) keep the full Chromium with a profile of its
+    own: what they test is the desktop browser's cookie settings."""
     path = os.environ.get("CHROMIUM_HEADLESS_SHELL_PATH") or shutil.which("chromium-headless-shell")
     if path and Path(path).exists():
         return path

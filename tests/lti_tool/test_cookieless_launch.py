@@ -77,6 +77,8 @@ def chromium_context(chromium_path, live_server, tmp_path):
             executable = (
                 _allowing_wrapper(tmp_path, chromium_path) if third_party_cookies else chromium_path
             )
+            # The profile's preference decides, not BLOCK_THIRD_PARTY_COOKIES (which would
+            # block them in the "allowed" profile too).
             context = pw.chromium.launch_persistent_context(
                 str(profile), executable_path=executable, args=CHROMIUM_ARGS
             )

@@ -92,14 +92,14 @@ SWEEPS = {f"{width}px": ((width,), False) for width in WIDTHS} | {"german": ((),
 
 
 @pytest.mark.parametrize("sweep", SWEEPS)
-def test_every_page_fits_and_works_by_keyboard(sweep, sweep_page, live_server, settings):
+def test_every_page_fits_and_works_by_keyboard(sweep, browser_page, live_server, settings):
     sweep_widths, in_german = SWEEPS[sweep]
     settings.PUBLIC_BASE_URL = live_server.url
     base = live_server.url
     sw = build_sweep_world(base)
     w = sw.w
     public, qa, deep_link = sweep_visits(sw, base)
-    browser = sweep_page.context.browser
+    browser = browser_page.context.browser
     qa_context = browser.new_context()
     qa_page = qa_context.new_page()
     failures: dict[tuple[str, int], list[str]] = {}
@@ -115,7 +115,7 @@ def test_every_page_fits_and_works_by_keyboard(sweep, sweep_page, live_server, s
             login_context.close()
             if problems:
                 failures["QA sign-in", width] = problems
-            for page, visits in ((sweep_page, public), (qa_page, qa)):
+            for page, visits in ((browser_page, public), (qa_page, qa)):
                 page.set_viewport_size({"width": width, "height": 900})
                 for name, go in visits:
                     go(page)
@@ -123,8 +123,8 @@ def test_every_page_fits_and_works_by_keyboard(sweep, sweep_page, live_server, s
                     if problems:
                         failures[name, width] = problems
             # The picker as the LMS shows it: in a frame, narrower than the window.
-            sweep_page.set_viewport_size({"width": width, "height": 900})
-            frame = open_in_lms(sweep_page, live_server, f"/lti/deep-link/?lt={deep_link}")
+            browser_page.set_viewport_size({"width": width, "height": 900})
+            frame = open_in_lms(browser_page, live_server, f"/lti/deep-link/?lt={deep_link}")
             size = frame.locator("html").evaluate(f"({OVERFLOW})()")
             if size["scroll"] > size["client"]:
                 failures["deep-linking picker (framed)", width] = [f"{size}"]

@@ -15,8 +15,8 @@ def _problems(page, body: str, style: str = STYLE) -> list[str]:
     return keyboard_problems(page)
 
 
-def test_the_keyboard_check_reports_each_fault_and_nothing_on_a_good_page(sweep_page):
-    page = sweep_page
+def test_the_keyboard_check_reports_each_fault_and_nothing_on_a_good_page(browser_page):
+    page = browser_page
     good = '<a href="#a">a</a><button>b</button><input type="date"><select><option>x</select>'
     assert _problems(page, good) == []
     unseen = _problems(page, good, style="<style>*:focus { outline: none; }</style>")
