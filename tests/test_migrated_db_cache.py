@@ -1,7 +1,9 @@
 """The kept migrated database (tests/migrated_db_cache.py) is named by what it was made from:
-a changed migration or lock names another copy, so a stale one is never loaded."""
+a changed migration or lock names another copy, so a stale one is never loaded; processes
+starting together migrate once."""
 
 import sqlite3
+import threading
 
 from django.db import connection
 
@@ -51,3 +53,20 @@ def test_keeping_a_copy_replaces_the_stale_one(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["migrated-new.sqlite3"]
     tables = sqlite3.connect(copy).execute("SELECT name FROM sqlite_master").fetchall()
     assert tables == [("t",)]
+
+
+def test_a_process_waits_while_another_migrates(tmp_path):
+    """flock excludes every other open of the lock file, another process's or this one's."""
+    copy = tmp_path / "test-db" / "migrated-x.sqlite3"
+    entered = threading.Event()
+
+    def second():
+        with migrated_db_cache.one_migration_at_a_time(copy):
+            entered.set()
+
+    with migrated_db_cache.one_migration_at_a_time(copy):
+        waiting = threading.Thread(target=second)
+        waiting.start()
+        assert not entered.wait(0.3)  # held here: the other one waits
+    assert entered.wait(5)  # released: it goes on
+    waiting.join()
