@@ -1,5 +1,5 @@
 """The live server of the tests: pytest-django's, except that it finishes its request threads
-before it stops.
+before it stops and answers without Nagle's delay (tests/http_servers.py says why).
 
 Django's ThreadedWSGIServer handles each connection in a daemon thread and does not wait for
 them when it closes; a keep-alive connection (a browser's, a requests.Session's) keeps its
@@ -20,6 +20,8 @@ import threading
 from django.core.servers.basehttp import ThreadedWSGIServer
 from pytest_django.live_server_helper import LiveServer
 
+from tests.http_servers import without_nagle
+
 # A request still being handled gets this long to finish after its socket is shut down.
 JOIN_TIMEOUT_S = 30.0
 
@@ -31,6 +33,12 @@ class JoiningWSGIServer(ThreadedWSGIServer):
         super().__init__(*args, **kwargs)
         self._open_lock = threading.Lock()
         self._open: dict[socket.socket, threading.Thread] = {}
+
+    def get_request(self):
+        # Nagle's delay cost every answer ~45 ms of idle time (tests/http_servers.py).
+        request, client_address = super().get_request()
+        without_nagle(request)
+        return request, client_address
 
     def process_request_thread(self, request, client_address) -> None:
         with self._open_lock:
