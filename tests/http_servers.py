@@ -19,6 +19,8 @@ from __future__ import annotations
 import socket
 import socketserver
 import threading
+from collections.abc import Callable, Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 POLL_INTERVAL_S = 0.01
@@ -51,3 +53,39 @@ def serve_in_thread(server: socketserver.BaseServer) -> threading.Thread:
     )
     thread.start()
     return thread
+
+
+Answer = Callable[["TwoSites", str, Mapping[str, str]], tuple[dict[str, str], str]]
+
+
+class TwoSites:
+    """One HTML server on 127.0.0.1 reached as two sites: `lms` (http://127.0.0.1:port, the
+    course page) and `tool` (http://localhost:port, in its iframe): cross-site to a browser.
+    `answer(sites, path, request_headers)` gives each GET's extra headers and HTML body."""
+
+    def __init__(self, answer: Answer) -> None:
+        sites = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                headers, body = answer(sites, self.path, self.headers)
+                data = body.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        port = self.server.server_port
+        self.lms, self.tool = f"http://127.0.0.1:{port}", f"http://localhost:{port}"
+        serve_in_thread(self.server)
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -8,59 +8,30 @@ works with them; this test fails instead.
 
 from __future__ import annotations
 
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Mapping
 
 import pytest
 
-from tests.http_servers import serve_in_thread
+from tests.http_servers import TwoSites
 
 pytestmark = pytest.mark.browser
 
 
-class CookieSite:
-    """One server on 127.0.0.1 reached as two sites: `127.0.0.1` (the course page) frames
-    `localhost` (the tool), which sets a cookie and then shows the cookies it got back."""
-
-    def __init__(self) -> None:
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
-                headers = {"Content-Type": "text/html; charset=utf-8"}
-                if self.path == "/course":
-                    body = f'<!doctype html><iframe id="tool" src="{owner.tool}/set"></iframe>'
-                elif self.path == "/set":
-                    # What a tool's login sets: SameSite=None; Secure (localhost counts as
-                    # secure), the only kind a browser might send in a cross-site frame.
-                    headers["Set-Cookie"] = "state=abc; SameSite=None; Secure; Path=/"
-                    body = '<!doctype html><script>location.replace("/check");</script>'
-                else:
-                    cookie = self.headers.get("Cookie", "")
-                    body = f'<!doctype html><p id="got">[{cookie}]</p>'
-                data = body.encode()
-                self.send_response(200)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        port = self.server.server_port
-        self.lms, self.tool = f"http://127.0.0.1:{port}", f"http://localhost:{port}"
-        serve_in_thread(self.server)
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+def _answer(sites: TwoSites, path: str, headers: Mapping[str, str]) -> tuple[dict[str, str], str]:
+    """The course page frames the tool, which sets a cookie and shows what came back."""
+    if path == "/course":
+        return {}, f'<!doctype html><iframe id="tool" src="{sites.tool}/set"></iframe>'
+    if path.endswith("/set"):
+        # What a tool's login sets: SameSite=None; Secure (localhost counts as secure), the
+        # only kind a browser might send in a cross-site frame.
+        cookie = {"Set-Cookie": "state=abc; SameSite=None; Secure; Path=/"}
+        return cookie, '<!doctype html><script>location.replace("/check");</script>'
+    return {}, f'<!doctype html><p id="got">[{headers.get("Cookie", "")}]</p>'
 
 
 @pytest.fixture
 def site():
-    site = CookieSite()
+    site = TwoSites(_answer)
     yield site
     site.stop()
 
