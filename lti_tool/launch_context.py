@@ -18,7 +18,7 @@ import hashlib
 import hmac
 import secrets
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from django.core import signing
@@ -93,6 +93,7 @@ class _NoLaunch:
 
 
 NO_LAUNCH = _NoLaunch()
+_FIELD_NAMES = tuple(f.name for f in fields(LaunchContext))
 
 
 class LaunchRequest(HttpRequest):
@@ -114,6 +115,13 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()[:24]
 
 
+def _as_dict(ctx: LaunchContext) -> dict[str, Any]:
+    """The launch's fields, one level deep: every field is a plain value or a frozenset, so
+    `dataclasses.asdict`'s recursive deep copy (a tenth of a millisecond per launch) buys
+    nothing here."""
+    return {name: getattr(ctx, name) for name in _FIELD_NAMES}
+
+
 def _binding(data: dict) -> dict:
     """What a token was issued for: its launch's platform, course and user."""
     return {"p": data["platform_id"], "c": data["course_id"], "s": _digest(str(data["user_sub"]))}
@@ -126,16 +134,16 @@ def start_launch_session(*, user_agent: str | None = None, **data: object) -> La
     the same one (a token copied out of a log or a shared link into another browser fails).
     """
     launch_id = secrets.token_urlsafe(18)
-    fields: dict[str, Any] = dict(data)
-    fields["roles"] = frozenset(fields.get("roles", ()))
-    ctx = LaunchContext(launch_id=launch_id, **fields)
-    stored = asdict(ctx)
+    values: dict[str, Any] = dict(data)
+    values["roles"] = frozenset(values.get("roles", ()))
+    ctx = LaunchContext(launch_id=launch_id, **values)
+    stored = _as_dict(ctx)
     stored["roles"] = sorted(ctx.roles)
     stored["_agent"] = None if user_agent is None else _digest(user_agent)
     stored["_at"] = time.time()
     cache.set(_CACHE_PREFIX + launch_id, stored, TOKEN_IDLE_S)
     token = signing.dumps({"i": launch_id, **_binding(stored)}, salt=TOKEN_SALT, compress=True)
-    return LaunchContext(**{**asdict(ctx), "token": token})
+    return replace(ctx, token=token)
 
 
 def load_launch(token: str, *, user_agent: str = "") -> LaunchContext | _NoLaunch:

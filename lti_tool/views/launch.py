@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-import jwt
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -366,8 +367,9 @@ def _launch(request: LaunchRequest) -> HttpResponse:
         login_deployment=deployment,
     ).verify()
     response = complete_launch(request=request, verified=verified, frame_id=record.frame_id)
+    cookie_path = reverse("lti_tool:launch")
     for prefix in (STATE_COOKIE_PREFIX, LAX_COOKIE_PREFIX):
-        response.delete_cookie(prefix + state, path=reverse("lti_tool:launch"))
+        response.delete_cookie(prefix + state, path=cookie_path)
     return response
 
 
@@ -383,19 +385,30 @@ def _relay_may_help(request: LaunchRequest) -> bool:
     )
 
 
+def _unverified_payload(token: str) -> dict:
+    """The claims of an id_token not verified yet (never trusted), {} when unreadable. Read
+    with the standard library's base64 and JSON: pyjwt's unverified decode checks the token's
+    alphabet character by character in Python (~0.15 ms a launch), and nothing read here is
+    believed: the verified decode (message_launch) checks the whole token again."""
+    parts = token[:65536].split(".")
+    if len(parts) != 3:
+        return {}
+    segment = parts[1]
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    except (ValueError, TypeError, RecursionError):  # bad base64, UTF-8 or JSON; too deep
+        return {}
+    return payload if isinstance(payload, dict) else {}
+
+
 def _unverified_claim(token: str, name: str) -> str:
     """A text claim of an id_token not verified yet (never trusted): only to choose what to
     read ahead of verification. "" when absent, not text or unreadable."""
-    try:
-        value = jwt.decode(token[:65536], options={"verify_signature": False}).get(name)
-    except Exception:  # noqa: BLE001 - anything unreadable simply has no such claim
-        return ""
+    value = _unverified_payload(token).get(name)
     return value if isinstance(value, str) else ""
 
 
 def _unverified_nonce(token: str) -> str:
     """Only to word a refusal: which nonce a stale launch carried (never trusted)."""
-    try:
-        return str(jwt.decode(token[:65536], options={"verify_signature": False}).get("nonce"))
-    except Exception:  # noqa: BLE001 - anything unreadable simply has no nonce
-        return ""
+    nonce = _unverified_payload(token).get("nonce")
+    return "" if nonce is None else str(nonce)
