@@ -10,7 +10,10 @@ result missing from a page (Canvas lists graded learners only) stays as it was.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice
+from typing import NamedTuple
 
 from django.db import connections, router, transaction
 from django.utils import timezone
@@ -31,6 +34,17 @@ def _content_values(c: ResultContent, text: JSONText) -> tuple:
     # In _CONTENT_FIELDS's order; spelled out, as this runs for every stored result. `raw` is
     # written as the canonical text that was hashed: the same document, encoded once.
     return (c.score, c.maximum, c.comment, c.lms_timestamp, text, c.content_hash)
+
+
+class _Seen(NamedTuple):
+    """What this page did with a result: its hash, its row, its revision number and whether
+    this page wrote that revision (False: found unchanged), its learner."""
+
+    digest: str
+    result_id: int
+    revision: int
+    wrote: bool
+    learner_id: int
 
 
 @dataclass
@@ -70,16 +84,53 @@ def _stored(
     }
 
 
+# Results stored per round of queries. A Moodle column is one page of every learner's result:
+# stored in chunks, its decoded results are never all in memory at once (ADR 0078).
+CHUNK_RESULTS = 2000
+
+
 @transaction.atomic
-def store_results_page(*, line_item: LineItem, platform_id: int, page: list[dict]) -> PageOutcome:
+def store_results_page(
+    *, line_item: LineItem, platform_id: int, page: Iterable[dict], chunk: int = CHUNK_RESULTS
+) -> PageOutcome:
+    """Store a page (read as it is iterated: `ResultStream`), `chunk` results at a time, in
+    one transaction: a page found malformed halfway is rolled back whole."""
     outcome = PageOutcome()
-    received: dict[str, dict] = {}
-    for raw in page:
-        received[str(raw["userId"])] = raw  # a duplicate in one page: the last one wins
+    # A result listed twice in one page is stored once, with its last content; within a chunk
+    # the last one simply wins, across chunks this page's record of each sub decides.
+    seen: dict[str, _Seen] = {}
+    results = iter(page)
+    while batch := list(islice(results, chunk)):
+        received: dict[str, dict] = {}
+        for raw in batch:
+            received[str(raw["userId"])] = raw
+        del batch
+        again = {sub: received.pop(sub) for sub in received.keys() & seen.keys()}
+        if again:
+            _store_again(line_item=line_item, again=again, seen=seen, outcome=outcome)
+        if received:
+            _store_chunk(
+                line_item=line_item,
+                platform_id=platform_id,
+                received=received,
+                seen=seen,
+                outcome=outcome,
+            )
+    return outcome
+
+
+def _store_chunk(
+    *,
+    line_item: LineItem,
+    platform_id: int,
+    received: dict[str, dict],
+    seen: dict[str, _Seen],
+    outcome: PageOutcome,
+) -> None:
     stored = _stored(line_item=line_item, platform_id=platform_id, subs=list(received))
     now = timezone.now()
     new: dict[str, tuple[ResultContent, JSONText]] = {}
-    changed: list[tuple[int, int, int, ResultContent, JSONText]] = []
+    changed: list[tuple[str, int, int, int, ResultContent, JSONText]] = []
     for sub, raw in received.items():
         known = stored.get(sub)
         text, digest = canonical_and_hash(raw)
@@ -87,9 +138,10 @@ def store_results_page(*, line_item: LineItem, platform_id: int, page: list[dict
             new[sub] = (read_result(raw, digest=digest), JSONText(text))
         elif known[2] != digest:
             content = read_result(raw, digest=digest)
-            changed.append((known[0], known[1], known[3] + 1, content, JSONText(text)))
+            changed.append((sub, known[0], known[1], known[3] + 1, content, JSONText(text)))
         else:
             outcome.unchanged += 1  # the common case of a re-sync: hashed, compared, done
+            seen[sub] = _Seen(digest, known[1], known[3], False, known[0])
     revision_rows = []
     if new:
         # Results may name people the roster did not list (Canvas drops departed learners
@@ -98,20 +150,18 @@ def store_results_page(*, line_item: LineItem, platform_id: int, page: list[dict
         unknown = new.keys() - ids.keys()
         if unknown:
             ids.update(learner_ids(platform_id=platform_id, subs=unknown))
-        by_learner = {ids[sub]: content for sub, content in new.items()}
         new_ids = insert_rows_with_ids(
             model=Result,
             fields=_RESULT_FIELDS,
             rows=[
-                (line_item.pk, lid, *_content_values(c, text), now, 1)
-                for lid, (c, text) in by_learner.items()
+                (line_item.pk, ids[sub], *_content_values(c, text), now, 1)
+                for sub, (c, text) in new.items()
             ],
         )
-        revision_rows += [
-            (result_id, 1, *_content_values(c, text), now)
-            for result_id, (c, text) in zip(new_ids, by_learner.values(), strict=True)
-        ]
-        outcome.learner_ids.update(by_learner)
+        for result_id, (sub, (c, text)) in zip(new_ids, new.items(), strict=True):
+            revision_rows.append((result_id, 1, *_content_values(c, text), now))
+            seen[sub] = _Seen(c.content_hash, result_id, 1, True, ids[sub])
+            outcome.learner_ids.add(ids[sub])
     if changed:
         # A handful per page in a re-sync: `bulk_update`'s CASE per column per row would
         # cost more than the writes.
@@ -120,13 +170,54 @@ def store_results_page(*, line_item: LineItem, platform_id: int, page: list[dict
             fields=_UPDATED_FIELDS,
             rows=[
                 (*_content_values(c, text), now, revision, pk)
-                for _, pk, revision, c, text in changed
+                for _, _, pk, revision, c, text in changed
             ],
         )
-        revision_rows += [
-            (pk, rev, *_content_values(c, text), now) for _, pk, rev, c, text in changed
-        ]
-        outcome.learner_ids.update(learner for learner, *_ in changed)
+        for sub, learner, pk, revision, c, text in changed:
+            revision_rows.append((pk, revision, *_content_values(c, text), now))
+            seen[sub] = _Seen(c.content_hash, pk, revision, True, learner)
+            outcome.learner_ids.add(learner)
     insert_rows(model=ResultRevision, fields=_REVISION_FIELDS, rows=revision_rows)
-    outcome.new, outcome.changed = len(new), len(changed)
-    return outcome
+    outcome.new += len(new)
+    outcome.changed += len(changed)
+
+
+def _store_again(
+    *, line_item: LineItem, again: dict[str, dict], seen: dict[str, _Seen], outcome: PageOutcome
+) -> None:
+    """Results listed again later in the same page (rare): the last content wins. One this
+    page wrote already is rewritten in place, row and revision (still one revision for
+    the page); one it found unchanged is revised as any change."""
+    now = timezone.now()
+    for sub, raw in again.items():
+        before = seen[sub]
+        text, digest = canonical_and_hash(raw)
+        if digest == before.digest:
+            continue
+        c, json_text = read_result(raw, digest=digest), JSONText(text)
+        number = before.revision if before.wrote else before.revision + 1
+        if not before.wrote:
+            outcome.unchanged -= 1
+            outcome.changed += 1
+            insert_rows(
+                model=ResultRevision,
+                fields=_REVISION_FIELDS,
+                rows=[(before.result_id, number, *_content_values(c, json_text), now)],
+            )
+        else:
+            ResultRevision.objects.filter(result_id=before.result_id, number=number).update(
+                score=c.score,
+                maximum=c.maximum,
+                comment=c.comment,
+                lms_timestamp=c.lms_timestamp,
+                raw=c.raw,
+                content_hash=c.content_hash,
+                recorded_at=now,
+            )
+        update_rows(
+            model=Result,
+            fields=_UPDATED_FIELDS,
+            rows=[(*_content_values(c, json_text), now, number, before.result_id)],
+        )
+        seen[sub] = _Seen(digest, before.result_id, number, True, before.learner_id)
+        outcome.learner_ids.add(before.learner_id)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import cast
 
 from django.conf import settings
 from django.db.models import Count, Model, Q
@@ -27,6 +27,7 @@ from django.utils import timezone
 from lti_tool.deep_linking import CREDENTIAL_TAG
 from lti_tool.platforms import get_adapter
 from lti_tool.services.ags import AGSClient
+from lti_tool.services.ags_stream import ResultStream
 from lti_tool.services.client import Pages
 from lti_tool.services.errors import (
     AuthFailed,
@@ -125,7 +126,7 @@ def _unexplained_404(line_item: LineItem, exc: NotFound) -> Unexplained:
 
 def _result_pages(
     ags: AGSClient, line_items, gone: set[int]
-) -> Iterator[tuple[LineItem, list[dict]]]:
+) -> Iterator[tuple[LineItem, ResultStream]]:
     """Result pages of several line items, taken in turn from several listings at once:
     each listing downloads its next page (its first as soon as it is opened) while the
     others' pages are stored, so an LMS that answers slowly (Canvas: 100 results a page;
@@ -138,7 +139,7 @@ def _result_pages(
     """
     configured = max(1, int(getattr(settings, "SYNC_PARALLEL_LINE_ITEMS", 3)))
     waiting = iter(line_items)
-    Listing = tuple[LineItem, Pages[list[dict[str, Any]]]]
+    Listing = tuple[LineItem, Pages[ResultStream]]
     active: deque[Listing] = deque()
     parked: deque[Listing] = deque()
 
@@ -249,7 +250,8 @@ def sync_course(*, course: Course, trigger: str = "manual") -> SyncRun:
                 outcome = store_results_page(
                     line_item=line_item, platform_id=course.platform_id, page=page
                 )
-                read[line_item.pk] = read.get(line_item.pk, 0) + len(page)
+                stored = outcome.new + outcome.changed + outcome.unchanged
+                read[line_item.pk] = read.get(line_item.pk, 0) + stored
                 run.pages += 1
                 run.new_results += outcome.new
                 run.changed_results += outcome.changed

@@ -10,7 +10,7 @@ import html
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qsl, urlsplit
 
 import requests
@@ -23,6 +23,7 @@ from lti_tool.platforms.base import (
 )
 
 from . import scopes
+from .ags_stream import ResultStream, body_text
 from .client import Pages, ServiceClient
 from .errors import MalformedResponse, NotFound, Rejected
 
@@ -140,16 +141,28 @@ class AGSClient(ServiceClient):
         return not any(line_item_key(str(item["id"])) == wanted for item in self.iter_line_items())
 
     # --- results and scores -----------------------------------------------------------------
-    def iter_result_pages(self, *, line_item_url: str) -> Pages[list[dict[str, Any]]]:
-        """Every page of a line item's results (the first page alone is not the list)."""
+    def iter_result_pages(self, *, line_item_url: str) -> Pages[ResultStream]:
+        """Every page of a line item's results (the first page alone is not the list), each
+        read result by result as the caller reaches it (a Moodle column is one page)."""
         self.check_url(line_item_url)
         url = self.adapter.results_listing_url(self.adapter.sub_url(line_item_url, "results"))
         return self.iter_pages(
             url,
             scope=scopes.RESULT_READONLY,
             accept=MEDIA_RESULT_CONTAINER,
-            extract=lambda body, u: _list_of_dicts(body, u, what="results", required="userId"),
+            extract=lambda stream, u: cast(ResultStream, stream),
+            read=self._result_stream,
         )
+
+    def _result_stream(self, response: requests.Response, url: str) -> ResultStream:
+        seen = self.not_html(response, url=url)
+        try:
+            text = body_text(response)
+        except ValueError as exc:  # not in the encoding it claims
+            raise MalformedResponse(
+                "The LMS sent a page that is not valid JSON; it was rejected.", url=url, **seen
+            ) from exc
+        return ResultStream(text, url=url, seen=dict(seen))
 
     def post_score(
         self,

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 _Item = TypeVar("_Item")
+_Page = TypeVar("_Page")
 
 
 class _Answer(TypedDict):
@@ -146,7 +147,8 @@ class ServiceClient:
             **seen,
         )
 
-    def json_of(self, response: requests.Response, *, url: str) -> object:
+    def not_html(self, response: requests.Response, *, url: str) -> _Answer:
+        """What the LMS answered (for an error), once sure it is not an HTML page."""
         seen: _Answer = {
             "status": response.status_code,
             "content_type": media_type(response),
@@ -159,6 +161,10 @@ class ServiceClient:
                 url=url,
                 **seen,
             )
+        return seen
+
+    def json_of(self, response: requests.Response, *, url: str) -> object:
+        seen = self.not_html(response, url=url)
         try:
             return self.adapter.parse_json(response)
         except ValueError as exc:
@@ -173,9 +179,11 @@ class ServiceClient:
         *,
         scope: str,
         accept: str,
-        extract: Callable[[object, str], list[_Item]],
-    ) -> Pages[list[_Item]]:
+        extract: Callable[[object, str], _Page],
+        read: Callable[[requests.Response, str], object] | None = None,
+    ) -> Pages[_Page]:
         """Follow `Link: rel=next` page by page; `extract` turns a body into its items.
+        `read` turns an answer into that body (default: its JSON, `json_of`).
 
         The first page is asked for now, in the listing's download thread, not when the
         caller first reads: a sync opening several listings has them all downloading while
@@ -193,7 +201,13 @@ class ServiceClient:
             prefetcher.shutdown(wait=False, cancel_futures=True)
             raise
         follow = self._follow(
-            url, scope=scope, accept=accept, extract=extract, prefetcher=prefetcher, first=first
+            url,
+            scope=scope,
+            accept=accept,
+            extract=extract,
+            read=read or (lambda response, url: self.json_of(response, url=url)),
+            prefetcher=prefetcher,
+            first=first,
         )
         return Pages(follow, prefetcher)
 
@@ -212,10 +226,11 @@ class ServiceClient:
         *,
         scope: str,
         accept: str,
-        extract: Callable[[object, str], list[_Item]],
+        extract: Callable[[object, str], _Page],
+        read: Callable[[requests.Response, str], object],
         prefetcher: ThreadPoolExecutor,
         first: Future[requests.Response],
-    ) -> Generator[tuple[list[_Item], bool], None, None]:
+    ) -> Generator[tuple[_Page, bool], None, None]:
         """Each page's items, and whether it is the listing's last page."""
         max_pages = int(getattr(settings, "LTI_SERVICE_MAX_PAGES", 20000))
         seen: set[str] = set()
@@ -246,9 +261,10 @@ class ServiceClient:
                     if next_url not in seen and len(seen) < max_pages:
                         self.check_url(next_url)
                         pending = self._prefetch(prefetcher, next_url, scope=scope, accept=accept)
-                items = extract(self.json_of(response, url=url), url)
+                items = extract(read(response, url), url)
                 # Not kept while the caller stores the items: a Moodle column's body is
-                # megabytes, and the next one may be arriving meanwhile.
+                # megabytes, and the next one may be arriving meanwhile (a result page keeps
+                # only its text, read as it is stored: lti_tool.services.ags_stream).
                 del response
                 url = next_url or ""
                 yield items, not url

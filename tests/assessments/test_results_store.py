@@ -1,5 +1,7 @@
 """Storing one page of AGS results: what a page costs, and what it writes (no HTTP needed)."""
 
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -7,6 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from assessments.models import LineItem, Result, ResultRevision
 from assessments.result_content import content_hash
 from assessments.results_store import store_results_page
+from lti_tool.services.ags_stream import ResultStream
+from lti_tool.services.errors import MalformedResponse
 from tests.awarding.factories import make_course
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +131,43 @@ def test_new_results_get_their_own_first_revision_and_the_content_as_received(li
             result.raw,
             result.content_hash,
         )
+
+
+def test_a_result_listed_again_in_a_later_chunk_is_stored_once_with_the_last_content(line_item):
+    # chunk=2: s1's second listing comes in the third chunk, after s1 was written.
+    page = _page(5) + [{**_page(2)[1], "resultScore": 7, "comment": "second"}]
+    outcome = store_results_page(
+        line_item=line_item, platform_id=line_item.course.platform_id, page=page, chunk=2
+    )
+    assert (outcome.new, outcome.changed, outcome.unchanged) == (5, 0, 0)
+    stored = Result.objects.get(learner__sub="s1")
+    assert (stored.score, stored.comment, stored.revision) == (7.0, "second", 1)
+    (revision,) = ResultRevision.objects.filter(result=stored)
+    assert (revision.score, revision.raw, revision.content_hash) == (
+        7.0,
+        stored.raw,
+        stored.content_hash,
+    )
+    # Listed again unchanged in an earlier chunk, then changed later: one new revision.
+    outcome = store_results_page(
+        line_item=line_item, platform_id=line_item.course.platform_id, page=page[:1] * 3, chunk=1
+    )
+    assert (outcome.new, outcome.changed, outcome.unchanged) == (0, 0, 1)
+    again = [page[0], page[2], page[4], {**page[0], "resultScore": 3.5}]
+    outcome = store_results_page(
+        line_item=line_item, platform_id=line_item.course.platform_id, page=again, chunk=2
+    )
+    assert (outcome.new, outcome.changed, outcome.unchanged) == (0, 1, 2)
+    s0 = Result.objects.get(learner__sub="s0")
+    assert (s0.score, s0.revision) == (3.5, 2)
+    assert list(s0.revisions.order_by("number").values_list("score", flat=True)) == [0.0, 3.5]
+
+
+def test_a_page_found_malformed_after_its_first_chunks_is_rejected_whole(line_item):
+    text = json.dumps(_page(5))[:-1] + ', {"resultScore": 1}]'  # the sixth has no userId
+    stream = ResultStream(text, url=line_item.url, seen={})
+    with pytest.raises(MalformedResponse, match="wrong shape"):
+        store_results_page(
+            line_item=line_item, platform_id=line_item.course.platform_id, page=stream, chunk=2
+        )
+    assert not Result.objects.exists() and not ResultRevision.objects.exists()
