@@ -10,22 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils.dateparse import parse_datetime
-
-
-@dataclass(frozen=True)
-class ResultContent:
-    user_id: str
-    score: float | None
-    maximum: float | None
-    comment: str
-    lms_timestamp: datetime | None
-    raw: dict
-    content_hash: str
-
 
 # The canonical form of every stored hash: changing it would make every stored result look
 # changed once. One encoder, built once: `json.dumps` with these options builds a new one per
@@ -62,17 +49,16 @@ def _timestamp(value) -> datetime | None:
         return None
 
 
-def read_result(raw: dict, *, digest: str | None = None) -> ResultContent:
-    """A result dict from the LMS as plain fields; `userId` must be present (checked upstream).
-
-    `digest` is `content_hash(raw)` when the caller has computed it already.
-    """
-    return ResultContent(
-        user_id=str(raw["userId"]),
-        score=_number(raw.get("resultScore")),
-        maximum=_number(raw.get("resultMaximum")),
-        comment=str(raw.get("comment") or ""),
-        lms_timestamp=_timestamp(raw.get("timestamp")),
-        raw=raw,
-        content_hash=digest or content_hash(raw),
+def content_row(raw: dict, text: str, digest: str) -> tuple:
+    """What a result and each of its revisions store of `raw`, as one plain tuple (built for
+    every result a sync writes, so no object per result): score, maximum, comment, LMS
+    timestamp, `raw`'s canonical text and its hash (`canonical_and_hash`: the text is stored
+    as the result's `raw`, the same document encoded once)."""
+    return (
+        _number(raw.get("resultScore")),
+        _number(raw.get("resultMaximum")),
+        str(raw.get("comment") or ""),
+        _timestamp(raw.get("timestamp")),
+        text,
+        digest,
     )

@@ -13,38 +13,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import NamedTuple
 
 from django.db import connections, router, transaction
 from django.utils import timezone
 
 from .bulk_write import JSONText, insert_rows, insert_rows_with_ids, one_of, update_rows
 from .models import Learner, LineItem, Result, ResultRevision
-from .result_content import ResultContent, canonical_and_hash, read_result
+from .result_content import canonical_and_hash, content_row
 from .roster import learner_ids
 
-# What a result and each of its revisions hold of the fetched content (ResultContent's names).
+# What a result and each of its revisions hold of the fetched content (`content_row`'s order).
 _CONTENT_FIELDS = ("score", "maximum", "comment", "lms_timestamp", "raw", "content_hash")
 _RESULT_FIELDS = ("line_item", "learner", *_CONTENT_FIELDS, "fetched_at", "revision")
 _REVISION_FIELDS = ("result", "number", *_CONTENT_FIELDS, "recorded_at")
 _UPDATED_FIELDS = (*_CONTENT_FIELDS, "fetched_at", "revision")
-
-
-def _content_values(c: ResultContent, text: JSONText) -> tuple:
-    # In _CONTENT_FIELDS's order; spelled out, as this runs for every stored result. `raw` is
-    # written as the canonical text that was hashed: the same document, encoded once.
-    return (c.score, c.maximum, c.comment, c.lms_timestamp, text, c.content_hash)
-
-
-class _Seen(NamedTuple):
-    """What this page did with a result: its hash, its row, its revision number and whether
-    this page wrote that revision (False: found unchanged), its learner."""
-
-    digest: str
-    result_id: int
-    revision: int
-    wrote: bool
-    learner_id: int
 
 
 @dataclass
@@ -96,9 +78,9 @@ def store_results_page(
     """Store a page (read as it is iterated: `ResultStream`), `chunk` results at a time, in
     one transaction: a page found malformed halfway is rolled back whole."""
     outcome = PageOutcome()
-    # A result listed twice in one page is stored once, with its last content; within a chunk
-    # the last one simply wins, across chunks this page's record of each sub decides.
-    seen: dict[str, _Seen] = {}
+    # sub -> whether this page wrote a revision of it: a result listed twice in one page is
+    # stored once, with its last content (within a chunk the last one simply wins).
+    seen: dict[str, bool] = {}
     results = iter(page)
     while batch := list(islice(results, chunk)):
         received: dict[str, dict] = {}
@@ -109,39 +91,35 @@ def store_results_page(
         if again:
             _store_again(line_item=line_item, again=again, seen=seen, outcome=outcome)
         if received:
-            _store_chunk(
-                line_item=line_item,
-                platform_id=platform_id,
-                received=received,
-                seen=seen,
-                outcome=outcome,
+            written = _store_chunk(
+                line_item=line_item, platform_id=platform_id, received=received, outcome=outcome
             )
+            seen.update(dict.fromkeys(received, False))
+            seen.update(dict.fromkeys(written, True))
     return outcome
 
 
 def _store_chunk(
-    *,
-    line_item: LineItem,
-    platform_id: int,
-    received: dict[str, dict],
-    seen: dict[str, _Seen],
-    outcome: PageOutcome,
-) -> None:
+    *, line_item: LineItem, platform_id: int, received: dict[str, dict], outcome: PageOutcome
+) -> list[str]:
+    """Stores `received` (sub -> result, no sub twice); returns the subs it wrote.
+
+    Per result only plain tuples are built, and only for what is written: an unchanged
+    result costs its hash and a comparison with the stored one."""
     stored = _stored(line_item=line_item, platform_id=platform_id, subs=list(received))
     now = timezone.now()
-    new: dict[str, tuple[ResultContent, JSONText]] = {}
-    changed: list[tuple[str, int, int, int, ResultContent, JSONText]] = []
+    new: dict[str, tuple] = {}  # sub -> content_row
+    changed: list[tuple] = []  # (sub, learner id, result id, revision, content_row)
     for sub, raw in received.items():
         known = stored.get(sub)
         text, digest = canonical_and_hash(raw)
         if known is None or known[1] is None:
-            new[sub] = (read_result(raw, digest=digest), JSONText(text))
+            new[sub] = content_row(raw, JSONText(text), digest)
         elif known[2] != digest:
-            content = read_result(raw, digest=digest)
-            changed.append((sub, known[0], known[1], known[3] + 1, content, JSONText(text)))
+            row = content_row(raw, JSONText(text), digest)
+            changed.append((sub, known[0], known[1], known[3] + 1, row))
         else:
             outcome.unchanged += 1  # the common case of a re-sync: hashed, compared, done
-            seen[sub] = _Seen(digest, known[1], known[3], False, known[0])
     revision_rows = []
     if new:
         # Results may name people the roster did not list (Canvas drops departed learners
@@ -150,74 +128,65 @@ def _store_chunk(
         unknown = new.keys() - ids.keys()
         if unknown:
             ids.update(learner_ids(platform_id=platform_id, subs=unknown))
+        learners = [ids[sub] for sub in new]
         new_ids = insert_rows_with_ids(
             model=Result,
             fields=_RESULT_FIELDS,
             rows=[
-                (line_item.pk, ids[sub], *_content_values(c, text), now, 1)
-                for sub, (c, text) in new.items()
+                (line_item.pk, learner, *row, now, 1)
+                for learner, row in zip(learners, new.values(), strict=True)
             ],
         )
-        for result_id, (sub, (c, text)) in zip(new_ids, new.items(), strict=True):
-            revision_rows.append((result_id, 1, *_content_values(c, text), now))
-            seen[sub] = _Seen(c.content_hash, result_id, 1, True, ids[sub])
-            outcome.learner_ids.add(ids[sub])
+        revision_rows = [
+            (result_id, 1, *row, now) for result_id, row in zip(new_ids, new.values(), strict=True)
+        ]
+        outcome.learner_ids.update(learners)
     if changed:
         # A handful per page in a re-sync: `bulk_update`'s CASE per column per row would
         # cost more than the writes.
         update_rows(
             model=Result,
             fields=_UPDATED_FIELDS,
-            rows=[
-                (*_content_values(c, text), now, revision, pk)
-                for _, _, pk, revision, c, text in changed
-            ],
+            rows=[(*row, now, revision, pk) for _, _, pk, revision, row in changed],
         )
-        for sub, learner, pk, revision, c, text in changed:
-            revision_rows.append((pk, revision, *_content_values(c, text), now))
-            seen[sub] = _Seen(c.content_hash, pk, revision, True, learner)
-            outcome.learner_ids.add(learner)
+        revision_rows += [(pk, revision, *row, now) for _, _, pk, revision, row in changed]
+        outcome.learner_ids.update(learner for _, learner, *_ in changed)
     insert_rows(model=ResultRevision, fields=_REVISION_FIELDS, rows=revision_rows)
     outcome.new += len(new)
     outcome.changed += len(changed)
+    return [*new, *(sub for sub, *_ in changed)]
 
 
 def _store_again(
-    *, line_item: LineItem, again: dict[str, dict], seen: dict[str, _Seen], outcome: PageOutcome
+    *, line_item: LineItem, again: dict[str, dict], seen: dict[str, bool], outcome: PageOutcome
 ) -> None:
     """Results listed again later in the same page (rare): the last content wins. One this
-    page wrote already is rewritten in place, row and revision (still one revision for
-    the page); one it found unchanged is revised as any change."""
+    page wrote already is rewritten in place, row and revision (still one revision for the
+    page); one it found unchanged is revised as any change."""
     now = timezone.now()
-    for sub, raw in again.items():
-        before = seen[sub]
+    rows = Result.objects.filter(line_item=line_item, learner__sub__in=again).values_list(
+        "learner__sub", "pk", "learner_id", "revision", "content_hash"
+    )
+    for sub, pk, learner, revision, stored_hash in rows:
+        raw = again[sub]
         text, digest = canonical_and_hash(raw)
-        if digest == before.digest:
+        if digest == stored_hash:
             continue
-        c, json_text = read_result(raw, digest=digest), JSONText(text)
-        number = before.revision if before.wrote else before.revision + 1
-        if not before.wrote:
+        row = content_row(raw, JSONText(text), digest)
+        if seen[sub]:
+            ResultRevision.objects.filter(result_id=pk, number=revision).update(
+                **dict(zip(_CONTENT_FIELDS, row[:4], strict=False)),
+                raw=raw,
+                content_hash=digest,
+                recorded_at=now,
+            )
+        else:
+            revision += 1
             outcome.unchanged -= 1
             outcome.changed += 1
             insert_rows(
-                model=ResultRevision,
-                fields=_REVISION_FIELDS,
-                rows=[(before.result_id, number, *_content_values(c, json_text), now)],
+                model=ResultRevision, fields=_REVISION_FIELDS, rows=[(pk, revision, *row, now)]
             )
-        else:
-            ResultRevision.objects.filter(result_id=before.result_id, number=number).update(
-                score=c.score,
-                maximum=c.maximum,
-                comment=c.comment,
-                lms_timestamp=c.lms_timestamp,
-                raw=c.raw,
-                content_hash=c.content_hash,
-                recorded_at=now,
-            )
-        update_rows(
-            model=Result,
-            fields=_UPDATED_FIELDS,
-            rows=[(*_content_values(c, json_text), now, number, before.result_id)],
-        )
-        seen[sub] = _Seen(digest, before.result_id, number, True, before.learner_id)
-        outcome.learner_ids.add(before.learner_id)
+        update_rows(model=Result, fields=_UPDATED_FIELDS, rows=[(*row, now, revision, pk)])
+        seen[sub] = True
+        outcome.learner_ids.add(learner)

@@ -39,7 +39,7 @@ class PeakRSS:
         import psutil
 
         self.proc = psutil.Process()
-        self.peak = self.proc.memory_info().rss
+        self.peak = self.start = self.proc.memory_info().rss
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -367,6 +367,7 @@ def main() -> None:
                     "download_s": round(download_s, 3),
                     "ratio_vs_download": round(full_s / download_s, 3),
                     "peak_rss_mb": round(rss.peak / 2**20, 1),
+                    "rss_at_sync_start_mb": round(rss.start / 2**20, 1),
                     # CPU seconds of the syncing process: our own cost, whatever the load.
                     "full_sync_cpu_s": round(full_cpu_s, 3),
                     "resync_cpu_s": round(resync_cpu_s, 3),
