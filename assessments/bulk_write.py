@@ -75,6 +75,16 @@ def insert_rows(*, model: type[Model], fields: Sequence[str], rows: list[tuple])
     _insert(connections[router.db_for_write(model)], model, fields, rows, returning="")
 
 
+def insert_rows_if_absent(*, model: type[Model], fields: Sequence[str], rows: list[tuple]) -> None:
+    """Insert the rows that break no unique constraint; skip the others (a row written
+    meanwhile by another process, as `bulk_create(ignore_conflicts=True)`). Multi-row
+    `INSERT ... ON CONFLICT DO NOTHING` on both databases (COPY has no such clause)."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    _insert(connection, model, fields, rows, returning="", if_absent=True)
+
+
 def insert_rows_with_ids(
     *, model: type[Model], fields: Sequence[str], rows: list[tuple]
 ) -> list[int]:
@@ -107,7 +117,13 @@ def insert_rows_with_ids(
 
 
 def _insert(
-    connection, model: type[Model], fields: Sequence[str], rows: list[tuple], *, returning: str
+    connection,
+    model: type[Model],
+    fields: Sequence[str],
+    rows: list[tuple],
+    *,
+    returning: str,
+    if_absent: bool = False,
 ) -> list[int]:
     columns = _fields(model, fields)
     prepared = _preparer(columns, connection)
@@ -115,7 +131,7 @@ def _insert(
     table = quote(model._meta.db_table)
     column_list = ", ".join(quote(c.column) for c in columns)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not if_absent:
             # COPY streams rows without building (and re-parsing) a large SQL string.
             with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
                 for row in prepared(rows):
@@ -123,7 +139,8 @@ def _insert(
             return []
         head = f"INSERT INTO {table} ({column_list}) VALUES "  # noqa: S608 - quoted metadata
         one_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        tail = f" RETURNING {quote(returning)}" if returning else ""
+        tail = " ON CONFLICT DO NOTHING" if if_absent else ""
+        tail += f" RETURNING {quote(returning)}" if returning else ""
         ids: list[int] = []
         for start in range(0, len(rows), BATCH_ROWS):
             batch = rows[start : start + BATCH_ROWS]

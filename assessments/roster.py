@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from lti_tool.roles import map_roles
 
+from .bulk_write import insert_rows_if_absent
 from .models import Course, Enrolment, Learner
 
 _PERSON_FIELDS = ("name", "given_name", "family_name", "email", "lis_person_sourcedid")
@@ -53,7 +54,9 @@ def learner_ids(*, platform_id: int, subs: set[str]) -> dict[str, int]:
 def ensure_learners(*, platform_id: int, people: dict[str, dict]) -> dict[str, int]:
     """sub -> Learner id for these people (sub -> fields), writing only what is new or differs.
 
-    Stored rows are compared as plain tuples; model instances are built only for writes.
+    Stored rows are compared as plain tuples; new rows are written as plain rows (a course's
+    first sync adds thousands: model instances cost more than the INSERT), model instances
+    are built only for the few changed ones.
     """
     subs = set(people)
     stored = {
@@ -62,7 +65,7 @@ def ensure_learners(*, platform_id: int, people: dict[str, dict]) -> dict[str, i
             "sub", "pk", *_PERSON_FIELDS
         )
     }
-    new = [Learner(platform_id=platform_id, sub=sub, **people[sub]) for sub in subs - stored.keys()]
+    missing = [sub for sub in people if sub not in stored]
     now = timezone.now()
     changed = []
     for sub, row in stored.items():
@@ -70,12 +73,20 @@ def ensure_learners(*, platform_id: int, people: dict[str, dict]) -> dict[str, i
         if fields != dict(zip(_PERSON_FIELDS, row[1:], strict=True)):
             changed.append(Learner(pk=row[0], updated_at=now, **fields))
     ids = {sub: row[0] for sub, row in stored.items()}
-    if new:
-        Learner.objects.bulk_create(new, ignore_conflicts=True)
+    if missing:
+        # A launch may add one of them meanwhile: theirs is kept, its id read below.
+        insert_rows_if_absent(
+            model=Learner,
+            fields=("platform", "sub", *_PERSON_FIELDS, "updated_at"),
+            rows=[
+                (platform_id, sub, *(people[sub][f] for f in _PERSON_FIELDS), now)
+                for sub in missing
+            ],
+        )
         ids.update(
-            Learner.objects.filter(
-                platform_id=platform_id, sub__in=[n.sub for n in new]
-            ).values_list("sub", "pk")
+            Learner.objects.filter(platform_id=platform_id, sub__in=missing).values_list(
+                "sub", "pk"
+            )
         )
     if changed:
         # bulk_update skips auto_now: updated_at is set above.
@@ -104,11 +115,12 @@ def store_roster_page(*, course: Course, members: list[dict]) -> set[int]:
     for learner_id, sub in by_id.items():
         row = stored.get(learner_id)
         if row is None:
-            new.append(Enrolment(course=course, learner_id=learner_id, roles=roles[sub]))
+            new.append((course.pk, learner_id, roles[sub], True, now))
         elif not row[1] or row[2] != roles[sub]:
             changed.append(Enrolment(pk=row[0], active=True, roles=roles[sub], updated_at=now))
-    if new:
-        Enrolment.objects.bulk_create(new, ignore_conflicts=True)
+    insert_rows_if_absent(
+        model=Enrolment, fields=("course", "learner", "roles", "active", "updated_at"), rows=new
+    )
     if changed:
         Enrolment.objects.bulk_update(changed, ["active", "roles", "updated_at"])
     return set(by_id)
