@@ -5,11 +5,13 @@ idempotent on that id and transactional, so a worker killed anywhere in here lea
 nothing (the retry signs again, same id) or the stored credential (the retry finds it and
 only marks the award issued).
 
-A batch (`issue_awards`) is one transaction with a savepoint per award (ADR 0070): one
-commit and one append to the audit chain for the whole batch instead of one each per award,
-while a failing award is rolled back alone and the others are kept. What the batch's
-credentials share (key, status list, free indexes, the self-checks' records) is read once,
-and the awards' updates and notifications are one query each per batch (ADR 0074).
+A batch (`issue_awards`) is one transaction (ADR 0070): one commit and one append to the
+audit chain for the whole batch instead of one each per award, while a failing award fails
+alone and the others are kept. Its credentials are signed and self-checked first, then stored
+with one insert (ADR 0076); one the insert could not take is stored on its own, under a
+savepoint, as before. What the batch's credentials share (key, status list, free indexes,
+the self-checks' records) is read once, and the awards' updates and notifications are one
+query each per batch (ADR 0074).
 """
 
 from __future__ import annotations
@@ -18,12 +20,18 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.events import EventInput, record_events
-from credentials.credential_issuance import SigningBatch, issue_credential, signing_batch
+from credentials.credential_issuance import (
+    SigningBatch,
+    issue_credential,
+    signing_batch,
+    store_rows,
+)
 from credentials.documents import CriterionResultInput, EvidenceInput
 from credentials.issuers import get_or_create_issuer
 from credentials.models import Credential, Issuer
@@ -90,11 +98,13 @@ def issue_award(*, award_id: int) -> tuple[Award, bool]:
 
 
 def issue_awards(*, award_ids: list[int]) -> BatchReport:
-    """Issue a batch of pending awards in one transaction, each signed under a savepoint.
+    """Issue a batch of pending awards in one transaction: sign them all, store them with one
+    insert, mark them issued.
 
     A database error (connection lost, transaction aborted) is raised: nothing of the batch
-    is kept and the caller retries it whole. Any other error rolls back that award alone; it
-    stays pending with the error recorded, and the caller retries it on its own.
+    is kept and the caller retries it whole. Any other error fails that award alone (nothing
+    of it is stored); it stays pending with the error recorded, and the caller retries it on
+    its own.
     """
     report = BatchReport()
     with transaction.atomic():
@@ -102,24 +112,58 @@ def issue_awards(*, award_ids: list[int]) -> BatchReport:
         # Outside the awards' savepoints: an issuer, key or status list created for the first
         # award must not vanish with that award's rollback.
         shared = _shared_reads(awards)
-        signed = []
+        # Signed and self-checked first (nothing written: no savepoint needed), then stored
+        # with one insert (ADR 0076).
+        prepared = []
         for award in awards:
             if award.state != Award.State.PENDING:
                 continue
             try:
-                with transaction.atomic():
-                    credential = _sign(award, shared=shared)
-            except DB_ERRORS:
-                raise
+                prepared.append((award, _sign(award, shared=shared, store=False)))
+            except DatabaseError:
+                raise  # a failed read leaves the transaction unusable: the batch is retried
             except Exception as exc:
-                log.exception("award %s could not be issued", award.pk)
-                report.failed[award.pk] = str(exc)[:2000]
-                Award.objects.filter(pk=award.pk).update(issue_error=report.failed[award.pk])
-                continue
+                _record_failure(report, award, exc)
+        # An earlier run's stored credential comes back saved; a new one unsaved.
+        new = {c.pk for _award, c in prepared if c._state.adding}
+        stored = _store_prepared([c for _award, c in prepared if c.pk in new])
+        signed = []
+        for award, credential in prepared:
+            if credential.pk in new and credential.pk not in stored:
+                # Its index was taken meanwhile, or the insert of the batch was refused: on
+                # its own, under a savepoint, as before ADR 0076 (redraws, or fails alone).
+                try:
+                    with transaction.atomic():
+                        credential = _sign(award, shared=shared)
+                except DB_ERRORS:
+                    raise
+                except Exception as exc:
+                    _record_failure(report, award, exc)
+                    continue
             signed.append((award, credential))
             report.issued.append(award.pk)
         _record_issued(signed)
     return report
+
+
+def _record_failure(report: BatchReport, award: Award, exc: Exception) -> None:
+    log.error("award %s could not be issued", award.pk, exc_info=exc)
+    report.failed[award.pk] = str(exc)[:2000]
+    Award.objects.filter(pk=award.pk).update(issue_error=report.failed[award.pk])
+
+
+def _store_prepared(credentials: list[Credential]) -> set:
+    """Store the batch's new credentials with one insert; the ids stored. Where the database
+    refuses the insert (one row it does not take), nothing is stored here and each is then
+    stored on its own, so that only the row at fault fails."""
+    try:
+        with transaction.atomic():
+            return store_rows(credentials)
+    except DB_ERRORS:
+        raise
+    except Exception:
+        log.warning("a batch insert of %s credentials was refused", len(credentials), exc_info=True)
+        return set()
 
 
 def _locked_awards(award_ids: list[int]) -> list[Award]:
@@ -175,9 +219,10 @@ def _shared_reads(awards: list[Award]) -> _SharedReads:
     return shared
 
 
-def _sign(award: Award, *, shared: _SharedReads) -> Credential:
+def _sign(award: Award, *, shared: _SharedReads, store: bool = True) -> Credential:
     """The credential of one locked, pending award (an earlier run's, or signed and stored
-    now); the award itself is changed by `_record_issued`."""
+    now; with `store=False` signed and left unsaved); the award itself is changed by
+    `_record_issued`."""
     platform = _platform(award)
     setting, issuer = shared.issuers[platform.pk]
     url = base_url()
@@ -202,10 +247,8 @@ def _sign(award: Award, *, shared: _SharedReads) -> Credential:
             issued_at=issued_at, validity_days=award.achievement.validity_days
         ),
         batch=shared.signing[issuer.pk],
+        store=store,
     )
-
-
-_ISSUED_FIELDS = ["credential", "state", "issued_at", "postback_state", "issue_error", "updated_at"]
 
 
 def _record_issued(signed: list[tuple[Award, Credential]]) -> None:
@@ -217,6 +260,10 @@ def _record_issued(signed: list[tuple[Award, Credential]]) -> None:
     now = timezone.now()
     events = []
     for award, credential in signed:
+        # The credential's id is the award's reserved UUID (ADR 0040): the update below
+        # writes it as `uuid`, one statement with no per-row values.
+        if credential.pk != award.uuid:
+            raise RuntimeError(f"award {award.pk}: credential {credential.pk} is not its own")
         award.credential = credential
         award.state = Award.State.ISSUED
         award.issued_at = award.updated_at = now
@@ -227,7 +274,17 @@ def _record_issued(signed: list[tuple[Award, Credential]]) -> None:
         award.issue_error = ""
         events.append(_issued_event(award))
     awards = [award for award, _credential in signed]
-    Award.objects.bulk_update(awards, _ISSUED_FIELDS)
+    Award.objects.filter(pk__in=[award.pk for award in awards]).update(
+        credential_id=F("uuid"),
+        state=Award.State.ISSUED,
+        issued_at=now,
+        updated_at=now,
+        issue_error="",
+        postback_state=Case(
+            When(rule__isnull=False, then=Value(Award.PostbackState.PENDING)),
+            default=Value(Award.PostbackState.OFF),
+        ),
+    )
     Notification.objects.bulk_create(
         Notification(
             award=award,

@@ -21,11 +21,25 @@ from .documents import (
 from .issuers import issuer_input
 from .local_verification import verify_credential
 from .models import Credential, Issuer
-from .signed_storage import IssuanceError, SigningBatch, serialize, sign_and_store, signing_batch
+from .signed_storage import (
+    IssuanceError,
+    SigningBatch,
+    serialize,
+    sign_and_store,
+    signing_batch,
+    store_rows,
+)
 from .signing import format_datetime
 
 # Callers name these here, where course credentials are issued.
-__all__ = ["IssuanceError", "SigningBatch", "issue_credential", "serialize", "signing_batch"]
+__all__ = [
+    "IssuanceError",
+    "SigningBatch",
+    "issue_credential",
+    "serialize",
+    "signing_batch",
+    "store_rows",
+]
 
 
 def issue_credential(
@@ -39,12 +53,14 @@ def issue_credential(
     valid_from: datetime,
     valid_until: datetime | None = None,
     batch: SigningBatch | None = None,
+    store: bool = True,
 ) -> Credential:
     """Sign and store a credential; a second call with the same id returns the stored one.
 
     `batch` (from `signing_batch` with this id among its `credential_ids`): what a batch of
     this issuer's credentials reads once (ADR 0074); the caller then holds a savepoint per
-    credential, which a failure of this one rolls back.
+    credential, which a failure of this one rolls back. `store=False` (with a batch): a new
+    credential comes back signed, self-checked and unsaved, for `store_rows` (ADR 0076).
     """
     if batch is not None:
         existing = batch.stored.get(credential_id)
@@ -90,4 +106,5 @@ def issue_credential(
             "valid_until": valid_until,
         },
         batch=batch,
+        store=store,
     )

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from .documents import StatusEntryInput
 from .local_verification import KnownRecords
@@ -97,6 +97,7 @@ def sign_and_store(
     kind: str,
     row: Mapping[str, Any],
     batch: SigningBatch | None = None,
+    store: bool = True,
 ) -> Credential:
     """Compose (with its status entry), sign, self-check and store one document.
 
@@ -105,44 +106,102 @@ def sign_and_store(
     same id first wins and its row is returned; another credential taking the drawn status
     index makes this one draw again. With a `batch` (of this issuer) its key, list and
     indexes are used, and the caller's savepoint is this document's: no savepoint of its own.
+    `store=False` (with a batch): the row is returned unsaved, for `store_rows`.
     """
     with transaction.atomic(savepoint=batch is None):
         if batch is None:
             batch = signing_batch(issuer=issuer, count=1)
-        key, private_key, kid, status_list = (
-            batch.key,
-            batch.private_key,
-            batch.kid,
-            batch.status_list,
-        )
         for _ in range(INDEX_ATTEMPTS):
-            index = batch.take_index()
-            signed = sign_credential(
-                compose(StatusEntryInput(status_list.url, index)),
-                private_key=private_key,
-                verification_method=kid,
-                created=now,
+            credential = _signed_row(
+                batch=batch,
+                credential_id=credential_id,
+                now=now,
+                compose=compose,
+                problems_of=problems_of,
+                kind=kind,
+                row=row,
             )
-            problems = problems_of(signed)
-            if problems:
-                raise IssuanceError(f"the signed {kind} does not verify: " + "; ".join(problems))
+            if not store:
+                return credential
             try:
                 with transaction.atomic():
-                    return Credential.objects.create(
-                        id=credential_id,
-                        issuer=issuer,
-                        signing_key=key,
-                        document=serialize(signed),
-                        jwt=encode_ob_jwt(signed, private_key=private_key, kid=kid),
-                        vc_jwt=encode_vc_jose(signed, private_key=private_key, kid=kid),
-                        status_list=status_list,
-                        status_index=index,
-                        issued_at=now,
-                        **row,
-                    )
+                    credential.save(force_insert=True)
+                    return credential
             except IntegrityError:
                 stored = Credential.objects.filter(pk=credential_id).first()
                 if stored is not None:  # issued concurrently under the same id
                     return stored
                 # Another credential took the index between the draw and the insert: redraw.
         raise IssuanceError("no free status list index could be reserved")
+
+
+def _signed_row(
+    *,
+    batch: SigningBatch,
+    credential_id: uuid.UUID,
+    now: datetime,
+    compose: Callable[[StatusEntryInput], dict[str, Any]],
+    problems_of: Callable[[dict[str, Any]], list[str]],
+    kind: str,
+    row: Mapping[str, Any],
+) -> Credential:
+    """The unsaved row of one document signed and self-checked under a freshly drawn index."""
+    index = batch.take_index()
+    signed = sign_credential(
+        compose(StatusEntryInput(batch.status_list.url, index)),
+        private_key=batch.private_key,
+        verification_method=batch.kid,
+        created=now,
+    )
+    problems = problems_of(signed)
+    if problems:
+        raise IssuanceError(f"the signed {kind} does not verify: " + "; ".join(problems))
+    return Credential(
+        id=credential_id,
+        issuer=batch.issuer,
+        signing_key=batch.key,
+        document=serialize(signed),
+        jwt=encode_ob_jwt(signed, private_key=batch.private_key, kid=batch.kid),
+        vc_jwt=encode_vc_jose(signed, private_key=batch.private_key, kid=batch.kid),
+        status_list=batch.status_list,
+        status_index=index,
+        issued_at=now,
+        **row,
+    )
+
+
+def store_rows(credentials: list[Credential]) -> set[uuid.UUID]:
+    """Insert signed, unsaved rows with one statement; returns the ids stored by it.
+
+    A row whose id or status index another row already holds (a concurrent issuer's) is
+    skipped, not an error (`ON CONFLICT DO NOTHING`): the caller signs it again on its own
+    (`sign_and_store`), which redraws the index or returns the stored row. Any other refusal
+    (a value the column does not take) raises, for the whole statement.
+
+    One `VALUES` list rather than `bulk_create`: on PostgreSQL that sends each column as one
+    array, and psycopg escapes the signed documents' every quote into the array in Python
+    (~9 ms a credential, more than the savepoints it replaces); a value list is escaped by
+    libpq. `RETURNING` names the rows stored, without a second query.
+    """
+    if not credentials:
+        return set()
+    meta = Credential._meta
+    fields = meta.concrete_fields
+    quote = connection.ops.quote_name
+    params: list[Any] = []
+    for credential in credentials:
+        params += [f.get_db_prep_save(f.pre_save(credential, True), connection) for f in fields]
+    names = ", ".join(quote(f.column) for f in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({names}) "  # noqa: S608 - names from model meta
+        f"VALUES {', '.join([row] * len(credentials))} "
+        f"ON CONFLICT DO NOTHING RETURNING {quote(meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        stored = {meta.pk.to_python(pk) for (pk,) in cursor.fetchall()}
+    for credential in credentials:
+        if credential.pk in stored:
+            credential._state.adding, credential._state.db = False, connection.alias
+    return stored

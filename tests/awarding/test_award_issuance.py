@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.db.models.signals import pre_save
 
 from assessments.signals import learners_changed
@@ -77,6 +78,7 @@ def test_nothing_in_production_runs_before_a_credential_is_stored():
     # Fault injection is connected by the tests that need it (tests/fault_injection.py) and
     # disconnected after them; production code must not carry such a hook.
     assert not pre_save.has_listeners(Credential)
+    assert not connection.execute_wrappers
 
 
 def test_a_crash_between_signing_and_storing_leaves_nothing_and_the_retry_completes(

@@ -10,6 +10,7 @@ from awarding.models import Award, Decision
 from awarding.receivers import on_version_activated
 from awarding.tasks import sweep_awards_task
 from credentials.models import Credential
+from tests.fault_injection import connect_before_credential_stored
 
 from .scenario import build
 
@@ -57,9 +58,7 @@ def test_the_sweep_issues_an_award_whose_message_was_lost(django_capture_on_comm
     assert award.state == Award.State.ISSUED and award.credential_id == award.uuid
 
 
-def test_a_batch_member_that_fails_is_recorded_and_retried_alone(
-    monkeypatch, fail_before_credential_stored
-):
+def test_a_batch_member_that_fails_is_recorded_and_retried_alone(monkeypatch):
     from awarding import tasks
 
     sc = build()
@@ -71,14 +70,43 @@ def test_a_batch_member_that_fails_is_recorded_and_retried_alone(
     monkeypatch.setattr(
         tasks.issue_award_task, "apply_async", lambda kwargs, countdown: retried.append(kwargs)
     )
-
-    issued = tasks.issue_awards_task.apply(kwargs={"award_ids": report.to_issue}).get()
+    failing = Award.objects.get(learner=second)
+    # Every statement that would store the second credential fails: the batch's one insert,
+    # then that credential's own (ADR 0076).
+    disconnect = connect_before_credential_stored(action="raise", credential_id=failing.uuid)
+    try:
+        issued = tasks.issue_awards_task.apply(kwargs={"award_ids": report.to_issue}).get()
+    finally:
+        disconnect()
 
     assert issued == 1  # the other member of the batch went through
     failed = Award.objects.get(state=Award.State.PENDING)
-    assert "injected fault" in failed.issue_error
+    assert failed == failing and "injected fault" in failed.issue_error
+    assert Credential.objects.get().pk == Award.objects.get(learner=first).uuid
     assert retried == [{"award_id": failed.pk}]
     tasks.issue_award_task.apply(kwargs={"award_id": failed.pk})
     failed.refresh_from_db()
     assert failed.state == Award.State.ISSUED and failed.issue_error == ""
     assert Credential.objects.count() == 2
+
+
+def test_a_crash_as_a_batch_is_stored_leaves_nothing_and_the_retry_completes(
+    fail_before_credential_stored,
+):
+    """The fault fires once, on the batch's one insert: its credentials are then stored one by
+    one (each under its own savepoint), none twice, and the batch is issued whole."""
+    from awarding import tasks
+
+    sc = build()
+    learners = sc.add_learners(3)
+    for learner in learners:
+        sc.grade_all(learner, 1.0)
+    report = evaluate_learners(rule=sc.rule, learner_ids=[x.pk for x in learners], trigger="t")
+
+    issued = tasks.issue_awards_task.apply(kwargs={"award_ids": report.to_issue}).get()
+
+    assert not fail_before_credential_stored.exists(), "the fault never fired"
+    assert issued == 3
+    awards = Award.objects.all()
+    assert {a.state for a in awards} == {Award.State.ISSUED}
+    assert sorted(Credential.objects.values_list("pk", flat=True)) == sorted(a.uuid for a in awards)
