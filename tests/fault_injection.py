@@ -44,11 +44,12 @@ def _fire_once(action: str, marker: Path) -> None:
 
 def _names(params, credential_id: uuid.UUID) -> bool:
     """Whether the statement's parameters hold the id: one per row, or (a PostgreSQL batch
-    insert, `UNNEST`) one array per column."""
+    insert, `UNNEST`) one array per column. SQLite is sent a UUID as its 32 hex digits."""
     values = []
     for p in params if isinstance(params, (list, tuple)) else [params]:
         values.extend(p if isinstance(p, (list, tuple)) else [p])
-    return any(v == credential_id or v == str(credential_id) for v in values)
+    forms = {credential_id, str(credential_id), credential_id.hex}
+    return any(v in forms for v in values if isinstance(v, (uuid.UUID, str)))
 
 
 def connect_before_credential_stored(
