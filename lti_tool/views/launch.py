@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import logging
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -35,6 +33,7 @@ from ..message_launch import C_DEPLOYMENT, CredbridgeMessageLaunch
 from ..models import Platform
 from ..refusals import LaunchRefused, forbidden, malformed, refusal_response
 from ..registry import find_platform, login_platform
+from ..unverified_token import unverified_claim, unverified_nonce
 
 logger = logging.getLogger("credbridge.lti")
 
@@ -310,7 +309,7 @@ def _launch(request: LaunchRequest) -> HttpResponse:
         raise malformed("too_large", gettext_noop("The launch's state is too large."))
     record = load_login(state)
     if record is None:
-        if nonce_was_used(_unverified_nonce(request.POST.get("id_token", ""))):
+        if nonce_was_used(unverified_nonce(request.POST.get("id_token", ""))):
             raise forbidden("nonce_replayed", gettext_noop("This launch was already used once."))
         raise forbidden(
             "unknown_state",
@@ -319,7 +318,7 @@ def _launch(request: LaunchRequest) -> HttpResponse:
     # With the deployment the (not yet verified) id_token names, in the same query.
     platform, deployment = login_platform(
         record.platform_id,
-        deployment_id=_unverified_claim(request.POST.get("id_token", ""), C_DEPLOYMENT),
+        deployment_id=unverified_claim(request.POST.get("id_token", ""), C_DEPLOYMENT),
     )
     if platform is not None:
         _refuse_plain_http(platform)
@@ -383,32 +382,3 @@ def _relay_may_help(request: LaunchRequest) -> bool:
         and request.headers.get("Sec-Fetch-Dest") == "document"
         and request.headers.get("Sec-Fetch-Site") == "cross-site"
     )
-
-
-def _unverified_payload(token: str) -> dict:
-    """The claims of an id_token not verified yet (never trusted), {} when unreadable. Read
-    with the standard library's base64 and JSON: pyjwt's unverified decode checks the token's
-    alphabet character by character in Python (~0.15 ms a launch), and nothing read here is
-    believed: the verified decode (message_launch) checks the whole token again."""
-    parts = token[:65536].split(".")
-    if len(parts) != 3:
-        return {}
-    segment = parts[1]
-    try:
-        payload = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
-    except (ValueError, TypeError, RecursionError):  # bad base64, UTF-8 or JSON; too deep
-        return {}
-    return payload if isinstance(payload, dict) else {}
-
-
-def _unverified_claim(token: str, name: str) -> str:
-    """A text claim of an id_token not verified yet (never trusted): only to choose what to
-    read ahead of verification. "" when absent, not text or unreadable."""
-    value = _unverified_payload(token).get(name)
-    return value if isinstance(value, str) else ""
-
-
-def _unverified_nonce(token: str) -> str:
-    """Only to word a refusal: which nonce a stale launch carried (never trusted)."""
-    nonce = _unverified_payload(token).get("nonce")
-    return "" if nonce is None else str(nonce)

@@ -8,7 +8,7 @@ import jwt
 import pytest
 
 from lti_tool.message_launch import C_DEPLOYMENT
-from lti_tool.views.launch import _unverified_claim, _unverified_nonce
+from lti_tool.unverified_token import unverified_claim, unverified_nonce
 
 
 def _token(payload: object) -> str:
@@ -23,8 +23,8 @@ def test_a_claim_reads_as_pyjwt_reads_it(deployment):
     # Lengths 1, 12, 301 and non-ASCII text: every padding of the base64 segment.
     token = jwt.encode({C_DEPLOYMENT: deployment, "nonce": "n-1"}, "k" * 32, algorithm="HS256")
     unverified = jwt.decode(token, options={"verify_signature": False})
-    assert _unverified_claim(token, C_DEPLOYMENT) == unverified[C_DEPLOYMENT] == deployment
-    assert _unverified_nonce(token) == "n-1"
+    assert unverified_claim(token, C_DEPLOYMENT) == unverified[C_DEPLOYMENT] == deployment
+    assert unverified_nonce(token) == "n-1"
 
 
 @pytest.mark.parametrize(
@@ -42,13 +42,13 @@ def test_a_claim_reads_as_pyjwt_reads_it(deployment):
     ],
 )
 def test_an_unreadable_token_has_no_claims(token):
-    assert _unverified_claim(token, C_DEPLOYMENT) == ""
-    assert _unverified_nonce(token) == ""
+    assert unverified_claim(token, C_DEPLOYMENT) == ""
+    assert unverified_nonce(token) == ""
 
 
 def test_a_claim_that_is_not_text_is_not_read():
-    assert _unverified_claim(_token({C_DEPLOYMENT: 7}), C_DEPLOYMENT) == ""
-    assert _unverified_claim(_token({C_DEPLOYMENT: {"id": "d"}}), C_DEPLOYMENT) == ""
-    assert _unverified_claim(_token({}), C_DEPLOYMENT) == ""
+    assert unverified_claim(_token({C_DEPLOYMENT: 7}), C_DEPLOYMENT) == ""
+    assert unverified_claim(_token({C_DEPLOYMENT: {"id": "d"}}), C_DEPLOYMENT) == ""
+    assert unverified_claim(_token({}), C_DEPLOYMENT) == ""
     # A refusal names the nonce a stale launch carried, whatever its JSON type.
-    assert _unverified_nonce(_token({"nonce": 12})) == "12"
+    assert unverified_nonce(_token({"nonce": 12})) == "12"
