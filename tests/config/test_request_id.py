@@ -14,7 +14,6 @@ from config.celery import app
 from config.log_context import bound, current
 from config.log_format import JsonFormatter
 from config.log_redaction import RedactSecrets
-from lti_tool.launch_context import start_launch_session
 
 pytestmark = pytest.mark.django_db
 NEW_ID = re.compile(r"[0-9a-f]{32}")
@@ -71,16 +70,7 @@ def test_each_request_has_its_own_id_and_none_leaks_after(client):
 
 
 def test_lines_of_a_launched_request_name_its_platform_and_course(client, log_lines, world):
-    launch = start_launch_session(
-        platform_id=world.platform.pk,
-        deployment_id="dep-1",
-        context_id=world.course.context_id,
-        course_id=world.course.pk,
-        user_sub=world.instructor.sub,
-        learner_id=world.instructor.pk,
-        roles={"instructor"},
-        name="Tess",
-    )
+    launch = world.launch(world.instructor, "instructor", name="Tess")
     response = client.get(f"/no-such-page/?lt={launch.token}", HTTP_X_REQUEST_ID="req-0123456789")
     assert response.status_code == 404
     lines = log_lines()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from django.core.cache import cache
 
@@ -36,7 +37,10 @@ class World:
     rule: AwardingRule
     decisions: dict[int, Decision] = field(default_factory=dict)
 
-    def launch(self, person: Learner, *roles: str) -> LaunchContext:
+    def launch(self, person: Learner, *roles: str, **extra: Any) -> LaunchContext:
+        """A verified launch of `person` in the world's course (`extra`: other claims of
+        start_launch_session, the name and message type among them)."""
+        claims: dict[str, Any] = {"name": person.name} | extra
         return start_launch_session(
             platform_id=self.platform.pk,
             deployment_id="dep-1",
@@ -45,7 +49,7 @@ class World:
             user_sub=person.sub,
             learner_id=person.pk,
             roles=set(roles or ("learner",)),
-            name=person.name,
+            **claims,
         )
 
     def decide(
@@ -168,16 +172,7 @@ def issue(world: World, learner: Learner, scores: dict[str, float | None] | None
 def deep_link_launch(world: World, base_url: str) -> str:
     """A verified deep linking request of the world's instructor, stored as launch_flow
     stores it (returning to `base_url`); its launch token."""
-    launch = start_launch_session(
-        platform_id=world.platform.pk,
-        deployment_id="dep-1",
-        context_id=world.course.context_id,
-        course_id=world.course.pk,
-        user_sub=world.instructor.sub,
-        learner_id=world.instructor.pk,
-        roles={"instructor"},
-        message_type="LtiDeepLinkingRequest",
-    )
+    launch = world.launch(world.instructor, "instructor", message_type="LtiDeepLinkingRequest")
     stored = {
         "settings": {
             "deep_link_return_url": f"{base_url}/__dl_return__",

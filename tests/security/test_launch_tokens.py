@@ -17,7 +17,6 @@ from lti_tool.launch_context import (
     TOKEN_IDLE_S,
     TOKEN_MAX_AGE_S,
     load_launch,
-    start_launch_session,
 )
 
 pytestmark = pytest.mark.django_db
@@ -26,17 +25,7 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0 Safari/537.36"
 
 
 def _launch(world, **extra):
-    return start_launch_session(
-        platform_id=world.platform.pk,
-        deployment_id="dep-1",
-        context_id=world.course.context_id,
-        course_id=world.course.pk,
-        user_sub=world.instructor.sub,
-        learner_id=world.instructor.pk,
-        roles={"instructor"},
-        name="Tess",
-        **extra,
-    )
+    return world.launch(world.instructor, "instructor", name="Tess", **extra)
 
 
 @pytest.fixture
