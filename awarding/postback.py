@@ -106,6 +106,17 @@ def _client(course) -> AGSClient:
     )
 
 
+def _post_full_score(client: AGSClient, item: LineItem, award: Award) -> None:
+    """The issued credential's 1/1 in its column, with the credential's link."""
+    client.post_score(
+        line_item_url=item.url,
+        user_id=award.learner.sub,
+        score_given=1,
+        score_maximum=1,
+        comment=f"Credential issued: {credential_url(award)}",
+    )
+
+
 def post_back_award(*, award_id: int) -> PostbackOutcome:
     """Bring the learner's credential score in the LMS in line with the award: 1/1 while it
     is issued (if the rule has a column), no score once it is revoked."""
@@ -134,13 +145,7 @@ def post_back_award(*, award_id: int) -> PostbackOutcome:
     item = None
     try:
         item = ensure_credential_line_item(rule=award.rule)
-        _client(award.course).post_score(
-            line_item_url=item.url,
-            user_id=award.learner.sub,
-            score_given=1,
-            score_maximum=1,
-            comment=f"Credential issued: {credential_url(award)}",
-        )
+        _post_full_score(_client(award.course), item, award)
     except errors.NotFound as exc:
         return _not_found(award=award, item=item, exc=exc)
     except errors.ServiceError as exc:
@@ -192,13 +197,7 @@ def post_back_awards(*, award_ids: list[int]) -> dict[int, PostbackOutcome]:
             item = items[rule.pk]
             if course.pk not in clients:
                 clients[course.pk] = _client(course)
-            clients[course.pk].post_score(
-                line_item_url=item.url,
-                user_id=award.learner.sub,
-                score_given=1,
-                score_maximum=1,
-                comment=f"Credential issued: {credential_url(award)}",
-            )
+            _post_full_score(clients[course.pk], item, award)
         except errors.NotFound as exc:
             items.pop(rule.pk, None)  # found again (or recreated) for the next award
             outcomes[award.pk] = _not_found(award=award, item=item, exc=exc)
