@@ -207,6 +207,8 @@ def test_without_script_the_editor_previews_and_saves(browser_page, live_server)
         page.goto(f"{live_server.url}/rubrics/?lt={launch.token}")
         page.get_by_label("Title").fill("No script")
         page.get_by_role("button", name="Create rubric").click()
+        page.wait_for_url("**/rubrics/versions/**")
+        page.wait_for_load_state("load")
         # The script's buttons are not offered; the server's controls are.
         assert page.get_by_role("button", name="Add a criterion").count() == 0
         assert page.get_by_label("Remove this criterion").count() == 1
