@@ -24,7 +24,6 @@ import os
 import socket
 import threading
 import time
-import zlib
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
@@ -37,6 +36,8 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from .addresses import LINK_LOCAL, LOOPBACK, NEVER, PRIVATE, address_kind, private_kinds_of, resolve
+from .outbound_body import BodyStream, decoded, discard, read_capped, streamed_body
+from .outbound_errors import DeadlineExceeded, NotAllowed, OutboundError, TooLarge, Unreachable
 
 __all__ = [
     "LINK_LOCAL",
@@ -49,34 +50,15 @@ __all__ = [
     "TooLarge",
     "Unreachable",
     "check_url",
+    "discard",
     "fetch",
     "host_key",
     "private_kinds_of",
+    "streamed_body",
 ]
 
 # Kinds of non-public addresses a caller may allow (for a registration that is itself on one).
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_CHUNK = 64 * 1024
-
-
-class OutboundError(Exception):
-    """An outbound call was refused or failed; the message is for people (no secrets)."""
-
-
-class NotAllowed(OutboundError):
-    """The URL, its host or one of the addresses it resolves to may not be reached."""
-
-
-class DeadlineExceeded(OutboundError):
-    """The other side did not finish answering within the call's total deadline."""
-
-
-class TooLarge(OutboundError):
-    """The body is larger than the call's size cap."""
-
-
-class Unreachable(OutboundError):
-    """Name resolution, connection or transfer failed (not a deadline)."""
 
 
 class HostPolicy(NamedTuple):
@@ -94,6 +76,7 @@ class _Call:
 
     def __init__(self, *, deadline_s: float, private_ok: frozenset[str]) -> None:
         self.ends_at = time.monotonic() + deadline_s
+        self._left = deadline_s  # while held (hold/resume): what the server has left
         self.private_ok = private_ok
         self.expired = False
         self._finished = False
@@ -123,6 +106,20 @@ class _Call:
             self._watched.append(dup)
             if self.expired:
                 _shutdown(dup)
+
+    def hold(self) -> None:
+        """The caller is busy with a chunk of a streamed body: that time is not the
+        server's, so the watchdog stops until `resume` (lti_tool.outbound_body)."""
+        self._timer.cancel()
+        self._left = self.ends_at - time.monotonic()
+
+    def resume(self) -> None:
+        """Re-arms the watchdog with the time the server has left (raises when none is)."""
+        self.ends_at = time.monotonic() + self._left
+        left = self.remaining()
+        self._timer = threading.Timer(left, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
 
     def _expire(self) -> None:
         with self._lock:
@@ -309,6 +306,7 @@ def fetch(
     data: Any = None,
     json: Any = None,
     read_timeout_s: float | None = None,
+    stream: bool = False,
 ) -> requests.Response:
     """One bounded HTTP call; returns the response with its whole body already read.
 
@@ -317,6 +315,12 @@ def fetch(
     Never follows redirects. Defaults: settings.OUTBOUND_DEADLINE_SECONDS and
     OUTBOUND_MAX_BYTES. `read_timeout_s` (silence between two packets) is bounded by the
     deadline anyway.
+
+    With `stream`, a 2xx answer's body is not read whole: `content` holds only its first
+    chunk (enough to tell an HTML page or to quote it), and `streamed_body(response)` hands
+    out the whole body as it arrives, under the same cap and deadline (the time the caller
+    spends between two chunks not counted): lti_tool.outbound_body. Any other answer, and a
+    compressed body, is read whole as without `stream`.
     """
     configured_deadline: float = getattr(settings, "OUTBOUND_DEADLINE_SECONDS", 30)
     configured_cap: int = getattr(settings, "OUTBOUND_MAX_BYTES", 16 * 1024 * 1024)
@@ -325,15 +329,23 @@ def fetch(
     check_url(url, allowed_hosts)
     kinds = frozenset(private_ok)
     previous = getattr(_local, "call", None)
-    with _Call(deadline_s=deadline, private_ok=kinds) as call:
-        _local.call = call
-        try:
-            return _fetch(call, method, url, cap, headers, data, json, read_timeout_s)
-        finally:
-            _local.call = previous
+    call = _Call(deadline_s=deadline, private_ok=kinds).__enter__()
+    _local.call = call
+    handed_out = False
+    try:
+        response = _fetch(call, method, url, cap, headers, data, json, read_timeout_s, stream)
+        # A streamed body ends the call when it is read or closed, not here.
+        handed_out = streamed_body(response) is not None
+        return response
+    finally:
+        _local.call = previous
+        if not handed_out:
+            call.__exit__(None, None, None)
 
 
-def _fetch(call, method, url, cap, headers, data, json_body, read_timeout_s) -> requests.Response:
+def _fetch(
+    call, method, url, cap, headers, data, json_body, read_timeout_s, stream
+) -> requests.Response:
     response = None
     try:
         left = call.remaining()
@@ -351,8 +363,15 @@ def _fetch(call, method, url, cap, headers, data, json_body, read_timeout_s) -> 
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > cap:
             raise TooLarge(f"The answer is {int(declared)} bytes; at most {cap} are accepted.")
-        body = _read_capped(response, cap)
-        body = _decoded(body, response.headers.get("Content-Encoding", ""), cap)
+        encoding = response.headers.get("Content-Encoding", "").strip().lower()
+        if stream and 200 <= response.status_code < 300 and encoding in ("", "identity"):
+            streamed = BodyStream(response, call, cap)
+            response._content = streamed.head
+            response._content_consumed = True  # type: ignore[attr-defined]
+            response.credbridge_body = streamed  # type: ignore[attr-defined]
+            return response
+        body = read_capped(response, call, cap)
+        body = decoded(body, encoding, cap)
         if call.expired:
             raise DeadlineExceeded("The server did not finish its answer within the deadline.")
     except OutboundError:
@@ -372,37 +391,3 @@ def _fetch(call, method, url, cap, headers, data, json_body, read_timeout_s) -> 
     # requests' own flag for "the body was read" (private: not in types-requests).
     response._content_consumed = True  # type: ignore[attr-defined]
     return response
-
-
-def _read_capped(response: requests.Response, cap: int) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    call = _current()
-    for chunk in response.raw.stream(_CHUNK, decode_content=False):
-        call.remaining()  # raises once the deadline has passed, between two chunks
-        size += len(chunk)
-        if size > cap:
-            raise TooLarge(f"The answer is larger than {cap} bytes; it was refused.")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _decoded(body: bytes, encoding: str, cap: int) -> bytes:
-    """Undo gzip/deflate (sent although we asked for identity) without exceeding the cap."""
-    encoding = encoding.strip().lower()
-    if encoding in ("", "identity"):
-        return body
-    if encoding not in ("gzip", "x-gzip", "deflate"):
-        raise Unreachable(f"The answer uses an unsupported content encoding ({encoding[:20]}).")
-    try:
-        inflater = zlib.decompressobj(zlib.MAX_WBITS | 32)  # gzip or zlib header
-        out = inflater.decompress(body, cap + 1)
-    except zlib.error:
-        try:
-            inflater = zlib.decompressobj(-zlib.MAX_WBITS)  # raw deflate, as some servers send
-            out = inflater.decompress(body, cap + 1)
-        except zlib.error as exc:
-            raise Unreachable("The answer's compressed body is corrupt.") from exc
-    if len(out) > cap or inflater.unconsumed_tail:
-        raise TooLarge(f"The answer is larger than {cap} bytes once decompressed; refused.")
-    return out

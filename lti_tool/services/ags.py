@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import requests
 
+from lti_tool.outbound import discard
 from lti_tool.platforms.base import (
     MEDIA_LINEITEM,
     MEDIA_LINEITEM_CONTAINER,
@@ -23,7 +24,7 @@ from lti_tool.platforms.base import (
 )
 
 from . import scopes
-from .ags_stream import ResultStream, body_text
+from .ags_stream import ResultStream, body_pieces
 from .client import Pages, ServiceClient
 from .errors import MalformedResponse, NotFound, Rejected
 
@@ -152,17 +153,16 @@ class AGSClient(ServiceClient):
             accept=MEDIA_RESULT_CONTAINER,
             extract=lambda stream, u: cast(ResultStream, stream),
             read=self._result_stream,
+            stream=True,  # a Moodle column's body is megabytes: read as it arrives
         )
 
     def _result_stream(self, response: requests.Response, url: str) -> ResultStream:
-        seen = self.not_html(response, url=url)
         try:
-            text = body_text(response)
-        except ValueError as exc:  # not in the encoding it claims
-            raise MalformedResponse(
-                "The LMS sent a page that is not valid JSON; it was rejected.", url=url, **seen
-            ) from exc
-        return ResultStream(text, url=url, seen=dict(seen))
+            seen = self.not_html(response, url=url)  # by the body's first chunk
+        except MalformedResponse:
+            discard(response)
+            raise
+        return ResultStream(body_pieces(response, url=url), url=url, seen=dict(seen))
 
     def post_score(
         self,

@@ -66,10 +66,13 @@ class ServiceClient:
         body: dict[str, Any] | None = None,
         content_type: str | None = None,
         first_response: Future[requests.Response] | None = None,
+        stream: bool = False,
     ) -> requests.Response:
         """An authorised call; returns a 2xx response or raises a ServiceError subclass.
 
         `first_response` is the same GET already sent by the prefetcher (see iter_pages).
+        With `stream`, a 2xx answer's body is handed out as it arrives
+        (`lti_tool.outbound.streamed_body`).
         """
         self.check_url(url)
         headers = {}
@@ -84,7 +87,9 @@ class ServiceClient:
                 response = first_response.result()
             else:
                 token = get_access_token(platform=self.platform, scopes=[scope])
-                response = self._send(method, url, token=token, headers=headers, data=data)
+                response = self._send(
+                    method, url, token=token, headers=headers, data=data, stream=stream
+                )
             if response.status_code == 401 and not fresh:
                 # Expired or revoked token: one fresh token, one retry.
                 forget_access_token(platform=self.platform, scopes=[scope])
@@ -101,6 +106,7 @@ class ServiceClient:
         token: str,
         headers: dict[str, str],
         data: bytes | None = None,
+        stream: bool = False,
     ) -> requests.Response:
         """Only HTTP (no database, no cache): safe to run in the prefetch thread."""
         return send(
@@ -109,6 +115,7 @@ class ServiceClient:
             adapter=self.adapter,
             headers={**headers, "Authorization": f"Bearer {token}"},
             data=data,
+            stream=stream,
         )
 
     def raise_for_status(self, response: requests.Response, *, url: str) -> None:
@@ -181,9 +188,12 @@ class ServiceClient:
         accept: str,
         extract: Callable[[object, str], _Page],
         read: Callable[[requests.Response, str], object] | None = None,
+        stream: bool = False,
     ) -> Pages[_Page]:
         """Follow `Link: rel=next` page by page; `extract` turns a body into its items.
-        `read` turns an answer into that body (default: its JSON, `json_of`).
+        `read` turns an answer into that body (default: its JSON, `json_of`); with
+        `stream`, `read` is handed the answer with its body still arriving
+        (`lti_tool.outbound.streamed_body`) and must read it as the items are used.
 
         The first page is asked for now, in the listing's download thread, not when the
         caller first reads: a sync opening several listings has them all downloading while
@@ -196,7 +206,7 @@ class ServiceClient:
         self.check_url(url)
         prefetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lms-prefetch")
         try:
-            first = self._prefetch(prefetcher, url, scope=scope, accept=accept)
+            first = self._prefetch(prefetcher, url, scope=scope, accept=accept, stream=stream)
         except BaseException:
             prefetcher.shutdown(wait=False, cancel_futures=True)
             raise
@@ -208,16 +218,28 @@ class ServiceClient:
             read=read or (lambda response, url: self.json_of(response, url=url)),
             prefetcher=prefetcher,
             first=first,
+            stream=stream,
         )
         return Pages(follow, prefetcher)
 
     def _prefetch(
-        self, prefetcher: ThreadPoolExecutor, url: str, *, scope: str, accept: str
+        self,
+        prefetcher: ThreadPoolExecutor,
+        url: str,
+        *,
+        scope: str,
+        accept: str,
+        stream: bool = False,
     ) -> Future[requests.Response]:
         # The token is read here (cache, database); the thread only sends.
         token = get_access_token(platform=self.platform, scopes=[scope])
         return prefetcher.submit(
-            self._send, "GET", url, token=token, headers={"Accept": self.adapter.accept(accept)}
+            self._send,
+            "GET",
+            url,
+            token=token,
+            headers={"Accept": self.adapter.accept(accept)},
+            stream=stream,
         )
 
     def _follow(
@@ -230,6 +252,7 @@ class ServiceClient:
         read: Callable[[requests.Response, str], object],
         prefetcher: ThreadPoolExecutor,
         first: Future[requests.Response],
+        stream: bool,
     ) -> Generator[tuple[_Page, bool], None, None]:
         """Each page's items, and whether it is the listing's last page."""
         max_pages = int(getattr(settings, "LTI_SERVICE_MAX_PAGES", 20000))
@@ -250,7 +273,9 @@ class ServiceClient:
                         url=url,
                     )
                 seen.add(url)
-                response = self.call("GET", url, scope=scope, accept=accept, first_response=pending)
+                response = self.call(
+                    "GET", url, scope=scope, accept=accept, first_response=pending, stream=stream
+                )
                 pending = None
                 # The next page is asked for before this one is parsed: the LMS renders it
                 # while this process reads and stores the current one.
@@ -260,7 +285,9 @@ class ServiceClient:
                     check_next_link(next_url=next_url, request_url=url)
                     if next_url not in seen and len(seen) < max_pages:
                         self.check_url(next_url)
-                        pending = self._prefetch(prefetcher, next_url, scope=scope, accept=accept)
+                        pending = self._prefetch(
+                            prefetcher, next_url, scope=scope, accept=accept, stream=stream
+                        )
                 items = extract(read(response, url), url)
                 # Not kept while the caller stores the items: a Moodle column's body is
                 # megabytes, and the next one may be arriving meanwhile (a result page keeps

@@ -19,7 +19,14 @@ import time
 import requests
 from django.conf import settings
 
-from lti_tool.outbound import DeadlineExceeded, NotAllowed, TooLarge, Unreachable, fetch
+from lti_tool.outbound import (
+    DeadlineExceeded,
+    NotAllowed,
+    TooLarge,
+    Unreachable,
+    discard,
+    fetch,
+)
 from lti_tool.service_hosts import registration_policy
 
 from .errors import MalformedResponse, Throttled, Unavailable, UntrustedURL
@@ -76,6 +83,7 @@ def send(method: str, url: str, *, adapter, **kwargs) -> requests.Response:
         adapter.rate.record(adapter.rate_reading(response), throttled=throttled)
         if not throttled and response.status_code < 500:
             return response
+        discard(response)  # a body left to be streamed (stream=True) is not read
         asked = adapter.retry_delay(response)
         if throttled:
             last_problem = f"the LMS is rate-limiting this tool (HTTP {response.status_code})"
