@@ -24,6 +24,8 @@ Correctness across a switch (ADR 0050 explains the choices):
   by the database in every state of Redis, so Redis dying cannot forget that it was spent.
 - A delete that Redis could not take is remembered (per process, bounded) and replayed on
   Redis once it answers again, so an entry removed during the outage does not come back.
+- `get_many` and `add_and_delete` (ADR 0080) make one Redis round trip where Django's default
+  would make one per key or call, and answer as those calls do in every state of Redis.
 """
 
 from __future__ import annotations
@@ -189,6 +191,19 @@ class FallbackCache(BaseCache):
             return default if value is _MISSING else value
         return self.fallback.get(key, default, version=version)
 
+    def get_many(self, keys, version=None):
+        """Several entries in one Redis round trip (MGET) instead of Django's default, which
+        asks key by key; the database is consulted as `get` does, for the keys Redis misses
+        only, while it may hold entries (ADR 0080: a page's launch and framing reads)."""
+        keys = list(keys)
+        answered, found = self._on_primary(self.primary.get_many, keys, version=version)
+        if not answered:
+            return self.fallback.get_many(keys, version=version)
+        missing = [key for key in keys if key not in found]
+        if missing and self._fallback_may_hold_entries():
+            found.update(self.fallback.get_many(missing, version=version))
+        return found
+
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> None:
         answered, _ = self._on_primary(self.primary.set, key, value, timeout, version=version)
         if not answered:
@@ -216,6 +231,29 @@ class FallbackCache(BaseCache):
         added = self.fallback.add(key, value, timeout, version=version)
         self._wrote_fallback(timeout)
         return added
+
+    def add_and_delete(self, key, value, timeout=DEFAULT_TIMEOUT, *, delete, version=None) -> bool:
+        """`add(key)` then `delete(delete)`, whatever the add answers, with one Redis round trip
+        where the primary can (config.redis_cache) and the same answers as the two calls."""
+        primary = self.primary
+        if key.startswith(self._single_use_prefixes) or not hasattr(primary, "add_and_delete"):
+            added = self.add(key, value, timeout, version=version)
+            self.delete(delete, version=version)
+            return added
+        if self.fallback.has_key(key, version=version):  # as `add`: an outage's marker counts
+            self.delete(delete, version=version)
+            return False
+        answered, added = self._on_primary(
+            primary.add_and_delete, key, value, timeout, delete=delete, version=version
+        )
+        if not answered:
+            self.delete(delete, version=version)  # remembered for Redis, removed here
+            added = self.fallback.add(key, value, timeout, version=version)
+            self._wrote_fallback(timeout)
+            return added
+        if self._fallback_may_hold_entries():  # as `delete`: an outage's copy goes too
+            self.fallback.delete(delete, version=version)
+        return bool(added)
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
         answered, touched = self._on_primary(self.primary.touch, key, timeout, version=version)
@@ -261,3 +299,14 @@ class FallbackCache(BaseCache):
     def close(self, **kwargs) -> None:
         # Nothing of its own to close: Django closes the two configured caches itself.
         pass
+
+
+def add_and_delete(cache: BaseCache, key: str, value, timeout, *, delete: str) -> bool:
+    """`cache.add(key, ...)` and `cache.delete(delete)` (whatever the add answers): in one
+    Redis round trip behind FallbackCache, as two calls on any other cache (tests, the
+    embedded default)."""
+    if isinstance(cache, FallbackCache):
+        return cache.add_and_delete(key, value, timeout, delete=delete)
+    added = cache.add(key, value, timeout)
+    cache.delete(delete)
+    return added

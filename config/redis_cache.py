@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache as _DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as _DjangoRedisCacheClient
 
@@ -37,3 +38,24 @@ class RedisCache(_DjangoRedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    def add_and_delete(
+        self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT, *, delete: str, version=None
+    ) -> bool:
+        """`add(key)`, and `delete` removed whatever the add answers, in one round trip (a
+        pipeline of SET NX and DEL; ADR 0080: a login's nonce marked used and its state
+        deleted). True if `key` was added."""
+        timeout = self.get_backend_timeout(timeout)
+        if timeout == 0:  # Django's add of an already expired entry: as two calls
+            added = self.add(key, value, timeout, version=version)
+            self.delete(delete, version=version)
+            return added
+        key = self.make_and_validate_key(key, version=version)
+        other = self.make_and_validate_key(delete, version=version)
+        # Django's client and serializer (private, so not in its type stubs), as its add uses.
+        backend = self._cache  # type: ignore[attr-defined]
+        pipeline = backend.get_client(key, write=True).pipeline(transaction=False)
+        pipeline.set(key, backend._serializer.dumps(value), ex=timeout, nx=True)
+        pipeline.delete(other)
+        added, _ = pipeline.execute()
+        return bool(added)

@@ -5,6 +5,7 @@ until an operator approves it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.core.cache import cache
@@ -14,8 +15,25 @@ from django.dispatch import receiver
 
 from .models import Platform, parse_hosts
 
-_CACHE_KEY = "lti-frame-ancestors:v2"
+CACHE_KEY = "lti-frame-ancestors:v2"
 _CACHE_S = 300
+# Counts this process's platform changes: a list read before one, earlier in the same
+# request (ReadAhead), is not used after it.
+_changes = 0
+
+
+@dataclass(frozen=True)
+class ReadAhead:
+    """The cached list as read at the start of a request, with the request's launch (one
+    round trip, lti_tool.middleware); None when it was not cached."""
+
+    value: str | None
+    changes: int
+
+
+def read_ahead(found: dict) -> ReadAhead:
+    """From the entries a `get_many` that included CACHE_KEY found."""
+    return ReadAhead(value=found.get(CACHE_KEY), changes=_changes)
 
 
 def _origin(url: str) -> str | None:
@@ -39,8 +57,12 @@ def platform_origins(platform: Platform) -> set[str]:
     return origins
 
 
-def frame_ancestors() -> str:
-    value = cache.get(_CACHE_KEY)
+def frame_ancestors(ahead: ReadAhead | None = None) -> str:
+    """`ahead`: the cached list read earlier in this request, used unless a platform changed
+    in this process since (then, or when it was not cached, the cache is read again)."""
+    if ahead is not None and ahead.value is not None and ahead.changes == _changes:
+        return ahead.value
+    value = cache.get(CACHE_KEY)
     if value is None:
         origins: set[str] = set()
         for platform in Platform.objects.filter(status=Platform.Status.ACTIVE).only(
@@ -48,13 +70,15 @@ def frame_ancestors() -> str:
         ):
             origins |= platform_origins(platform)
         value = " ".join(["'self'", *sorted(origins)])
-        cache.set(_CACHE_KEY, value, _CACHE_S)
+        cache.set(CACHE_KEY, value, _CACHE_S)
     return value
 
 
 @receiver([post_save, post_delete], sender=Platform)
 def _forget(**kwargs) -> None:
+    global _changes
+    _changes += 1  # any change of the count will do: a lost update between threads too
     # Again after the commit: a request between the save and the commit would otherwise
     # cache the old list (an approval missing from it) for _CACHE_S.
-    cache.delete(_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(_CACHE_KEY))
+    cache.delete(CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(CACHE_KEY))

@@ -147,16 +147,37 @@ def start_launch_session(*, user_agent: str | None = None, **data: object) -> La
 
 
 def load_launch(token: str, *, user_agent: str = "") -> LaunchContext | _NoLaunch:
+    return load_launch_with(token, user_agent=user_agent)[0]
+
+
+def load_launch_with(
+    token: str, *, user_agent: str = "", also: tuple[str, ...] = ()
+) -> tuple[LaunchContext | _NoLaunch, dict[str, Any]]:
+    """The launch a token names and the cache entries `also` names, read in one round trip
+    (a page's framing list: lti_tool.middleware), so a page pays one cache call, not two. The
+    entries are returned only when the token is valid enough to name a stored launch; a
+    request that is refused before the cache is read costs no read for them."""
     if not token or len(token) > 512:
-        return NO_LAUNCH
+        return NO_LAUNCH, {}
     try:
         claims = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE_S)
     except signing.BadSignature:
-        return NO_LAUNCH
+        return NO_LAUNCH, {}
     if not isinstance(claims, dict) or not isinstance(claims.get("i"), str):
-        return NO_LAUNCH
+        return NO_LAUNCH, {}
     key = _CACHE_PREFIX + claims["i"]
-    stored = cache.get(key)
+    if also:
+        found = cache.get_many([key, *also])
+        stored = found.pop(key, None)
+    else:
+        found, stored = {}, cache.get(key)
+    return _checked(key, claims, stored, token=token, user_agent=user_agent), found
+
+
+def _checked(
+    key: str, claims: dict, stored: Any, *, token: str, user_agent: str
+) -> LaunchContext | _NoLaunch:
+    """The stored launch, if the token was issued for it and this browser."""
     if not stored:
         return NO_LAUNCH
     stored = dict(stored)

@@ -12,7 +12,9 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+
+from config.cache_fallback import add_and_delete
 
 LOGIN_TTL_S = 10 * 60  # the user may have to pass the LMS's own checks between the steps
 NONCE_MEMORY_S = 2 * 3600  # longer than any id_token lives (Canvas: one hour)
@@ -71,10 +73,15 @@ def consume_nonce(*, record: LoginRecord, nonce: str) -> bool:
     """True only the first time this login's nonce is presented (atomic `cache.add`)."""
     if not nonce or not secrets.compare_digest(str(nonce), record.nonce):
         return False
-    if not cache.add(_USED + record.nonce, 1, NONCE_MEMORY_S):
-        return False
-    cache.delete(_PREFIX + record.state)  # the state is single use too
-    return True
+    # The state is single use too: deleted with the same round trip that marks the nonce
+    # used (ADR 0080), also when the nonce was used already (its state is spent either way).
+    return add_and_delete(
+        caches["default"],
+        _USED + record.nonce,
+        1,
+        NONCE_MEMORY_S,
+        delete=_PREFIX + record.state,
+    )
 
 
 def browser_matches(*, record: LoginRecord, presented: str | None) -> bool:

@@ -10,8 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 from .content_security import new_nonce, page_policy
-from .frame_ancestors import frame_ancestors
-from .launch_context import NO_LAUNCH, LaunchContext, LaunchRequest, load_launch
+from .frame_ancestors import CACHE_KEY as FRAME_ANCESTORS_KEY
+from .frame_ancestors import ReadAhead, frame_ancestors, read_ahead
+from .launch_context import NO_LAUNCH, LaunchContext, LaunchRequest, load_launch_with
 from .launch_locale import launch_language
 
 
@@ -25,11 +26,17 @@ class LaunchMiddleware:
             or (request.POST.get("lt") if request.method == "POST" else None)
             or request.GET.get("lt")
         )
-        launch = (
-            load_launch(token, user_agent=request.headers.get("User-Agent", ""))
-            if token
-            else NO_LAUNCH
-        )
+        if token:
+            # The page's framing list (FrameAncestorsMiddleware, after the view) comes with
+            # the launch: one cache round trip for both (ADR 0080).
+            launch, found = load_launch_with(
+                token,
+                user_agent=request.headers.get("User-Agent", ""),
+                also=(FRAME_ANCESTORS_KEY,),
+            )
+            request.frame_ancestors_ahead = read_ahead(found)  # type: ignore[attr-defined]
+        else:
+            launch = NO_LAUNCH
         # This middleware is what makes every request a LaunchRequest.
         cast(LaunchRequest, request).lti_launch = launch
         # Runs after Django's LocaleMiddleware (settings.MIDDLEWARE), which chose the language
@@ -57,7 +64,8 @@ class FrameAncestorsMiddleware:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
             try:
-                ancestors = frame_ancestors()
+                ahead: ReadAhead | None = getattr(request, "frame_ancestors_ahead", None)
+                ancestors = frame_ancestors(ahead)
             except DatabaseError:  # before migrations, or the database is down
                 ancestors = "'self'"
             match = getattr(request, "resolver_match", None)

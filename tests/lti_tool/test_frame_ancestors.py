@@ -41,3 +41,23 @@ def test_login_and_launch_transit_pages_render_in_any_lms_frame(client):
     for path in ("/lti/login/", "/lti/launch/"):
         policy = client.post(path, {})["Content-Security-Policy"]
         assert policy.endswith("; frame-ancestors *") and "script-src 'self' 'nonce-" in policy
+
+
+def test_a_list_read_ahead_is_used_unless_a_platform_changed_since():
+    """The landing page reads the list with its launch, before the view (ADR 0080): a change
+    of a platform later in the same request is not answered from that early read."""
+    from lti_tool.frame_ancestors import CACHE_KEY, frame_ancestors, read_ahead
+
+    ahead = read_ahead({CACHE_KEY: "'self' https://read.ahead"})
+    assert frame_ancestors(ahead) == "'self' https://read.ahead"
+    assert frame_ancestors(read_ahead({})) == "'self'"  # not cached: built as before
+    Platform.objects.create(
+        name="Moodle",
+        flavour="moodle",
+        issuer="https://moodle.example.edu",
+        client_id="1",
+        auth_login_url="https://moodle.example.edu/mod/lti/auth.php",
+        auth_token_url="https://moodle.example.edu/mod/lti/token.php",
+        key_set_url="https://moodle.example.edu/mod/lti/certs.php",
+    )
+    assert frame_ancestors(ahead) == "'self' https://moodle.example.edu"

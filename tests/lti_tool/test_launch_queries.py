@@ -1,18 +1,22 @@
 """A launch's database work stays bounded: the tool's three answers (login initiation, the
 id_token POST, the landing page) of a real launch from the sandbox LMS make at most
 LAUNCH_QUERIES queries once the platform's key set is cached (bench/launch.py measures the
-same figure under load). The sandbox LMS's own pages run through the same test client but
-are not counted; its key set is served over real HTTP by the live server."""
+same figure under load), and, on Redis, at most LAUNCH_REDIS_ROUND_TRIPS cache round trips.
+The sandbox LMS's own pages run through the same test client but are not counted; its key set
+is served over real HTTP by the live server."""
 
+import threading
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import Course
+from config.cache_fallback import FallbackCache
 from lms_sandbox.models import SandboxEnrolment
 from lms_sandbox.seed import connect_tool, seed_course
 from lti_tool.models import Platform
@@ -25,6 +29,12 @@ TOOL = "http://testserver"
 # transaction, the login's platform with its deployment, and a learner's pathways with their
 # institution (ADR 0072); raise it only with a reason.
 LAUNCH_QUERIES = 9
+# Redis round trips of the tool's three answers (a pipeline or MGET is one): the login's state
+# (1); the id_token POST's login state, key set, the nonce marked used with the state's delete
+# in one pipeline, and the launch session (4, was 5); the landing page's launch session with
+# the framing list in one MGET (1, was 2). ADR 0080: each round trip costs the tool
+# 0.1-0.4 ms of CPU, more than a prepared query.
+LAUNCH_REDIS_ROUND_TRIPS = {"/lti/login/": 1, "/lti/launch/": 4, "landing page": 1}
 
 # What depends on the deployment, not on the launch code: transaction control (PostgreSQL's
 # BEGIN/COMMIT are logged, SQLite's are not) and the cache when it is the database cache
@@ -44,18 +54,45 @@ def _form(response):
     return forms[0] if forms else None
 
 
-def launch(client, start: str) -> list[tuple[str, list[str]]]:
-    """Drive one launch to its landing page; returns the tool's answers with their queries."""
-    tool_answers: list[tuple[str, list[str]]] = []
+class RedisRoundTrips:
+    """Counts what this thread sends to Redis (one send per command, per pipeline or MGET)
+    while `active`; the live server's threads (the sandbox LMS's key set) are not counted."""
+
+    def __init__(self, monkeypatch) -> None:
+        from redis.connection import AbstractConnection
+
+        self.active = False
+        self.sent = 0
+        original = AbstractConnection.send_packed_command
+        thread = threading.get_ident()
+
+        def counted(conn, command, check_health=True):
+            if self.active and threading.get_ident() == thread:
+                self.sent += 1
+            return original(conn, command, check_health)
+
+        monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
+
+
+def launch(client, start: str, redis: RedisRoundTrips | None = None) -> list[tuple[str, list]]:
+    """Drive one launch to its landing page; returns the tool's answers with their queries
+    (and, with `redis`, each answer's Redis round trips after its queries)."""
+    tool_answers: list[tuple[str, list]] = []
 
     def request(method: str, url: str, data=None):
         if urlsplit(url).netloc != "testserver":
             return getattr(client, method)(url, data)
-        with CaptureQueriesContext(connection) as queries:
-            response = getattr(client, method)(url, data)
-        tool_answers.append(
-            (urlsplit(url).path, [q["sql"] for q in queries.captured_queries if _counted(q["sql"])])
-        )
+        sent = redis.sent if redis else 0
+        if redis:
+            redis.active = True
+        try:
+            with CaptureQueriesContext(connection) as queries:
+                response = getattr(client, method)(url, data)
+        finally:
+            if redis:
+                redis.active = False
+        counted = [q["sql"] for q in queries.captured_queries if _counted(q["sql"])]
+        tool_answers.append((urlsplit(url).path, counted + ([redis.sent - sent] if redis else [])))
         return response
 
     url = start
@@ -105,3 +142,39 @@ def test_a_launch_makes_a_bounded_number_of_queries(client, live_server, setting
     total = sum(len(q) for _, q in answers)
     detail = "\n".join(f"{path}: {len(q)}\n  " + "\n  ".join(q) for path, q in answers)
     assert total <= LAUNCH_QUERIES, f"{total} queries per launch:\n{detail}"
+
+
+@pytest.mark.redis
+def test_a_launch_makes_a_bounded_number_of_redis_round_trips(
+    client, live_server, settings, monkeypatch
+):
+    """With the deployed cache (Redis behind the database fallback), a returning learner's
+    launch: a regression (a second read on the landing page, a call per key) fails here."""
+    if not isinstance(caches["default"], FallbackCache):
+        pytest.skip("the deployed cache (REDIS_URL) is not configured")
+    settings.LTI_ALLOW_HTTP_PLATFORMS = True
+    sp, platform = connect_tool(
+        flavour="moodle", tool_base_url=TOOL, sandbox_base_url=live_server.url
+    )
+    course = seed_course(platform=sp, title="Bench course", learners=1)
+    Course.objects.create(
+        platform=Platform.objects.get(pk=platform.pk),
+        context_id=course.context_id,
+        deployment_id=sp.deployment_id,
+        sync_enabled=False,
+    )
+    learner = SandboxEnrolment.objects.filter(course=course, role="learner").first()
+    link = course.resource_links.first()
+    start = (
+        f"{live_server.url}{reverse('lms_sandbox:start_launch', args=[sp.slug])}"
+        f"?course={course.pk}&user={learner.user_id}&role=learner&link={link.pk}"
+    )
+    launch(client, start)  # the key set fetched and cached, the learner met
+    client.cookies.clear()
+    redis = RedisRoundTrips(monkeypatch)
+    answers = launch(client, start, redis)
+    trips = {
+        (path if path.startswith("/lti/") else "landing page"): counted[-1]
+        for path, counted in answers
+    }
+    assert trips == LAUNCH_REDIS_ROUND_TRIPS
