@@ -31,7 +31,7 @@ class JSONText(str):
     __slots__ = ()
 
 
-def one_of(connection, values: Sequence[str]) -> tuple[str, list[str] | str]:
+def one_of(connection, values: Sequence[str] | Sequence[int]) -> tuple[str, list | str]:
     """SQL that tests a column against `values` with ONE parameter, and that parameter:
     `IN (%s, %s, ...)` with ten thousand values costs more to build and parse than the
     query takes to run."""
@@ -64,7 +64,7 @@ def _preparer(columns: list[Field], connection) -> Callable[[Iterable[tuple]], I
     return prepared
 
 
-def _fields(model: type[Model], names: Iterable[str]) -> list[Field]:
+def columns_of(model: type[Model], names: Iterable[str]) -> list[Field]:
     # Only concrete fields are written here (get_field is typed to return relations too).
     return [cast(Field, model._meta.get_field(name)) for name in names]
 
@@ -125,7 +125,7 @@ def _insert(
     returning: str,
     if_absent: bool = False,
 ) -> list[int]:
-    columns = _fields(model, fields)
+    columns = columns_of(model, fields)
     prepared = _preparer(columns, connection)
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
@@ -156,7 +156,7 @@ def update_rows(*, model: type[Model], fields: Sequence[str], rows: list[tuple])
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
-    columns = _fields(model, fields)
+    columns = columns_of(model, fields)
     prepared = _preparer([*columns, model._meta.pk], connection)
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(c.column)} = %s" for c in columns)

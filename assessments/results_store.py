@@ -17,7 +17,14 @@ from itertools import islice
 from django.db import connections, router, transaction
 from django.utils import timezone
 
-from .bulk_write import JSONText, insert_rows, insert_rows_with_ids, one_of, update_rows
+from .bulk_write import (
+    JSONText,
+    columns_of,
+    insert_rows,
+    insert_rows_with_ids,
+    one_of,
+    update_rows,
+)
 from .models import Learner, LineItem, Result, ResultRevision
 from .result_content import canonical_and_hash, content_row
 from .roster import learner_ids
@@ -120,7 +127,7 @@ def _store_chunk(
             changed.append((sub, known[0], known[1], known[3] + 1, row))
         else:
             outcome.unchanged += 1  # the common case of a re-sync: hashed, compared, done
-    revision_rows = []
+    revised: list[int] = []  # results whose current content is a new revision
     if new:
         # Results may name people the roster did not list (Canvas drops departed learners
         # from NRPS but keeps their grades): they get a Learner row so the evidence is kept.
@@ -137,9 +144,7 @@ def _store_chunk(
                 for learner, row in zip(learners, new.values(), strict=True)
             ],
         )
-        revision_rows = [
-            (result_id, 1, *row, now) for result_id, row in zip(new_ids, new.values(), strict=True)
-        ]
+        revised += new_ids
         outcome.learner_ids.update(learners)
     if changed:
         # A handful per page in a re-sync: `bulk_update`'s CASE per column per row would
@@ -149,12 +154,35 @@ def _store_chunk(
             fields=_UPDATED_FIELDS,
             rows=[(*row, now, revision, pk) for _, _, pk, revision, row in changed],
         )
-        revision_rows += [(pk, revision, *row, now) for _, _, pk, revision, row in changed]
+        revised += [pk for _, _, pk, _, _ in changed]
         outcome.learner_ids.update(learner for _, learner, *_ in changed)
-    insert_rows(model=ResultRevision, fields=_REVISION_FIELDS, rows=revision_rows)
+    _record_revisions(revised)
     outcome.new += len(new)
     outcome.changed += len(changed)
     return [*new, *(sub for sub, *_ in changed)]
+
+
+def _record_revisions(result_ids: list[int]) -> None:
+    """Each result's current content (just written) as its revision numbered
+    `Result.revision`, copied by the database from the result's row: nothing is sent twice,
+    and PostgreSQL copies the row's `raw` as it is stored rather than parsing the same JSON
+    document a second time (ADR 0081)."""
+    if not result_ids:
+        return
+    connection = connections[router.db_for_write(ResultRevision)]
+    quote = connection.ops.quote_name
+    revision, result = quote(ResultRevision._meta.db_table), quote(Result._meta.db_table)
+    into = ", ".join(quote(c.column) for c in columns_of(ResultRevision, _REVISION_FIELDS))
+    # The result's own columns in the same order: (id, revision, content..., fetched_at).
+    source = ("id", "revision", *_CONTENT_FIELDS, "fetched_at")
+    columns = ", ".join(quote(c.column) for c in columns_of(Result, source))
+    test, ids = one_of(connection, result_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {revision} ({into}) SELECT {columns} FROM {result} "  # noqa: S608 - quoted metadata
+            f"WHERE {quote(Result._meta.pk.column)} {test}",
+            [ids],
+        )
 
 
 def _store_again(
