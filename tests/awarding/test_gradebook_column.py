@@ -13,18 +13,56 @@ import lxml.html
 import pytest
 import requests
 
+from assessments.models import Course
 from assessments.sync import sync_course
 from audit.models import AuditEvent
-from awarding.models import Award
+from awarding.models import Award, AwardingRule
 from awarding.revoke import confirm_award, revoke_award
 from awarding.tasks import sweep_awards_task
 from demo import steps as demo
 from lms_sandbox.browserless import follow_launch, form_fields
-from lms_sandbox.models import SandboxLineItem, SandboxResult
+from lms_sandbox.models import SandboxCourse, SandboxLineItem, SandboxResult, SandboxUser
 from lms_sandbox.seed import launch_url
-from tests.e2e.story import PASS, PLAN, set_up
+from tests.e2e.story import PASS, PLAN, Story, set_up
+from tests.sqlite_snapshot import Worlds, kept_worlds
 
 CREDENTIAL_TAGS = "credbridge:credential"
+
+
+@pytest.fixture(scope="module")
+def worlds(rsa_key_pool):
+    with kept_worlds(rsa_key_pool) as kept:
+        yield kept
+
+
+def _synced_story(worlds: Worlds, flavour: str, base_url: str, *, gradebook_column: bool):
+    """The story (tests/e2e/story.py) set up over real HTTP and synced once: built by the
+    module's first test that asks for it, a fresh copy for every later one (as
+    tests/sqlite_snapshot.py says). With `gradebook_column` the credential column was opted
+    into at setup, the scores posted (the column published, as Canvas needs, and swept)."""
+
+    def build() -> tuple:
+        story = set_up(
+            base_url=base_url, flavour=flavour, deep_link=False, gradebook_column=gradebook_column
+        )
+        assert sync_course(course=story.course, trigger="test").outcome == "succeeded"
+        if gradebook_column:
+            SandboxLineItem.objects.filter(course=story.sandbox_course).update(published=True)
+            sweep_awards_task.delay(older_than_s=0)
+            awards = Award.objects.filter(rule=story.rule)
+            assert {a.postback_state for a in awards} == {Award.PostbackState.POSTED}
+        return (story.course.pk, story.rule.pk, story.sandbox_course.pk) + tuple(
+            user.pk for user in story.learners
+        )
+
+    course, rule, sandbox_course, *learners = worlds.get((flavour, gradebook_column), build)
+    by_pk = SandboxUser.objects.in_bulk(learners)
+    return Story(
+        Course.objects.get(pk=course),
+        AwardingRule.objects.get(pk=rule),
+        SandboxCourse.objects.get(pk=sandbox_course),
+        [by_pk[pk] for pk in learners],
+    )
 
 
 def _credential_results(story) -> dict[str, SandboxResult]:
@@ -65,13 +103,10 @@ def _opt_in_as_the_instructor(story) -> requests.Response:
 
 @pytest.mark.parametrize("flavour", ["moodle", "canvas"])
 def test_no_column_by_default_opt_in_posts_and_revoke_clears(
-    flavour, live_server, transactional_db, settings
+    flavour, worlds, live_server, transactional_db, settings
 ):
     settings.PUBLIC_BASE_URL = live_server.url
-    story = set_up(
-        base_url=live_server.url, flavour=flavour, deep_link=False, gradebook_column=False
-    )
-    assert sync_course(course=story.course, trigger="test").outcome == "succeeded"
+    story = _synced_story(worlds, flavour, live_server.url, gradebook_column=False)
 
     awards = Award.objects.filter(rule=story.rule)
     assert awards.count() == PLAN.count(PASS)
@@ -118,12 +153,11 @@ def test_no_column_by_default_opt_in_posts_and_revoke_clears(
 
 
 @pytest.mark.parametrize("flavour", ["moodle", "canvas"])
-def test_revoking_without_a_column_sends_nothing(flavour, live_server, transactional_db, settings):
+def test_revoking_without_a_column_sends_nothing(
+    flavour, worlds, live_server, transactional_db, settings
+):
     settings.PUBLIC_BASE_URL = live_server.url
-    story = set_up(
-        base_url=live_server.url, flavour=flavour, deep_link=False, gradebook_column=False
-    )
-    assert sync_course(course=story.course, trigger="test").outcome == "succeeded"
+    story = _synced_story(worlds, flavour, live_server.url, gradebook_column=False)
     award = Award.objects.filter(rule=story.rule).first()
 
     revoke_award(award=award, reason="Issued by mistake", actor="lti:1:teacher")
@@ -136,24 +170,19 @@ def test_revoking_without_a_column_sends_nothing(flavour, live_server, transacti
     ).exists()
 
 
-def _posted_story(flavour: str, base_url: str):
-    story = set_up(base_url=base_url, flavour=flavour, deep_link=False, gradebook_column=True)
-    assert sync_course(course=story.course, trigger="test").outcome == "succeeded"
-    SandboxLineItem.objects.filter(course=story.sandbox_course).update(published=True)
-    sweep_awards_task.delay(older_than_s=0)
-    awards = Award.objects.filter(rule=story.rule)
-    assert {a.postback_state for a in awards} == {Award.PostbackState.POSTED}
-    return story, awards.order_by("pk").first()
+def _posted_story(worlds: Worlds, flavour: str, base_url: str):
+    story = _synced_story(worlds, flavour, base_url, gradebook_column=True)
+    return story, Award.objects.filter(rule=story.rule).order_by("pk").first()
 
 
 @pytest.mark.parametrize("flavour", ["moodle", "canvas"])
 def test_a_clearing_the_lms_refused_is_tried_again(
-    flavour, live_server, transactional_db, settings
+    flavour, worlds, live_server, transactional_db, settings
 ):
     from lms_sandbox.faults import clear_faults, set_fault
 
     settings.PUBLIC_BASE_URL = live_server.url
-    story, award = _posted_story(flavour, live_server.url)
+    story, award = _posted_story(worlds, flavour, live_server.url)
     platform = story.sandbox_course.platform
     set_fault(platform=platform, kind="server_error", target="scores", times=20)
 
@@ -171,7 +200,7 @@ def test_a_clearing_the_lms_refused_is_tried_again(
 
 @pytest.mark.parametrize("flavour", ["moodle", "canvas"])
 def test_a_score_landing_after_a_revocation_is_cleared_again(
-    flavour, live_server, transactional_db, settings, monkeypatch
+    flavour, worlds, live_server, transactional_db, settings, monkeypatch
 ):
     """The 1/1 was on its way when the award was revoked, and the revocation's clearing
     reached the LMS first: the learner must not keep the score."""
@@ -179,10 +208,7 @@ def test_a_score_landing_after_a_revocation_is_cleared_again(
     from lti_tool.services.ags import AGSClient
 
     settings.PUBLIC_BASE_URL = live_server.url
-    story = set_up(
-        base_url=live_server.url, flavour=flavour, deep_link=False, gradebook_column=False
-    )
-    assert sync_course(course=story.course, trigger="test").outcome == "succeeded"
+    story = _synced_story(worlds, flavour, live_server.url, gradebook_column=False)
     award = Award.objects.filter(rule=story.rule).order_by("pk").first()
     story.rule.gradebook_column = True
     story.rule.save()
@@ -208,7 +234,7 @@ def test_a_score_landing_after_a_revocation_is_cleared_again(
 
 
 def test_a_batchs_scores_are_posted_and_one_revoked_meanwhile_cleared_again(
-    live_server, transactional_db, settings, monkeypatch
+    worlds, live_server, transactional_db, settings, monkeypatch
 ):
     """The batch post-back (ADR 0074) marks the posted scores at its end: an award revoked
     while its 1/1 was on its way is cleared once more, the others are posted."""
@@ -216,10 +242,7 @@ def test_a_batchs_scores_are_posted_and_one_revoked_meanwhile_cleared_again(
     from lti_tool.services.ags import AGSClient
 
     settings.PUBLIC_BASE_URL = live_server.url
-    story = set_up(
-        base_url=live_server.url, flavour="moodle", deep_link=False, gradebook_column=False
-    )
-    assert sync_course(course=story.course, trigger="test").outcome == "succeeded"
+    story = _synced_story(worlds, "moodle", live_server.url, gradebook_column=False)
     first, second = Award.objects.filter(rule=story.rule).order_by("pk")[:2]
     story.rule.gradebook_column = True
     story.rule.save()
@@ -258,7 +281,7 @@ def _credential_columns(story) -> int:
 
 @pytest.mark.parametrize("flavour", ["moodle", "canvas"])
 def test_a_stray_404_on_a_score_is_a_failed_try_not_a_deleted_column(
-    flavour, live_server, transactional_db, settings
+    flavour, worlds, live_server, transactional_db, settings
 ):
     """Moodle answers PHP errors as 404s: unless the LMS confirms the column gone, a 404 on
     a score is retried on the same column, never answered with a second one (which would
@@ -267,10 +290,7 @@ def test_a_stray_404_on_a_score_is_a_failed_try_not_a_deleted_column(
     from lms_sandbox.faults import clear_faults, set_fault
 
     settings.PUBLIC_BASE_URL = live_server.url
-    story = set_up(
-        base_url=live_server.url, flavour=flavour, deep_link=False, gradebook_column=False
-    )
-    assert sync_course(course=story.course, trigger="test").outcome == "succeeded"
+    story = _synced_story(worlds, flavour, live_server.url, gradebook_column=False)
     issued, revoked = Award.objects.filter(rule=story.rule).order_by("pk")[:2]
     story.rule.gradebook_column = True
     story.rule.save()
@@ -305,12 +325,12 @@ def test_a_stray_404_on_a_score_is_a_failed_try_not_a_deleted_column(
 
 @pytest.mark.parametrize("flavour", ["moodle", "canvas"])
 def test_a_column_really_deleted_in_the_lms_is_recreated(
-    flavour, live_server, transactional_db, settings
+    flavour, worlds, live_server, transactional_db, settings
 ):
     from awarding import postback
 
     settings.PUBLIC_BASE_URL = live_server.url
-    story, award = _posted_story(flavour, live_server.url)
+    story, award = _posted_story(worlds, flavour, live_server.url)
     SandboxLineItem.objects.filter(
         course=story.sandbox_course, tag__startswith=CREDENTIAL_TAGS
     ).delete()
@@ -330,12 +350,12 @@ def test_a_column_really_deleted_in_the_lms_is_recreated(
 
 
 def test_a_credential_awarded_again_right_after_its_revocation_is_posted_in_moodle(
-    live_server, transactional_db, settings
+    worlds, live_server, transactional_db, settings
 ):
     """Moodle dates a cleared grade with its own clock and answers 409 to a score not newer
     (to the second): the new award's 1/1, right after the revocation's clearing, still lands."""
     settings.PUBLIC_BASE_URL = live_server.url
-    story, award = _posted_story("moodle", live_server.url)
+    story, award = _posted_story(worlds, "moodle", live_server.url)
     revoke_award(award=award, reason="Issued by mistake", actor="lti:1:teacher")
     award.refresh_from_db()
     assert award.postback_state == Award.PostbackState.CLEARED, award.postback_error
