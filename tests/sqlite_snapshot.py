@@ -35,8 +35,9 @@ class Worlds:
     def get(self, key: Any, build: Callable[[], Any]) -> Any:
         """The world `key`: built by `build()` the first time, restored from its copy after.
 
-        `build` returns plain values (primary keys), not model instances: a test changes its
-        instances, and the next test must not see that."""
+        What `build` returns is handed to every test: plain values (primary keys) where a test
+        changes model instances (the next test must not see that), instances where the tests
+        only read them."""
         from django.db import connection
 
         from lms_sandbox.flavours.canvas_throttle import reset_buckets

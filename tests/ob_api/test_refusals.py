@@ -13,6 +13,9 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from oauth2_provider.models import AccessToken
 
+from tests.pages.world import issue, make_world
+from tests.sqlite_snapshot import kept_worlds
+
 from .backpack import (
     CREDENTIALS,
     OB,
@@ -30,6 +33,41 @@ IMSX = jsonschema.Draft201909Validator(
         (Path(__file__).parent / "schemas" / "ob_v3p0_imsx_statusinfo_schema.json").read_text()
     )
 )
+
+
+@pytest.fixture(scope="module")
+def worlds(rsa_key_pool):
+    with kept_worlds(rsa_key_pool) as kept:
+        yield kept
+
+
+@pytest.fixture
+def site(worlds, live_server, settings):
+    """The package's site (conftest.py), built once for the module and a fresh copy of it for
+    every test (tests/sqlite_snapshot.py): issuing its three credentials was most of these
+    tests' CPU. These tests only read its objects, so the build's own are handed out again."""
+    settings.PUBLIC_BASE_URL = live_server.url
+
+    def build() -> dict:
+        # As conftest.py's `site`: Ada has two credentials (two courses of one platform),
+        # Grace one.
+        world = make_world()
+        ada, grace = world.learners[0], world.learners[1]
+        second = make_world(
+            platform=world.platform,
+            course_title="Statistics 201",
+            achievement_name="Statistics Badge",
+        )
+        return {
+            "world": world,
+            "url": live_server.url,
+            "ada": ada,
+            "grace": grace,
+            "ada_awards": [issue(world, ada), issue(second, ada)],
+            "grace_award": issue(world, grace),
+        }
+
+    return worlds.get("site", build)
 
 
 def assert_imsx(response, status):
