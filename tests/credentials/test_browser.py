@@ -9,9 +9,9 @@ from django.utils import timezone
 from credentials import demo
 from credentials.credential_issuance import issue_credential
 from credentials.issuers import get_or_create_issuer
+from tests.pages.sweep_checks import axe_serious
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SERIOUS = {"serious", "critical"}
 
 
 def _demo_credential(live_server, settings, *, learner: int):
@@ -47,14 +47,7 @@ def test_credential_page_is_accessible_and_complete(browser_page, live_server, s
     if os.environ.get("CREDENTIALS_SCREENSHOT"):
         page.screenshot(path=os.environ["CREDENTIALS_SCREENSHOT"], full_page=True)
 
-    from axe_playwright_python.sync_playwright import Axe
-
-    violations = [
-        (v["id"], [n["html"] for n in v["nodes"]][:2])
-        for v in Axe().run(page).response["violations"]
-        if v["impact"] in SERIOUS
-    ]
-    assert violations == []
+    assert axe_serious(page) == []
 
 
 def test_verify_page_is_accessible_and_verifies_a_paste(browser_page, live_server, settings):
@@ -67,7 +60,4 @@ def test_verify_page_is_accessible_and_verifies_a_paste(browser_page, live_serve
     checks = page.get_by_role("table", name="What was checked")
     assert checks.get_by_role("row").count() == 6  # the header and the five parts
 
-    from axe_playwright_python.sync_playwright import Axe
-
-    violations = [v["id"] for v in Axe().run(page).response["violations"] if v["impact"] in SERIOUS]
-    assert violations == []
+    assert axe_serious(page) == []

@@ -6,18 +6,15 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from .backpack import CREDENTIALS, REDIRECT, pkce_pair
+from tests.pages.sweep_checks import axe_serious
 
-SERIOUS = {"serious", "critical"}
+from .backpack import CREDENTIALS, REDIRECT, pkce_pair
 
 pytestmark = pytest.mark.browser
 
 
 def _no_serious_violations(page) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    violations = [v["id"] for v in Axe().run(page).response["violations"] if v["impact"] in SERIOUS]
-    assert violations == []
+    assert axe_serious(page) == []
 
 
 def test_learner_signs_in_from_the_course_and_allows_the_backpack(browser_page, site, backpack):

@@ -43,6 +43,10 @@ TAB_STOPS = """() => {
     const d = el.parentElement && el.parentElement.closest('details:not([open])');
     return d && !(el.tagName === 'SUMMARY' && el.parentElement === d);
   };
+  // Another width's walk of the same page may have numbered other elements.
+  for (const el of document.querySelectorAll('[data-sweep-stop]')) {
+    el.removeAttribute('data-sweep-stop');
+  }
   const groups = new Map();
   const stops = [];
   for (const el of document.querySelectorAll(selector)) {
@@ -70,11 +74,19 @@ TAB_STOPS = """() => {
 # whether a sighted keyboard user can see it (computed at the move; the stylesheets have no
 # transitions). Focus leaving the document (to the browser) is written down as null.
 START_AT_TOP_AND_RECORD = """() => {
-  const start = document.createElement('span');
-  start.tabIndex = -1;
-  document.body.prepend(start);
+  let start = document.getElementById('sweep-start');
+  if (!start) {
+    start = document.createElement('span');
+    start.id = 'sweep-start';
+    start.tabIndex = -1;
+    document.body.prepend(start);
+  }
   start.focus();
   window.scrollTo(0, 0);
+  if (window.__sweepFocus) {  // the same page, walked again at another width
+    window.__sweepFocus.splice(0);
+    return;
+  }
   const moves = window.__sweepFocus = [];
   document.addEventListener('focusin', () => {
     const el = document.activeElement;

@@ -3,9 +3,12 @@ stylesheet applied, nothing scrolls sideways (wide tables scroll in their own bo
 finds nothing serious or critical, and the keyboard reaches every control in document order
 with a visible focus and no positive tabindex.
 
-Each width, and the German phone pass, is a test of its own that builds the data and collects
-every problem, so one run lists all of them. The world it builds is `sweep_world.py`, the
-pages it visits there `sweep_visits.py`, and the URL table `sweep_routes.py`:
+Each page is loaded once and checked at each width in turn (the window resized). The pages
+are swept in four parts (two halves of the public and LMS pages, the QA console with the
+framed picker, the public pages in German on a phone), each a test of its own that builds
+the data and collects every problem, so one run lists all of them. The world it builds is
+`sweep_world.py`, the pages it visits there `sweep_visits.py`, and the URL table
+`sweep_routes.py`:
 `test_every_url_pattern_is_swept_or_named_not_a_page` keeps that table whole: a new GET page
 in config/urls.py fails it until it is swept or named as not a page (JSON, images, POST-only
 actions).
@@ -49,14 +52,16 @@ def test_every_url_pattern_is_swept_or_named_not_a_page():
 
 
 def _check(page, width: int, name: str = "") -> tuple[int, list[str]]:
-    """The page's document width and what is wrong with it."""
+    """The page's document width and what is wrong with it, at this width."""
     page.wait_for_load_state("load")  # stylesheets too, after a form's navigation
     refusal = page.locator("#refusal-title")
     if refusal.count() and name not in REFUSED_ON_PURPOSE:
         # A refused launch page would pass every check below; the next visit that looks for
         # a page's own control would then time out pages later, with no word of why.
         pytest.fail(f"{name}: the launch was refused: {page.locator('main').inner_text()}")
-    screenshots.take(page, name, width)  # before the Tab walk moves focus and scroll
+    page.set_viewport_size({"width": width, "height": 900})
+    page.evaluate(TOP_UNFOCUSED)  # the previous width's Tab walk moved focus and scroll
+    screenshots.take(page, name, width)  # before this width's Tab walk
     problems = []
     if page.locator("main h1").count() != 1:
         problems.append("not one <h1> in a <main>")
@@ -70,6 +75,20 @@ def _check(page, width: int, name: str = "") -> tuple[int, list[str]]:
     problems += [f"axe {rule} ({impact}): {nodes}" for rule, impact, nodes in axe_serious(page)]
     problems += keyboard_problems(page)
     return size["scroll"], problems
+
+
+# Back to the top of the page with nothing focused, as a page is when it has just loaded.
+TOP_UNFOCUSED = "() => { document.activeElement?.blur(); window.scrollTo(0, 0); }"
+
+
+def _check_at_every_width(page, name: str, widths, failures) -> None:
+    """One load of the page, checked at each width in turn (the window resized): the pages'
+    layout is CSS alone (no script reads the window's width), so a resized page is laid out
+    as a page loaded at that width, and the sweep loads each page once, not once a width."""
+    for width in WIDTHS:
+        widths.setdefault(name, {})[width], problems = _check(page, width, name)
+        if problems:
+            failures[name, width] = problems
 
 
 def _sweep_in_german(browser, public, widths, failures) -> None:
@@ -86,59 +105,72 @@ def _sweep_in_german(browser, public, widths, failures) -> None:
     german.close()
 
 
-# Three tests, not one: each builds the world again (a few seconds), and the parts then run on
-# different test processes at once instead of one process sweeping for minutes (ADR 0069).
-SWEEPS = {f"{width}px": ((width,), False) for width in WIDTHS} | {"german": ((), True)}
+# Four tests, not one: each builds the world again (a couple of seconds) and sweeps its part
+# of the pages, so the parts run on different test processes at once (ADR 0069, 0082).
+PUBLIC_HALVES = {"public pages, first half": 0, "public pages, second half": 1}
+SWEEPS = [*PUBLIC_HALVES, "QA console and the framed picker", "public pages in German"]
 
 
 @pytest.mark.parametrize("sweep", SWEEPS)
 def test_every_page_fits_and_works_by_keyboard(sweep, browser_page, live_server, settings):
-    sweep_widths, in_german = SWEEPS[sweep]
     settings.PUBLIC_BASE_URL = live_server.url
     base = live_server.url
     sw = build_sweep_world(base)
-    w = sw.w
     public, qa, deep_link = sweep_visits(sw, base)
     browser = browser_page.context.browser
-    qa_context = browser.new_context()
-    qa_page = qa_context.new_page()
     failures: dict[tuple[str, int], list[str]] = {}
     widths: dict[str, dict[int, int]] = {}
-    try:
-        sign_in(qa_page, live_server, qa_user(w.platform))
-        for width in sweep_widths:
-            # Signed out of the console: the sign-in page.
-            login_context = browser.new_context(viewport={"width": width, "height": 900})
-            login = login_context.new_page()
-            login.goto(f"{base}/qa/login/")
-            widths.setdefault("QA sign-in", {})[width], problems = _check(login, width)
-            login_context.close()
-            if problems:
-                failures["QA sign-in", width] = problems
-            for page, visits in ((browser_page, public), (qa_page, qa)):
-                page.set_viewport_size({"width": width, "height": 900})
-                for name, go in visits:
-                    go(page)
-                    widths.setdefault(name, {})[width], problems = _check(page, width, name)
-                    if problems:
-                        failures[name, width] = problems
-            # The picker as the LMS shows it: in a frame, narrower than the window.
+    if sweep in PUBLIC_HALVES:
+        half = len(public) // 2
+        mine = public[:half] if PUBLIC_HALVES[sweep] == 0 else public[half:]
+        for name, go in mine:
+            go(browser_page)
+            _check_at_every_width(browser_page, name, widths, failures)
+        expected = {name for name, _ in mine}
+    elif sweep == "public pages in German":
+        _sweep_in_german(browser, public, widths, failures)
+        expected = {f"{name} (de)" for name, _ in public}
+    else:
+        _sweep_console(browser, sw, live_server, qa, widths, failures)
+        # The picker as the LMS shows it: in a frame, narrower than the window.
+        frame = open_in_lms(browser_page, live_server, f"/lti/deep-link/?lt={deep_link}")
+        for width in WIDTHS:
             browser_page.set_viewport_size({"width": width, "height": 900})
-            frame = open_in_lms(browser_page, live_server, f"/lti/deep-link/?lt={deep_link}")
             size = frame.locator("html").evaluate(f"({OVERFLOW})()")
             if size["scroll"] > size["client"]:
                 failures["deep-linking picker (framed)", width] = [f"{size}"]
-        if in_german:
-            _sweep_in_german(browser, public, widths, failures)
-    finally:
-        qa_context.close()
+        expected = {"QA sign-in"} | {name for name, _ in qa}
     report = "\n".join(
         f"{name:28} " + "  ".join(f"{width}: {px:5} px" for width, px in sorted(by.items()))
         for name, by in widths.items()
     )
     print(f"\n{len(widths)} pages, document widths:\n{report}", file=sys.stderr)
-    if in_german:
-        assert {f"{name} (de)" for name, _ in public} <= set(widths)
-    else:
-        assert set(PAGES.values()) <= set(widths), set(PAGES.values()) - set(widths)
+    assert set(widths) == expected
     assert failures == {}, "\n".join(f"{k}: {v}" for k, v in failures.items())
+
+
+def _sweep_console(browser, sw, live_server, qa, widths, failures) -> None:
+    """The QA console: its sign-in page signed out, then every page signed in."""
+    login_context = browser.new_context()
+    login = login_context.new_page()
+    login.goto(f"{live_server.url}/qa/login/")
+    _check_at_every_width(login, "QA sign-in", widths, failures)
+    login_context.close()
+    qa_context = browser.new_context()
+    try:
+        qa_page = qa_context.new_page()
+        sign_in(qa_page, live_server, qa_user(sw.w.platform))
+        for name, go in qa:
+            go(qa_page)
+            _check_at_every_width(qa_page, name, widths, failures)
+    finally:
+        qa_context.close()
+
+
+def test_the_sweep_visits_every_page_of_the_table(live_server, settings):
+    """Every page sweep_routes.PAGES names is in one of the sweep's parts (the parts' own
+    assertions check only what each part visits)."""
+    settings.PUBLIC_BASE_URL = live_server.url
+    public, qa, _ = sweep_visits(build_sweep_world(live_server.url), live_server.url)
+    swept = {name for name, _ in public} | {name for name, _ in qa} | {"QA sign-in"}
+    assert set(PAGES.values()) <= swept, set(PAGES.values()) - swept

@@ -10,6 +10,7 @@ from rubrics.actors import Actor
 from rubrics.editing import CriterionDraft, PolicyDraft, save_draft
 from rubrics.spec import LevelSpec
 from rubrics.workflow import create_rubric, submit
+from tests.pages.sweep_checks import axe_serious as serious_violations
 
 from .conftest import (
     add_learner,
@@ -28,7 +29,6 @@ pytestmark = [
     pytest.mark.usefixtures("digcomp_data"),
 ]
 XSS = "<script>window.__xss = 1</script>"
-SERIOUS = {"serious", "critical"}
 LEVELS = (("Foundation", 2), ("Intermediate", 5), ("Advanced", 8))
 
 
@@ -45,17 +45,6 @@ def open_in_lms(page, live_server, path_and_query):
     frame = page.frame_locator("#tool")
     frame.locator("main").wait_for()
     return frame
-
-
-def serious_violations(page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        (v["id"], [n["html"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-        if v["impact"] in SERIOUS
-    ]
 
 
 def test_editor_in_iframe_and_qa_review(browser_page, live_server):

@@ -35,11 +35,12 @@ NO_OVERFLOW = "() => document.documentElement.scrollWidth <= document.documentEl
 
 def _check_page(page, url: str) -> None:
     """The page on its own (as axe reads it) at both widths: no sideways scroll, no serious
-    or critical violation."""
+    or critical violation. Loaded once and resized (its layout is CSS alone, as the
+    every-page sweep's, ADR 0082)."""
+    page.goto(url)
+    page.locator("main").wait_for()
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
-        page.goto(url)
-        page.locator("main").wait_for()
         assert page.evaluate(NO_OVERFLOW), f"horizontal overflow at {width}px: {url}"
         assert serious_violations(page) == [], width
 
