@@ -74,8 +74,12 @@ TAB_STOPS = """() => {
 # whether a sighted keyboard user can see it (computed at the move; the stylesheets have no
 # transitions). Focus leaving the document (to the browser) is written down as null.
 START_AT_TOP_AND_RECORD = """() => {
+  // The start element marks a document already walked (at another width): its listeners
+  // are still there. (Not a window property: set_content's document.open() keeps the
+  // window's properties but drops the document's listeners and nodes.)
   let start = document.getElementById('sweep-start');
-  if (!start) {
+  const walkedBefore = Boolean(start);
+  if (!walkedBefore) {
     start = document.createElement('span');
     start.id = 'sweep-start';
     start.tabIndex = -1;
@@ -83,7 +87,7 @@ START_AT_TOP_AND_RECORD = """() => {
   }
   start.focus();
   window.scrollTo(0, 0);
-  if (window.__sweepFocus) {  // the same page, walked again at another width
+  if (walkedBefore) {
     window.__sweepFocus.splice(0);
     return;
   }

@@ -21,6 +21,9 @@ def test_the_keyboard_check_reports_each_fault_and_nothing_on_a_good_page(browse
     assert _problems(page, good) == []
     unseen = _problems(page, good, style="<style>*:focus { outline: none; }</style>")
     assert len([p for p in unseen if p.startswith("focus not visible")]) == 4
+    # The sweep walks one loaded page again at its second width: the same findings.
+    page.set_viewport_size({"width": 390, "height": 900})
+    assert keyboard_problems(page) == unseen
     jumbled = _problems(page, '<button>one</button><button tabindex="2">two</button>')
     assert any(p.startswith("positive tabindex") for p in jumbled)
     assert any(p.startswith("Tab order [0] instead of 0..1") for p in jumbled)
