@@ -17,16 +17,8 @@ from lms_sandbox.flavours import get_flavour
 from lms_sandbox.models import SandboxEnrolment, SandboxResult
 from lms_sandbox.seed import add_activity, connect_tool, seed_course
 from lti_tool.services.nrps import NRPSClient
-from tests.parsed_keys import pem_keys_parsed_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _pem_keys_parsed_once():
-    # The pool's keys, stored encrypted anew by every test, parsed once (tests/parsed_keys.py).
-    with pem_keys_parsed_once():
-        yield
 
 
 def _launch_page(live_server, sp, course, role="instructor", user=None):

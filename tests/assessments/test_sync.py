@@ -8,16 +8,8 @@ from assessments.models import Enrolment, Learner, LineItem, Result, ResultRevis
 from assessments.signals import learners_changed
 from assessments.sync import sync_course
 from tests.lti_tool.services.fake_lms import LINEITEMS
-from tests.parsed_keys import pem_keys_parsed_once
 
 from .conftest import seed
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _pem_keys_parsed_once():
-    # The pool's keys, stored encrypted anew by every test, parsed once (tests/parsed_keys.py).
-    with pem_keys_parsed_once():
-        yield
 
 
 @pytest.fixture
