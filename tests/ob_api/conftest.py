@@ -9,6 +9,11 @@ from .backpack import Backpack
 def site(live_server, settings):
     """Ada has two credentials (two courses of one platform), Grace one; on the live server."""
     settings.PUBLIC_BASE_URL = live_server.url
+    return build_site(live_server.url)
+
+
+def build_site(url: str) -> dict:
+    """The site's objects (also built once per module by test_refusals.py)."""
     world = make_world()
     ada, grace = world.learners[0], world.learners[1]
     second = make_world(
@@ -16,7 +21,7 @@ def site(live_server, settings):
     )
     return {
         "world": world,
-        "url": live_server.url,
+        "url": url,
         "ada": ada,
         "grace": grace,
         "ada_awards": [issue(world, ada), issue(second, ada)],

@@ -13,7 +13,6 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from oauth2_provider.models import AccessToken
 
-from tests.pages.world import issue, make_world
 from tests.sqlite_snapshot import kept_worlds
 
 from .backpack import (
@@ -26,6 +25,7 @@ from .backpack import (
     pkce_pair,
     sign_in_browser,
 )
+from .conftest import build_site
 from .test_backpack_flow import connect
 
 IMSX = jsonschema.Draft201909Validator(
@@ -48,26 +48,7 @@ def site(worlds, live_server, settings):
     tests' CPU. These tests only read its objects, so the build's own are handed out again."""
     settings.PUBLIC_BASE_URL = live_server.url
 
-    def build() -> dict:
-        # As conftest.py's `site`: Ada has two credentials (two courses of one platform),
-        # Grace one.
-        world = make_world()
-        ada, grace = world.learners[0], world.learners[1]
-        second = make_world(
-            platform=world.platform,
-            course_title="Statistics 201",
-            achievement_name="Statistics Badge",
-        )
-        return {
-            "world": world,
-            "url": live_server.url,
-            "ada": ada,
-            "grace": grace,
-            "ada_awards": [issue(world, ada), issue(second, ada)],
-            "grace_award": issue(world, grace),
-        }
-
-    return worlds.get("site", build)
+    return worlds.get("site", lambda: build_site(live_server.url))
 
 
 def assert_imsx(response, status):

@@ -13,13 +13,11 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from assessments.models import Enrolment, Learner
 from awarding.award_issuance import issuer_for
 from awarding.award_proposals import propose_award
 from awarding.bulk_awards import store_upload
 from awarding.endorsements import accept_external_endorsement, endorse_as_qa
 from awarding.models import Award, Endorser
-from awarding.revoke import revoke_award
 from awarding.status_changes import request_status_change
 from credentials.documents import IssuerInput
 from credentials.endorsement_json import EndorsementInput, compose_endorsement
@@ -34,7 +32,7 @@ from tests.ob_api.backpack import Backpack
 from tests.pathways.builders import active_pathway, competence, level
 from tests.pathways.builders import qa as qa_actor
 
-from .world import World, issue, make_world
+from .world import World, issue, issue_flag_and_revoke, make_world
 
 
 @dataclass
@@ -95,15 +93,7 @@ def _world(base_url: str):
         actor="user:qa",
     )
     _endorse_the_issuer(w)
-    issued = issue(w, ana)
-    flagged = issue(w, grace)
-    Award.objects.filter(pk=flagged.pk).update(
-        state=Award.State.FLAGGED, flag_decision=w.decide(grace, {"search": 2, "evaluate": 7})
-    )
-    revoked = issue(w, alan)
-    head = Learner.objects.create(platform=w.platform, sub="head-1", name="Hedda Head")
-    Enrolment.objects.create(course=w.course, learner=head, roles=["instructor"])
-    revoke_award(award=revoked, reason="Grade corrected after an appeal", actor="lti:1:head-1")
+    issued, _, revoked = issue_flag_and_revoke(w, ana, grace, alan)
     suspended = issue(w, linus)
     Credential.objects.filter(pk=suspended.credential.pk).update(status=Credential.Status.SUSPENDED)
     change = request_status_change(

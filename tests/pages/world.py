@@ -169,6 +169,23 @@ def issue(world: World, learner: Learner, scores: dict[str, float | None] | None
     return issued
 
 
+def issue_flag_and_revoke(world: World, issued_to, flagged_for, revoked_from) -> list[Award]:
+    """An issued award, a flagged one and one revoked by an instructor, Hedda Head, as the
+    QA console and the every-page sweep show them."""
+    from awarding.revoke import revoke_award
+
+    issued = issue(world, issued_to)
+    flagged = issue(world, flagged_for)
+    flag = world.decide(flagged_for, {"search": 2, "evaluate": 7})
+    Award.objects.filter(pk=flagged.pk).update(state=Award.State.FLAGGED, flag_decision=flag)
+    revoked = issue(world, revoked_from)
+    head = Learner.objects.create(platform=world.platform, sub="head-1", name="Hedda Head")
+    Enrolment.objects.create(course=world.course, learner=head, roles=["instructor"])
+    actor = f"lti:{world.platform.pk}:head-1"
+    revoke_award(award=revoked, reason="Grade corrected after an appeal", actor=actor)
+    return [issued, flagged, revoked]
+
+
 def deep_link_launch(world: World, base_url: str) -> str:
     """A verified deep linking request of the world's instructor, stored as launch_flow
     stores it (returning to `base_url`); its launch token."""

@@ -3,30 +3,14 @@ instructor who revoked one (shared by the console's page tests and its browser t
 
 from __future__ import annotations
 
-from assessments.models import Enrolment, Learner
-from awarding.models import Award
-from awarding.revoke import revoke_award
-from tests.pages.world import issue, make_world
+from tests.pages.world import issue_flag_and_revoke, make_world
 
 
 def console_world():
     w = make_world(
         learner_names=("Ana García-Fernández de la Concepción", "Grace Hopper", "Alan Turing")
     )
-    ana, grace, alan = w.learners
-    issued = issue(w, ana)
-    flagged = issue(w, grace)
-    Award.objects.filter(pk=flagged.pk).update(
-        state=Award.State.FLAGGED, flag_decision=w.decide(grace, {"search": 2, "evaluate": 7})
-    )
-    revoked = issue(w, alan)
-    head = Learner.objects.create(platform=w.platform, sub="head-1", name="Hedda Head")
-    Enrolment.objects.create(course=w.course, learner=head, roles=["instructor"])
-    revoke_award(
-        award=revoked,
-        reason="Grade corrected after an appeal",
-        actor=f"lti:{w.platform.pk}:head-1",
-    )
+    issued, _, _ = issue_flag_and_revoke(w, *w.learners)
     return w, issued
 
 
