@@ -28,9 +28,17 @@ class RSAKeyPool:
         self._keys: dict[tuple[int, int], list[rsa.RSAPrivateKey]] = {}
         self._taken: dict[tuple[int, int], int] = {}
 
-    def restart(self) -> None:
+    def restart(self, at: dict[tuple[int, int], int] | None = None) -> None:
+        """Hand out the pool's keys from the first again, or from `at` (a `position()`:
+        the keys a kept test world already holds, tests/sqlite_snapshot.py)."""
         with self._lock:
             self._taken.clear()
+            self._taken.update(at or {})
+
+    def position(self) -> dict[tuple[int, int], int]:
+        """How many keys of each kind were handed out since the last restart."""
+        with self._lock:
+            return dict(self._taken)
 
     def generate_private_key(
         self, public_exponent: int, key_size: int, backend: Any = None

@@ -49,14 +49,12 @@ class Worlds:
             connection.ensure_connection()
             copy.backup(connection.connection)
             reset_buckets()
-            with self._pool._lock:  # the keys in the copy are taken: a new one is another
-                self._pool._taken.clear()
-                self._pool._taken.update(taken)
+            self._pool.restart(at=taken)  # the keys in the copy are taken: a new one is another
             return built
         built = build()
         copy = sqlite3.connect(":memory:", check_same_thread=False)
         connection.connection.backup(copy)
-        self._kept[key] = (copy, built, dict(self._pool._taken))
+        self._kept[key] = (copy, built, self._pool.position())
         return built
 
     def close(self) -> None:
