@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from lti_tool.launch_context import start_launch_session
-from tests.pages.sweep_checks import OVERFLOW
-from tests.pages.test_browser import serious_violations
+from tests.pages.sweep_checks import OVERFLOW, axe_serious
 from tests.pages.world import issue, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,7 +34,7 @@ def _fits_and_passes_axe(page, url: str, language: str) -> None:
     assert page.evaluate("document.documentElement.lang") == language, url
     box = page.evaluate(OVERFLOW)
     assert box["scroll"] <= box["client"], f"{url}: {box['scroll']} px in {box['client']}: {box}"
-    assert serious_violations(page) == [], url
+    assert axe_serious(page) == [], url
 
 
 @pytest.mark.parametrize("language", ["de", "es"])

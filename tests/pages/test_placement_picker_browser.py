@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from .test_browser import open_in_lms, serious_violations
+from tests.pages.sweep_checks import axe_serious
+
+from .test_browser import open_in_lms
 from .world import deep_link_launch, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,4 +26,4 @@ def test_picker_fits_and_is_accessible(browser_page, live_server, width):
     assert choice.is_checked()  # the course's credential is the first choice
     assert frame.get_by_role("radio", name="A new credential (describe it below)").is_visible()
     assert frame.locator("html").evaluate(f"() => {NO_OVERFLOW}")
-    assert serious_violations(browser_page) == []
+    assert axe_serious(browser_page) == []

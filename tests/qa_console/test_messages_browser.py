@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from awarding.models import Award
-from tests.pages.test_browser import serious_violations
+from tests.pages.sweep_checks import axe_serious
 from tests.pages.world import issue, make_world
 
 from .browser_helpers import qa_user, sign_in
@@ -30,4 +30,4 @@ def test_the_message_after_keeping_a_flagged_award_is_an_accessible_status(
     status.wait_for()
     assert "Kept the award of Ada Lovelace" in status.inner_text()
     assert status.get_by_role("listitem").count() == 1
-    assert serious_violations(page) == []
+    assert axe_serious(page) == []

@@ -10,7 +10,7 @@ from rubrics.actors import Actor
 from rubrics.editing import CriterionDraft, PolicyDraft, save_draft
 from rubrics.spec import LevelSpec
 from rubrics.workflow import create_rubric, submit
-from tests.pages.sweep_checks import axe_serious as serious_violations
+from tests.pages.sweep_checks import axe_serious
 
 from .conftest import (
     add_learner,
@@ -127,7 +127,7 @@ def test_editor_in_iframe_and_qa_review(browser_page, live_server):
     assert "1.2 Evaluating data, information and digital content (Intermediate 4)" in diff
     assert f"Course {XSS}" in page.get_by_test_id("course-title").inner_text()
     assert "1 of 2 learners" in page.get_by_test_id("preview-summary").inner_text()
-    assert serious_violations(page) == []
+    assert axe_serious(page) == []
     page.get_by_label("Comment (required to reject)").fill("Thresholds are sensible.")
     page.get_by_test_id("approve").click()
     page.get_by_test_id("activate").wait_for()

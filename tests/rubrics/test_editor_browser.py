@@ -14,6 +14,7 @@ from assessments.sync_runs import SyncRun
 from awarding.models import Achievement, Award, AwardingRule
 from lti_tool.launch_context import start_launch_session
 from rubrics.models import RubricVersion
+from tests.pages.sweep_checks import axe_serious
 
 from .conftest import (
     add_learner,
@@ -23,7 +24,7 @@ from .conftest import (
     make_platform,
     make_qa_user,
 )
-from .test_browser import open_in_lms, serious_violations
+from .test_browser import open_in_lms
 
 pytestmark = [
     pytest.mark.browser,
@@ -42,7 +43,7 @@ def _check_page(page, url: str) -> None:
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
         assert page.evaluate(NO_OVERFLOW), f"horizontal overflow at {width}px: {url}"
-        assert serious_violations(page) == [], width
+        assert axe_serious(page) == [], width
 
 
 def test_build_by_clicking_submit_approve_activate_and_award(browser_page, live_server):
