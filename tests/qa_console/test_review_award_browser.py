@@ -66,7 +66,11 @@ def test_proposed_in_the_lms_approved_by_qa_then_a_bulk_award(
         qa.locator("#id_file").set_input_files(
             {"name": "cohort.csv", "mimeType": "text/csv", "buffer": csv_text.encode()}
         )
-        qa.get_by_role("button", name="Upload and preview").click()
+        # The preview is another page: count its rows once it has come, not the form's
+        # (a count right after the click raced the navigation and saw none).
+        with qa.expect_navigation():
+            qa.get_by_role("button", name="Upload and preview").click()
+        qa.get_by_role("button", name="Apply all 2 lines").wait_for()
         assert qa.locator("tbody tr").count() == 2
         assert "Will award" in qa.locator("tbody").inner_text()
         qa.get_by_role("button", name="Apply all 2 lines").click()
