@@ -11,8 +11,6 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 import pytest
 from django.core.cache import caches
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import Course
@@ -20,6 +18,7 @@ from config.cache_fallback import FallbackCache
 from lms_sandbox.models import SandboxEnrolment
 from lms_sandbox.seed import connect_tool, seed_course
 from lti_tool.models import Platform
+from tests.query_counts import count_queries
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,16 +34,6 @@ LAUNCH_QUERIES = 9
 # the framing list in one MGET (1, was 2). ADR 0080: each round trip costs the tool
 # 0.1-0.4 ms of CPU, more than a prepared query.
 LAUNCH_REDIS_ROUND_TRIPS = {"/lti/login/": 1, "/lti/launch/": 4, "landing page": 1}
-
-# What depends on the deployment, not on the launch code: transaction control (PostgreSQL's
-# BEGIN/COMMIT are logged, SQLite's are not) and the cache when it is the database cache
-# (the nonce store with REDIS_URL set, as in CI). Counted apart so the bound is the same on
-# every backend.
-_NOT_COUNTED = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
-
-
-def _counted(sql: str) -> bool:
-    return not sql.upper().startswith(_NOT_COUNTED) and "credbridge_cache" not in sql
 
 
 def _form(response):
@@ -86,13 +75,14 @@ def launch(client, start: str, redis: RedisRoundTrips | None = None) -> list[tup
         if redis:
             redis.active = True
         try:
-            with CaptureQueriesContext(connection) as queries:
+            with count_queries() as queries:
                 response = getattr(client, method)(url, data)
         finally:
             if redis:
                 redis.active = False
-        counted = [q["sql"] for q in queries.captured_queries if _counted(q["sql"])]
-        tool_answers.append((urlsplit(url).path, counted + ([redis.sent - sent] if redis else [])))
+        tool_answers.append(
+            (urlsplit(url).path, queries.sql + ([redis.sent - sent] if redis else []))
+        )
         return response
 
     url = start

@@ -7,6 +7,7 @@ import pytest
 
 from audit.models import AuditEvent
 from awarding.models import Award, AwardingRule
+from tests.query_counts import count_queries
 
 from .world import make_world
 
@@ -171,17 +172,14 @@ def test_revoke_needs_a_reason(client, world):
 
 
 def _queries_for_dashboard(client, learners):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     w = make_world(learner_names=tuple(f"Learner {i:03d}" for i in range(learners)))
     for person in w.learners:
         w.decide(person, {"search": 9, "evaluate": 7})
         w.award(person)
     token = w.launch(w.instructor, "instructor").token
-    with CaptureQueriesContext(connection) as ctx:
+    with count_queries() as queries:
         assert client.get("/course/", {"lt": token}).status_code == 200
-    return len(ctx.captured_queries)
+    return len(queries)
 
 
 def test_dashboard_queries_do_not_grow_with_learners(client, db):

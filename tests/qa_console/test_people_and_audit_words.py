@@ -11,8 +11,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments.models import Enrolment, Learner
@@ -21,6 +19,7 @@ from audit.models import AuditEvent
 from awarding.csv_export import csv_safe
 from qa_console.people import describe_actors
 from tests.pages.world import make_world
+from tests.query_counts import count_queries
 from tests.rubrics.conftest import make_course, make_platform, make_qa_user
 
 
@@ -72,9 +71,9 @@ def test_resolving_a_page_of_actors_takes_the_same_queries_for_2_or_40_people():
     def queries(n: int) -> int:
         ids = [_person(platform, course, f"p{n}-{i}", f"P {i}", ["learner"]) for i in range(n)]
         ids += [f"user:{User.objects.create_user(f'u{n}-{i}').pk}" for i in range(n)]
-        with CaptureQueriesContext(connection) as ctx:
+        with count_queries() as queries:
             describe_actors(ids)
-        return len(ctx.captured_queries)
+        return len(queries)
 
     few, many = queries(2), queries(40)
     assert few == many <= 5
@@ -172,9 +171,9 @@ def test_audit_page_queries_do_not_grow_with_the_number_of_people(client):
                 object_id=str(i),
                 platform_id=platform.pk,
             )
-        with CaptureQueriesContext(connection) as ctx:
+        with count_queries() as queries:
             assert client.get("/qa/audit/").status_code == 200
-        return len(ctx.captured_queries)
+        return len(queries)
 
     client.get("/qa/audit/")  # the session's first request writes more than later ones
     assert queries(2) == queries(30)
