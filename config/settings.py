@@ -12,6 +12,7 @@ import dj_database_url
 
 from .deployment_guard import is_public_deployment
 from .env import env_bool, env_int, env_list, env_str
+from .logging_config import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -182,7 +183,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "credbridge"
-# The worker logs through LOGGING above (JSON, ids, redaction), not Celery's own format.
+# The worker logs through LOGGING below (JSON, ids, redaction), not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A broker outage: the worker keeps trying to reconnect (at start and after a loss) instead of
 # exiting; a task being run when the connection drops finishes its database work (tasks are
@@ -378,36 +379,6 @@ SECURE_REFERRER_POLICY = "same-origin"
 # the apps listed here, which keep frame-ancestors only: the sandbox LMS plays another site.
 CSP_FRAME_ANCESTORS_ONLY_APPS = ["lms_sandbox"]
 
-# One JSON object a line (production: what a log shipper reads) or one readable line
-# (development); both carry the request, platform, course and task ids (config.log_format).
+# One JSON object a line (production) or one readable line (development): config.logging_config.
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
-if LOG_FORMAT not in {"json", "text"}:
-    from django.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured("LOG_FORMAT is json or text.")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    # Launch tokens travel in URLs (`?lt=`), LTI and OAuth tokens in bodies and headers; no
-    # log line may carry one (config.log_redaction): the filter cleans the message, the
-    # formatters the whole line with its traceback.
-    "filters": {"redact_secrets": {"()": "config.log_redaction.RedactSecrets"}},
-    "formatters": {
-        "json": {"()": "config.log_format.JsonFormatter"},
-        "text": {"()": "config.log_format.TextFormatter"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": LOG_FORMAT,
-            "filters": ["redact_secrets"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        # runserver's request lines: Django's default sends them to a handler of its own,
-        # which would bypass the filter.
-        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
-    },
-}
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO"))
