@@ -78,7 +78,7 @@ class Chromium:
 
 
 @contextlib.contextmanager
-def _playwright_active(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
+def playwright_active(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     asyncio.events._set_running_loop(loop)
@@ -104,22 +104,22 @@ def chromium(page_chromium_path: str) -> Iterator[Chromium]:
     playwright = manager.start()
     loop = asyncio.get_running_loop()  # marked running by the call above
     try:
-        with _playwright_active(loop):
+        with playwright_active(loop):
             browser = playwright.chromium.launch(
                 executable_path=page_chromium_path, args=CHROMIUM_ARGS + BLOCK_THIRD_PARTY_COOKIES
             )
         yield Chromium(browser=browser, loop=loop, playwright=playwright)
-        with _playwright_active(loop):
+        with playwright_active(loop):
             browser.close()
     finally:
-        with _playwright_active(loop):
+        with playwright_active(loop):
             manager.__exit__()
 
 
 @pytest.fixture
 def browser_page(chromium: Chromium, live_server) -> Iterator[Any]:
     """A Playwright page in a new context of the test process's headless Chromium."""
-    with _playwright_active(chromium.loop):
+    with playwright_active(chromium.loop):
         context = chromium.browser.new_context()
         try:
             yield context.new_page()

@@ -27,7 +27,7 @@ from lms_sandbox.browserless import form_fields
 from lms_sandbox.models import PendingLaunch
 from lms_sandbox.seed import connect_tool, course_users, launch_url, seed_course
 from lti_tool.signals import launch_verified
-from tests.browser import CHROMIUM_ARGS
+from tests.browser import CHROMIUM_ARGS, playwright_active
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -54,46 +54,39 @@ def _allowing_wrapper(tmp_path: Path, chromium: str) -> str:
 
 
 @pytest.fixture
-def chromium_context(chromium_path, live_server, tmp_path):
+def chromium_context(chromium, chromium_path, live_server, tmp_path):
     """`open(third_party_cookies=...)`: a Chromium profile with third-party cookies blocked
-    or allowed (its cookie controls preference)."""
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    or allowed (its cookie controls preference). Started by the test process's Playwright
+    driver (the session's, tests/browser.py), not a driver of its own for each test."""
     contexts = []
-    with sync_playwright() as pw:
 
-        def open_(*, third_party_cookies: bool):
-            profile = tmp_path / f"profile-{len(contexts)}"
-            (profile / "Default").mkdir(parents=True)
-            prefs = {
-                "profile": {
-                    "cookie_controls_mode": 0 if third_party_cookies else 1,
-                    "block_third_party_cookies": not third_party_cookies,
-                }
+    def open_(*, third_party_cookies: bool):
+        profile = tmp_path / f"profile-{len(contexts)}"
+        (profile / "Default").mkdir(parents=True)
+        prefs = {
+            "profile": {
+                "cookie_controls_mode": 0 if third_party_cookies else 1,
+                "block_third_party_cookies": not third_party_cookies,
             }
-            (profile / "Default" / "Preferences").write_text(json.dumps(prefs))
-            executable = (
-                _allowing_wrapper(tmp_path, chromium_path) if third_party_cookies else chromium_path
-            )
-            # The profile's preference decides, not BLOCK_THIRD_PARTY_COOKIES (which would
-            # block them in the "allowed" profile too).
-            context = pw.chromium.launch_persistent_context(
-                str(profile), executable_path=executable, args=CHROMIUM_ARGS
-            )
-            contexts.append(context)
-            return context
+        }
+        (profile / "Default" / "Preferences").write_text(json.dumps(prefs))
+        executable = (
+            _allowing_wrapper(tmp_path, chromium_path) if third_party_cookies else chromium_path
+        )
+        # The profile's preference decides, not BLOCK_THIRD_PARTY_COOKIES (which would
+        # block them in the "allowed" profile too).
+        context = chromium.playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=executable, args=CHROMIUM_ARGS
+        )
+        contexts.append(context)
+        return context
 
+    with playwright_active(chromium.loop):
         try:
             yield open_
         finally:
             for context in contexts:
                 context.close()
-            if previous is None:
-                os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-            else:
-                os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
