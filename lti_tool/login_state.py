@@ -63,10 +63,21 @@ def begin_login(
 
 
 def load_login(state: str) -> LoginRecord | None:
+    return load_login_with(state)[0]
+
+
+def load_login_with(state: str, *, also: tuple[str, ...] = ()) -> tuple[LoginRecord | None, dict]:
+    """The login `state` names and the cache entries `also` names, read in one round trip
+    (the launch's key set: ADR 0083); the entries only when `state` could name a login."""
     if not state or len(state) > 128:
-        return None
-    data = cache.get(_PREFIX + state)
-    return LoginRecord(**data) if data else None
+        return None, {}
+    key = _PREFIX + state
+    if also:
+        found = cache.get_many([key, *also])
+        data = found.pop(key, None)
+    else:
+        found, data = {}, cache.get(key)
+    return (LoginRecord(**data) if data else None), found
 
 
 def consume_nonce(*, record: LoginRecord, nonce: str) -> bool:

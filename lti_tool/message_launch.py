@@ -1,10 +1,11 @@
 """Verify an LTI 1.3 launch (the id_token POSTed to /lti/launch/) completely.
 
-Built on pylti1p3 2.0.0's MessageLaunch (JWT parsing, the per-message claim validators,
-Deep Linking), with our own steps where 2.0.0 falls short: it checks the nonce before the
-signature and never consumes it, never checks `aud`/`azp`, trusts the header's `alg`
-against a key without `alg`, never refetches the JWKS on an unknown `kid`, and keeps state
-in a session cookie. See docs/decisions/0001-pylti1p3-with-overrides.md.
+Built on pylti1p3 2.0.0's MessageLaunch (the per-message claim validators, Deep Linking),
+with our own steps where 2.0.0 falls short: it checks the nonce before the signature and never
+consumes it, never checks `aud`/`azp`, trusts the header's `alg` against a key without `alg`,
+never refetches the JWKS on an unknown `kid`, and keeps state in a session cookie. See
+docs/decisions/0001-pylti1p3-with-overrides.md. The token's unverified header and claims are
+read once a launch (unverified_token.py, ADR 0083), not again by pylti1p3's format check.
 """
 
 from __future__ import annotations
@@ -12,21 +13,25 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import jwt
 from django.utils.translation import gettext_noop
 from pylti1p3.contrib.django import DjangoMessageLaunch
 from pylti1p3.exception import LtiException
+from pylti1p3.message_launch import TJwtData
 from pylti1p3.message_validators import get_validators
 from pylti1p3.registration import Registration
+from pylti1p3.service_connector import REQUESTS_USER_AGENT
+from requests import Session
 
 from .login_state import LoginRecord, consume_nonce, nonce_was_used
 from .models import Deployment, Platform
-from .platform_keys import ALLOWED_ALGORITHMS, platform_public_key
+from .platform_keys import ALLOWED_ALGORITHMS, KeySetReadAhead, platform_public_key
 from .refusals import forbidden, malformed, unauthenticated
 from .registry import DatabaseToolConf, platform_named, registration_for
+from .unverified_token import UnverifiedToken, read_unverified
 
 MAX_ID_TOKEN_CHARS = 64 * 1024
 CLOCK_SKEW_S = 30
@@ -38,6 +43,9 @@ C_VERSION = LTI + "version"
 C_DEPLOYMENT = LTI + "deployment_id"
 C_TARGET = LTI + "target_link_uri"
 C_ROLES = LTI + "roles"
+# Handed to pylti1p3's constructor in place of the requests.Session it would build for every
+# launch (~0.1 ms): only its service helpers use one, built on first use (`_requests_session`).
+_SESSION_ON_FIRST_USE: Any = object()
 
 
 @dataclass(frozen=True)
@@ -66,17 +74,24 @@ class CredbridgeMessageLaunch(DjangoMessageLaunch):
         tool_origins: set[str],
         login_platform: Platform | None = None,
         login_deployment: Deployment | None = None,
+        unverified: UnverifiedToken | None = None,
+        key_set_ahead: KeySetReadAhead | None = None,
     ) -> None:
         """`login_platform`: the login's platform row if the caller loaded it (saves a query;
         the id_token's issuer and client id must still name it). `login_deployment`: a
         deployment of it read with it (registry.login_platform; saves a query; used only if
-        the verified deployment_id claim names it)."""
+        the verified deployment_id claim names it). `unverified`: the caller's unverified read
+        of the request's id_token (read again if it is of another token). `key_set_ahead`: the
+        key set entry the caller read with the login state (used if it is the platform's)."""
         self._lazy_registration: Registration | None = None
+        self._lazy_requests_session: Session | None = None
         self.platform: Platform | None = None
-        super().__init__(request, DatabaseToolConf())
+        super().__init__(request, DatabaseToolConf(), requests_session=_SESSION_ON_FIRST_USE)
         self._record = record
         self._login_platform = login_platform
         self._login_deployment = login_deployment
+        self._unverified = unverified
+        self._key_set_ahead = key_set_ahead
         self._tool_origins = {o.lower() for o in tool_origins if o}
 
     # pylti1p3's service helpers (AGS, NRPS, deep linking) read the registration, which carries
@@ -91,6 +106,17 @@ class CredbridgeMessageLaunch(DjangoMessageLaunch):
     def _registration(self, value: Registration | None) -> None:
         self._lazy_registration = value
 
+    @property
+    def _requests_session(self) -> Session:
+        if self._lazy_requests_session is None:
+            self._lazy_requests_session = Session()
+            self._lazy_requests_session.headers["User-Agent"] = REQUESTS_USER_AGENT
+        return self._lazy_requests_session
+
+    @_requests_session.setter
+    def _requests_session(self, value: Session) -> None:
+        self._lazy_requests_session = None if value is _SESSION_ON_FIRST_USE else value
+
     # pylti1p3's validate() keeps its order (nonce before signature); ours is below.
     def validate(self):
         raise LtiException("use verify()")
@@ -101,15 +127,14 @@ class CredbridgeMessageLaunch(DjangoMessageLaunch):
             raise malformed("missing_id_token", gettext_noop("The launch carries no id_token."))
         if len(token) > MAX_ID_TOKEN_CHARS:
             raise malformed("too_large", gettext_noop("The launch's id_token is too large."))
-        try:
-            self.validate_jwt_format()
-        except LtiException as exc:
-            raise malformed(
-                "malformed_jwt", gettext_noop("The id_token is not a readable JWT.")
-            ) from exc
-        header, unverified = self._jwt.get("header") or {}, self._jwt.get("body") or {}
-        if not isinstance(header, dict) or not isinstance(unverified, dict):
+        read = self._unverified
+        if read is None or read.token != token:
+            read = read_unverified(token)
+        if not read.readable:
             raise malformed("malformed_jwt", gettext_noop("The id_token is not a readable JWT."))
+        header, unverified = read.header, read.payload
+        # Where pylti1p3's validators and helpers look (its TypedDict of the JWT's parts).
+        self._jwt = cast(TJwtData, {"header": header, "body": unverified})
         if header.get("alg") not in ALLOWED_ALGORITHMS:
             raise unauthenticated(
                 "bad_alg",
@@ -162,7 +187,9 @@ class CredbridgeMessageLaunch(DjangoMessageLaunch):
     def _verify_signature(
         self, token: str, header: Mapping[str, Any], platform: Platform, client_id: str
     ):
-        key = platform_public_key(platform=platform, kid=str(header.get("kid") or ""))
+        key = platform_public_key(
+            platform=platform, kid=str(header.get("kid") or ""), ahead=self._key_set_ahead
+        )
         try:
             claims = jwt.decode(
                 token,

@@ -26,14 +26,15 @@ from ..login_state import (
     STATE_COOKIE_PREFIX,
     begin_login,
     browser_matches,
-    load_login,
+    load_login_with,
     nonce_was_used,
 )
 from ..message_launch import C_DEPLOYMENT, CredbridgeMessageLaunch
 from ..models import Platform
+from ..platform_keys import KeySetReadAhead, jwks_cache_key_named_by
 from ..refusals import LaunchRefused, forbidden, malformed, refusal_response
 from ..registry import find_platform, login_platform
-from ..unverified_token import unverified_claim, unverified_nonce
+from ..unverified_token import read_unverified
 
 logger = logging.getLogger("credbridge.lti")
 
@@ -307,18 +308,21 @@ def _launch(request: LaunchRequest) -> HttpResponse:
         raise malformed("missing_state", gettext_noop("The launch carries no state."))
     if len(state) > 128:
         raise malformed("too_large", gettext_noop("The launch's state is too large."))
-    record = load_login(state)
+    # Read once, never trusted: the key set entry its issuer and audience name is read with
+    # the login state (one round trip), the deployment it names with the platform (one query);
+    # each is used only if the login's platform is the one named (ADR 0083).
+    unverified = read_unverified(request.POST.get("id_token", ""))
+    key_set_key = jwks_cache_key_named_by(unverified.payload)
+    record, found = load_login_with(state, also=(key_set_key,) if key_set_key else ())
     if record is None:
-        if nonce_was_used(unverified_nonce(request.POST.get("id_token", ""))):
+        if nonce_was_used(unverified.nonce()):
             raise forbidden("nonce_replayed", gettext_noop("This launch was already used once."))
         raise forbidden(
             "unknown_state",
             gettext_noop("This launch's login is unknown or has expired; open the activity again."),
         )
-    # With the deployment the (not yet verified) id_token names, in the same query.
     platform, deployment = login_platform(
-        record.platform_id,
-        deployment_id=unverified_claim(request.POST.get("id_token", ""), C_DEPLOYMENT),
+        record.platform_id, deployment_id=unverified.text_claim(C_DEPLOYMENT)
     )
     if platform is not None:
         _refuse_plain_http(platform)
@@ -364,6 +368,8 @@ def _launch(request: LaunchRequest) -> HttpResponse:
         tool_origins=tool_origins(request),
         login_platform=platform,
         login_deployment=deployment,
+        unverified=unverified,
+        key_set_ahead=KeySetReadAhead(key_set_key, found.get(key_set_key)) if key_set_key else None,
     ).verify()
     response = complete_launch(request=request, verified=verified, frame_id=record.frame_id)
     cookie_path = reverse("lti_tool:launch")

@@ -143,6 +143,71 @@ def test_rotated_platform_key_is_picked_up_by_the_refetch(client, fake_platform,
     assert key_server.hits == 2  # cached
 
 
+def test_a_key_set_cached_from_another_address_is_not_used(
+    client, fake_platform, login, key_server
+):
+    """The key set is cached per registration with the address it was read from: once the
+    registration names another address, the entry read from the old one is not trusted."""
+    state, nonce = login()
+    token = fake_platform.sign(fake_platform.claims(nonce=nonce, tool=TOOL))
+    assert launch(client, token, state).status_code == 302
+    assert key_server.hits == 1
+    platform = fake_platform.row
+    platform.key_set_url += "?moved=1"  # the same test server answers it
+    platform.save(update_fields=["key_set_url"])
+    state, nonce = login()
+    token = fake_platform.sign(fake_platform.claims(nonce=nonce, tool=TOOL))
+    assert launch(client, token, state).status_code == 302
+    assert key_server.hits == 2
+
+
+def test_the_key_set_is_read_with_the_login_state(client, fake_platform, login, monkeypatch):
+    """One cache read for the login state and the key set its token's issuer and audience name;
+    a token naming another registration's key set does not get that one used (its signature
+    is checked against the login's platform's keys)."""
+    from django.core.cache import caches
+
+    from lti_tool import platform_keys
+
+    state, nonce = login()
+    token = fake_platform.sign(fake_platform.claims(nonce=nonce, tool=TOOL))
+    assert launch(client, token, state).status_code == 302
+    reads = []
+    inside = []  # a cache's own get_many may call its get once per key
+    backend = caches["default"]
+    for name in ("get", "get_many"):
+        original = getattr(backend, name)
+
+        def counted(keys, *args, _name=name, _original=original, **kwargs):
+            if not inside:
+                reads.append((_name, keys))
+            inside.append(_name)
+            try:
+                return _original(keys, *args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(backend, name, counted)
+    state, nonce = login()
+    reads.clear()
+    token = fake_platform.sign(fake_platform.claims(nonce=nonce, tool=TOOL))
+    assert launch(client, token, state).status_code == 302
+    key_set = platform_keys.jwks_cache_key(fake_platform.issuer, fake_platform.client_id)
+    assert [r for r in reads if "platform-jwks" in str(r)] == [
+        ("get_many", [f"lti-login:{state}", key_set])
+    ]
+    # Another audience: its (missing) entry is asked for with the state, and not used.
+    state, nonce = login()
+    reads.clear()
+    claims = fake_platform.claims(
+        nonce=nonce, tool=TOOL, aud=[fake_platform.client_id, "another-client"]
+    )
+    claims["azp"] = "another-client"
+    assert_refused(launch(client, fake_platform.sign(claims), state), 403, "unknown_platform")
+    other = platform_keys.jwks_cache_key(fake_platform.issuer, "another-client")
+    assert reads[0] == ("get_many", [f"lti-login:{state}", other])
+
+
 def test_a_key_reissued_under_the_same_kid_replaces_the_old_one(
     client, fake_platform, login, key_server
 ):
@@ -317,8 +382,35 @@ def test_malformed_launch_requests(client, fake_platform, data, status, code):
 def test_malformed_and_oversized_id_tokens(client, fake_platform, login):
     state, _ = login()
     assert_refused(launch(client, "not.a-jwt", state), 400, "malformed_jwt")
+    state, nonce = login()
+    signed = fake_platform.sign(fake_platform.claims(nonce=nonce, tool=TOOL))
+    # A header that is JSON but not an object, with the rest of a well-signed token.
+    array_header = base64.urlsafe_b64encode(b'["RS256"]').rstrip(b"=").decode()
+    not_object = ".".join([array_header, *signed.split(".")[1:]])
+    assert_refused(launch(client, not_object, state), 400, "malformed_jwt")
     state, _ = login()
     assert_refused(launch(client, "a" * 70000, state), 400, "too_large")
+
+
+def test_the_launch_reads_its_unverified_token_once(client, fake_platform, login, monkeypatch):
+    """The view's read (the deployment offered to the platform's query) is the one the
+    verification starts from: the token is not decoded again before pyjwt verifies it."""
+    from lti_tool import message_launch, unverified_token
+    from lti_tool.views import launch as launch_view
+
+    reads = []
+    original = unverified_token.read_unverified
+
+    def counted(token):
+        reads.append(token)
+        return original(token)
+
+    monkeypatch.setattr(launch_view, "read_unverified", counted)
+    monkeypatch.setattr(message_launch, "read_unverified", counted)
+    state, nonce = login()
+    token = fake_platform.sign(fake_platform.claims(nonce=nonce, tool=TOOL, roles=["Learner"]))
+    assert launch(client, token, state).status_code == 302
+    assert reads == [token]
 
 
 def test_launch_refuses_get_and_refusals_are_logged(client, fake_platform, login, caplog):
