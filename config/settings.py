@@ -331,7 +331,8 @@ STORAGES = {
     # `collectstatic` (the release step) writes hashed, compressed copies that WhiteNoise
     # serves with DEBUG=0 and caches for a year; templates name the hashed file, so a deploy
     # never leaves a browser on an old stylesheet. Without collectstatic a DEBUG=0 page fails.
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # WhiteNoise's storage, with each file's URL worked out once per process.
+    "staticfiles": {"BACKEND": "config.static_storage.StaticFilesStorage"},
     # Evidence files of award proposals (ADR 0067): outside MEDIA_ROOT, served only through
     # awarding.views.proposal_evidence to the people allowed to see them.
     "evidence": {
