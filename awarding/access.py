@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from assessments.models import Course, Learner
 from lti_tool.launch_context import LaunchContext, LaunchRequest, present_launch
 from lti_tool.launch_csrf import launch_csrf
-from lti_tool.prepared_reads import PreparedRead
+from lti_tool.prepared_reads import PreparedRead, read_together
 
 View = Callable[..., HttpResponse]
 
@@ -89,16 +89,17 @@ def learner_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: LaunchRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         launch = request.lti_launch
-        if not launch.present:
+        if not isinstance(launch, LaunchContext) or not launch.present:
             return refuse(request, _("Open Credbridge from your course in the LMS."))
-        course = _launch_course(request)
-        learner = (
-            LAUNCH_LEARNER.first(pk=launch.learner_id, platform_id=launch.platform_id)
-            if launch.learner_id is not None
-            else None
-        )
-        if course is None or learner is None:
+        if launch.course_id is None or launch.learner_id is None:
             return refuse(request, _("This launch is not linked to a course."))
-        return view(request, *args, course=course, learner=learner, **kwargs)
+        # The two rows in one round trip (ADR 0083).
+        courses, learners = read_together(
+            LAUNCH_COURSE.bound(pk=launch.course_id, platform_id=launch.platform_id),
+            LAUNCH_LEARNER.bound(pk=launch.learner_id, platform_id=launch.platform_id),
+        )
+        if not courses or not learners:
+            return refuse(request, _("This launch is not linked to a course."))
+        return view(request, *args, course=courses[0], learner=learners[0], **kwargs)
 
     return wrapper

@@ -16,7 +16,7 @@ from credentials.badge_source import image_reference
 from credentials.credential_json import achievement_json
 from credentials.models import Credential
 from credentials.presentation import credential_view
-from lti_tool.prepared_reads import PreparedRead
+from lti_tool.prepared_reads import PreparedRead, read_together
 from rubrics.evidence import deleted_bindings
 from rubrics.spec import VersionSpec, version_spec_to_dict
 
@@ -201,10 +201,13 @@ def holder_awards(*, course: Course, learner: Learner) -> QuerySet[Award]:
     return Award.objects.filter(Q(course=course) | Q(course__isnull=True), learner=learner)
 
 
-def learner_cards(*, course: Course, learner: Learner) -> list[dict]:
-    """Per active rule of the course: progress, and the credential once earned."""
+def learner_cards(
+    *, course: Course, learner: Learner, rules: list[AwardingRule] | None = None
+) -> list[dict]:
+    """Per active rule of the course: progress, and the credential once earned. `rules`: the
+    course's active rules if the caller read them already (`learner_home_reads`)."""
     cards = []
-    for rule in ACTIVE_RULES.all(course_id=course.pk):
+    for rule in ACTIVE_RULES.all(course_id=course.pk) if rules is None else rules:
         decision = (
             Decision.objects.filter(course=course, rule=rule, learner=learner)
             .order_by("-pk")
@@ -309,9 +312,17 @@ UNREAD_NOTIFICATIONS: PreparedRead[Notification] = PreparedRead(
 )
 
 
-def unread_notifications(*, learner: Learner, course: Course) -> list[Notification]:
-    """The learner's newest unread notifications in the course (UNREAD_LIMIT of them)."""
-    return UNREAD_NOTIFICATIONS.all(learner_id=learner.pk, course_id=course.pk)
+def learner_home_reads(
+    *, learner: Learner, course: Course
+) -> tuple[list[AwardingRule], list[Notification]]:
+    """The learner page's two fixed reads, the course's active rules (for `learner_cards`) and
+    the learner's newest unread notifications in the course (UNREAD_LIMIT of them), in one
+    round trip (ADR 0083)."""
+    rules, notifications = read_together(
+        ACTIVE_RULES.bound(course_id=course.pk),
+        UNREAD_NOTIFICATIONS.bound(learner_id=learner.pk, course_id=course.pk),
+    )
+    return rules, notifications
 
 
 # Public pages.

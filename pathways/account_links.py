@@ -137,14 +137,19 @@ LINKS_OF_ONE: PreparedRead[AccountLink] = PreparedRead(
 )
 
 
-def person_learner_ids(learner_id: int) -> set[int]:
-    """The learner's account and every account linked to it, directly or through others."""
+def person_learner_ids(
+    learner_id: int, *, first_step: Iterable[tuple[int, int]] | None = None
+) -> set[int]:
+    """The learner's account and every account linked to it, directly or through others.
+    `first_step`: the account's own links if the caller read them already (LINKS_OF_ONE)."""
     found = {learner_id}
     frontier = {learner_id}
     while frontier:
-        if len(frontier) == 1:  # the first step, and most people's only one
+        if first_step is not None and frontier == {learner_id}:
+            pairs: Iterable[tuple[int, int]] = first_step
+        elif len(frontier) == 1:  # the first step, and most people's only one
             (one,) = frontier
-            pairs: Iterable[tuple[int, int]] = LINKS_OF_ONE.rows(first=one, second=one)
+            pairs = LINKS_OF_ONE.rows(first=one, second=one)
         else:
             pairs = _links_of(frontier, frontier)
         reached = {pk for pair in pairs for pk in pair} - found

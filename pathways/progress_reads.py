@@ -9,9 +9,9 @@ from django.db.models import Q, Subquery
 
 from assessments.models import Learner
 from awarding.models import Award
-from lti_tool.prepared_reads import PreparedRead
+from lti_tool.prepared_reads import PreparedRead, read_together
 
-from .account_links import person_learner_ids
+from .account_links import LINKS_OF_ONE, person_learner_ids
 from .evaluate import Progress
 from .holdings import counting_awards
 from .institution import institution_platform_ids, sharing_issuer_with
@@ -40,16 +40,21 @@ class PathwayProgress:
 def learner_pathways(learner: Learner) -> list[PathwayProgress]:
     """Each pathway in use of the learner's institution, with the person's progress (their
     linked accounts included) and the stacked award they hold, nearest to done first."""
-    learner_ids = person_learner_ids(learner.pk)
-    # Most people have one account: its platform is known without asking (this runs on every
-    # learner page, right after the launch).
+    # This runs on every learner page, right after the launch. Most people have one account,
+    # whose platform is known without asking: its institution's pathways are read with the
+    # account's links, in one round trip (ADR 0083), and not used if there are other accounts.
+    links, own_pathways = read_together(
+        LINKS_OF_ONE.bound(first=learner.pk, second=learner.pk),
+        INSTITUTION_PATHWAYS.bound(own=learner.platform_id, sharing_with=learner.platform_id),
+    )
+    learner_ids = person_learner_ids(learner.pk, first_step=links)
     platforms = (
         {learner.platform_id}
         if learner_ids == {learner.pk}
         else set(Learner.objects.filter(pk__in=learner_ids).values_list("platform_id", flat=True))
     )
     pathways = (
-        INSTITUTION_PATHWAYS.all(own=learner.platform_id, sharing_with=learner.platform_id)
+        own_pathways
         if platforms == {learner.platform_id}
         else active_pathways_for(platforms).select_related("achievement")
     )

@@ -34,7 +34,7 @@ from ..forms import PrivacyForm
 from ..learner_sections import learner_sections
 from ..notification_reads import mark_notifications_read
 from ..placements import placed_achievement
-from ..selectors import holder_awards, learner_cards, stored_credential, unread_notifications
+from ..selectors import holder_awards, learner_cards, learner_home_reads, stored_credential
 
 DOWNLOAD_FORMATS = ("json", "jwt", "svg", "png", "qr")
 
@@ -46,7 +46,8 @@ def _home(request: LaunchRequest) -> HttpResponse:
 @require_GET
 @learner_required
 def learner_home(request: LaunchRequest, *, course: Course, learner: Learner) -> HttpResponse:
-    cards = learner_cards(course=course, learner=learner)
+    rules, notifications = learner_home_reads(learner=learner, course=course)
+    cards = learner_cards(course=course, learner=learner, rules=rules)
     # A placement of one credential (deep linking) shows that credential only.
     placed = placed_achievement(course=course, key=present_launch(request).placement)
     if placed is not None:
@@ -59,7 +60,7 @@ def learner_home(request: LaunchRequest, *, course: Course, learner: Learner) ->
             "learner": learner,
             "cards": cards,
             "placed": placed,
-            "notifications": unread_notifications(learner=learner, course=course),
+            "notifications": notifications,
             # Apps above awarding (pathways) add their part of the page.
             "sections": [] if placed else learner_sections(request, course=course, learner=learner),
         },

@@ -11,12 +11,17 @@ from assessments.launches import KNOWN_ENROLMENT
 from assessments.models import Enrolment
 from awarding.access import LAUNCH_COURSE, LAUNCH_LEARNER
 from awarding.models import Achievement, AwardingRule, Notification
-from awarding.selectors import ACTIVE_RULES, UNREAD_NOTIFICATIONS, active_rules
+from awarding.selectors import (
+    ACTIVE_RULES,
+    UNREAD_NOTIFICATIONS,
+    active_rules,
+    learner_home_reads,
+)
 from lti_tool.models import Deployment
 from lti_tool.registry import DEPLOYMENT_WITH_PLATFORM, PLATFORM_BY_PK, PLATFORM_OF_CLIENT
 from pathways.account_links import LINKS_OF_ONE, _links_of, person_learner_ids
 from pathways.models import AccountLink
-from pathways.progress_reads import INSTITUTION_PATHWAYS
+from pathways.progress_reads import INSTITUTION_PATHWAYS, learner_pathways
 from pathways.stacking import active_pathways_for
 from tests.lti_tool.test_prepared_reads import assert_same_instances
 from tests.pages.world import make_world
@@ -139,6 +144,15 @@ def test_the_learner_pages_course_learner_and_unread_notifications():
         )
         assert all(n.learner_id == learner.pk and n.read_at is None for n in found)
     assert len(UNREAD_NOTIFICATIONS.all(learner_id=ada.pk, course_id=world.course.pk)) == 2
+    # The learner page sends the two reads together: the same answers.
+    for learner, course in [(ada, world.course), (grace, world.course), (ada, other.course)]:
+        rules, notifications = learner_home_reads(learner=learner, course=course)
+        assert_same_instances(rules, ACTIVE_RULES.all(course_id=course.pk), ("achievement",))
+        assert_same_instances(
+            notifications,
+            UNREAD_NOTIFICATIONS.all(learner_id=learner.pk, course_id=course.pk),
+            ("award", "award__achievement"),
+        )
 
 
 def test_the_pathway_reads_of_a_person_with_one_account_and_with_linked_ones():
@@ -188,3 +202,14 @@ def test_the_pathway_reads_of_a_person_with_one_account_and_with_linked_ones():
         assert found == list(LINKS_OF_ONE.queryset(first=learner.pk, second=learner.pk))
     assert person_learner_ids(ada.pk) == {ada.pk, second.pk, third.pk}
     assert person_learner_ids(world.learners[1].pk) == {world.learners[1].pk}
+    # The first step read by the caller (the learner page, with the pathways): the same people.
+    for learner in (ada, second, third, world.learners[1]):
+        first_step = LINKS_OF_ONE.rows(first=learner.pk, second=learner.pk)
+        assert person_learner_ids(learner.pk, first_step=first_step) == person_learner_ids(
+            learner.pk
+        )
+    # The learner page's section: a person with linked accounts sees their institution's
+    # pathways, not only the ones the read sent with the links found for one account.
+    assert {p.pathway.pk for p in learner_pathways(ada)} == {own.pk, shared.pk}
+    assert {p.pathway.pk for p in learner_pathways(world.learners[1])} == {own.pk, shared.pk}
+    assert [p.pathway.pk for p in learner_pathways(elsewhere.learners[0])] != []

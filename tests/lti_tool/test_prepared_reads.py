@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from assessments.models import Course
 from lti_tool.models import Deployment, Platform
-from lti_tool.prepared_reads import PreparedRead
+from lti_tool.prepared_reads import STATEMENT_SEPARATOR, PreparedRead, read_together
 from tests.pages.world import make_platform
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +145,53 @@ def test_values_must_be_the_named_ones_and_not_none():
         DEPLOYMENTS.all(platform_id=None)
     with pytest.raises(ImproperlyConfigured):
         PreparedRead(lambda when: Platform.objects.filter(created_at=when), params={"when": float})
+
+
+def test_reads_sent_together_answer_as_each_alone():
+    """Instances, rows and an empty answer, in one round trip on PostgreSQL (one result set
+    per statement), one query each elsewhere."""
+    platform, other = make_platform(), make_platform()
+    for name in ("b", "a"):
+        Deployment.objects.create(platform=platform, deployment_id=name)
+    names = PreparedRead(
+        lambda platform_id: (
+            Deployment.objects.filter(platform_id=platform_id)
+            .order_by("deployment_id")
+            .values_list("deployment_id", flat=True)
+        ),
+        params={"platform_id": int},
+        rows=True,
+    )
+    reads = [
+        DEPLOYMENTS.bound(platform_id=platform.pk),
+        DEPLOYMENTS.bound(platform_id=other.pk),  # none
+        names.bound(platform_id=platform.pk),
+        DEPLOYMENTS.bound(platform_id=platform.pk),  # the same read twice
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        together = read_together(*reads)
+    alone = [
+        DEPLOYMENTS.all(platform_id=platform.pk),
+        [],
+        names.rows(platform_id=platform.pk),
+        DEPLOYMENTS.all(platform_id=platform.pk),
+    ]
+    assert together[2] == alone[2] == [("a",), ("b",)]
+    assert together[1] == []
+    for found, expected in [(together[0], alone[0]), (together[3], alone[3])]:
+        assert_same_instances(found, expected, related=("platform",))
+    if connection.vendor == "postgresql":
+        assert len(queries) == 1
+        assert queries[0]["sql"].count(STATEMENT_SEPARATOR) == len(reads) - 1
+    else:
+        assert len(queries) == len(reads)
+    # One read alone: one statement.
+    with CaptureQueriesContext(connection) as queries:
+        (only,) = read_together(DEPLOYMENTS.bound(platform_id=platform.pk))
+    assert len(queries) == 1 and STATEMENT_SEPARATOR not in queries[0]["sql"]
+    assert_same_instances(only, alone[0], related=("platform",))
+
+
+def test_values_of_reads_sent_together_are_checked_as_each_alone():
+    with pytest.raises(TypeError):
+        read_together(DEPLOYMENTS.bound(platform_id=1), DEPLOYMENTS.bound(platform_id=None))
