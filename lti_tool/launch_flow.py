@@ -9,10 +9,10 @@ from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
 from django.utils.translation import gettext_noop
 
 from config.request_id import bind_for_request
+from config.url_paths import fixed_path
 
 from .launch_claims import clean_launch_claims
 from .launch_context import TOKEN_MAX_AGE_S, LaunchContext, start_launch_session
@@ -94,11 +94,11 @@ def complete_launch(
             {"settings": verified.claims[DEEP_LINK_CLAIM], "frame_id": frame_id},
             TOKEN_MAX_AGE_S,
         )
-        target = reverse("lti_tool:deep_link")
+        target = fixed_path("lti_tool:deep_link")
     elif ctx.is_instructor:
-        target = reverse(landings().instructor)
+        target = fixed_path(landings().instructor)
     else:
-        target = reverse(landings().learner)
+        target = fixed_path(landings().learner)
     return HttpResponseRedirect(f"{target}?{urlencode({'lt': ctx.token})}")
 
 

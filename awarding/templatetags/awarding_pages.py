@@ -5,6 +5,8 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
+from config.url_paths import fixed_path
+
 from ..qa_console_entry import qa_handoff_url as _qa_handoff_url
 
 register = template.Library()
@@ -23,7 +25,8 @@ def lti_url(context: template.Context, viewname: str, *args: object) -> str:
 
     Inside the LMS iframe there may be no cookie, so every link must carry `lt`.
     """
-    return _with_token(reverse(viewname, args=args), context.get("lt") or "")
+    url = reverse(viewname, args=args) if args else fixed_path(viewname)
+    return _with_token(url, context.get("lt") or "")
 
 
 @register.simple_tag

@@ -9,11 +9,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
+
+from config.url_paths import fixed_path
 
 from ..content_security import new_nonce, page_policy
 from ..frame_return import new_frame_id, take, valid_frame_id
@@ -81,7 +82,7 @@ def _set_state_cookies(response: HttpResponse, request: LaunchRequest, record) -
     Secure) where browsers take one, and in a Lax cookie that comes back on a same-site
     request (the top-level relay, `_relay_may_help`) and to clients that ignore Secure over
     http."""
-    path = reverse("lti_tool:launch")
+    path = fixed_path("lti_tool:launch")
     common: dict[str, Any] = {"max_age": LOGIN_TTL_S, "path": path, "httponly": True}
     if cross_site_cookie_possible(request):
         response.set_cookie(
@@ -200,7 +201,7 @@ def _login(request: LaunchRequest) -> HttpResponse:
         "response_mode": "form_post",
         "prompt": "none",
         "client_id": platform.client_id,
-        "redirect_uri": request.build_absolute_uri(reverse("lti_tool:launch")),
+        "redirect_uri": request.build_absolute_uri(fixed_path("lti_tool:launch")),
         "state": record.state,
         "nonce": record.nonce,
         "login_hint": params["login_hint"],
@@ -235,7 +236,7 @@ def _login(request: LaunchRequest) -> HttpResponse:
                 "plain_http": not cookie_possible,
                 "probe": f"{probe}=1",
                 "frame": frame_id,
-                "frame_return": reverse("lti_tool:frame_return"),
+                "frame_return": fixed_path("lti_tool:frame_return"),
                 "storage": {
                     "target": storage_target,
                     "origin": _origin_of(platform.auth_login_url),
@@ -254,7 +255,7 @@ def _login(request: LaunchRequest) -> HttpResponse:
             probe,
             "1",
             max_age=60,
-            path=reverse("lti_tool:login"),
+            path=fixed_path("lti_tool:login"),
             secure=True,
             samesite="None",
         )
@@ -372,7 +373,7 @@ def _launch(request: LaunchRequest) -> HttpResponse:
         key_set_ahead=KeySetReadAhead(key_set_key, found.get(key_set_key)) if key_set_key else None,
     ).verify()
     response = complete_launch(request=request, verified=verified, frame_id=record.frame_id)
-    cookie_path = reverse("lti_tool:launch")
+    cookie_path = fixed_path("lti_tool:launch")
     for prefix in (STATE_COOKIE_PREFIX, LAX_COOKIE_PREFIX):
         response.delete_cookie(prefix + state, path=cookie_path)
     return response
