@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from assessments.models import Course, Learner
 from lti_tool.launch_context import LaunchContext, LaunchRequest, present_launch
 from lti_tool.launch_csrf import launch_csrf
-from lti_tool.prepared_reads import PreparedRead, read_together
+from lti_tool.prepared_reads import BoundRead, PreparedRead, read_together
 
 View = Callable[..., HttpResponse]
 
@@ -81,10 +81,26 @@ def instructor_required(view: View) -> View:
     return wrapper
 
 
+# A learner page's own fixed reads: `reads(course_id=..., learner_id=...)` of the launch's
+# course and learner (`learner_page`).
+PageReads = Callable[..., tuple[BoundRead[Any], ...]]
+
+
 def learner_required(view: View) -> View:
     """Anyone launched into a course (learners, and staff looking at their own records);
     passes `course` and `learner` — the launch's own person, never one from the request."""
+    return _learner_access(view, None)
 
+
+def learner_page(reads: PageReads) -> Callable[[View], View]:
+    """`learner_required`, with the page's own fixed reads of the launch's course and learner
+    (by their ids) sent in the round trip that reads the two rows (ADR 0083); the view gets
+    their answers as `ahead`, in order. Refused launches are refused as by `learner_required`
+    (what was read for them is not used)."""
+    return lambda view: _learner_access(view, reads)
+
+
+def _learner_access(view: View, reads: PageReads | None) -> View:
     @launch_csrf
     @wraps(view)
     def wrapper(request: LaunchRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -93,13 +109,20 @@ def learner_required(view: View) -> View:
             return refuse(request, _("Open Credbridge from your course in the LMS."))
         if launch.course_id is None or launch.learner_id is None:
             return refuse(request, _("This launch is not linked to a course."))
-        # The two rows in one round trip (ADR 0083).
-        courses, learners = read_together(
+        own = (
+            reads(course_id=launch.course_id, learner_id=launch.learner_id)
+            if reads is not None
+            else ()
+        )
+        courses, learners, *ahead = read_together(
             LAUNCH_COURSE.bound(pk=launch.course_id, platform_id=launch.platform_id),
             LAUNCH_LEARNER.bound(pk=launch.learner_id, platform_id=launch.platform_id),
+            *own,
         )
         if not courses or not learners:
             return refuse(request, _("This launch is not linked to a course."))
+        if reads is not None:
+            kwargs["ahead"] = ahead
         return view(request, *args, course=courses[0], learner=learners[0], **kwargs)
 
     return wrapper

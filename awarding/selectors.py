@@ -16,7 +16,7 @@ from credentials.badge_source import image_reference
 from credentials.credential_json import achievement_json
 from credentials.models import Credential
 from credentials.presentation import credential_view
-from lti_tool.prepared_reads import PreparedRead, read_together
+from lti_tool.prepared_reads import BoundRead, PreparedRead
 from rubrics.evidence import deleted_bindings
 from rubrics.spec import VersionSpec, version_spec_to_dict
 
@@ -312,17 +312,14 @@ UNREAD_NOTIFICATIONS: PreparedRead[Notification] = PreparedRead(
 )
 
 
-def learner_home_reads(
-    *, learner: Learner, course: Course
-) -> tuple[list[AwardingRule], list[Notification]]:
-    """The learner page's two fixed reads, the course's active rules (for `learner_cards`) and
-    the learner's newest unread notifications in the course (UNREAD_LIMIT of them), in one
-    round trip (ADR 0083)."""
-    rules, notifications = read_together(
-        ACTIVE_RULES.bound(course_id=course.pk),
-        UNREAD_NOTIFICATIONS.bound(learner_id=learner.pk, course_id=course.pk),
+def learner_home_reads(*, course_id: int, learner_id: int) -> tuple[BoundRead[Any], ...]:
+    """The learner page's own fixed reads, for awarding.access.learner_page to send with the
+    launch's course and learner (ADR 0083): the course's active rules (for `learner_cards`)
+    and the learner's newest unread notifications in it (UNREAD_LIMIT of them)."""
+    return (
+        ACTIVE_RULES.bound(course_id=course_id),
+        UNREAD_NOTIFICATIONS.bound(learner_id=learner_id, course_id=course_id),
     )
-    return rules, notifications
 
 
 # Public pages.

@@ -28,7 +28,7 @@ from credentials.views import (
 )
 from lti_tool.launch_context import LaunchRequest, present_launch
 
-from ..access import launch_actor, learner_required
+from ..access import launch_actor, learner_page, learner_required
 from ..credential_visibility import CredentialNotStored, set_credential_visibility
 from ..forms import PrivacyForm
 from ..learner_sections import learner_sections
@@ -44,9 +44,11 @@ def _home(request: LaunchRequest) -> HttpResponse:
 
 
 @require_GET
-@learner_required
-def learner_home(request: LaunchRequest, *, course: Course, learner: Learner) -> HttpResponse:
-    rules, notifications = learner_home_reads(learner=learner, course=course)
+@learner_page(learner_home_reads)
+def learner_home(
+    request: LaunchRequest, *, course: Course, learner: Learner, ahead: list[list]
+) -> HttpResponse:
+    rules, notifications = ahead
     cards = learner_cards(course=course, learner=learner, rules=rules)
     # A placement of one credential (deep linking) shows that credential only.
     placed = placed_achievement(course=course, key=present_launch(request).placement)

@@ -18,6 +18,7 @@ from awarding.selectors import (
     learner_home_reads,
 )
 from lti_tool.models import Deployment
+from lti_tool.prepared_reads import read_together
 from lti_tool.registry import DEPLOYMENT_WITH_PLATFORM, PLATFORM_BY_PK, PLATFORM_OF_CLIENT
 from pathways.account_links import LINKS_OF_ONE, _links_of, person_learner_ids
 from pathways.models import AccountLink
@@ -144,9 +145,12 @@ def test_the_learner_pages_course_learner_and_unread_notifications():
         )
         assert all(n.learner_id == learner.pk and n.read_at is None for n in found)
     assert len(UNREAD_NOTIFICATIONS.all(learner_id=ada.pk, course_id=world.course.pk)) == 2
-    # The learner page sends the two reads together: the same answers.
+    # The learner page sends the two reads together (with its course and learner): the same
+    # answers.
     for learner, course in [(ada, world.course), (grace, world.course), (ada, other.course)]:
-        rules, notifications = learner_home_reads(learner=learner, course=course)
+        rules, notifications = read_together(
+            *learner_home_reads(course_id=course.pk, learner_id=learner.pk)
+        )
         assert_same_instances(rules, ACTIVE_RULES.all(course_id=course.pk), ("achievement",))
         assert_same_instances(
             notifications,

@@ -17,6 +17,7 @@ from lti_tool.launch_context import (
     TOKEN_IDLE_S,
     TOKEN_MAX_AGE_S,
     load_launch,
+    start_launch_session,
 )
 
 pytestmark = pytest.mark.django_db
@@ -198,3 +199,31 @@ def test_in_launch_forms_carry_the_token_in_the_body_not_the_url(world, client):
             assert "lt" in fields, (url, action)
             seen += 1
     assert seen >= 5
+
+
+def test_the_learner_page_shows_only_the_launchs_own_course_and_person(world, client):
+    """The page's own reads go with the course and learner reads (ADR 0083): a launch naming a
+    course or person of another platform, or none, is refused as before."""
+    from tests.pages.world import make_world
+
+    ada, other = world.learners[0], make_world()
+    page = client.get("/learner/", {"lt": world.launch(ada).token})
+    assert page.status_code == 200 and world.course.title.encode() in page.content
+    for claims in (
+        {"course_id": other.course.pk},
+        {"learner_id": other.learners[0].pk},
+        {"course_id": None},
+    ):
+        fields = {
+            "platform_id": world.platform.pk,
+            "deployment_id": "dep-1",
+            "context_id": world.course.context_id,
+            "course_id": world.course.pk,
+            "user_sub": ada.sub,
+            "learner_id": ada.pk,
+            "roles": {"learner"},
+        }
+        token = start_launch_session(**(fields | claims)).token
+        refused = client.get("/learner/", {"lt": token})
+        assert refused.status_code == 403
+        assert b"This launch is not linked to a course" in refused.content
