@@ -12,7 +12,7 @@ never next to a signed-in Django session.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
 
@@ -81,9 +81,9 @@ def instructor_required(view: View) -> View:
     return wrapper
 
 
-# A learner page's own fixed reads: `reads(course_id=..., learner_id=...)` of the launch's
-# course and learner (`learner_page`).
-PageReads = Callable[..., tuple[BoundRead[Any], ...]]
+# A learner page's own fixed reads: `reads(launch=..., course_id=..., learner_id=...)` of the
+# launch's course and learner (`learner_page`), by name.
+PageReads = Callable[..., Mapping[str, BoundRead[Any]]]
 
 
 def learner_required(view: View) -> View:
@@ -95,8 +95,8 @@ def learner_required(view: View) -> View:
 def learner_page(reads: PageReads) -> Callable[[View], View]:
     """`learner_required`, with the page's own fixed reads of the launch's course and learner
     (by their ids) sent in the round trip that reads the two rows (ADR 0083); the view gets
-    their answers as `ahead`, in order. Refused launches are refused as by `learner_required`
-    (what was read for them is not used)."""
+    their answers as `ahead`, by the names `reads` gave them. Refused launches are refused as
+    by `learner_required` (what was read for them is not used)."""
     return lambda view: _learner_access(view, reads)
 
 
@@ -110,19 +110,19 @@ def _learner_access(view: View, reads: PageReads | None) -> View:
         if launch.course_id is None or launch.learner_id is None:
             return refuse(request, _("This launch is not linked to a course."))
         own = (
-            reads(course_id=launch.course_id, learner_id=launch.learner_id)
+            reads(launch=launch, course_id=launch.course_id, learner_id=launch.learner_id)
             if reads is not None
-            else ()
+            else {}
         )
-        courses, learners, *ahead = read_together(
+        courses, learners, *answers = read_together(
             LAUNCH_COURSE.bound(pk=launch.course_id, platform_id=launch.platform_id),
             LAUNCH_LEARNER.bound(pk=launch.learner_id, platform_id=launch.platform_id),
-            *own,
+            *own.values(),
         )
         if not courses or not learners:
             return refuse(request, _("This launch is not linked to a course."))
         if reads is not None:
-            kwargs["ahead"] = ahead
+            kwargs["ahead"] = dict(zip(own, answers, strict=True))
         return view(request, *args, course=courses[0], learner=learners[0], **kwargs)
 
     return wrapper

@@ -16,6 +16,7 @@ from credentials.badge_source import image_reference
 from credentials.credential_json import achievement_json
 from credentials.models import Credential
 from credentials.presentation import credential_view
+from lti_tool.launch_context import LaunchContext
 from lti_tool.prepared_reads import BoundRead, PreparedRead
 from rubrics.evidence import deleted_bindings
 from rubrics.spec import VersionSpec, version_spec_to_dict
@@ -24,6 +25,7 @@ from . import decision_grid
 from .badge_image import badge_data_uri
 from .credential_inputs import build_achievement
 from .endorsement_reads import embedded_documents
+from .learner_sections import learner_section_reads
 from .models import (
     Achievement,
     Award,
@@ -312,14 +314,20 @@ UNREAD_NOTIFICATIONS: PreparedRead[Notification] = PreparedRead(
 )
 
 
-def learner_home_reads(*, course_id: int, learner_id: int) -> tuple[BoundRead[Any], ...]:
+def learner_home_reads(
+    *, launch: LaunchContext, course_id: int, learner_id: int
+) -> dict[str, BoundRead[Any]]:
     """The learner page's own fixed reads, for awarding.access.learner_page to send with the
-    launch's course and learner (ADR 0083): the course's active rules (for `learner_cards`)
-    and the learner's newest unread notifications in it (UNREAD_LIMIT of them)."""
-    return (
-        ACTIVE_RULES.bound(course_id=course_id),
-        UNREAD_NOTIFICATIONS.bound(learner_id=learner_id, course_id=course_id),
-    )
+    launch's course and learner (ADR 0083): the course's active rules (for `learner_cards`),
+    the learner's newest unread notifications in it (UNREAD_LIMIT of them) and, unless the
+    launch is a placement of one credential (which shows no sections), the sections' reads."""
+    reads: dict[str, BoundRead[Any]] = {
+        "rules": ACTIVE_RULES.bound(course_id=course_id),
+        "notifications": UNREAD_NOTIFICATIONS.bound(learner_id=learner_id, course_id=course_id),
+    }
+    if not launch.placement:
+        reads |= learner_section_reads(learner_id=learner_id, platform_id=launch.platform_id)
+    return reads
 
 
 # Public pages.

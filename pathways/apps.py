@@ -19,6 +19,8 @@ class PathwaysConfig(AppConfig):
         from . import learner_section, receivers  # noqa: PLC0415
 
         # The learner's page (awarding) shows their progress; awarding only knows it this way.
-        register_learner_section("pathways", learner_section.render_learner_section)
+        register_learner_section(
+            "pathways", learner_section.render_learner_section, reads=learner_section.section_reads
+        )
         awards_issued.connect(receivers.on_awards_issued, dispatch_uid="pathways:issued")
         award_revoked.connect(receivers.on_award_revoked, dispatch_uid="pathways:revoked")

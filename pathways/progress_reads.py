@@ -4,12 +4,13 @@ who is one credential away from a pathway (\"who is close\")."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, Subquery
 
 from assessments.models import Learner
 from awarding.models import Award
-from lti_tool.prepared_reads import PreparedRead, read_together
+from lti_tool.prepared_reads import BoundRead, PreparedRead, read_together
 
 from .account_links import LINKS_OF_ONE, person_learner_ids
 from .evaluate import Progress
@@ -37,15 +38,25 @@ class PathwayProgress:
     award: Award | None  # the person's stacked award, if they hold one (any state)
 
 
-def learner_pathways(learner: Learner) -> list[PathwayProgress]:
+def pathway_reads(*, learner_id: int, platform_id: int) -> tuple[BoundRead[Any], ...]:
+    """`learner_pathways`' first reads of an account on a platform: its links, and its
+    institution's pathways in use (used only if the person has no other account)."""
+    return (
+        LINKS_OF_ONE.bound(first=learner_id, second=learner_id),
+        INSTITUTION_PATHWAYS.bound(own=platform_id, sharing_with=platform_id),
+    )
+
+
+def learner_pathways(learner: Learner, *, ahead: tuple | None = None) -> list[PathwayProgress]:
     """Each pathway in use of the learner's institution, with the person's progress (their
-    linked accounts included) and the stacked award they hold, nearest to done first."""
+    linked accounts included) and the stacked award they hold, nearest to done first.
+    `ahead`: the answers of `pathway_reads` for this learner, if the caller read them."""
     # This runs on every learner page, right after the launch. Most people have one account,
     # whose platform is known without asking: its institution's pathways are read with the
-    # account's links, in one round trip (ADR 0083), and not used if there are other accounts.
-    links, own_pathways = read_together(
-        LINKS_OF_ONE.bound(first=learner.pk, second=learner.pk),
-        INSTITUTION_PATHWAYS.bound(own=learner.platform_id, sharing_with=learner.platform_id),
+    # account's links, in one round trip (ADR 0083), and not used if there are other accounts;
+    # the learner page sends both with its own reads.
+    links, own_pathways = ahead or read_together(
+        *pathway_reads(learner_id=learner.pk, platform_id=learner.platform_id)
     )
     learner_ids = person_learner_ids(learner.pk, first_step=links)
     platforms = (

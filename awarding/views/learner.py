@@ -46,10 +46,9 @@ def _home(request: LaunchRequest) -> HttpResponse:
 @require_GET
 @learner_page(learner_home_reads)
 def learner_home(
-    request: LaunchRequest, *, course: Course, learner: Learner, ahead: list[list]
+    request: LaunchRequest, *, course: Course, learner: Learner, ahead: dict[str, list]
 ) -> HttpResponse:
-    rules, notifications = ahead
-    cards = learner_cards(course=course, learner=learner, rules=rules)
+    cards = learner_cards(course=course, learner=learner, rules=ahead["rules"])
     # A placement of one credential (deep linking) shows that credential only.
     placed = placed_achievement(course=course, key=present_launch(request).placement)
     if placed is not None:
@@ -62,9 +61,11 @@ def learner_home(
             "learner": learner,
             "cards": cards,
             "placed": placed,
-            "notifications": notifications,
+            "notifications": ahead["notifications"],
             # Apps above awarding (pathways) add their part of the page.
-            "sections": [] if placed else learner_sections(request, course=course, learner=learner),
+            "sections": []
+            if placed
+            else learner_sections(request, course=course, learner=learner, ahead=ahead),
         },
     )
 

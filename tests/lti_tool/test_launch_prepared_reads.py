@@ -22,7 +22,7 @@ from lti_tool.prepared_reads import read_together
 from lti_tool.registry import DEPLOYMENT_WITH_PLATFORM, PLATFORM_BY_PK, PLATFORM_OF_CLIENT
 from pathways.account_links import LINKS_OF_ONE, _links_of, person_learner_ids
 from pathways.models import AccountLink
-from pathways.progress_reads import INSTITUTION_PATHWAYS, learner_pathways
+from pathways.progress_reads import INSTITUTION_PATHWAYS, learner_pathways, pathway_reads
 from pathways.stacking import active_pathways_for
 from tests.lti_tool.test_prepared_reads import assert_same_instances
 from tests.pages.world import make_world
@@ -145,12 +145,15 @@ def test_the_learner_pages_course_learner_and_unread_notifications():
         )
         assert all(n.learner_id == learner.pk and n.read_at is None for n in found)
     assert len(UNREAD_NOTIFICATIONS.all(learner_id=ada.pk, course_id=world.course.pk)) == 2
-    # The learner page sends the two reads together (with its course and learner): the same
-    # answers.
+    # The learner page sends the two reads together (with its course and learner, and the
+    # sections' reads): the same answers.
     for learner, course in [(ada, world.course), (grace, world.course), (ada, other.course)]:
-        rules, notifications = read_together(
-            *learner_home_reads(course_id=course.pk, learner_id=learner.pk)
+        reads = learner_home_reads(
+            launch=world.launch(learner), course_id=course.pk, learner_id=learner.pk
         )
+        assert [k for k in reads if not k.startswith("section:")] == ["rules", "notifications"]
+        assert "section:pathways:0" in reads
+        rules, notifications, *_ = read_together(*reads.values())
         assert_same_instances(rules, ACTIVE_RULES.all(course_id=course.pk), ("achievement",))
         assert_same_instances(
             notifications,
@@ -214,6 +217,21 @@ def test_the_pathway_reads_of_a_person_with_one_account_and_with_linked_ones():
         )
     # The learner page's section: a person with linked accounts sees their institution's
     # pathways, not only the ones the read sent with the links found for one account.
+    for learner in (ada, world.learners[1], elsewhere.learners[0], third):
+        alone = learner_pathways(learner)
+        read_first = read_together(
+            *pathway_reads(learner_id=learner.pk, platform_id=learner.platform_id)
+        )
+        assert learner_pathways(learner, ahead=tuple(read_first)) == alone
     assert {p.pathway.pk for p in learner_pathways(ada)} == {own.pk, shared.pk}
     assert {p.pathway.pk for p in learner_pathways(world.learners[1])} == {own.pk, shared.pk}
     assert [p.pathway.pk for p in learner_pathways(elsewhere.learners[0])] != []
+
+
+def test_a_placement_of_one_credential_does_not_read_for_the_sections():
+    """Such a page shows no sections (awarding.views.learner): nothing is read for them."""
+    world = make_world()
+    ada = world.learners[0]
+    launch = world.launch(ada, placement="a-placement-key")
+    reads = learner_home_reads(launch=launch, course_id=world.course.pk, learner_id=ada.pk)
+    assert list(reads) == ["rules", "notifications"]

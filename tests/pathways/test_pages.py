@@ -139,3 +139,37 @@ def test_qa_sees_a_flagged_stacked_credential_and_keeps_it(
     client.post("/qa/awards/flagged", {"award": stacked.uuid})
     stacked.refresh_from_db()
     assert stacked.state == "issued"
+
+
+def test_the_section_reads_for_itself_when_the_page_did_not(rf):
+    """awarding.learner_sections: a section registered with reads gets their answers, or None
+    (then it reads them itself); one without reads is called as before."""
+    from awarding import learner_sections
+
+    seen = []
+    registered = dict(learner_sections._renderers), dict(learner_sections._reads)
+    learner_sections._renderers.clear()
+    learner_sections._reads.clear()
+    try:
+        learner_sections.register_learner_section(
+            "probe",
+            lambda request, *, course, learner, ahead: seen.append(ahead) or "probe",
+            reads=lambda *, learner_id, platform_id: ("first", "second"),
+        )
+        learner_sections.register_learner_section(
+            "plain", lambda request, *, course, learner: "plain"
+        )
+        reads = learner_sections.learner_section_reads(learner_id=1, platform_id=2)
+        assert reads["section:probe:0"] == "first" and reads["section:probe:1"] == "second"
+        ahead = {"rules": [], "section:probe:0": ["a"], "section:probe:1": ["b"]}
+        html = learner_sections.learner_sections(
+            rf.get("/"), course=None, learner=None, ahead=ahead
+        )
+        learner_sections.learner_sections(rf.get("/"), course=None, learner=None)
+    finally:
+        learner_sections._renderers.clear()
+        learner_sections._renderers.update(registered[0])
+        learner_sections._reads.clear()
+        learner_sections._reads.update(registered[1])
+    assert "probe" in html and "plain" in html
+    assert seen == [(["a"], ["b"]), None]
