@@ -12,11 +12,12 @@ class AssessmentsConfig(AppConfig):
     def ready(self) -> None:
         # These import the models: importable only once the apps are loaded.
         from . import receivers  # noqa: PLC0415
-        from .launches import record_launch  # noqa: PLC0415
+        from .launches import known_enrolment_offer, record_launch  # noqa: PLC0415
         from .tasks import BEAT_SCHEDULE  # noqa: PLC0415
 
         # lti_tool stores nothing of a launch itself: the course, person and enrolment are ours.
-        register_launch_recorder(record_launch)
+        # The enrolment read goes ahead, with the launch's platform read (ADR 0083).
+        register_launch_recorder(record_launch, read_offer=known_enrolment_offer)
         launch_verified.connect(
             receivers.on_launch_verified, dispatch_uid="assessments.sync_on_launch"
         )

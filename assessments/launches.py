@@ -1,14 +1,15 @@
 """Record what a verified launch tells us about the course and the person."""
 
+from collections.abc import Mapping
 from datetime import timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.utils import timezone
 
 from lti_tool.models import Platform
 from lti_tool.platforms import get_adapter
-from lti_tool.prepared_reads import PreparedRead
+from lti_tool.prepared_reads import BoundRead, PreparedRead
 
 from .models import Course, Enrolment, Learner
 
@@ -90,17 +91,51 @@ KNOWN_ENROLMENT: PreparedRead[Enrolment] = PreparedRead(
 )
 
 
-def _known_enrolment(*, platform: Platform, sub: str, context_id: str) -> Enrolment | None:
-    return KNOWN_ENROLMENT.first(
-        course_platform_id=platform.pk,
+def _known_enrolment_read(*, platform_id: int, sub: str, context_id: str) -> BoundRead[Enrolment]:
+    return KNOWN_ENROLMENT.bound(
+        course_platform_id=platform_id,
         context_id=context_id,
-        learner_platform_id=platform.pk,
+        learner_platform_id=platform_id,
         sub=sub,
     )
 
 
+def known_enrolment_offer(*, platform_id: int, claims: Mapping[str, Any]) -> BoundRead | None:
+    """The enrolment read `record_launch` makes, for the person and course an id_token names
+    before it is verified (lti_tool.launch_hooks: sent with the launch's platform read, used
+    only if the verified claims make the same read). None when they name no person or course."""
+    sub, context = claims.get("sub"), claims.get(CONTEXT_CLAIM)
+    context_id = context.get("id") if isinstance(context, dict) else None
+    if not isinstance(sub, str) or not sub or isinstance(context_id, bool):
+        return None
+    if not isinstance(context_id, str | int) or not context_id:
+        return None
+    # PostgreSQL refuses a NUL in text; such claims are refused after verification
+    # (lti_tool.launch_claims), and must not fail the read before it.
+    if "\x00" in sub or "\x00" in str(context_id):
+        return None
+    return _known_enrolment_read(platform_id=platform_id, sub=sub, context_id=str(context_id))
+
+
+def _known_enrolment(
+    *,
+    platform: Platform,
+    sub: str,
+    context_id: str,
+    offered: tuple[BoundRead, list] | None,
+) -> Enrolment | None:
+    read = _known_enrolment_read(platform_id=platform.pk, sub=sub, context_id=context_id)
+    if offered is not None and offered[0] == read:  # the same read, already made
+        return offered[1][0] if offered[1] else None
+    return read.read.first(**read.values)
+
+
 def record_launch(
-    *, platform: Platform, claims: dict, roles: list[str]
+    *,
+    platform: Platform,
+    claims: dict,
+    roles: list[str],
+    offered: tuple[BoundRead, list] | None = None,
 ) -> tuple[Course | None, Learner]:
     """Upsert the course, the person and their enrolment from a verified id_token's claims.
 
@@ -110,6 +145,8 @@ def record_launch(
 
     A returning person whose three rows already say what the launch says (most launches)
     costs one read and no transaction; anything to write is written in one transaction.
+    `offered`: that read as made before verification (`known_enrolment_offer`) with its
+    answer, used only if it is the read these claims make.
     """
     sub = str(claims["sub"])
     learner_values = {
@@ -152,7 +189,7 @@ def record_launch(
         course_values["memberships_url"] = nrps["context_memberships_url"]
     course_coarse = {"last_launch_at": LAUNCH_TIME_RESOLUTION}
     enrolment_values = {"roles": sorted(roles), "active": True}
-    known = _known_enrolment(platform=platform, sub=sub, context_id=context_id)
+    known = _known_enrolment(platform=platform, sub=sub, context_id=context_id, offered=offered)
     if known is not None and not (
         _changed(known.learner, learner_values, {})
         or _changed(known.course, course_values, course_coarse)

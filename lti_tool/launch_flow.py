@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core.cache import cache
@@ -56,16 +57,22 @@ def launch_fields(*, verified: VerifiedLaunch, course_id, learner_id, roles) -> 
 
 
 def complete_launch(
-    *, request: HttpRequest, verified: VerifiedLaunch, frame_id: str = ""
+    *,
+    request: HttpRequest,
+    verified: VerifiedLaunch,
+    frame_id: str = "",
+    offered: tuple[Any, Any] | None = None,
 ) -> HttpResponse:
-    """`frame_id`: the launch runs in a window opened from the LMS's frame (frame_return.py)."""
+    """`frame_id`: the launch runs in a window opened from the LMS's frame (frame_return.py).
+    `offered`: the recorder's read made before verification, with its answer (launch_hooks)."""
     # Before anything is stored: wrong JSON types and NUL characters are refused (or, in
     # display text, removed) here rather than failing in the database.
     verified = replace(verified, claims=clean_launch_claims(verified.claims))
     note_foreign_service_hosts(platform=verified.platform, claims=verified.claims)
     roles = map_roles(verified.claims.get(LTI + "roles") or [])
+    ahead = {"offered": offered} if offered is not None else {}
     course, learner = launch_recorder()(
-        platform=verified.platform, claims=verified.claims, roles=sorted(roles)
+        platform=verified.platform, claims=verified.claims, roles=sorted(roles), **ahead
     )
     ctx = start_launch_session(
         user_agent=request.headers.get("User-Agent", ""),

@@ -17,6 +17,12 @@ from django.core.exceptions import ImproperlyConfigured
 # record(platform=..., claims=..., roles=...) -> (course or None, learner); both are model rows
 # with a pk, passed on to the launch session and the launch_verified listeners.
 LaunchRecorder = Callable[..., tuple[Any, Any]]
+# offer(platform_id=..., claims=...) -> a prepared read (lti_tool.prepared_reads.BoundRead) the
+# recorder would make for these claims, or None. The launch sends it with its platform read,
+# keyed by the claims *before* verification (ADR 0083), and hands the recorder the read with
+# its answer (`offered=`): the recorder uses the answer only if the verified claims make the
+# same read.
+LaunchReadOffer = Callable[..., Any]
 
 
 @dataclass(frozen=True)
@@ -28,12 +34,15 @@ class Landings:
 
 
 _recorder: LaunchRecorder | None = None
+_read_offer: LaunchReadOffer | None = None
 _landings: Landings | None = None
 
 
-def register_launch_recorder(recorder: LaunchRecorder) -> None:
-    global _recorder
-    _recorder = recorder
+def register_launch_recorder(
+    recorder: LaunchRecorder, *, read_offer: LaunchReadOffer | None = None
+) -> None:
+    global _recorder, _read_offer
+    _recorder, _read_offer = recorder, read_offer
 
 
 def register_landings(*, instructor: str, learner: str) -> None:
@@ -49,6 +58,11 @@ def launch_recorder() -> LaunchRecorder:
             "No launch recorder registered: is 'assessments' in INSTALLED_APPS?"
         )
     return _recorder
+
+
+def launch_read_offer() -> LaunchReadOffer | None:
+    """The recorder's read to send ahead with the launch's platform, if it registered one."""
+    return _read_offer
 
 
 def landings() -> Landings:

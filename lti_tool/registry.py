@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from cryptography.hazmat.primitives import serialization
 from django.utils.translation import gettext_noop
 from pylti1p3.deployment import Deployment as PyltiDeployment
@@ -10,7 +12,7 @@ from pylti1p3.tool_config import ToolConfAbstract
 
 from .keys import current_signing_key
 from .models import Deployment, Platform
-from .prepared_reads import PreparedRead
+from .prepared_reads import BoundRead, PreparedRead, read_together
 from .refusals import forbidden
 
 # The login's and the launch's reads, compiled once (ADR 0077); each `first()` is the ORM's.
@@ -68,20 +70,27 @@ def platform_named(known: Platform | None, *, issuer: str, client_id: str) -> Pl
 
 
 def login_platform(
-    platform_id: int, *, deployment_id: str
-) -> tuple[Platform | None, Deployment | None]:
+    platform_id: int, *, deployment_id: str, also: BoundRead[Any] | None = None
+) -> tuple[Platform | None, Deployment | None, list[Any] | None]:
     """The login's platform row and, when registered, its deployment `deployment_id`: one
     query for the two. `deployment_id` is read from the id_token before its signature is
     checked, so the deployment is only an offer: the launch uses it after verification only
     if the verified claim names it (CredbridgeMessageLaunch._check_deployment), and still
-    checks that it is active."""
+    checks that it is active. `also`: another read sent in the same round trip (the launch
+    recorder's, launch_hooks.launch_read_offer); its answer is the third value (None
+    without one)."""
+    others = (also,) if also is not None else ()
     if deployment_id and len(deployment_id) <= 255:
-        deployment = DEPLOYMENT_WITH_PLATFORM.first(
-            platform_id=platform_id, deployment_id=deployment_id
+        found, *answers = read_together(
+            DEPLOYMENT_WITH_PLATFORM.bound(platform_id=platform_id, deployment_id=deployment_id),
+            *others,
         )
-        if deployment is not None:
-            return deployment.platform, deployment
-    return PLATFORM_BY_PK.first(pk=platform_id), None
+        ahead = answers[0] if answers else None
+        if found:
+            return found[0].platform, found[0], ahead
+        return PLATFORM_BY_PK.first(pk=platform_id), None, ahead
+    platforms, *answers = read_together(PLATFORM_BY_PK.bound(pk=platform_id), *others)
+    return (platforms[0] if platforms else None), None, (answers[0] if answers else None)
 
 
 def _refuse_pending(found: Platform) -> None:

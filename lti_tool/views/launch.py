@@ -20,6 +20,7 @@ from ..content_security import new_nonce, page_policy
 from ..frame_return import new_frame_id, take, valid_frame_id
 from ..launch_context import LaunchRequest
 from ..launch_flow import complete_launch
+from ..launch_hooks import launch_read_offer
 from ..login_state import (
     LAX_COOKIE_PREFIX,
     LOGIN_TTL_S,
@@ -322,8 +323,16 @@ def _launch(request: LaunchRequest) -> HttpResponse:
             "unknown_state",
             gettext_noop("This launch's login is unknown or has expired; open the activity again."),
         )
-    platform, deployment = login_platform(
-        record.platform_id, deployment_id=unverified.text_claim(C_DEPLOYMENT)
+    # The launch recorder's read of the person and course the token names goes with it: an
+    # offer too, used only if the verified claims name the same (launch_hooks).
+    read_offer = launch_read_offer()
+    offer = (
+        read_offer(platform_id=record.platform_id, claims=unverified.payload)
+        if read_offer
+        else None
+    )
+    platform, deployment, offered = login_platform(
+        record.platform_id, deployment_id=unverified.text_claim(C_DEPLOYMENT), also=offer
     )
     if platform is not None:
         _refuse_plain_http(platform)
@@ -372,7 +381,12 @@ def _launch(request: LaunchRequest) -> HttpResponse:
         unverified=unverified,
         key_set_ahead=KeySetReadAhead(key_set_key, found.get(key_set_key)) if key_set_key else None,
     ).verify()
-    response = complete_launch(request=request, verified=verified, frame_id=record.frame_id)
+    response = complete_launch(
+        request=request,
+        verified=verified,
+        frame_id=record.frame_id,
+        offered=(offer, offered) if offer is not None else None,
+    )
     cookie_path = fixed_path("lti_tool:launch")
     for prefix in (STATE_COOKIE_PREFIX, LAX_COOKIE_PREFIX):
         response.delete_cookie(prefix + state, path=cookie_path)

@@ -3,12 +3,13 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from assessments.launches import record_launch
+from assessments.launches import known_enrolment_offer, record_launch
 from lti_tool import launch_hooks
 
 
 def test_the_installed_apps_register_the_recorder_and_the_landings():
     assert launch_hooks.launch_recorder() is record_launch
+    assert launch_hooks.launch_read_offer() is known_enrolment_offer
     assert launch_hooks.landings() == launch_hooks.Landings(
         instructor="awarding:instructor_dashboard", learner="awarding:learner_home"
     )

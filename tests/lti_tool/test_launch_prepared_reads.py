@@ -6,8 +6,15 @@ replaced, fails here."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from assessments.launches import KNOWN_ENROLMENT
+from assessments.launches import (
+    CONTEXT_CLAIM,
+    KNOWN_ENROLMENT,
+    known_enrolment_offer,
+    record_launch,
+)
 from assessments.models import Enrolment
 from awarding.access import LAUNCH_COURSE, LAUNCH_LEARNER
 from awarding.models import Achievement, AwardingRule, Notification
@@ -98,6 +105,60 @@ def test_the_returning_persons_enrolment_with_course_and_learner():
     )
     assert found == Enrolment.objects.get(course=world.course, learner=ada)
     assert found.course == world.course and found.learner == ada
+
+
+def test_the_enrolment_read_offered_before_verification_is_used_only_for_the_same_claims():
+    """The launch sends record_launch's enrolment read, keyed by the unverified claims, with its
+    platform read (known_enrolment_offer); record_launch uses that answer only when the
+    verified claims make the same read, and reads its own otherwise."""
+    world = make_world()
+    ada, grace = world.learners[:2]
+    platform = world.platform
+
+    def claims(person, context_id=world.course.context_id):
+        return {
+            "sub": person.sub,
+            CONTEXT_CLAIM: {"id": context_id, "title": world.course.title},
+            "name": person.name,
+            "given_name": person.given_name,
+            "family_name": person.family_name,
+            "email": person.email,
+        }
+
+    for unreadable in (
+        {},
+        {"sub": 7},
+        {"sub": "s", CONTEXT_CLAIM: {"id": True}},
+        {"sub": "s"},
+        {"sub": "s\x00", CONTEXT_CLAIM: {"id": "c"}},  # PostgreSQL refuses a NUL in text
+        {"sub": "s", CONTEXT_CLAIM: {"id": "c\x00"}},
+    ):
+        assert known_enrolment_offer(platform_id=platform.pk, claims=unreadable) is None
+    offer = known_enrolment_offer(platform_id=platform.pk, claims=claims(ada))
+    answer = read_together(offer)[0]
+    assert [e.learner for e in answer] == [ada]
+    roles = sorted(Enrolment.objects.get(course=world.course, learner=ada).roles)
+    with CaptureQueriesContext(connection) as queries:
+        course, learner = record_launch(
+            platform=platform, claims=claims(ada), roles=roles, offered=(offer, answer)
+        )
+    assert (course, learner) == (world.course, ada)
+    assert [q["sql"] for q in queries if "assessments_enrolment" in q["sql"]] == []
+    # Verified claims of another person (or course) than the offer's: read anew.
+    with CaptureQueriesContext(connection) as queries:
+        course, learner = record_launch(
+            platform=platform, claims=claims(grace), roles=roles, offered=(offer, answer)
+        )
+    assert (course, learner) == (world.course, grace)
+    assert any("assessments_enrolment" in q["sql"] for q in queries)
+    # A stale offer (the answer says nobody): the same read, so it stands (a first launch).
+    nobody = {**claims(ada), "sub": "new-person"}
+    offer = known_enrolment_offer(platform_id=platform.pk, claims=nobody)
+    course, learner = record_launch(
+        platform=platform, claims=nobody, roles=["learner"], offered=(offer, [])
+    )
+    assert learner.sub == "new-person" and course == world.course
+    assert Enrolment.objects.filter(course=world.course, learner=learner).exists()
 
 
 def test_the_learner_pages_course_learner_and_unread_notifications():

@@ -30,11 +30,12 @@ TOOL = "http://testserver"
 # a transaction, the login's platform with its deployment, and a learner's pathways with their
 # institution (ADR 0072); raise it only with a reason.
 LAUNCH_QUERIES = 9
-# Database round trips on PostgreSQL, where the landing page sends its six reads together (its
-# course, the learner, the active rules, the unread notifications, and for the pathways section
-# the account's links and its institution's pathways: ADR 0083): login 1, id_token POST 2,
-# landing page 1.
-LAUNCH_DB_ROUND_TRIPS = 4
+# Database round trips on PostgreSQL, where reads that do not wait for each other go together
+# (ADR 0083): login 1; id_token POST 1 (the platform with its deployment, and the person's
+# enrolment with course and learner, both keyed by the claims before verification and used
+# only if the verified claims name them); landing page 1 (its course, the learner, the active
+# rules, the unread notifications, the account's links and its institution's pathways).
+LAUNCH_DB_ROUND_TRIPS = 3
 # Redis round trips of the tool's three answers (a pipeline or MGET is one): the login's state
 # (1); the id_token POST's login state with the key set in one MGET (ADR 0083), the nonce
 # marked used with the state's delete in one pipeline, and the launch session (3, was 5, then
