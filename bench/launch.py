@@ -2,7 +2,7 @@
 of each, beside the same server's plain /healthz measured in the same run.
 
     .venv/bin/python bench/launch.py [--launches 200] [--concurrency 20] [--flavour moodle]
-                                     [--server gunicorn|runserver] [--workers 4]
+                                     [--workers 4] [--lms-workers 2] [--with-sync]
 
 Two server processes: the tool (production settings, no sandbox) and the sandbox LMS (its own
 process, port and database copy), so the LMS's RSA signing and pages are not counted as the
@@ -10,13 +10,15 @@ tool's. Both start from one temporary SQLite database, migrated and seeded with
 `connect_tool`, copied for the LMS (with DATABASE_URL/REDIS_URL both use those). Each launch
 runs over real HTTP the way a browser does: sandbox launch page -> auto-submitted login
 initiation -> the tool's OIDC redirect -> sandbox auth -> auto-submitted id_token POST -> the
-tool's verified-launch redirect -> the landing page the launch token opens. The grade sync a
-launch starts is off for the bench course unless --with-sync.
+tool's verified-launch redirect -> the landing page the launch token opens (the client side:
+bench/support/launch_client.py). The grade sync a launch starts is off for the bench course
+unless --with-sync.
 
 The tool's WSGI application is wrapped (bench/support/server_timing.py) so each answer says
 its server-side wall time (`Server-Timing: app;dur=`), the CPU time of the thread that ran it
-(`cpu;dur=`) and its query count; a launch's tool time, CPU and queries are the sums over the
-tool's three answers (login, launch POST, landing page).
+(`cpu;dur=`) and its query count (queries sent: reads sent together in one round trip count
+once, ADR 0083); a launch's tool time, CPU and queries are the sums over the tool's three
+answers (login, launch POST, landing page).
 
 The baseline is the same server's /healthz (one database query, a cache PING, a broker PING),
 probed one at a time all through the launch phase, so it waits for the same cores as the
@@ -47,18 +49,15 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
 
-import lxml.html
 import requests
+from support.launch_client import Probes, one_health, one_launch
 from support.servers import free_port, gunicorn_argv
 
 ROOT = Path(__file__).resolve().parent.parent
-QUERIES_HEADER = "X-Bench-Queries"  # support/server_timing.py
 SEED = """
 import json
 from lms_sandbox.models import SandboxEnrolment
@@ -119,112 +118,6 @@ def stop_server(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
-
-
-def _form(response: requests.Response):
-    if "html" not in response.headers.get("Content-Type", "") or not response.content:
-        return None
-    forms = lxml.html.fromstring(response.content).forms
-    return forms[0] if forms else None
-
-
-def server_ms(response: requests.Response, metric_name: str = "app") -> float:
-    """A metric's `dur=` in the tool's Server-Timing header (bench/support/server_timing.py):
-    `app` its wall time, `cpu` its thread's CPU time."""
-    for metric in response.headers.get("Server-Timing", "").split(","):
-        name, _, params = metric.strip().partition(";")
-        if name == metric_name and params.startswith("dur="):
-            return float(params[4:])
-    raise RuntimeError(f"{response.url} answered without the tool's Server-Timing header")
-
-
-class Launch:
-    """One launch's figures: wall time, and the tool's server time and queries over its answers."""
-
-    def __init__(self) -> None:
-        self.wall_s = 0.0
-        self.tool_ms = 0.0
-        self.tool_cpu_ms = 0.0
-        self.queries = 0
-        self.tool_answers = 0
-
-    def count(self, response: requests.Response, tool_netloc: str) -> None:
-        if urlsplit(response.url).netloc == tool_netloc:
-            self.tool_ms += server_ms(response)
-            self.tool_cpu_ms += server_ms(response, "cpu")
-            self.queries += int(response.headers[QUERIES_HEADER])
-            self.tool_answers += 1
-
-
-def one_launch(start_url: str, tool_base: str) -> Launch:
-    """Drive one launch to its landing page (raises if it is not verified)."""
-    try:
-        return _one_launch(start_url, urlsplit(tool_base).netloc)
-    except requests.RequestException as exc:
-        where = exc.request.url if exc.request else "?"
-        raise RuntimeError(f"launch failed at {where}: {exc}") from exc
-
-
-def _one_launch(start_url: str, tool_netloc: str) -> Launch:
-    session = requests.Session()
-    launch = Launch()
-    t0 = time.perf_counter()
-    response = session.get(start_url, allow_redirects=False, timeout=30)
-    for _ in range(10):
-        launch.count(response, tool_netloc)
-        if response.is_redirect:
-            location = urljoin(response.url, response.headers["Location"])
-            response = session.get(location, allow_redirects=False, timeout=30)
-            if "lt=" in location and urlsplit(location).netloc == tool_netloc:
-                # The verified launch's landing page: the last of the launch's answers.
-                if response.status_code != 200:
-                    raise RuntimeError(f"landing page {location}: HTTP {response.status_code}")
-                launch.count(response, tool_netloc)
-                launch.wall_s = time.perf_counter() - t0
-                return launch
-            continue
-        form = _form(response)
-        if form is None:
-            refusal = response.headers.get("X-LTI-Refusal", "")
-            raise RuntimeError(
-                f"launch stopped at {response.url}: HTTP {response.status_code} {refusal}"
-            )
-        action = urljoin(response.url, form.get("action") or response.url)
-        data = [(i.get("name"), i.value or "") for i in form.inputs if i.get("name")]
-        if (form.get("method") or "get").lower() == "post":
-            response = session.post(action, data=data, allow_redirects=False, timeout=30)
-        else:
-            response = session.get(action, params=data, allow_redirects=False, timeout=30)
-    raise RuntimeError("launch did not finish in 10 hops")
-
-
-def one_health(url: str) -> tuple[float, float, float]:
-    """(wall seconds, server-side wall ms, server-side thread CPU ms) of one /healthz."""
-    t0 = time.perf_counter()
-    response = requests.get(url, timeout=30)
-    if response.status_code != 200:
-        raise RuntimeError("healthz failed")
-    return time.perf_counter() - t0, server_ms(response), server_ms(response, "cpu")
-
-
-class Probes(threading.Thread):
-    """/healthz one at a time, every `interval_s`, until stopped: the baseline under the
-    same load as the launches it runs beside."""
-
-    def __init__(self, url: str, interval_s: float = 0.05) -> None:
-        super().__init__(daemon=True)
-        self.url, self.interval_s = url, interval_s
-        self.results: list[tuple[float, float, float]] = []
-        self.error: BaseException | None = None
-        self.stopped = threading.Event()
-
-    def run(self) -> None:
-        while not self.stopped.wait(self.interval_s):
-            try:
-                self.results.append(one_health(self.url))
-            except (RuntimeError, requests.RequestException) as exc:
-                self.error = exc
-                return
 
 
 def measure(fn, items: list, concurrency: int) -> tuple[list, float]:

@@ -1,5 +1,7 @@
 """The tool's WSGI application as the launch bench serves it: each answer carries its own
-server-side time and query count, so the bench can add up the tool's share of a launch.
+server-side time and query count (`X-Bench-Queries`: the queries sent to the database, each a
+round trip; statements sent together in one, lti_tool.prepared_reads.read_together, count
+once), so the bench can add up the tool's share of a launch.
 
     gunicorn --pythonpath bench support.server_timing:application
 
