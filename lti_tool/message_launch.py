@@ -26,6 +26,7 @@ from pylti1p3.registration import Registration
 from pylti1p3.service_connector import REQUESTS_USER_AGENT
 from requests import Session
 
+from .launch_claims import HAS_NUL
 from .login_state import LoginRecord, consume_nonce, nonce_was_used
 from .models import Deployment, Platform
 from .platform_keys import ALLOWED_ALGORITHMS, KeySetReadAhead, platform_public_key
@@ -317,6 +318,8 @@ class CredbridgeMessageLaunch(DjangoMessageLaunch):
             raise malformed(
                 "missing_claim", gettext_noop("The id_token lacks the deployment_id claim.")
             )
+        if "\x00" in deployment_id:  # PostgreSQL refuses it in text: a 400, not a 500
+            raise malformed("bad_claim", HAS_NUL, params={"what": "deployment id"})
         known = self._login_deployment
         if (
             known is not None

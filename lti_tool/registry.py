@@ -44,6 +44,9 @@ def find_platform(*, issuer: str, client_id: str | None) -> Platform | None:
     """
     if not issuer or len(issuer) > 500:
         return None
+    # No registration has a NUL, which PostgreSQL refuses in a query's text (a 500 there).
+    if "\x00" in issuer or (client_id and "\x00" in str(client_id)):
+        return None
     if client_id:
         found = PLATFORM_OF_CLIENT.first(issuer=issuer, client_id=str(client_id)[:255])
     else:
@@ -80,7 +83,8 @@ def login_platform(
     recorder's, launch_hooks.launch_read_offer); its answer is the third value (None
     without one)."""
     others = (also,) if also is not None else ()
-    if deployment_id and len(deployment_id) <= 255:
+    # PostgreSQL refuses a NUL in text: such a claim is refused after verification.
+    if deployment_id and len(deployment_id) <= 255 and "\x00" not in deployment_id:
         found, *answers = read_together(
             DEPLOYMENT_WITH_PLATFORM.bound(platform_id=platform_id, deployment_id=deployment_id),
             *others,

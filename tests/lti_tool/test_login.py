@@ -66,6 +66,9 @@ def test_login_with_platform_storage_renders_the_storage_page(client, fake_platf
         ({"target_link_uri": None}, 400, "missing_parameter"),
         ({"iss": "https://unknown.example.test"}, 403, "unknown_platform"),
         ({"client_id": "other"}, 403, "unknown_platform"),
+        # A NUL, which PostgreSQL refuses in text, names no registration (it was a 500 there).
+        ({"iss": "https://unknown.example.test\x00"}, 403, "unknown_platform"),
+        ({"client_id": "other\x00"}, 403, "unknown_platform"),
         (
             {"target_link_uri": "https://evil.example.test/lti/launch/"},
             403,

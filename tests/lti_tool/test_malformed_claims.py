@@ -94,6 +94,7 @@ def test_nul_in_display_text_is_removed_and_the_launch_goes_on(launch):
         ({CONTEXT: {"id": f"course{NUL}2"}}, "context id"),
         ({CONTEXT: {"id": "c" * 256}}, "context id"),
         ({"sub": f"user{NUL}7"}, "subject"),
+        ({LTI + "deployment_id": f"dep{NUL}1"}, "deployment id"),
         ({AGS: {"lineitems": "https://lms.example.test/li", "scope": [f"x{NUL}"]}}, "AGS scope"),
         ({AGS: {"lineitems": "https://lms.example.test/li", "scope": "all"}}, "AGS scope"),
         ({AGS: {"lineitems": {"url": "https://lms.example.test/li"}}}, "AGS line items URL"),
