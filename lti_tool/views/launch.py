@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.conf import settings
@@ -23,7 +22,6 @@ from ..launch_flow import complete_launch
 from ..launch_hooks import launch_read_offer
 from ..login_state import (
     LAX_COOKIE_PREFIX,
-    LOGIN_TTL_S,
     PROBE_COOKIE,
     STATE_COOKIE_PREFIX,
     begin_login,
@@ -36,6 +34,12 @@ from ..models import Platform
 from ..platform_keys import KeySetReadAhead, jwks_cache_key_named_by
 from ..refusals import LaunchRefused, forbidden, malformed, refusal_response
 from ..registry import find_platform, login_platform
+from ..state_cookies import (
+    clear_state_cookies,
+    cross_site_cookie_possible,
+    relay_may_help,
+    set_state_cookies,
+)
 from ..unverified_token import read_unverified
 
 logger = logging.getLogger("credbridge.lti")
@@ -60,50 +64,12 @@ def tool_origins(request: LaunchRequest) -> set[str]:
 
 # Fetch metadata (Chromium, Firefox 90+, Safari 16.4+) says where a page will be shown.
 _FRAMED = {"iframe", "frame", "embed", "object"}
-_LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 
 
 def _framed(request: LaunchRequest) -> bool:
     """The login runs inside a frame (the LMS's iframe). Clients that do not say (older
     browsers, HTTP libraries) are taken as top level: the redirect then works as before."""
     return request.headers.get("Sec-Fetch-Dest", "") in _FRAMED
-
-
-def cross_site_cookie_possible(request: LaunchRequest) -> bool:
-    """Whether browsers accept this tool's SameSite=None cookie: it must be Secure, so the
-    tool must answer over https, or on a loopback host (browsers treat it as secure)."""
-    if request.is_secure():
-        return True
-    host = (urlsplit("//" + request.get_host()).hostname or "").lower()
-    return host in _LOOPBACK or host.endswith(".localhost")
-
-
-def _set_state_cookies(response: HttpResponse, request: LaunchRequest, record) -> None:
-    """The browser secret, in a cookie that can come back to a framed launch (SameSite=None;
-    Secure) where browsers take one, and in a Lax cookie that comes back on a same-site
-    request (the top-level relay, `_relay_may_help`) and to clients that ignore Secure over
-    http."""
-    path = fixed_path("lti_tool:launch")
-    common: dict[str, Any] = {"max_age": LOGIN_TTL_S, "path": path, "httponly": True}
-    if cross_site_cookie_possible(request):
-        response.set_cookie(
-            STATE_COOKIE_PREFIX + record.state,
-            record.browser_secret,
-            secure=True,
-            samesite="None",
-            **common,
-        )
-        response.set_cookie(
-            LAX_COOKIE_PREFIX + record.state,
-            record.browser_secret,
-            secure=request.is_secure(),
-            samesite="Lax",
-            **common,
-        )
-    else:
-        response.set_cookie(
-            STATE_COOKIE_PREFIX + record.state, record.browser_secret, samesite="Lax", **common
-        )
 
 
 def _refuse_plain_http(platform: Platform) -> None:
@@ -215,7 +181,7 @@ def _login(request: LaunchRequest) -> HttpResponse:
     if not (storage_target or framed):
         # Top level: the state cookie is first party and comes back.
         redirect = HttpResponseRedirect(auth_url)
-        _set_state_cookies(redirect, request, record)
+        set_state_cookies(redirect, request, record)
         return redirect
     # In the LMS's iframe, or with platform storage offered: decide in the browser, before
     # the platform's auth endpoint spends its (Moodle: single-use) lti_message_hint, whether
@@ -260,7 +226,7 @@ def _login(request: LaunchRequest) -> HttpResponse:
             secure=True,
             samesite="None",
         )
-    _set_state_cookies(response, request, record)
+    set_state_cookies(response, request, record)
     return response
 
 
@@ -356,7 +322,7 @@ def _launch(request: LaunchRequest) -> HttpResponse:
                     },
                 },
             )
-        if _relay_may_help(request) and not any(cookies):
+        if relay_may_help(request) and not any(cookies):
             return render(
                 request,
                 "lti_tool/launch_relay.html",
@@ -387,19 +353,5 @@ def _launch(request: LaunchRequest) -> HttpResponse:
         frame_id=record.frame_id,
         offered=(offer, offered) if offer is not None else None,
     )
-    cookie_path = fixed_path("lti_tool:launch")
-    for prefix in (STATE_COOKIE_PREFIX, LAX_COOKIE_PREFIX):
-        response.delete_cookie(prefix + state, path=cookie_path)
+    clear_state_cookies(response, state)
     return response
-
-
-def _relay_may_help(request: LaunchRequest) -> bool:
-    """A top-level cross-site POST (the platform's form_post in a window of its own) leaves
-    SameSite=Lax cookies behind, the only kind plain http allows. Posted again from this
-    tool's own page, the request is same-site and the Lax state cookie comes along; it is
-    still this browser's cookie that must match, so a relay proves nothing by itself."""
-    return (
-        not request.POST.get("lti_relay")
-        and request.headers.get("Sec-Fetch-Dest") == "document"
-        and request.headers.get("Sec-Fetch-Site") == "cross-site"
-    )
