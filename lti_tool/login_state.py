@@ -19,7 +19,7 @@ from config.cache_fallback import add_and_delete
 LOGIN_TTL_S = 10 * 60  # the user may have to pass the LMS's own checks between the steps
 NONCE_MEMORY_S = 2 * 3600  # longer than any id_token lives (Canvas: one hour)
 STATE_COOKIE_PREFIX = "lti1p3-state-"
-LAX_COOKIE_PREFIX = "lti1p3-statelax-"  # the same secret, SameSite=Lax (see views/launch.py)
+LAX_COOKIE_PREFIX = "lti1p3-statelax-"  # the same secret, SameSite=Lax (see state_cookies.py)
 PROBE_COOKIE = "cb-cookie-probe-"  # + state: readable by script, does this frame keep cookies?
 _PREFIX = "lti-login:"
 _USED = "lti-nonce-used:"
