@@ -19,7 +19,6 @@ address check meaningless, and `.netrc` could attach credentials.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import socket
 import threading
@@ -37,6 +36,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from .addresses import LINK_LOCAL, LOOPBACK, NEVER, PRIVATE, address_kind, private_kinds_of, resolve
 from .outbound_body import BodyStream, decoded, discard, read_capped, streamed_body
+from .outbound_deadline import Call
 from .outbound_errors import DeadlineExceeded, NotAllowed, OutboundError, TooLarge, Unreachable
 
 __all__ = [
@@ -68,85 +68,6 @@ class HostPolicy(NamedTuple):
     private_ok: frozenset[str]
 
 
-# --- one call's deadline --------------------------------------------------------------------
-
-
-class _Call:
-    """The state of one `fetch`: its deadline, policy, and the sockets it must cut off."""
-
-    def __init__(self, *, deadline_s: float, private_ok: frozenset[str]) -> None:
-        self.ends_at = time.monotonic() + deadline_s
-        self._left = deadline_s  # while held (hold/resume): what the server has left
-        self.private_ok = private_ok
-        self.expired = False
-        self._finished = False
-        self._watched: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(deadline_s, self._expire)
-        self._timer.daemon = True
-
-    def remaining(self) -> float:
-        left = self.ends_at - time.monotonic()
-        if left <= 0:
-            self.expired = True
-            raise DeadlineExceeded("The server did not answer within the call's deadline.")
-        return left
-
-    def watch(self, sock: socket.socket | None) -> None:
-        """Keep a duplicate of the socket's descriptor: shutting that down at the deadline
-        wakes any read or write blocked on the socket (TLS handshake included), and, being
-        ours, it can never name another socket after the connection closes its own."""
-        if sock is None or sock.fileno() < 0:
-            return
-        dup = socket.socket(fileno=os.dup(sock.fileno()))
-        with self._lock:
-            if self._finished:
-                dup.close()
-                return
-            self._watched.append(dup)
-            if self.expired:
-                _shutdown(dup)
-
-    def hold(self) -> None:
-        """The caller is busy with a chunk of a streamed body: that time is not the
-        server's, so the watchdog stops until `resume` (lti_tool.outbound_body)."""
-        self._timer.cancel()
-        self._left = self.ends_at - time.monotonic()
-
-    def resume(self) -> None:
-        """Re-arms the watchdog with the time the server has left (raises when none is)."""
-        self.ends_at = time.monotonic() + self._left
-        left = self.remaining()
-        self._timer = threading.Timer(left, self._expire)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def _expire(self) -> None:
-        with self._lock:
-            if self._finished:
-                return
-            self.expired = True
-            for dup in self._watched:
-                _shutdown(dup)
-
-    def __enter__(self) -> _Call:
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._timer.cancel()
-        with self._lock:
-            self._finished = True
-            for dup in self._watched:
-                dup.close()
-            self._watched.clear()
-
-
-def _shutdown(sock: socket.socket) -> None:
-    with contextlib.suppress(OSError):
-        sock.shutdown(socket.SHUT_RDWR)
-
-
 _local = threading.local()
 
 
@@ -158,7 +79,7 @@ def _forget_connections_after_fork() -> None:
 os.register_at_fork(after_in_child=_forget_connections_after_fork)
 
 
-def _current() -> _Call:
+def _current() -> Call:
     call = getattr(_local, "call", None)
     if call is None:
         raise NotAllowed("Outbound connections are made by lti_tool.outbound.fetch only.")
@@ -329,7 +250,7 @@ def fetch(
     check_url(url, allowed_hosts)
     kinds = frozenset(private_ok)
     previous = getattr(_local, "call", None)
-    call = _Call(deadline_s=deadline, private_ok=kinds).__enter__()
+    call = Call(deadline_s=deadline, private_ok=kinds).__enter__()
     _local.call = call
     handed_out = False
     try:

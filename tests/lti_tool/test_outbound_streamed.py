@@ -4,6 +4,7 @@ is still cut at the size cap and at the deadline, and only the server's time cou
 from __future__ import annotations
 
 import socket
+import threading
 import time
 
 import pytest
@@ -43,6 +44,27 @@ def test_a_body_is_handed_out_in_chunks_and_only_the_server_s_time_counts(listen
     # Read to its end, the connection went back to the pool and serves the next call.
     assert fetch("GET", server.url, allowed_hosts=[server.host], **LOOPBACK_OK).content == b"ok"
     assert server.accepted == 1
+
+
+def test_one_watchdog_watches_a_streamed_body_whatever_its_chunks_and_ends_with_it(listen):
+    def answer(conn: socket.socket) -> None:
+        read_request(conn)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % FAST + b"c" * FAST)
+
+    def watchdogs() -> list[threading.Thread]:
+        return [t for t in threading.enumerate() if t.name == "outbound-deadline"]
+
+    server = listen(answer)
+    before = set(watchdogs())
+    response = _get(server, deadline_s=5)
+    seen = set()
+    for _ in streamed_body(response):
+        seen |= set(watchdogs()) - before
+    # A thread per chunk cost more CPU than the chunk's decoding (a Moodle column: ~60).
+    assert len(seen) == 1
+    (watchdog,) = seen
+    watchdog.join(timeout=5)
+    assert not watchdog.is_alive()
 
 
 def test_a_streamed_body_trickled_after_its_first_chunk_is_cut_at_the_deadline(listen):
