@@ -9,6 +9,9 @@ and a general URDNA2015 with deep copies. Here:
   (credentials.jsonld_contexts);
 - the walk mirrors PyLD's expansion step by step (same revert/property-scope/type-scope order)
   and emits RDF quads directly, with no intermediate expanded document;
+- the quads of a node object with its own IRI and nested nodes (the achievement every
+  credential of an award repeats) are remembered per (context, property, JSON) and replayed
+  with fresh blank nodes (credentials.subtree_memo);
 - `@graph` containers (the `proof` of an embedded endorsement, a record's embedded
   `verifiableCredential`s) become blank-node named graphs, as PyLD's node map makes them;
 - canonical labelling is credentials.canonical_labels (RDFC-1.0's simple path when every
@@ -27,6 +30,7 @@ from typing import Any, cast
 
 from pyld import jsonld
 
+from . import subtree_memo
 from .canonical_labels import Quad, Term, Unsupported, canonical_nquads
 from .jsonld_contexts import CONTEXTS, MAX_MEMO, Context
 from .jsonld_contexts import term_value as _term
@@ -73,9 +77,53 @@ class _Walker:
                 self.values(ctx, prop, item, out)
             return
         if isinstance(element, dict):
-            out.append(self.node(ctx, prop, element))
+            if subtree_memo.worth_remembering(element):
+                out.append(self.remembered_node(ctx, prop, element))
+            else:
+                out.append(self.node(ctx, prop, element))
             return
         out.append(self.scalar(ctx, prop, element))
+
+    def remembered_node(self, ctx: Context, prop: str | None, element: dict[str, Any]) -> Term:
+        """`node`, from the quads remembered for this (context, property, JSON) when there
+        are some (credentials.subtree_memo): the achievement every credential repeats."""
+        try:
+            memo_key = subtree_memo.key(id(ctx), prop, element)
+        except (TypeError, ValueError):
+            return self.node(ctx, prop, element)
+        subtree = subtree_memo.recall(memo_key)
+        if subtree is None:
+            walker = _Walker()
+            subject = walker.node(ctx, prop, element)
+            if walker.bnodes:
+                # A blank node named in the JSON ("_:x") is the same node wherever the
+                # document names it: its label cannot be made fresh on each replay.
+                return self.node(ctx, prop, element)
+            subtree = subtree_memo.remember(memo_key, subject, walker.quads, walker.dropped)
+        return self.replay(subtree)
+
+    def replay(self, subtree: subtree_memo.Subtree) -> Term:
+        """Add a remembered subtree's quads, its blank nodes fresh, in the current graph."""
+        fresh = {label: self.fresh()[1] for label in subtree.labels}
+        graph = self.graph
+        if graph is None:
+            self.quads.update(subtree.plain)
+        else:
+            self.quads.update((s, p, o, graph) for s, p, o, _ in subtree.plain)
+        add = self.quads.add
+        for s, p, o, g in subtree.labelled:
+            if s[0] == "B":
+                s = ("B", fresh[s[1]])
+            if o[0] == "B":
+                o = ("B", fresh[o[1]])
+            if g is None:
+                g = graph
+            elif g[0] == "B":
+                g = ("B", fresh[g[1]])
+            add((s, p, o, g))
+        self.dropped.extend(subtree.dropped)
+        subject = subtree.subject
+        return ("B", fresh[subject[1]]) if subject[0] == "B" else subject
 
     def scalar_plan(self, ctx: Context, prop: str | None) -> tuple[Any, bool]:
         key = (id(ctx), prop)
