@@ -43,6 +43,15 @@ def _term_str(term: Term) -> str:
     return out
 
 
+# The N-Quads pieces of quads without blank nodes, which recur from document to document (the
+# achievement's, the issuer's): the text of IRIs and escaped literals is built once. Blank
+# labels are the walker's own, so quads naming one are never looked up here. Bounded in count
+# and, by leaving out long texts (a data URI badge), in memory: a few MB at most.
+_PLAIN_PARTS: dict[Quad, _Parts] = {}
+_REMEMBER_PLAIN = 8_192
+_LONGEST_REMEMBERED = 1_000
+
+
 def canonical_nquads(quads: set[Quad]) -> str:
     """RDFC-1.0 (canonical N-Quads) of `quads`.
 
@@ -54,7 +63,13 @@ def canonical_nquads(quads: set[Quad]) -> str:
     # use. A blank node is mentioned by a quad in any of the three positions (RDFC-1.0 4.6).
     parts: list[_Parts] = []
     mentions: dict[str, list[int]] = {}
-    for i, (s, p, o, g) in enumerate(quads):
+    known = _PLAIN_PARTS
+    for i, quad in enumerate(quads):
+        plain = known.get(quad)
+        if plain is not None:
+            parts.append(plain)
+            continue
+        s, p, o, g = quad
         s_blank = s[1] if s[0] == "B" else ""
         o_blank = o[1] if o[0] == "B" else ""
         g_blank = g[1] if g is not None and g[0] == "B" else ""
@@ -64,17 +79,23 @@ def canonical_nquads(quads: set[Quad]) -> str:
             g_str = None
         else:
             g_str = " <" + g[1] + ">"
-        parts.append(
-            (
-                None if s_blank else "<" + s[1] + ">",
-                s_blank,
-                " <" + p + "> ",
-                None if o_blank else _term_str(o),
-                o_blank,
-                g_str,
-                g_blank,
-            )
+        quad_parts: _Parts = (
+            None if s_blank else "<" + s[1] + ">",
+            s_blank,
+            " <" + p + "> ",
+            None if o_blank else _term_str(o),
+            o_blank,
+            g_str,
+            g_blank,
         )
+        parts.append(quad_parts)
+        if not (s_blank or o_blank or g_blank):
+            if len(s[1]) + len(p) + len(o[1]) + len(g[1] if g else "") > _LONGEST_REMEMBERED:
+                continue
+            if len(known) >= _REMEMBER_PLAIN:
+                known.clear()
+            known[quad] = quad_parts
+            continue
         for blank in {s_blank, o_blank, g_blank}:
             if blank:
                 mentions.setdefault(blank, []).append(i)

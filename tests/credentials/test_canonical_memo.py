@@ -113,3 +113,21 @@ def test_explicit_blank_node_ids_inside_a_remembered_node_stay_shared():
         achievement["alignment"][0]["id"] = "_:shared"
         doc["evidence"][0]["id"] = "_:shared"
         assert _matches(doc)
+
+
+def test_the_remembered_nquads_pieces_leave_out_long_texts():
+    # The text of recurring quads is remembered; a data URI badge's (~9 kB) is not, so the
+    # memory stays a few MB whatever badges are issued or verified.
+    from credentials import canonical_labels
+
+    badge = "data:image/png;base64," + "A" * 9_000
+    data = sample_input()
+    doc = compose_credential(
+        dataclasses.replace(
+            data, achievement=dataclasses.replace(data.achievement, image_url=badge)
+        )
+    )
+    assert _matches(doc) and _matches(doc)
+    remembered = canonical_labels._PLAIN_PARTS
+    assert remembered
+    assert not any(badge in "".join(str(x) for x in quad) for quad in remembered)
