@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from django.db import connections, router
 from django.db.models import DateTimeField, Field, JSONField, Model
@@ -36,7 +36,10 @@ def one_of(connection, values: Sequence[str] | Sequence[int]) -> tuple[str, list
     `IN (%s, %s, ...)` with ten thousand values costs more to build and parse than the
     query takes to run."""
     if connection.vendor == "postgresql":
-        return "= ANY(%s)", list(values)
+        # Typed: psycopg sends a list of small ints as smallint[], which a bigint column
+        # compares against one element at a time instead of through a hash of the array.
+        kind = "bigint" if values and isinstance(values[0], int) else "text"
+        return f"= ANY(%s::{kind}[])", list(values)
     return "IN (SELECT value FROM json_each(%s))", json.dumps(list(values))
 
 
@@ -166,3 +169,31 @@ def update_rows(*, model: type[Model], fields: Sequence[str], rows: list[tuple])
             f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608 - quoted metadata
             list(prepared(rows)),
         )
+
+
+def select_where_in(
+    *,
+    model: type[Model],
+    fields: Sequence[str],
+    where: dict[str, Any],
+    key: str,
+    values: Sequence[str] | Sequence[int],
+) -> list[tuple]:
+    """The `fields` of the rows matching `where` (field = value) whose `key` is one of
+    `values`: `filter(key__in=values)` with the values as ONE parameter (`one_of`), so the
+    query's text does not grow with them. Values as the database returns them (a JSON
+    column's text, as stored)."""
+    if not values:
+        return []  # (and an empty list has no type to tell the database)
+    connection = connections[router.db_for_read(model)]
+    quote = connection.ops.quote_name
+    selected = ", ".join(quote(c.column) for c in columns_of(model, fields))
+    tests = [f"{quote(c.column)} = %s" for c in columns_of(model, where)]
+    test, param = one_of(connection, values)
+    tests.append(f"{quote(columns_of(model, [key])[0].column)} {test}")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {selected} FROM {quote(model._meta.db_table)} WHERE {' AND '.join(tests)}",  # noqa: S608 - quoted metadata
+            [*where.values(), param],
+        )
+        return cursor.fetchall()

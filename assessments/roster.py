@@ -8,12 +8,16 @@ marked inactive; nothing is deleted.
 
 from __future__ import annotations
 
-from django.db import transaction
+import json
+from collections.abc import Iterable, Sequence
+
+from django.db import connections, router, transaction
 from django.utils import timezone
 
 from lti_tool.roles import map_roles
 
-from .bulk_write import insert_rows_if_absent
+from .bulk_unnest import insert_absent_returning
+from .bulk_write import insert_rows_if_absent, select_where_in
 from .models import Course, Enrolment, Learner
 
 _PERSON_FIELDS = ("name", "given_name", "family_name", "email", "lis_person_sourcedid")
@@ -33,21 +37,46 @@ def _person(member: dict) -> dict:
     return fields
 
 
+def _ids_of(platform_id: int, subs: Iterable[str]) -> dict[str, int]:
+    return dict(
+        select_where_in(
+            model=Learner,
+            fields=("sub", "id"),
+            where={"platform": platform_id},
+            key="sub",
+            values=list(subs),
+        )
+    )
+
+
+def _insert_learners(*, platform_id: int, fields: Sequence[str], rows: list[tuple]) -> dict:
+    """Inserts the learners not stored yet (a launch may add one meanwhile: theirs is kept);
+    sub -> id of those inserted (PostgreSQL; elsewhere none: the caller reads them)."""
+    connection = connections[router.db_for_write(Learner)]
+    if connection.vendor == "postgresql":
+        inserted = insert_absent_returning(
+            connection, model=Learner, fields=fields, rows=rows, returning=("sub", "id")
+        )
+        return dict(inserted)
+    insert_rows_if_absent(model=Learner, fields=fields, rows=rows)
+    return {}
+
+
 def learner_ids(*, platform_id: int, subs: set[str]) -> dict[str, int]:
     """sub -> Learner id, creating bare rows for subs not seen before (ids only: cheap)."""
-    found = dict(
-        Learner.objects.filter(platform_id=platform_id, sub__in=subs).values_list("sub", "pk")
-    )
+    found = _ids_of(platform_id, subs)
     missing = subs - found.keys()
     if missing:
-        Learner.objects.bulk_create(
-            [Learner(platform_id=platform_id, sub=sub) for sub in missing], ignore_conflicts=True
+        ordered, now = sorted(missing), timezone.now()
+        blank = [""] * len(_PERSON_FIELDS)
+        inserted = _insert_learners(
+            platform_id=platform_id,
+            fields=("platform", "sub", *_PERSON_FIELDS, "updated_at"),
+            rows=[(platform_id, sub, *blank, now) for sub in ordered],
         )
-        found.update(
-            Learner.objects.filter(platform_id=platform_id, sub__in=missing).values_list(
-                "sub", "pk"
-            )
-        )
+        found.update(inserted)
+        if len(inserted) < len(missing):
+            found.update(_ids_of(platform_id, (sub for sub in ordered if sub not in inserted)))
     return found
 
 
@@ -58,11 +87,14 @@ def ensure_learners(*, platform_id: int, people: dict[str, dict]) -> dict[str, i
     first sync adds thousands: model instances cost more than the INSERT), model instances
     are built only for the few changed ones.
     """
-    subs = set(people)
     stored = {
         row[0]: row[1:]
-        for row in Learner.objects.filter(platform_id=platform_id, sub__in=subs).values_list(
-            "sub", "pk", *_PERSON_FIELDS
+        for row in select_where_in(
+            model=Learner,
+            fields=("sub", "id", *_PERSON_FIELDS),
+            where={"platform": platform_id},
+            key="sub",
+            values=list(people),
         )
     }
     missing = [sub for sub in people if sub not in stored]
@@ -74,20 +106,17 @@ def ensure_learners(*, platform_id: int, people: dict[str, dict]) -> dict[str, i
             changed.append(Learner(pk=row[0], updated_at=now, **fields))
     ids = {sub: row[0] for sub, row in stored.items()}
     if missing:
-        # A launch may add one of them meanwhile: theirs is kept, its id read below.
-        insert_rows_if_absent(
-            model=Learner,
+        inserted = _insert_learners(
+            platform_id=platform_id,
             fields=("platform", "sub", *_PERSON_FIELDS, "updated_at"),
             rows=[
                 (platform_id, sub, *(people[sub][f] for f in _PERSON_FIELDS), now)
                 for sub in missing
             ],
         )
-        ids.update(
-            Learner.objects.filter(platform_id=platform_id, sub__in=missing).values_list(
-                "sub", "pk"
-            )
-        )
+        ids.update(inserted)
+        if len(inserted) < len(missing):
+            ids.update(_ids_of(platform_id, (sub for sub in missing if sub not in inserted)))
     if changed:
         # bulk_update skips auto_now: updated_at is set above.
         Learner.objects.bulk_update(changed, [*_PERSON_FIELDS, "updated_at"])
@@ -105,10 +134,14 @@ def store_roster_page(*, course: Course, members: list[dict]) -> set[int]:
     ids = ensure_learners(platform_id=course.platform_id, people=people)
     by_id = {ids[sub]: sub for sub in people}
     stored = {
-        learner_id: (pk, is_active, stored_roles)
-        for learner_id, pk, is_active, stored_roles in Enrolment.objects.filter(
-            course=course, learner_id__in=by_id
-        ).values_list("learner_id", "pk", "active", "roles")
+        learner_id: (pk, is_active, json.loads(roles) if isinstance(roles, str) else roles)
+        for learner_id, pk, is_active, roles in select_where_in(
+            model=Enrolment,
+            fields=("learner", "id", "active", "roles"),
+            where={"course": course.pk},
+            key="learner",
+            values=list(by_id),
+        )
     }
     now = timezone.now()
     new, changed = [], []
@@ -118,9 +151,12 @@ def store_roster_page(*, course: Course, members: list[dict]) -> set[int]:
             new.append((course.pk, learner_id, roles[sub], True, now))
         elif not row[1] or row[2] != roles[sub]:
             changed.append(Enrolment(pk=row[0], active=True, roles=roles[sub], updated_at=now))
-    insert_rows_if_absent(
-        model=Enrolment, fields=("course", "learner", "roles", "active", "updated_at"), rows=new
-    )
+    fields = ("course", "learner", "roles", "active", "updated_at")
+    connection = connections[router.db_for_write(Enrolment)]
+    if connection.vendor == "postgresql":
+        insert_absent_returning(connection, model=Enrolment, fields=fields, rows=new)
+    else:
+        insert_rows_if_absent(model=Enrolment, fields=fields, rows=new)
     if changed:
         Enrolment.objects.bulk_update(changed, ["active", "roles", "updated_at"])
     return set(by_id)
