@@ -61,6 +61,7 @@ from support.celery_workers import (  # noqa: E402
     worker_env,
 )
 from support.in_process_issue import in_process_issue_s  # noqa: E402
+from support.process_cpu import BackendCpu, redis_cpu_s  # noqa: E402
 
 
 def clear_queue() -> None:
@@ -143,13 +144,18 @@ def throughput_run(*, course, rule, expected: int, workers: int, env: dict) -> d
     procs = start_workers(workers, env)
     try:
         cpu0, load0 = worker_cpu_s(procs), os.getloadavg()[0]
-        t0 = time.monotonic()
-        run = sync_course(course=course, trigger="bench")
-        sync_s = time.monotonic() - t0
-        assert run.outcome == "succeeded", run.error
-        issued = Award.objects.filter(rule=rule, state=Award.State.ISSUED, credential__isnull=False)
-        t1 = wait_until(lambda: issued.count() >= expected, timeout=1800)
-        cpu1, load1 = worker_cpu_s(procs), os.getloadavg()[0]
+        own0, redis0 = time.process_time(), redis_cpu_s()
+        with BackendCpu(connection.settings_dict["NAME"]) as db_cpu:
+            t0 = time.monotonic()
+            run = sync_course(course=course, trigger="bench")
+            sync_s = time.monotonic() - t0
+            assert run.outcome == "succeeded", run.error
+            issued = Award.objects.filter(
+                rule=rule, state=Award.State.ISSUED, credential__isnull=False
+            )
+            t1 = wait_until(lambda: issued.count() >= expected, timeout=1800)
+            cpu1, load1 = worker_cpu_s(procs), os.getloadavg()[0]
+            own1, redis1 = time.process_time(), redis_cpu_s()
         posted = Award.objects.filter(rule=rule, postback_state=Award.PostbackState.POSTED)
         t2 = wait_until(lambda: posted.count() >= expected, timeout=1800)
     finally:
@@ -169,6 +175,12 @@ def throughput_run(*, course, rule, expected: int, workers: int, env: dict) -> d
         # running count too): flat from one worker to two means no contention in the code,
         # whatever the wall time says on a machine whose cores are shared.
         "worker_cpu_ms_per_credential": round((cpu1 - cpu0) * 1000 / expected, 1),
+        # Until all were issued, outside the workers (support/process_cpu.py): the bench
+        # database's PostgreSQL backends, this process (the sync, the sandbox LMS serving
+        # the post-backs, the polling) and the whole Redis server.
+        "db_cpu_ms_per_credential": round(db_cpu.seconds() * 1000 / expected, 2),
+        "bench_process_cpu_ms_per_credential": round((own1 - own0) * 1000 / expected, 2),
+        "redis_cpu_ms_per_credential": round((redis1 - redis0) * 1000 / expected, 2),
         "loadavg_1m": round((load0 + load1) / 2, 1),
     }
 
@@ -307,6 +319,14 @@ def main() -> None:
                 ),
                 "worker_cpu_ms_per_credential": one["worker_cpu_ms_per_credential"],
                 "worker_cpu_ms_per_credential_two_workers": two["worker_cpu_ms_per_credential"],
+                "db_cpu_ms_per_credential": one["db_cpu_ms_per_credential"],
+                "db_cpu_ms_per_credential_two_workers": two["db_cpu_ms_per_credential"],
+                "bench_process_cpu_ms_per_credential": one["bench_process_cpu_ms_per_credential"],
+                "bench_process_cpu_ms_per_credential_two_workers": two[
+                    "bench_process_cpu_ms_per_credential"
+                ],
+                "redis_cpu_ms_per_credential": one["redis_cpu_ms_per_credential"],
+                "redis_cpu_ms_per_credential_two_workers": two["redis_cpu_ms_per_credential"],
                 "loadavg_1m": [one["loadavg_1m"], two["loadavg_1m"]],
                 "sync_only_s": two["sync_s"],
                 "sync_only_s_one_worker_run": one["sync_s"],
