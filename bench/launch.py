@@ -20,20 +20,28 @@ its server-side wall time (`Server-Timing: app;dur=`), the CPU time of the threa
 once, ADR 0083); a launch's tool time, CPU and queries are the sums over the tool's three
 answers (login, launch POST, landing page).
 
-The baseline is the same server's /healthz (one database query, a cache PING, a broker PING),
-probed one at a time all through the launch phase, so it waits for the same cores as the
-launches do (the LMS's RSA signing and the client's HTML parsing share the machine), and
-measured again alone, 20 concurrent, before the launches. The ratios (medians):
+The baseline is the same server's /healthz (one database query, a cache PING, a broker PING).
+Each launch sends one on its own kept-alive connection right after its landing page (the
+paired baseline: the worker that served the launch, at once, under the same concurrent
+launches); a probe thread also sends one at a time all through the launch phase, each on a
+new connection, and 20 concurrent are measured alone before the launches. The ratios
+(medians; ADR 0085 says why the paired baseline is the one compared with):
 
 - `tool_share_vs_health`: the tool's wall server time per launch (three answers) over one
-  /healthz answer's wall server time from the probes during the launches (same contention).
-- `tool_cpu_share_vs_health`: the tool's thread CPU time per launch over one /healthz
-  answer's thread CPU time (probes during the launches): the tool's own work, which waiting
-  for a core, the GIL, the database or Redis does not inflate (their processes' work is not in
-  either side).
+  paired /healthz answer's wall server time.
+- `tool_cpu_share_vs_health`: the tool's thread CPU time per launch over one paired /healthz
+  answer's thread CPU time: the tool's own work, which waiting for a core, the GIL, the
+  database or Redis does not inflate (their processes' work is not in either side).
+- `tool_share_vs_health_probes`, `tool_cpu_share_vs_health_probes`: the same against the
+  probes beside the launches (the figures called `tool_share_vs_health` and
+  `tool_cpu_share_vs_health` before ADR 0085). A probe's new connection goes to whichever
+  worker accepts it first, usually an idle one, so probes shared their worker with another
+  answer less often than the launch's answers did (`answers_sharing_worker`).
 - `tool_share_vs_health_alone`: the tool's wall server time per launch over /healthz's wall
   server time in its own phase (the figure before the probes: the launches ran under the LMS
   and the client, the baseline did not).
+
+`launches_per_s` counts the paired /healthz inside the launch phase (since ADR 0085).
 
 The last line is one JSON object.
 """
@@ -231,6 +239,8 @@ def main() -> None:
     tool_cpu_s = [launch.tool_cpu_ms / 1000 for launch in launches]
     p_server = [p[1] / 1000 for p in probes.results]
     p_cpu = [p[2] / 1000 for p in probes.results]
+    paired_server = [launch.health_ms / 1000 for launch in launches]
+    paired_cpu = [launch.health_cpu_ms / 1000 for launch in launches]
     queries = sorted({launch.queries for launch in launches})
     result = {
         "bench": "launch",
@@ -261,14 +271,32 @@ def main() -> None:
         "health_probes": len(probes.results),
         "health_probe_server_p50_ms": ms(p_server, 0.5),
         "health_probe_cpu_p50_ms": round(statistics.median(p_cpu) * 1000, 2),
+        "health_paired_server_p50_ms": ms(paired_server, 0.5),
+        "health_paired_cpu_p50_ms": round(statistics.median(paired_cpu) * 1000, 2),
+        # Share of answers that started while their worker was running another (threads of
+        # one process share its GIL): the launches', the paired /healthz', the probes'.
+        "answers_sharing_worker": {
+            "launch": round(
+                sum(la.busy_answers for la in launches) / sum(la.tool_answers for la in launches),
+                2,
+            ),
+            "health_paired": round(sum(la.health_busy > 0 for la in launches) / len(launches), 2),
+            "health_probes": round(sum(p[3] > 0 for p in probes.results) / len(probes.results), 2),
+        },
     }
     # The tool's server-side time per launch (three answers) over one /healthz answer's: wall
-    # against the probes that ran beside the launches, CPU against the same probes' CPU, and
+    # and CPU against the paired /healthz, then against the probes beside the launches, and
     # wall against /healthz alone (the figure before the probes). See the docstring.
     result["tool_share_vs_health"] = round(
-        statistics.median(tool_s) / statistics.median(p_server), 1
+        statistics.median(tool_s) / statistics.median(paired_server), 1
     )
     result["tool_cpu_share_vs_health"] = round(
+        statistics.median(tool_cpu_s) / statistics.median(paired_cpu), 1
+    )
+    result["tool_share_vs_health_probes"] = round(
+        statistics.median(tool_s) / statistics.median(p_server), 1
+    )
+    result["tool_cpu_share_vs_health_probes"] = round(
         statistics.median(tool_cpu_s) / statistics.median(p_cpu), 1
     )
     result["tool_share_vs_health_alone"] = round(
@@ -285,16 +313,20 @@ def main() -> None:
     )
     print(
         f"/healthz alone: {result['health_per_s']}/s, p50 {result['health_p50_ms']} ms "
-        f"(server {result['health_server_p50_ms']} ms); beside the launches "
+        f"(server {result['health_server_p50_ms']} ms); after each launch: server p50 "
+        f"{result['health_paired_server_p50_ms']} ms, CPU p50 "
+        f"{result['health_paired_cpu_p50_ms']} ms; beside the launches "
         f"({result['health_probes']} probes): server p50 "
         f"{result['health_probe_server_p50_ms']} ms, CPU p50 "
         f"{result['health_probe_cpu_p50_ms']} ms"
     )
     print(
-        f"tool share per launch: {result['tool_share_vs_health']}x a /healthz (wall, same "
-        f"load), {result['tool_cpu_share_vs_health']}x (CPU), "
-        f"{result['tool_share_vs_health_alone']}x (wall, /healthz alone); "
-        f"load average {result['loadavg_1m']}"
+        f"tool share per launch: {result['tool_share_vs_health']}x a /healthz (wall, paired), "
+        f"{result['tool_cpu_share_vs_health']}x (CPU, paired); against the probes "
+        f"{result['tool_share_vs_health_probes']}x (wall), "
+        f"{result['tool_cpu_share_vs_health_probes']}x (CPU); "
+        f"{result['tool_share_vs_health_alone']}x (wall, /healthz alone); answers sharing "
+        f"their worker {result['answers_sharing_worker']}; load average {result['loadavg_1m']}"
     )
     print(json.dumps(result))
 

@@ -1,7 +1,9 @@
 """The launch bench's client side: one full LTI launch driven over real HTTP the way a browser
-does it (bench/launch.py explains the hops), and /healthz probed one at a time beside the
-launches. Each of the tool's answers reports its server time, thread CPU and query count
-(bench/support/server_timing.py); a launch adds up its tool answers'."""
+does it (bench/launch.py explains the hops), followed by one /healthz on the launch's own
+connection (the paired baseline), and /healthz probed one at a time beside the launches. Each
+of the tool's answers reports its server time, thread CPU, query count and how many other
+answers its worker was running (bench/support/server_timing.py); a launch adds up its tool
+answers'."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import lxml.html
 import requests
 
 QUERIES_HEADER = "X-Bench-Queries"  # support/server_timing.py
+BUSY_HEADER = "X-Bench-Busy"
 
 
 def _form(response: requests.Response):
@@ -32,8 +35,14 @@ def server_ms(response: requests.Response, metric_name: str = "app") -> float:
     raise RuntimeError(f"{response.url} answered without the tool's Server-Timing header")
 
 
+def busy(response: requests.Response) -> int:
+    """How many other answers the tool's worker was running when this one started."""
+    return int(response.headers[BUSY_HEADER])
+
+
 class Launch:
-    """One launch's figures: wall time, and the tool's server time and queries over its answers."""
+    """One launch's figures: wall time, the tool's server time and queries over its answers,
+    and the /healthz sent on the launch's connection just after its landing page."""
 
     def __init__(self) -> None:
         self.wall_s = 0.0
@@ -41,6 +50,10 @@ class Launch:
         self.tool_cpu_ms = 0.0
         self.queries = 0
         self.tool_answers = 0
+        self.busy_answers = 0  # answers that started while their worker ran another
+        self.health_ms = 0.0
+        self.health_cpu_ms = 0.0
+        self.health_busy = 0
 
     def count(self, response: requests.Response, tool_netloc: str) -> None:
         if urlsplit(response.url).netloc == tool_netloc:
@@ -48,6 +61,7 @@ class Launch:
             self.tool_cpu_ms += server_ms(response, "cpu")
             self.queries += int(response.headers[QUERIES_HEADER])
             self.tool_answers += 1
+            self.busy_answers += busy(response) > 0
 
 
 def one_launch(start_url: str, tool_base: str) -> Launch:
@@ -75,6 +89,14 @@ def _one_launch(start_url: str, tool_netloc: str) -> Launch:
                     raise RuntimeError(f"landing page {location}: HTTP {response.status_code}")
                 launch.count(response, tool_netloc)
                 launch.wall_s = time.perf_counter() - t0
+                # The baseline in the launch's own conditions: the same kept-alive connection
+                # (so the same worker), at once, under the same concurrent launches.
+                health = session.get(urljoin(location, "/healthz"), timeout=30)
+                if health.status_code != 200:
+                    raise RuntimeError(f"/healthz after a launch: HTTP {health.status_code}")
+                launch.health_ms = server_ms(health)
+                launch.health_cpu_ms = server_ms(health, "cpu")
+                launch.health_busy = busy(health)
                 return launch
             continue
         form = _form(response)
@@ -92,13 +114,19 @@ def _one_launch(start_url: str, tool_netloc: str) -> Launch:
     raise RuntimeError("launch did not finish in 10 hops")
 
 
-def one_health(url: str) -> tuple[float, float, float]:
-    """(wall seconds, server-side wall ms, server-side thread CPU ms) of one /healthz."""
+def one_health(url: str) -> tuple[float, float, float, int]:
+    """(wall seconds, server-side wall ms, server-side thread CPU ms, other answers its worker
+    was running) of one /healthz, on a connection of its own."""
     t0 = time.perf_counter()
     response = requests.get(url, timeout=30)
     if response.status_code != 200:
         raise RuntimeError("healthz failed")
-    return time.perf_counter() - t0, server_ms(response), server_ms(response, "cpu")
+    return (
+        time.perf_counter() - t0,
+        server_ms(response),
+        server_ms(response, "cpu"),
+        busy(response),
+    )
 
 
 class Probes(threading.Thread):
@@ -108,7 +136,7 @@ class Probes(threading.Thread):
     def __init__(self, url: str, interval_s: float = 0.05) -> None:
         super().__init__(daemon=True)
         self.url, self.interval_s = url, interval_s
-        self.results: list[tuple[float, float, float]] = []
+        self.results: list[tuple[float, float, float, int]] = []
         self.error: BaseException | None = None
         self.stopped = threading.Event()
 

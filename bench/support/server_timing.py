@@ -16,11 +16,17 @@ view, templates, database and cache, without the network and the client. Two fig
   the tool's own Python work for this answer, which waiting does not inflate. The work the
   database and Redis do in their own processes is not in it (their round trips are in `app`).
 
-Bench only: the production server runs config.wsgi and sends neither header.
+`X-Bench-Busy` says how many other answers the same worker process was running when this one
+started: with threaded workers they share the process's GIL, and an answer that starts beside
+another waits for it at every round trip (ADR 0085), so the bench can tell whether the launches
+and the /healthz they are compared with ran under the same contention.
+
+Bench only: the production server runs config.wsgi and sends none of these headers.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -30,10 +36,18 @@ from django.db import connection
 from config.wsgi import application as django_application
 
 QUERIES_HEADER = "X-Bench-Queries"
+BUSY_HEADER = "X-Bench-Busy"
+
+_running = 0  # answers in progress in this worker process
+_running_lock = threading.Lock()
 
 
 def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    global _running
     queries = 0
+    with _running_lock:
+        busy = _running
+        _running += 1
 
     def count(execute, sql, params, many, context):  # noqa: ANN001 - Django's wrapper shape
         nonlocal queries
@@ -50,9 +64,14 @@ def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> 
             *headers,
             ("Server-Timing", f"app;dur={elapsed_ms:.3f}, cpu;dur={cpu_ms:.3f}"),
             (QUERIES_HEADER, str(queries)),
+            (BUSY_HEADER, str(busy)),
         ]
         return start_response(status, headers, *exc_info)
 
     # `connection` is this thread's: gthread workers run one request per thread at a time.
-    with connection.execute_wrapper(count):
-        return django_application(environ, timed_start_response)
+    try:
+        with connection.execute_wrapper(count):
+            return django_application(environ, timed_start_response)
+    finally:
+        with _running_lock:
+            _running -= 1
