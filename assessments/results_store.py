@@ -3,9 +3,11 @@
 A page is one transaction: either every result of the page is stored with its revision, or
 none is. Rows are read and written in bulk (a handful of queries per page, whatever its
 size), and a page whose results are all unchanged costs one read and a hash per result:
-that is most pages of the periodic re-sync. A new result's row and its first revision are
-written with keys taken beforehand, so nothing is read back. Evidence is never deleted: a
-result missing from a page (Canvas lists graded learners only) stays as it was.
+that is most pages of the periodic re-sync. On PostgreSQL the new results and their first
+revisions are one statement per 500 (the revisions inserted from the rows it wrote), and so
+are the changed ones (`bulk_unnest`); elsewhere a new result's row and its first revision
+are written with keys taken beforehand, so nothing is read back. Evidence is never deleted:
+a result missing from a page (Canvas lists graded learners only) stays as it was.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from itertools import islice
 from django.db import connections, router, transaction
 from django.utils import timezone
 
+from .bulk_unnest import insert_with_copies, update_with_copies
 from .bulk_write import (
     JSONText,
     columns_of,
@@ -127,7 +130,7 @@ def _store_chunk(
             changed.append((sub, known[0], known[1], known[3] + 1, row))
         else:
             outcome.unchanged += 1  # the common case of a re-sync: hashed, compared, done
-    revised: list[int] = []  # results whose current content is a new revision
+    new_rows: list[tuple] = []
     if new:
         # Results may name people the roster did not list (Canvas drops departed learners
         # from NRPS but keeps their grades): they get a Learner row so the evidence is kept.
@@ -136,30 +139,53 @@ def _store_chunk(
         if unknown:
             ids.update(learner_ids(platform_id=platform_id, subs=unknown))
         learners = [ids[sub] for sub in new]
-        new_ids = insert_rows_with_ids(
-            model=Result,
-            fields=_RESULT_FIELDS,
-            rows=[
-                (line_item.pk, learner, *row, now, 1)
-                for learner, row in zip(learners, new.values(), strict=True)
-            ],
-        )
-        revised += new_ids
+        new_rows = [
+            (line_item.pk, learner, *row, now, 1)
+            for learner, row in zip(learners, new.values(), strict=True)
+        ]
         outcome.learner_ids.update(learners)
-    if changed:
-        # A handful per page in a re-sync: `bulk_update`'s CASE per column per row would
-        # cost more than the writes.
-        update_rows(
-            model=Result,
-            fields=_UPDATED_FIELDS,
-            rows=[(*row, now, revision, pk) for _, _, pk, revision, row in changed],
-        )
-        revised += [pk for _, _, pk, _, _ in changed]
-        outcome.learner_ids.update(learner for _, learner, *_ in changed)
-    _record_revisions(revised)
+    # A handful per page in a re-sync: `bulk_update`'s CASE per column per row would cost
+    # more than the writes.
+    changed_rows = [(*row, now, revision, pk) for _, _, pk, revision, row in changed]
+    outcome.learner_ids.update(learner for _, learner, *_ in changed)
+    _write(new_rows, changed_rows)
     outcome.new += len(new)
     outcome.changed += len(changed)
     return [*new, *(sub for sub, *_ in changed)]
+
+
+# The result's own columns in its revision's order (`_REVISION_FIELDS`).
+_REVISED_FROM = ("id", "revision", *_CONTENT_FIELDS, "fetched_at")
+
+
+def _write(new_rows: list[tuple], changed_rows: list[tuple]) -> None:
+    """Writes new results (`_RESULT_FIELDS`) and changed ones (`_UPDATED_FIELDS`, then the
+    id), each with its revision numbered `Result.revision`. PostgreSQL: each kind in ONE
+    statement, the revisions inserted from the rows the same statement wrote."""
+    connection = connections[router.db_for_write(Result)]
+    if connection.vendor == "postgresql":
+        insert_with_copies(
+            connection,
+            model=Result,
+            fields=_RESULT_FIELDS,
+            rows=new_rows,
+            copy_to=ResultRevision,
+            copy_fields=_REVISION_FIELDS,
+            copied=_REVISED_FROM,
+        )
+        update_with_copies(
+            connection,
+            model=Result,
+            fields=_UPDATED_FIELDS,
+            rows=changed_rows,
+            copy_to=ResultRevision,
+            copy_fields=_REVISION_FIELDS,
+            copied=_REVISED_FROM,
+        )
+        return
+    revised = insert_rows_with_ids(model=Result, fields=_RESULT_FIELDS, rows=new_rows)
+    update_rows(model=Result, fields=_UPDATED_FIELDS, rows=changed_rows)
+    _record_revisions([*revised, *(row[-1] for row in changed_rows)])
 
 
 def _record_revisions(result_ids: list[int]) -> None:
@@ -173,9 +199,7 @@ def _record_revisions(result_ids: list[int]) -> None:
     quote = connection.ops.quote_name
     revision, result = quote(ResultRevision._meta.db_table), quote(Result._meta.db_table)
     into = ", ".join(quote(c.column) for c in columns_of(ResultRevision, _REVISION_FIELDS))
-    # The result's own columns in the same order: (id, revision, content..., fetched_at).
-    source = ("id", "revision", *_CONTENT_FIELDS, "fetched_at")
-    columns = ", ".join(quote(c.column) for c in columns_of(Result, source))
+    columns = ", ".join(quote(c.column) for c in columns_of(Result, _REVISED_FROM))
     test, ids = one_of(connection, result_ids)
     with connection.cursor() as cursor:
         cursor.execute(

@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments.bulk_unnest import insert_absent_returning
-from assessments.models import Enrolment, Learner
+from assessments.models import Enrolment, Learner, LineItem, Result, ResultRevision
+from assessments.results_store import store_results_page
 from assessments.roster import store_roster_page
 from tests.awarding.factories import make_course
 
@@ -96,3 +97,60 @@ def test_a_roster_page_is_stored_then_found_unchanged():
         for q in queries
         if q["sql"].split()[0] in ("SELECT", "INSERT", "UPDATE")
     ] == ["SELECT", "SELECT"]
+
+
+def _results(n: int, *, bump: set[int] = frozenset()) -> list[dict]:
+    return [
+        {
+            "userId": f"s{i}",
+            "resultScore": 11 if i in bump else i % 11,
+            "resultMaximum": 10,
+            "comment": 'Well done, "really"' if i % 2 else "",
+            "timestamp": f"2026-11-25T22:{i % 60:02d}:17+00:00",
+        }
+        for i in range(n)
+    ]
+
+
+def _statements(queries) -> list[str]:
+    return [
+        q["sql"].split()[0] for q in queries if q["sql"].split()[0] in ("SELECT", "INSERT", "WITH")
+    ]
+
+
+def test_a_chunk_of_results_is_one_read_and_one_write_with_its_revisions():
+    course = make_course()
+    line_item = LineItem.objects.create(course=course, url="https://lms.example.edu/li/1")
+    with CaptureQueriesContext(connection) as queries:
+        outcome = store_results_page(
+            line_item=line_item, platform_id=course.platform_id, page=_results(300)
+        )
+    assert outcome.new == 300
+    # The learners' ids and stored results read, the learners unknown to the roster created
+    # (read again first: another process may have), then the results and revisions written.
+    assert _statements(queries) == ["SELECT", "SELECT", "INSERT", "WITH"]
+    with CaptureQueriesContext(connection) as queries:
+        outcome = store_results_page(
+            line_item=line_item, platform_id=course.platform_id, page=_results(300, bump={3, 8})
+        )
+    assert (outcome.new, outcome.changed, outcome.unchanged) == (0, 2, 298)
+    assert _statements(queries) == ["SELECT", "WITH"]
+    for result in Result.objects.filter(line_item=line_item):
+        revisions = list(ResultRevision.objects.filter(result=result).order_by("number"))
+        assert [r.number for r in revisions] == list(range(1, result.revision + 1))
+        last = revisions[-1]
+        assert (last.score, last.maximum, last.comment, last.lms_timestamp) == (
+            result.score,
+            result.maximum,
+            result.comment,
+            result.lms_timestamp,
+        )
+        assert (last.raw, last.content_hash, last.recorded_at) == (
+            result.raw,
+            result.content_hash,
+            result.fetched_at,
+        )
+        i = int(result.raw["userId"][1:])
+        assert result.raw == _results(300, bump={3, 8})[i]
+        assert result.revision == (2 if i in (3, 8) else 1)
+        assert result.score == (11 if i in (3, 8) else i % 11)
