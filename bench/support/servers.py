@@ -13,7 +13,9 @@ def free_port() -> int:
 
 
 def gunicorn_argv(*, port: int, workers: int, threads: int) -> list[str]:
-    """gunicorn as the Procfile runs it (threaded workers), on 127.0.0.1:`port`."""
+    """gunicorn with threaded workers, on 127.0.0.1:`port`. Not what the Procfile runs: it
+    starts gunicorn's default sync workers, one answer per process (ADR 0085 measures what
+    the difference does to the launch's wall time)."""
     return [
         sys.executable,
         "-m",
