@@ -2,9 +2,10 @@
 of each, beside the same server's plain /healthz measured in the same run.
 
     .venv/bin/python bench/launch.py [--launches 200] [--concurrency 20] [--flavour moodle]
-                                     [--workers 4] [--lms-workers 2] [--with-sync]
+                                     [--workers 3] [--threads 1] [--lms-workers 2] [--with-sync]
 
-Two server processes: the tool (production settings, no sandbox) and the sandbox LMS (its own
+Two server processes: the tool (production settings, no sandbox; by default the Procfile's
+server, three sync gunicorn workers, `--threads 8` for threaded ones) and the sandbox LMS (its own
 process, port and database copy), so the LMS's RSA signing and pages are not counted as the
 tool's. Both start from one temporary SQLite database, migrated and seeded with
 `connect_tool`, copied for the LMS (with DATABASE_URL/REDIS_URL both use those). Each launch
@@ -92,9 +93,12 @@ def _run(args: list[str], env: dict) -> str:
     return done.stdout
 
 
-def start_server(port: int, env: dict, workers: int, *, timed: bool) -> subprocess.Popen:
-    """gunicorn as production runs it; `timed`: the WSGI app that reports server timing."""
-    cmd = gunicorn_argv(port=port, workers=workers, threads=8)
+def start_server(
+    port: int, env: dict, workers: int, *, threads: int, timed: bool
+) -> subprocess.Popen:
+    """gunicorn (`threads=1`: as the Procfile runs it); `timed`: the WSGI app that reports
+    server timing."""
+    cmd = gunicorn_argv(port=port, workers=workers, threads=threads)
     if timed:
         cmd[cmd.index("config.wsgi")] = "support.server_timing:application"
         cmd += ["--pythonpath", str(ROOT / "bench")]
@@ -149,7 +153,12 @@ def main() -> None:
     parser.add_argument("--launches", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--flavour", choices=["moodle", "canvas"], default="moodle")
-    parser.add_argument("--workers", type=int, default=4, help="the tool's gunicorn workers")
+    # The Procfile's server: WEB_CONCURRENCY (3) sync workers. `--threads 8` measures the
+    # threaded server the bench ran before ADR 0085's addendum.
+    parser.add_argument("--workers", type=int, default=3, help="the tool's gunicorn workers")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per tool worker (1: sync workers)"
+    )
     parser.add_argument("--lms-workers", type=int, default=2, help="the sandbox LMS's")
     parser.add_argument(
         "--with-sync",
@@ -195,10 +204,12 @@ def main() -> None:
         seed = json.loads(next(line[4:] for line in out.splitlines() if line.startswith("SEED")))
         shutil.copytree(tool_dir, lms_dir)
         lms_env["VAR_DIR"] = str(lms_dir)
-        lms = start_server(lms_port, lms_env, args.lms_workers, timed=False)
+        lms = start_server(lms_port, lms_env, args.lms_workers, threads=8, timed=False)
         server = None
         try:
-            server = start_server(tool_port, tool_env, args.workers, timed=True)
+            server = start_server(
+                tool_port, tool_env, args.workers, threads=args.threads, timed=True
+            )
             users = seed["users"]
             link = f"&link={seed['link']}" if seed["link"] else ""
             starts = [
@@ -245,7 +256,10 @@ def main() -> None:
     result = {
         "bench": "launch",
         "flavour": args.flavour,
-        "server": f"gunicorn x{args.workers} (tool) + gunicorn x{args.lms_workers} (LMS)",
+        "server": (
+            f"gunicorn {args.workers} x {args.threads} thread(s) (tool)"
+            f" + gunicorn x{args.lms_workers} (LMS)"
+        ),
         "database": "postgresql" if os.environ.get("DATABASE_URL") else "sqlite",
         "cache": "redis" if os.environ.get("REDIS_URL") else "database",
         "concurrency": args.concurrency,

@@ -13,10 +13,11 @@ def free_port() -> int:
 
 
 def gunicorn_argv(*, port: int, workers: int, threads: int) -> list[str]:
-    """gunicorn with threaded workers, on 127.0.0.1:`port`. Not what the Procfile runs: it
-    starts gunicorn's default sync workers, one answer per process (ADR 0085 measures what
-    the difference does to the launch's wall time)."""
-    return [
+    """gunicorn on 127.0.0.1:`port`. `threads=1` is what the Procfile runs: gunicorn's default
+    sync workers, one answer per process at a time; more gives threaded (gthread) workers,
+    whose threads share their process's GIL (ADR 0085 measures what that does to the launch's
+    wall time)."""
+    argv = [
         sys.executable,
         "-m",
         "gunicorn",
@@ -25,10 +26,12 @@ def gunicorn_argv(*, port: int, workers: int, threads: int) -> list[str]:
         f"127.0.0.1:{port}",
         "-w",
         str(workers),
-        "-k",
-        "gthread",
-        "--threads",
-        str(threads),
         "--log-level",
         "warning",
     ]
+    # gunicorn quietly turns `sync` with --threads > 1 into gthread: say which one is meant.
+    if threads > 1:
+        argv += ["-k", "gthread", "--threads", str(threads)]
+    else:
+        argv += ["-k", "sync"]
+    return argv
