@@ -1,12 +1,12 @@
 """Injected failures, per sandbox platform, each with a remaining count, so a test can say
-"fail twice, then succeed". Consumed with a conditional UPDATE, so concurrent requests never
-both take the last use."""
+"fail twice, then succeed". Consumed with a conditional UPDATE ... RETURNING, so concurrent
+requests never both take the last use, and a use taken is always served."""
 
 from __future__ import annotations
 
 import time
 
-from django.db.models import F
+from django.db import connection
 from django.http import HttpResponse
 
 from .models import FaultSwitch, SandboxPlatform
@@ -47,12 +47,22 @@ def take_fault(*, platform: SandboxPlatform, target: str) -> FaultSwitch | None:
         platform=platform, remaining__gt=0, target__in=[target, FaultSwitch.Target.ANY]
     ).order_by("created_at", "pk")
     # Nearly every request finds none: answer that without writing anything.
+    table = connection.ops.quote_name(FaultSwitch._meta.db_table)
     for fault in armed[:10]:
         # A conditional UPDATE is atomic on its own: of two concurrent requests only one
-        # takes the last use (the row lock re-checks `remaining` on PostgreSQL).
-        taken = FaultSwitch.objects.filter(pk=fault.pk, remaining__gt=0).update(
-            remaining=F("remaining") - 1, hits=F("hits") + 1
-        )
+        # takes the last use (the row lock re-checks `remaining` on PostgreSQL). Whether it
+        # took it is read from the statement's own RETURNING row, not the driver's rowcount:
+        # SQLite's rowcount is the connection's last change count, and the tests' in-memory
+        # database shares one connection between the live server's request threads and the
+        # sync's, so another thread's statement could make a taken use look untaken (it was
+        # then never served: a "throttled twice" fault answered once).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET remaining = remaining - 1, hits = hits + 1"  # noqa: S608 - the table name is the model's own
+                " WHERE id = %s AND remaining > 0 RETURNING id",
+                [fault.pk],
+            )
+            taken = cursor.fetchone() is not None
         if taken:
             return fault
     return None
