@@ -8,7 +8,7 @@ pairs them up (`unnest`); a column whose rows all hold the same value (the platf
 time written) is one plain parameter. The SQL's text no longer grows with the rows.
 
 A row and its copy in another table (a result and its revision) are written by one statement
-(`insert_with_copies`, `update_with_copies`): the copy is taken from the row as written
+(`write_with_copies`): the copy is taken from the row as written
 (`RETURNING`), with no lookup of it and no second round trip. A JSON column travels as one
 JSON array's text, not as an array of texts psycopg escapes one by one.
 
@@ -25,9 +25,9 @@ from typing import Any
 
 from django.db.models import DateTimeField, Field, JSONField, Model
 
-from .bulk_write import JSONText, columns_of
+from .bulk_columns import JSONText, columns_of
 
-WRITE_BATCH = 500  # rows per statement (see `_write_with_copies`)
+WRITE_BATCH = 500  # rows per statement (see `write_with_copies`)
 _SIZE = re.compile(r"\(.*\)")  # varchar(255)[] is valid, but the size adds nothing to a parameter
 
 
@@ -126,7 +126,7 @@ def insert_absent_returning(
         return cursor.fetchall() if returning else []
 
 
-def insert_with_copies(
+def write_with_copies(
     connection,
     *,
     model: type[Model],
@@ -135,58 +135,14 @@ def insert_with_copies(
     copy_to: type[Model],
     copy_fields: Sequence[str],
     copied: Sequence[str],
+    update: bool = False,
 ) -> None:
-    """Inserts `rows` and, in the same statement, one row of `copy_to` per row inserted:
-    its `copy_fields` taken from the inserted row's `copied` columns (`id` included), as
-    the database stored them. One round trip, and the copies need no lookup of the rows
-    just written (a result and its first revision)."""
-    _write_with_copies(
-        connection,
-        model=model,
-        fields=fields,
-        rows=rows,
-        copy_to=copy_to,
-        copy_fields=copy_fields,
-        copied=copied,
-        key=None,
-    )
-
-
-def update_with_copies(
-    connection,
-    *,
-    model: type[Model],
-    fields: Sequence[str],
-    rows: Sequence[Sequence[Any]],
-    copy_to: type[Model],
-    copy_fields: Sequence[str],
-    copied: Sequence[str],
-) -> None:
-    """Each row is the new values of `fields` then the primary key of the row to update;
-    as `insert_with_copies`, a copy of each updated row is inserted in the same statement."""
-    _write_with_copies(
-        connection,
-        model=model,
-        fields=fields,
-        rows=rows,
-        copy_to=copy_to,
-        copy_fields=copy_fields,
-        copied=copied,
-        key=model._meta.pk.name,
-    )
-
-
-def _write_with_copies(
-    connection,
-    *,
-    model: type[Model],
-    fields: Sequence[str],
-    rows: Sequence[Sequence[Any]],
-    copy_to: type[Model],
-    copy_fields: Sequence[str],
-    copied: Sequence[str],
-    key: str | None,
-) -> None:
+    """Inserts `rows` (or, with `update`, updates the rows whose primary key ends each row)
+    and, in the same statement, one row of `copy_to` per row written: its `copy_fields`
+    taken from the written row's `copied` columns (`id` included), as the database stored
+    them. One round trip, and the copies need no lookup of the rows just written (a result
+    and its revision)."""
+    key = model._meta.pk.name if update else None
     # In batches: a statement holds its rows' text a few times over on its way out (the
     # parameters, quoted, then the query), and a whole 2,000-result chunk at once raised
     # the sync's peak memory by about 2 MB.

@@ -16,19 +16,16 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from django.db import connections, router
 from django.db.models import DateTimeField, Field, JSONField, Model
 
+from .bulk_columns import JSONText, columns_of
+from .bulk_unnest import insert_absent_returning
+
 # 500 rows x ~10 columns stays far below SQLite's and PostgreSQL's parameter limits.
 BATCH_ROWS = 500
-
-
-class JSONText(str):
-    """A JSON document already encoded: written to a JSON column as it is."""
-
-    __slots__ = ()
 
 
 def one_of(connection, values: Sequence[str] | Sequence[int]) -> tuple[str, list | str]:
@@ -67,25 +64,32 @@ def _preparer(columns: list[Field], connection) -> Callable[[Iterable[tuple]], I
     return prepared
 
 
-def columns_of(model: type[Model], names: Iterable[str]) -> list[Field]:
-    # Only concrete fields are written here (get_field is typed to return relations too).
-    return [cast(Field, model._meta.get_field(name)) for name in names]
-
-
 def insert_rows(*, model: type[Model], fields: Sequence[str], rows: list[tuple]) -> None:
     if not rows:
         return
-    _insert(connections[router.db_for_write(model)], model, fields, rows, returning="")
+    _insert(connections[router.db_for_write(model)], model, fields, rows, returning=())
 
 
-def insert_rows_if_absent(*, model: type[Model], fields: Sequence[str], rows: list[tuple]) -> None:
+def insert_rows_if_absent(
+    *,
+    model: type[Model],
+    fields: Sequence[str],
+    rows: list[tuple],
+    returning: Sequence[str] = (),
+) -> list[tuple]:
     """Insert the rows that break no unique constraint; skip the others (a row written
-    meanwhile by another process, as `bulk_create(ignore_conflicts=True)`). Multi-row
-    `INSERT ... ON CONFLICT DO NOTHING` on both databases (COPY has no such clause)."""
+    meanwhile by another process, as `bulk_create(ignore_conflicts=True)`), and give the
+    `returning` columns of the rows inserted (a skipped row gives none). `INSERT ... ON
+    CONFLICT DO NOTHING` on both databases (COPY has no such clause): on PostgreSQL with one
+    array per column (`bulk_unnest`), on SQLite as multi-row VALUES."""
     if not rows:
-        return
+        return []
     connection = connections[router.db_for_write(model)]
-    _insert(connection, model, fields, rows, returning="", if_absent=True)
+    if connection.vendor == "postgresql":
+        return insert_absent_returning(
+            connection, model=model, fields=fields, rows=rows, returning=returning
+        )
+    return _insert(connection, model, fields, rows, returning=returning, if_absent=True)
 
 
 def insert_rows_with_ids(
@@ -113,10 +117,11 @@ def insert_rows_with_ids(
             model,
             [pk.name, *fields],
             [(key, *row) for key, row in zip(ids, rows, strict=True)],
-            returning="",
+            returning=(),
         )
         return ids
-    return _insert(connection, model, fields, rows, returning=pk.column)
+    inserted = _insert(connection, model, fields, rows, returning=(pk.name,))
+    return [row[0] for row in inserted]
 
 
 def _insert(
@@ -125,9 +130,9 @@ def _insert(
     fields: Sequence[str],
     rows: list[tuple],
     *,
-    returning: str,
+    returning: Sequence[str],
     if_absent: bool = False,
-) -> list[int]:
+) -> list[tuple]:
     columns = columns_of(model, fields)
     prepared = _preparer(columns, connection)
     quote = connection.ops.quote_name
@@ -143,15 +148,18 @@ def _insert(
         head = f"INSERT INTO {table} ({column_list}) VALUES "  # noqa: S608 - quoted metadata
         one_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
         tail = " ON CONFLICT DO NOTHING" if if_absent else ""
-        tail += f" RETURNING {quote(returning)}" if returning else ""
-        ids: list[int] = []
+        if returning:
+            tail += " RETURNING " + ", ".join(quote(c.column) for c in columns_of(model, returning))
+        returned: list[tuple] = []
         for start in range(0, len(rows), BATCH_ROWS):
             batch = rows[start : start + BATCH_ROWS]
             params = [value for row in prepared(batch) for value in row]
             cursor.execute(head + ", ".join([one_row] * len(batch)) + tail, params)
             if returning:
-                ids += sorted(row[0] for row in cursor.fetchall())
-        return ids
+                # SQLite's RETURNING order is not documented; AUTOINCREMENT keys rise
+                # with the statement's rows, so sorting gives them in the rows' order.
+                returned += sorted(cursor.fetchall())
+        return returned
 
 
 def update_rows(*, model: type[Model], fields: Sequence[str], rows: list[tuple]) -> None:

@@ -19,7 +19,7 @@ from itertools import islice
 from django.db import connections, router, transaction
 from django.utils import timezone
 
-from .bulk_unnest import insert_with_copies, update_with_copies
+from .bulk_unnest import write_with_copies
 from .bulk_write import (
     JSONText,
     columns_of,
@@ -164,7 +164,7 @@ def _write(new_rows: list[tuple], changed_rows: list[tuple]) -> None:
     statement, the revisions inserted from the rows the same statement wrote."""
     connection = connections[router.db_for_write(Result)]
     if connection.vendor == "postgresql":
-        insert_with_copies(
+        write_with_copies(
             connection,
             model=Result,
             fields=_RESULT_FIELDS,
@@ -173,7 +173,7 @@ def _write(new_rows: list[tuple], changed_rows: list[tuple]) -> None:
             copy_fields=_REVISION_FIELDS,
             copied=_REVISED_FROM,
         )
-        update_with_copies(
+        write_with_copies(
             connection,
             model=Result,
             fields=_UPDATED_FIELDS,
@@ -181,6 +181,7 @@ def _write(new_rows: list[tuple], changed_rows: list[tuple]) -> None:
             copy_to=ResultRevision,
             copy_fields=_REVISION_FIELDS,
             copied=_REVISED_FROM,
+            update=True,
         )
         return
     revised = insert_rows_with_ids(model=Result, fields=_RESULT_FIELDS, rows=new_rows)

@@ -11,12 +11,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from lti_tool.roles import map_roles
 
-from .bulk_unnest import insert_absent_returning
 from .bulk_write import insert_rows_if_absent, select_where_in
 from .models import Course, Enrolment, Learner
 
@@ -50,16 +49,12 @@ def _ids_of(platform_id: int, subs: Iterable[str]) -> dict[str, int]:
 
 
 def _insert_learners(*, platform_id: int, fields: Sequence[str], rows: list[tuple]) -> dict:
-    """Inserts the learners not stored yet (a launch may add one meanwhile: theirs is kept);
-    sub -> id of those inserted (PostgreSQL; elsewhere none: the caller reads them)."""
-    connection = connections[router.db_for_write(Learner)]
-    if connection.vendor == "postgresql":
-        inserted = insert_absent_returning(
-            connection, model=Learner, fields=fields, rows=rows, returning=("sub", "id")
-        )
-        return dict(inserted)
-    insert_rows_if_absent(model=Learner, fields=fields, rows=rows)
-    return {}
+    """Inserts the learners not stored yet (a launch may add one meanwhile: theirs is kept,
+    and the caller reads its id); sub -> id of those inserted."""
+    inserted = insert_rows_if_absent(
+        model=Learner, fields=fields, rows=rows, returning=("sub", "id")
+    )
+    return dict(inserted)
 
 
 def learner_ids(*, platform_id: int, subs: set[str]) -> dict[str, int]:
@@ -151,12 +146,9 @@ def store_roster_page(*, course: Course, members: list[dict]) -> set[int]:
             new.append((course.pk, learner_id, roles[sub], True, now))
         elif not row[1] or row[2] != roles[sub]:
             changed.append(Enrolment(pk=row[0], active=True, roles=roles[sub], updated_at=now))
-    fields = ("course", "learner", "roles", "active", "updated_at")
-    connection = connections[router.db_for_write(Enrolment)]
-    if connection.vendor == "postgresql":
-        insert_absent_returning(connection, model=Enrolment, fields=fields, rows=new)
-    else:
-        insert_rows_if_absent(model=Enrolment, fields=fields, rows=new)
+    insert_rows_if_absent(
+        model=Enrolment, fields=("course", "learner", "roles", "active", "updated_at"), rows=new
+    )
     if changed:
         Enrolment.objects.bulk_update(changed, ["active", "roles", "updated_at"])
     return set(by_id)
