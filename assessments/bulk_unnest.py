@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db.models import DateTimeField, Field, JSONField, Model
 
+from .array_literal import array_literal
 from .bulk_columns import JSONText, columns_of
 
 WRITE_BATCH = 500  # rows per statement (see `write_with_copies`)
@@ -90,7 +91,8 @@ def select_from_arrays(
             continue
         sent_as = "text" if json_column else _SIZE.sub("", db_type)
         sources.append(f"unnest(%s::{sent_as}[])")
-        source_params.append(values)
+        literal = array_literal(values)
+        source_params.append(values if literal is None else literal)
         selected.append(f"u.c{len(sources)}::{db_type}" if json_column else f"u.c{len(sources)}")
     if not sources:  # one row, or every row the same: still as many rows as given
         sources.append("unnest(%s::int[])")

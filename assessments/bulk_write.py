@@ -21,6 +21,7 @@ from typing import Any
 from django.db import connections, router
 from django.db.models import DateTimeField, Field, JSONField, Model
 
+from .array_literal import array_literal
 from .bulk_columns import JSONText, columns_of
 from .bulk_unnest import insert_absent_returning
 
@@ -36,7 +37,8 @@ def one_of(connection, values: Sequence[str] | Sequence[int]) -> tuple[str, list
         # Typed: psycopg sends a list of small ints as smallint[], which a bigint column
         # compares against one element at a time instead of through a hash of the array.
         kind = "bigint" if values and isinstance(values[0], int) else "text"
-        return f"= ANY(%s::{kind}[])", list(values)
+        literal = array_literal(values)
+        return f"= ANY(%s::{kind}[])", list(values) if literal is None else literal
     return "IN (SELECT value FROM json_each(%s))", json.dumps(list(values))
 
 
