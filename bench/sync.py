@@ -11,6 +11,13 @@ what changed). With `--flavour canvas` the sandbox throttles as Canvas does (a l
 per worker process) and the line adds `canvas_width_max`. Peak RSS and CPU time are measured
 in this (the syncing) process; the load average is printed because wall times on a shared
 machine move with it. The last line is one JSON object (with `throttled_responses`).
+
+By default (`--cores split`, two CPUs or more) the LMS side (the server and its database
+backends) and the tool side (this process and its backends) run on separate halves of the
+CPUs, as the LMS and the tool run on separate machines: the ratio then tells whether the tool
+keeps pace with the LMS, not how much CPU both need together (ADR 0087). The same run then
+syncs a second, identical course with every process on every CPU, and the line adds that
+ratio too (`shared_cpus_ratio_vs_download`). `--cores shared` runs only the latter way.
 """
 
 from __future__ import annotations
@@ -22,78 +29,15 @@ import random
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
+from support.cpu_split import LMS_APP, TOOL_APP, CpuSplit
 from support.servers import free_port, gunicorn_argv
+from support.sync_meters import OtherCPU, PeakRSS
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-class PeakRSS:
-    """Samples this process's RSS every 20 ms in a thread."""
-
-    def __init__(self) -> None:
-        import psutil
-
-        self.proc = psutil.Process()
-        self.peak = self.start = self.proc.memory_info().rss
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.wait(0.02):
-            self.peak = max(self.peak, self.proc.memory_info().rss)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, self.proc.memory_info().rss)
-
-
-class OtherCPU:
-    """CPU seconds used so far by the server (gunicorn and its workers) and by the database's
-    backends for this bench's database (PostgreSQL; a backend that ended is not counted)."""
-
-    def __init__(self, server_pid: int) -> None:
-        import psutil
-
-        self.psutil = psutil
-        self.server = psutil.Process(server_pid)
-
-    @staticmethod
-    def _cpu(procs) -> float:
-        total = 0.0
-        for proc in procs:
-            try:
-                t = proc.cpu_times()
-            except Exception:  # noqa: BLE001 - ended meanwhile
-                continue
-            total += t.user + t.system
-        return total
-
-    def read(self) -> tuple[float, float]:
-        from django.db import connection
-
-        server = self._cpu([self.server, *self.server.children(recursive=True)])
-        if connection.vendor != "postgresql":
-            return server, 0.0
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
-            pids = [pid for (pid,) in cursor.fetchall()]
-        procs = []
-        for pid in pids:
-            try:
-                procs.append(self.psutil.Process(pid))
-            except Exception:  # noqa: BLE001 - ended meanwhile
-                continue
-        return server, self._cpu(procs)
 
 
 def seed(sp, *, learners: int, items: int):
@@ -256,6 +200,12 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=10000)
     parser.add_argument("--items", type=int, default=10)
     parser.add_argument("--flavour", default="moodle", choices=["moodle", "canvas"])
+    parser.add_argument(
+        "--cores",
+        default="split" if len(os.sched_getaffinity(0)) >= 2 else "shared",
+        choices=["split", "shared"],
+        help="split: the LMS and the tool each on half of the CPUs (support/cpu_split.py)",
+    )
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="credbridge-bench-sync-")
@@ -271,7 +221,8 @@ def main() -> None:
     }
     if not os.environ.get("DATABASE_URL"):
         env["VAR_DIR"] = workdir  # SQLite file shared by this process and the server
-    os.environ.update(env)
+    split = CpuSplit(os.environ.get("DATABASE_URL")) if args.cores == "split" else None
+    os.environ.update(env, PGAPPNAME=TOOL_APP)
 
     import django
 
@@ -285,11 +236,14 @@ def main() -> None:
     server = subprocess.Popen(
         gunicorn_argv(port=port, workers=2, threads=4),
         cwd=ROOT,
-        env=env,
+        env={**env, "PGAPPNAME": LMS_APP},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=split.server_preexec() if split else None,  # noqa: PLW1509 - affinity only
     )
+    if split:
+        split.start()
     try:
         import requests
 
@@ -307,17 +261,25 @@ def main() -> None:
         sp, platform = connect_tool(
             flavour=args.flavour, tool_base_url=base_url, slug=f"bench-{port}"
         )
+        flavour = get_flavour(args.flavour)
+
+        def course_of(sb_course) -> Course:
+            return Course.objects.create(
+                platform=platform,
+                context_id=sb_course.context_id,
+                title="Bench course",
+                lineitems_url=flavour.lineitems_url(sb_course),
+                memberships_url=flavour.memberships_url(sb_course),
+            )
+
         t0 = time.perf_counter()
         sb_course = seed(sp, learners=args.learners, items=args.items)
         seed_s = time.perf_counter() - t0
-        flavour = get_flavour(args.flavour)
-        course = Course.objects.create(
-            platform=platform,
-            context_id=sb_course.context_id,
-            title="Bench course",
-            lineitems_url=flavour.lineitems_url(sb_course),
-            memberships_url=flavour.memberships_url(sb_course),
-        )
+        course = course_of(sb_course)
+        # The same course again, for the full sync on shared CPUs after the split run.
+        shared_course = None
+        if split:
+            shared_course = course_of(seed(sp, learners=args.learners, items=args.items))
         results = args.learners * args.items
         print(f"db={connection.vendor} seeded {results} results in {seed_s:.1f}s", flush=True)
 
@@ -328,10 +290,10 @@ def main() -> None:
         print(f"bare download: {download_s:.2f}s, {pages} pages, {size / 1e6:.1f} MB", flush=True)
 
         with PeakRSS() as rss:
-            (s0, d0), t0, c0 = other.read(), time.perf_counter(), time.process_time()
+            (s0, d0), t0, c0 = other.read_by_app(), time.perf_counter(), time.process_time()
             full = sync_course(course=course, trigger="bench")
             full_s, full_cpu_s = time.perf_counter() - t0, time.process_time() - c0
-            s1, d1 = other.read()
+            s1, d1 = other.read_by_app()
             assert full.outcome == "succeeded", full.error
             print(f"full sync: {full_s:.2f}s new={full.new_results} pages={full.pages}", flush=True)
             changed = change_fraction(sb_course, 0.01)
@@ -349,11 +311,30 @@ def main() -> None:
         # A second download right after, so both sides of the ratio see a warm server.
         download2_s, _, _ = bare_download(course)
         download_s = min(download_s, download2_s)
+        shared: dict = {}
+        if split and shared_course is not None:
+            # The figure the split is compared with, in the same run: the LMS, the tool and
+            # the database on every CPU, as this bench ran before (a fresh course: a first sync).
+            split.stop(server_pid=server.pid)
+            shared_download_s = bare_download(shared_course)[0]
+            t0 = time.perf_counter()
+            outcome = sync_course(course=shared_course, trigger="bench")
+            shared_full_s = time.perf_counter() - t0
+            assert outcome.outcome == "succeeded", outcome.error
+            shared_download_s = min(shared_download_s, bare_download(shared_course)[0])
+            print(f"shared CPUs: full sync {shared_full_s:.2f}s, download {shared_download_s:.2f}s")
+            shared = {
+                "shared_cpus_full_sync_s": round(shared_full_s, 3),
+                "shared_cpus_download_s": round(shared_download_s, 3),
+                "shared_cpus_ratio_vs_download": round(shared_full_s / shared_download_s, 3),
+            }
         print(
             json.dumps(
                 {
                     "database": connection.vendor,
                     "flavour": args.flavour,
+                    # split: the LMS and the tool on separate CPUs (support/cpu_split.py).
+                    "cpus": args.cores,
                     "results": results,
                     "results_per_s": round(results / full_s, 1),
                     "full_sync_s": round(full_s, 3),
@@ -375,11 +356,15 @@ def main() -> None:
                     # full sync, and the database's for the full sync (its backends' CPU).
                     "download_server_cpu_s": round(download_server_cpu_s, 3),
                     "full_sync_server_cpu_s": round(s1 - s0, 3),
-                    "full_sync_db_cpu_s": round(d1 - d0, 3),
+                    "full_sync_db_cpu_s": round(sum(d1.values()) - sum(d0.values()), 3),
+                    # Of which the tool's own backends (its reads and writes; the rest is
+                    # the LMS reading its pages).
+                    "full_sync_tool_db_cpu_s": round(d1.get(TOOL_APP, 0) - d0.get(TOOL_APP, 0), 3),
                     "load_avg_1m": round(os.getloadavg()[0], 2),
                     "pages": full.pages,
                     # Refused by the LMS's rate limit and retried, both syncs (Canvas's
                     # bucket in the sandbox; none is the aim).
+                    **shared,
                     "throttled_responses": sum(r.rate.throttled for r in (full, again) if r.rate),
                     # The widest the sync went on Canvas's rate budget.
                     **(
@@ -391,6 +376,8 @@ def main() -> None:
             )
         )
     finally:
+        if split:
+            split.stop(server_pid=server.pid)
         os.killpg(server.pid, 15)
         server.wait(timeout=20)
 
