@@ -81,6 +81,12 @@ def test_changed_and_new_results_in_one_page_are_revised_and_inserted(line_item)
     assert [(h.number, h.score) for h in history] == [(1, 3.0), (2, 9.5)]
     assert history[1].content_hash == rows["s3"].content_hash != history[0].content_hash
     assert ResultRevision.objects.count() == 5 + 2 + 2
+    _assert_no_revision_without_its_result()
+
+
+def _assert_no_revision_without_its_result() -> None:
+    # The database does not check a revision's result (ADR 0087): the store must.
+    assert not ResultRevision.objects.exclude(result_id__in=Result.objects.values("pk")).exists()
 
 
 def test_a_result_listed_twice_in_a_page_is_stored_once_with_the_last_content(line_item):
@@ -131,6 +137,7 @@ def test_new_results_get_their_own_first_revision_and_the_content_as_received(li
             result.raw,
             result.content_hash,
         )
+    _assert_no_revision_without_its_result()
 
 
 def test_a_result_listed_again_in_a_later_chunk_is_stored_once_with_the_last_content(line_item):
