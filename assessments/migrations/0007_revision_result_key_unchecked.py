@@ -5,15 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0006_result_fk_indexes_covered'),
+        ("assessments", "0006_result_fk_indexes_covered"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='resultrevision',
-            name='result',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='revisions', to='assessments.result'),
+            model_name="resultrevision",
+            name="result",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="revisions",
+                to="assessments.result",
+            ),
         ),
     ]
