@@ -316,6 +316,7 @@ def main() -> None:
             # The figure the split is compared with, in the same run: the LMS, the tool and
             # the database on every CPU, as this bench ran before (a fresh course: a first sync).
             split.stop(server_pid=server.pid)
+            shared["split_backends_pinned"] = split.backends_pinned
             shared_download_s = bare_download(shared_course)[0]
             t0 = time.perf_counter()
             outcome = sync_course(course=shared_course, trigger="bench")
@@ -323,7 +324,7 @@ def main() -> None:
             assert outcome.outcome == "succeeded", outcome.error
             shared_download_s = min(shared_download_s, bare_download(shared_course)[0])
             print(f"shared CPUs: full sync {shared_full_s:.2f}s, download {shared_download_s:.2f}s")
-            shared = {
+            shared |= {
                 "shared_cpus_full_sync_s": round(shared_full_s, 3),
                 "shared_cpus_download_s": round(shared_download_s, 3),
                 "shared_cpus_ratio_vs_download": round(shared_full_s / shared_download_s, 3),

@@ -78,6 +78,7 @@ class CpuSplit:
                     continue
 
     def _run(self) -> None:
+        import psutil
         import psycopg
 
         with psycopg.connect(self._conninfo, autocommit=True, application_name="") as conn:
@@ -92,11 +93,19 @@ class CpuSplit:
                         continue
                     cpus = self.lms_cpus if app == LMS_APP else self.tool_cpus
                     try:
+                        # A database on another host: its pids are not this machine's.
+                        if not psutil.Process(pid).name().startswith("postgres"):
+                            continue
                         os.sched_setaffinity(pid, cpus)
-                    except OSError:  # ended meanwhile, or not ours to pin
+                    except (OSError, psutil.Error):  # ended meanwhile, or not ours to pin
                         continue
                     self._pinned[pid] = app
 
     @property
-    def backends_pinned(self) -> int:
-        return len(self._pinned)
+    def backends_pinned(self) -> dict[str, int]:
+        """How many backends of each side were pinned: none means the split covered the
+        processes only (SQLite, a database elsewhere, or backends not ours to pin)."""
+        counts = {"lms": 0, "tool": 0}
+        for app in self._pinned.values():
+            counts["lms" if app == LMS_APP else "tool"] += 1
+        return counts
