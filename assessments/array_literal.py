@@ -32,11 +32,11 @@ def array_literal(values: Sequence[object]) -> str | None:
     if any(type(v) is not kind for v in values):
         return None  # mixed kinds, None (SQL NULL) included: psycopg knows them all
     if kind is int:
-        return "{" + ",".join(map(str, values)) + "}"  # type: ignore[arg-type]
+        return "{" + ",".join(map(str, values)) + "}"
     if kind is float:
         # repr is the shortest text that reads back as the same double; float8in takes
         # 'nan', 'inf' and '-inf' as well.
-        return "{" + ",".join(map(float.__repr__, values)) + "}"  # type: ignore[arg-type]
+        return "{" + ",".join(map(float.__repr__, values)) + "}"
     if kind is bool:
         return "{" + ",".join("t" if v else "f" for v in values) + "}"
     if kind is str:
