@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import datetime
 
 from django.utils.dateparse import parse_datetime
@@ -20,6 +21,34 @@ from django.utils.dateparse import parse_datetime
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def _c_encoder() -> Callable[[object], str]:
+    """`_CANONICAL.encode`, without the C encoder it builds on every call (a fifth of its
+    time): the same C encoder with the same options, built once, with no check for a
+    document that contains itself (a result is decoded JSON, which cannot). Where Python
+    has no C encoder, or builds it differently, `_CANONICAL.encode` itself."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return _CANONICAL.encode
+    try:
+        encoder = make(
+            None,  # markers: no circular check
+            _CANONICAL.default,
+            json.encoder.encode_basestring,  # ensure_ascii=False
+            None,  # indent
+            _CANONICAL.key_separator,
+            _CANONICAL.item_separator,
+            _CANONICAL.sort_keys,
+            _CANONICAL.skipkeys,
+            _CANONICAL.allow_nan,
+        )
+    except TypeError:  # another Python's signature
+        return _CANONICAL.encode
+    return lambda value: "".join(encoder(value, 0))
+
+
+_encode = _c_encoder()
+
+
 def content_hash(raw: dict) -> str:
     return canonical_and_hash(raw)[1]
 
@@ -27,7 +56,7 @@ def content_hash(raw: dict) -> str:
 def canonical_and_hash(raw: dict) -> tuple[str, str]:
     """The result's canonical JSON and its hash: the text is what the sync stores as the
     result's `raw` (the same document; encoding it once serves both)."""
-    text = _CANONICAL.encode(raw)
+    text = _encode(raw)
     return text, hashlib.sha256(text.encode()).hexdigest()
 
 
