@@ -284,9 +284,13 @@ def main() -> None:
         print(f"db={connection.vendor} seeded {results} results in {seed_s:.1f}s", flush=True)
 
         other = OtherCPU(server.pid)
-        s0, _ = other.read()
+        s0, b0 = other.read_by_app()
         download_s, pages, size = bare_download(course)
-        download_server_cpu_s = other.read()[0] - s0
+        s1, b1 = other.read_by_app()
+        download_server_cpu_s = s1 - s0
+        # The LMS side's whole CPU for the download: its server and its backends (split: on
+        # its own CPUs, where about one CPU-second a second means the LMS set the pace).
+        download_lms_cpu_s = download_server_cpu_s + b1.get(LMS_APP, 0) - b0.get(LMS_APP, 0)
         print(f"bare download: {download_s:.2f}s, {pages} pages, {size / 1e6:.1f} MB", flush=True)
 
         with PeakRSS() as rss:
@@ -356,6 +360,7 @@ def main() -> None:
                     # The server's CPU for the pages (LMS side) in the download and in the
                     # full sync, and the database's for the full sync (its backends' CPU).
                     "download_server_cpu_s": round(download_server_cpu_s, 3),
+                    "download_lms_cpu_s": round(download_lms_cpu_s, 3),
                     "full_sync_server_cpu_s": round(s1 - s0, 3),
                     "full_sync_db_cpu_s": round(sum(d1.values()) - sum(d0.values()), 3),
                     # Of which the tool's own backends (its reads and writes; the rest is
