@@ -145,55 +145,29 @@ def write_with_copies(
     taken from the written row's `copied` columns (`id` included), as the database stored
     them. One round trip, and the copies need no lookup of the rows just written (a result
     and its revision)."""
-    key = model._meta.pk.name if update else None
-    # In batches: a statement holds its rows' text a few times over on its way out (the
-    # parameters, quoted, then the query), and a whole 2,000-result chunk at once raised
-    # the sync's peak memory by about 2 MB.
-    for start in range(0, len(rows), WRITE_BATCH):
-        _write_batch(
-            connection,
-            model=model,
-            fields=fields,
-            rows=rows[start : start + WRITE_BATCH],
-            copy_to=copy_to,
-            copy_fields=copy_fields,
-            copied=copied,
-            key=key,
-        )
-
-
-def _write_batch(
-    connection,
-    *,
-    model: type[Model],
-    fields: Sequence[str],
-    rows: Sequence[Sequence[Any]],
-    copy_to: type[Model],
-    copy_fields: Sequence[str],
-    copied: Sequence[str],
-    key: str | None,
-) -> None:
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     names = [quote(c.column) for c in columns_of(model, fields)]
     returned = ", ".join(quote(c.column) for c in columns_of(model, copied))
-    if key is None:
-        selected, from_clause, params = select_from_arrays(connection, model, fields, rows)
-        listed = ", ".join(selected)
-        write = f"INSERT INTO {table} ({', '.join(names)}) SELECT {listed} {from_clause}"  # noqa: S608 - quoted metadata
-    else:
-        selected, from_clause, params = select_from_arrays(connection, model, [*fields, key], rows)
-        pk = quote(model._meta.pk.column)
-        assignments = ", ".join(f"{name} = s.v{i}" for i, name in enumerate(names))
-        aliased = ", ".join(f"{value} AS v{i}" for i, value in enumerate(selected))
-        write = (
-            f"UPDATE {table} SET {assignments} "  # noqa: S608 - quoted metadata
-            f"FROM (SELECT {aliased} {from_clause}) AS s WHERE {table}.{pk} = s.v{len(names)}"
-        )
     into = ", ".join(quote(c.column) for c in columns_of(copy_to, copy_fields))
-    sql = (
-        f"WITH written AS ({write} RETURNING {returned}) "  # noqa: S608 - quoted metadata
-        f"INSERT INTO {quote(copy_to._meta.db_table)} ({into}) SELECT * FROM written"  # noqa: S608 - quoted metadata
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    copy = f"INSERT INTO {quote(copy_to._meta.db_table)} ({into}) SELECT * FROM written"  # noqa: S608 - quoted metadata
+    pk = quote(model._meta.pk.column)
+    sent = [*fields, model._meta.pk.name] if update else list(fields)
+    assignments = ", ".join(f"{name} = s.v{i}" for i, name in enumerate(names))
+    # In batches: a statement holds its rows' text a few times over on its way out (the
+    # parameters, quoted, then the query), and a whole 2,000-result chunk at once raised
+    # the sync's peak memory by about 2 MB.
+    for start in range(0, len(rows), WRITE_BATCH):
+        batch = rows[start : start + WRITE_BATCH]
+        selected, from_clause, params = select_from_arrays(connection, model, sent, batch)
+        if update:
+            aliased = ", ".join(f"{value} AS v{i}" for i, value in enumerate(selected))
+            write = (
+                f"UPDATE {table} SET {assignments} "  # noqa: S608 - quoted metadata
+                f"FROM (SELECT {aliased} {from_clause}) AS s WHERE {table}.{pk} = s.v{len(names)}"
+            )
+        else:
+            listed = ", ".join(selected)
+            write = f"INSERT INTO {table} ({', '.join(names)}) SELECT {listed} {from_clause}"  # noqa: S608 - quoted metadata
+        with connection.cursor() as cursor:
+            cursor.execute(f"WITH written AS ({write} RETURNING {returned}) {copy}", params)

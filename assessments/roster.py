@@ -9,7 +9,7 @@ marked inactive; nothing is deleted.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +20,8 @@ from .bulk_write import insert_rows_if_absent, select_where_in
 from .models import Course, Enrolment, Learner
 
 _PERSON_FIELDS = ("name", "given_name", "family_name", "email", "lis_person_sourcedid")
+# A learner's row as the sync inserts it: (platform, sub, the person's fields, updated_at).
+LEARNER_ROW = ("platform", "sub", *_PERSON_FIELDS, "updated_at")
 _LIMITS = {
     "name": 500,
     "given_name": 255,
@@ -48,13 +50,12 @@ def _ids_of(platform_id: int, subs: Iterable[str]) -> dict[str, int]:
     )
 
 
-def _insert_learners(*, platform_id: int, fields: Sequence[str], rows: list[tuple]) -> dict:
-    """Inserts the learners not stored yet (a launch may add one meanwhile: theirs is kept,
-    and the caller reads its id); sub -> id of those inserted."""
-    inserted = insert_rows_if_absent(
-        model=Learner, fields=fields, rows=rows, returning=("sub", "id")
+def _insert_learners(rows: list[tuple]) -> dict:
+    """Inserts the learners (`LEARNER_ROW`s) not stored yet (a launch may add one meanwhile:
+    theirs is kept, and the caller reads its id); sub -> id of those inserted."""
+    return dict(
+        insert_rows_if_absent(model=Learner, fields=LEARNER_ROW, rows=rows, returning=("sub", "id"))
     )
-    return dict(inserted)
 
 
 def learner_ids(*, platform_id: int, subs: set[str]) -> dict[str, int]:
@@ -64,11 +65,7 @@ def learner_ids(*, platform_id: int, subs: set[str]) -> dict[str, int]:
     if missing:
         ordered, now = sorted(missing), timezone.now()
         blank = [""] * len(_PERSON_FIELDS)
-        inserted = _insert_learners(
-            platform_id=platform_id,
-            fields=("platform", "sub", *_PERSON_FIELDS, "updated_at"),
-            rows=[(platform_id, sub, *blank, now) for sub in ordered],
-        )
+        inserted = _insert_learners([(platform_id, sub, *blank, now) for sub in ordered])
         found.update(inserted)
         if len(inserted) < len(missing):
             found.update(_ids_of(platform_id, (sub for sub in ordered if sub not in inserted)))
@@ -102,12 +99,7 @@ def ensure_learners(*, platform_id: int, people: dict[str, dict]) -> dict[str, i
     ids = {sub: row[0] for sub, row in stored.items()}
     if missing:
         inserted = _insert_learners(
-            platform_id=platform_id,
-            fields=("platform", "sub", *_PERSON_FIELDS, "updated_at"),
-            rows=[
-                (platform_id, sub, *(people[sub][f] for f in _PERSON_FIELDS), now)
-                for sub in missing
-            ],
+            [(platform_id, sub, *(people[sub][f] for f in _PERSON_FIELDS), now) for sub in missing]
         )
         ids.update(inserted)
         if len(inserted) < len(missing):

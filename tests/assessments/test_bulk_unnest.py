@@ -11,21 +11,10 @@ from django.utils import timezone
 from assessments.bulk_unnest import insert_absent_returning
 from assessments.models import Enrolment, Learner, LineItem, Result, ResultRevision
 from assessments.results_store import store_results_page
-from assessments.roster import store_roster_page
+from assessments.roster import LEARNER_ROW, store_roster_page
 from tests.awarding.factories import make_course
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
-
-_FIELDS = (
-    "platform",
-    "sub",
-    "name",
-    "given_name",
-    "family_name",
-    "email",
-    "lis_person_sourcedid",
-    "updated_at",
-)
 
 
 def test_rows_are_written_as_given_and_conflicts_skipped_and_not_returned():
@@ -39,7 +28,7 @@ def test_rows_are_written_as_given_and_conflicts_skipped_and_not_returned():
     ]
     with CaptureQueriesContext(connection) as queries:
         inserted = insert_absent_returning(
-            connection, model=Learner, fields=_FIELDS, rows=rows, returning=("sub", "id")
+            connection, model=Learner, fields=LEARNER_ROW, rows=rows, returning=("sub", "id")
         )
     assert len(queries) == 1
     assert sorted(sub for sub, _ in inserted) == ["a", "c"]

@@ -9,20 +9,10 @@ from django.utils import timezone
 
 from assessments.bulk_write import insert_rows_if_absent
 from assessments.models import Learner
+from assessments.roster import LEARNER_ROW
 from tests.awarding.factories import make_course
 
 pytestmark = pytest.mark.django_db
-
-_FIELDS = (
-    "platform",
-    "sub",
-    "name",
-    "given_name",
-    "family_name",
-    "email",
-    "lis_person_sourcedid",
-    "updated_at",
-)
 
 
 def _row(platform_id: int, sub: str, name: str) -> tuple:
@@ -38,7 +28,7 @@ def test_conflicting_rows_are_skipped_and_only_inserted_ones_returned():
         _row(course.platform_id, "c", "Cy"),
     ]
     inserted = dict(
-        insert_rows_if_absent(model=Learner, fields=_FIELDS, rows=rows, returning=("sub", "id"))
+        insert_rows_if_absent(model=Learner, fields=LEARNER_ROW, rows=rows, returning=("sub", "id"))
     )
     stored = dict(Learner.objects.filter(platform=course.platform).values_list("sub", "id"))
     assert inserted == {"a": stored["a"], "c": stored["c"]}
@@ -49,6 +39,6 @@ def test_conflicting_rows_are_skipped_and_only_inserted_ones_returned():
 def test_without_returning_nothing_comes_back_and_rows_are_written():
     course = make_course()
     rows = [_row(course.platform_id, "d", "Di")]
-    assert insert_rows_if_absent(model=Learner, fields=_FIELDS, rows=rows) == []
-    assert insert_rows_if_absent(model=Learner, fields=_FIELDS, rows=rows) == []
+    assert insert_rows_if_absent(model=Learner, fields=LEARNER_ROW, rows=rows) == []
+    assert insert_rows_if_absent(model=Learner, fields=LEARNER_ROW, rows=rows) == []
     assert Learner.objects.filter(platform=course.platform, sub="d").count() == 1
