@@ -56,7 +56,8 @@ def test_verify_page_is_accessible_and_verifies_a_paste(browser_page, live_serve
     page.goto(f"{live_server.url}/credentials/verify")
     page.get_by_label("Credential: its JSON, or its JWT (either form)").fill(credential.jwt)
     page.get_by_role("button", name="Verify").click()
-    assert page.get_by_role("heading", name="Verified").is_visible()
+    # is_visible() does not wait for the answer page; wait_for() does.
+    page.get_by_role("heading", name="Verified").wait_for()
     checks = page.get_by_role("table", name="What was checked")
     assert checks.get_by_role("row").count() == 6  # the header and the five parts
 

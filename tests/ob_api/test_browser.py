@@ -51,5 +51,5 @@ def test_learner_signs_in_from_the_course_and_allows_the_backpack(browser_page, 
     page.reload()
     assert page.get_by_text("Test Backpack").is_visible()
     page.get_by_role("button", name="Disconnect").click()
-    assert page.get_by_text("The app is disconnected").is_visible()
+    page.get_by_text("The app is disconnected").wait_for()  # is_visible() would not wait
     assert backpack.get("credentials", token.json()["access_token"]).status_code == 401

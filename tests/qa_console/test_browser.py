@@ -4,6 +4,7 @@ editor that submits the version)."""
 
 import pytest
 from django.contrib.auth.models import Group, User
+from playwright.sync_api import expect
 
 from awarding.models import Award
 from rubrics.models import QA_GROUP, QAScope
@@ -33,8 +34,12 @@ def test_decisions_filter_and_a_flagged_award_revoked(browser_page, live_server)
     page.get_by_role("heading", name="Decisions").wait_for()
     page.get_by_label("Outcome").select_option("not_met")
     page.get_by_role("button", name="Filter").click()
+    # The filtered page has the same heading: wait for its URL and let the count retry, since
+    # count() reads whatever DOM is there the moment it is called (CI once read 0 rows).
+    page.wait_for_url("**outcome=not_met**")
     rows = page.locator("tbody tr")
-    assert rows.count() == 1 and "Ada Lovelace" in rows.first.inner_text()
+    expect(rows).to_have_count(1)
+    assert "Ada Lovelace" in rows.first.inner_text()
     page.get_by_role("link", name="Flagged awards").click()
     card = page.get_by_role("region", name="Data Literacy Badge — Ada Lovelace")
     # The later evaluation in words (not the stored code 'not_met').
