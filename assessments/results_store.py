@@ -12,9 +12,11 @@ a result missing from a page (Canvas lists graded learners only) stays as it was
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import islice
+from typing import NamedTuple
 
 from django.db import connections, router, transaction
 from django.utils import timezone
@@ -23,7 +25,6 @@ from .bulk_unnest import write_with_copies
 from .bulk_write import (
     JSONText,
     columns_of,
-    insert_rows,
     insert_rows_with_ids,
     one_of,
     update_rows,
@@ -44,35 +45,48 @@ class PageOutcome:
     new: int = 0
     changed: int = 0
     unchanged: int = 0
-    learner_ids: set[int] = field(default_factory=set)  # learners whose results changed
+    # The page's `fetched_at`: every result it writes gets this one time, which is how a later
+    # chunk knows a result this page wrote already, and how the sync finds afterwards whose
+    # results changed (`learners_written_since`) without holding a learner per result.
+    at: datetime = field(default_factory=timezone.now)
+
+
+class _Known(NamedTuple):
+    learner_id: int
+    result_id: int | None  # None (hash "", revision 0): no result of theirs on this line item yet
+    content_hash: str
+    revision: int
+    this_page: bool  # written by this page already, in an earlier chunk
 
 
 def _stored(
-    *, line_item: LineItem, platform_id: int, subs: list[str]
-) -> dict[str, tuple[int, int | None, str, int]]:
-    """sub -> (learner id, result id, hash, revision) for the subs that have a Learner row;
-    result id None (hash "", revision 0) where this line item has no result of theirs yet.
+    *, line_item: LineItem, platform_id: int, subs: list[str], at: datetime
+) -> dict[str, _Known]:
+    """sub -> what is stored of it, for the subs that have a Learner row.
 
     One query, the learners joined to this line item's results, with the subs as one
     parameter: a page of unchanged results costs one read, and a page of new ones learns
     its learners' ids in the same read. The platform is named so the learners are found
-    through their (platform, sub) index.
+    through their (platform, sub) index. Whether this page wrote a result is asked of the
+    database (its `fetched_at` is the page's), so the page remembers no learner in memory.
     """
     connection = connections[router.db_for_read(Result)]
     quote = connection.ops.quote_name
     learner, result = quote(Learner._meta.db_table), quote(Result._meta.db_table)
     test, subs_param = one_of(connection, subs)
     sql = (
-        f"SELECT l.sub, l.id, r.id, r.content_hash, r.revision FROM {learner} l "  # noqa: S608 - quoted metadata
+        f"SELECT l.sub, l.id, r.id, r.content_hash, r.revision, r.fetched_at = %s "  # noqa: S608 - quoted metadata
+        f"FROM {learner} l "
         f"LEFT JOIN {result} r ON r.learner_id = l.id AND r.line_item_id = %s "
         f"WHERE l.platform_id = %s AND l.sub {test}"
     )
+    params = [connection.ops.adapt_datetimefield_value(at), line_item.pk, platform_id, subs_param]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [line_item.pk, platform_id, subs_param])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     return {
-        sub: (learner_id, result_id, content_hash or "", revision or 0)
-        for sub, learner_id, result_id, content_hash, revision in rows
+        sub: _Known(learner_id, result_id, content_hash or "", revision or 0, bool(this_page))
+        for sub, learner_id, result_id, content_hash, revision, this_page in rows
     }
 
 
@@ -86,72 +100,70 @@ def store_results_page(
     *, line_item: LineItem, platform_id: int, page: Iterable[dict], chunk: int = CHUNK_RESULTS
 ) -> PageOutcome:
     """Store a page (read as it is iterated: `ResultStream`), `chunk` results at a time, in
-    one transaction: a page found malformed halfway is rolled back whole."""
+    one transaction: a page found malformed halfway is rolled back whole.
+
+    A result listed twice in one page is stored once, with its last content (within a chunk
+    the last one simply wins; across chunks the database says which this page wrote). Its
+    second listing is counted again only where the first was found unchanged: the page
+    keeps no memory of those."""
     outcome = PageOutcome()
-    # sub -> whether this page wrote a revision of it: a result listed twice in one page is
-    # stored once, with its last content (within a chunk the last one simply wins).
-    seen: dict[str, bool] = {}
     results = iter(page)
     while batch := list(islice(results, chunk)):
         received: dict[str, dict] = {}
         for raw in batch:
             received[str(raw["userId"])] = raw
         del batch
-        again = {sub: received.pop(sub) for sub in received.keys() & seen.keys()}
-        if again:
-            _store_again(line_item=line_item, again=again, seen=seen, outcome=outcome)
-        if received:
-            written = _store_chunk(
-                line_item=line_item, platform_id=platform_id, received=received, outcome=outcome
-            )
-            seen.update(dict.fromkeys(received, False))
-            seen.update(dict.fromkeys(written, True))
+        _store_chunk(
+            line_item=line_item, platform_id=platform_id, received=received, outcome=outcome
+        )
     return outcome
 
 
 def _store_chunk(
     *, line_item: LineItem, platform_id: int, received: dict[str, dict], outcome: PageOutcome
-) -> list[str]:
-    """Stores `received` (sub -> result, no sub twice); returns the subs it wrote.
+) -> None:
+    """Stores `received` (sub -> result, no sub twice).
 
     Per result only plain tuples are built, and only for what is written: an unchanged
     result costs its hash and a comparison with the stored one."""
-    stored = _stored(line_item=line_item, platform_id=platform_id, subs=list(received))
-    now = timezone.now()
+    stored = _stored(
+        line_item=line_item, platform_id=platform_id, subs=list(received), at=outcome.at
+    )
+    now = outcome.at
     new: dict[str, tuple] = {}  # sub -> content_row
-    changed: list[tuple] = []  # (sub, learner id, result id, revision, content_row)
+    changed: list[tuple] = []  # (result id, revision, content_row)
+    again: list[tuple] = []  # (result id, revision, raw, content_row): this page's (rare)
     for sub, raw in received.items():
         known = stored.get(sub)
         text, digest = canonical_and_hash(raw)
-        if known is None or known[1] is None:
+        if known is None or known.result_id is None:
             new[sub] = content_row(raw, JSONText(text), digest)
-        elif known[2] != digest:
+        elif known.content_hash == digest:
+            if not known.this_page:
+                outcome.unchanged += 1  # the common case of a re-sync: hashed, compared, done
+        elif known.this_page:
             row = content_row(raw, JSONText(text), digest)
-            changed.append((sub, known[0], known[1], known[3] + 1, row))
+            again.append((known.result_id, known.revision, raw, row))
         else:
-            outcome.unchanged += 1  # the common case of a re-sync: hashed, compared, done
+            row = content_row(raw, JSONText(text), digest)
+            changed.append((known.result_id, known.revision + 1, row))
     new_rows: list[tuple] = []
     if new:
         # Results may name people the roster did not list (Canvas drops departed learners
         # from NRPS but keeps their grades): they get a Learner row so the evidence is kept.
-        ids = {sub: row[0] for sub, row in stored.items()}
+        ids = {sub: known.learner_id for sub, known in stored.items()}
         unknown = new.keys() - ids.keys()
         if unknown:
             ids.update(learner_ids(platform_id=platform_id, subs=unknown))
-        learners = [ids[sub] for sub in new]
-        new_rows = [
-            (line_item.pk, learner, *row, now, 1)
-            for learner, row in zip(learners, new.values(), strict=True)
-        ]
-        outcome.learner_ids.update(learners)
+        new_rows = [(line_item.pk, ids[sub], *row, now, 1) for sub, row in new.items()]
     # A handful per page in a re-sync: `bulk_update`'s CASE per column per row would cost
     # more than the writes.
-    changed_rows = [(*row, now, revision, pk) for _, _, pk, revision, row in changed]
-    outcome.learner_ids.update(learner for _, learner, *_ in changed)
+    changed_rows = [(*row, now, revision, pk) for pk, revision, row in changed]
     _write(new_rows, changed_rows)
+    if again:
+        _rewrite(again, now=now)
     outcome.new += len(new)
     outcome.changed += len(changed)
-    return [*new, *(sub for sub, *_ in changed)]
 
 
 # The result's own columns in its revision's order (`_REVISION_FIELDS`).
@@ -210,36 +222,37 @@ def _record_revisions(result_ids: list[int]) -> None:
         )
 
 
-def _store_again(
-    *, line_item: LineItem, again: dict[str, dict], seen: dict[str, bool], outcome: PageOutcome
-) -> None:
-    """Results listed again later in the same page (rare): the last content wins. One this
-    page wrote already is rewritten in place, row and revision (still one revision for the
-    page); one it found unchanged is revised as any change."""
-    now = timezone.now()
-    rows = Result.objects.filter(line_item=line_item, learner__sub__in=again).values_list(
-        "learner__sub", "pk", "learner_id", "revision", "content_hash"
+def _rewrite(again: list[tuple[int, int, dict, tuple]], *, now: datetime) -> None:
+    """Results this page wrote in an earlier chunk and lists again with other content
+    (rare): the last content wins, rewritten in place, row and revision, so the page still
+    makes one revision of each."""
+    for result_id, revision, raw, row in again:
+        # The ORM is given the decoded `raw` (the row's JSONText is for the bulk writers).
+        ResultRevision.objects.filter(result_id=result_id, number=revision).update(
+            **dict(zip(_CONTENT_FIELDS[:4], row[:4], strict=True)),
+            raw=raw,
+            content_hash=row[5],
+            recorded_at=now,
+        )
+        update_rows(
+            model=Result,
+            fields=_UPDATED_FIELDS,
+            rows=[(*row, now, revision, result_id)],
+        )
+
+
+def learners_written_since(
+    *, line_item_ids: list[int], since: datetime, batch: int = 5000
+) -> Iterator[list[int]]:
+    """The learners with a result on these line items written at `since` or later (a sync
+    passes its first page's time), `batch` ids at a time, in order: the sync announces them
+    without having held them while it stored its pages."""
+    ids = (
+        Result.objects.filter(line_item_id__in=line_item_ids, fetched_at__gte=since)
+        .order_by("learner_id")
+        .values_list("learner_id", flat=True)
+        .distinct()
+        .iterator(chunk_size=batch)
     )
-    for sub, pk, learner, revision, stored_hash in rows:
-        raw = again[sub]
-        text, digest = canonical_and_hash(raw)
-        if digest == stored_hash:
-            continue
-        row = content_row(raw, JSONText(text), digest)
-        if seen[sub]:
-            ResultRevision.objects.filter(result_id=pk, number=revision).update(
-                **dict(zip(_CONTENT_FIELDS, row[:4], strict=False)),
-                raw=raw,
-                content_hash=digest,
-                recorded_at=now,
-            )
-        else:
-            revision += 1
-            outcome.unchanged -= 1
-            outcome.changed += 1
-            insert_rows(
-                model=ResultRevision, fields=_REVISION_FIELDS, rows=[(pk, revision, *row, now)]
-            )
-        update_rows(model=Result, fields=_UPDATED_FIELDS, rows=[(*row, now, revision, pk)])
-        seen[sub] = True
-        outcome.learner_ids.add(learner)
+    while chunk := list(islice(ids, batch)):
+        yield chunk

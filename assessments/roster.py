@@ -9,6 +9,8 @@ marked inactive; nothing is deleted.
 from __future__ import annotations
 
 import json
+from array import array
+from bisect import bisect_left
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -146,18 +148,27 @@ def store_roster_page(*, course: Course, members: list[dict]) -> set[int]:
     return set(by_id)
 
 
-def deactivate_missing(*, course: Course, seen_learner_ids: set[int]) -> list[int]:
+def deactivate_missing(*, course: Course, seen_learner_ids: Iterable[int]) -> list[int]:
     """After a complete roster: enrolments not in it become inactive (evidence stays).
 
-    The difference is taken in Python and written in chunks, so the SQL stays small
-    however large the course.
+    The ids seen are sorted into an array (8 bytes each) and the active enrolments are read
+    as a stream and looked up in it, so neither side is held as a set of int objects; the
+    difference is written in chunks, so the SQL stays small however large the course.
     """
-    active = set(
-        Enrolment.objects.filter(course=course, active=True).values_list("learner_id", flat=True)
+    seen = array("q", sorted(seen_learner_ids))
+    active = (
+        Enrolment.objects.filter(course=course, active=True)
+        .values_list("learner_id", flat=True)
+        .iterator(chunk_size=2000)
     )
-    gone = sorted(active - seen_learner_ids)
+    gone = sorted(learner for learner in active if not _holds(seen, learner))
     for start in range(0, len(gone), 500):
         Enrolment.objects.filter(course=course, learner_id__in=gone[start : start + 500]).update(
             active=False, updated_at=timezone.now()
         )
     return gone
+
+
+def _holds(ordered: array, value: int) -> bool:
+    at = bisect_left(ordered, value)
+    return at < len(ordered) and ordered[at] == value

@@ -16,8 +16,10 @@ run; its stored results stay.
 from __future__ import annotations
 
 import logging
+from array import array
 from collections import deque
 from collections.abc import Iterator
+from datetime import datetime
 from typing import cast
 
 from django.conf import settings
@@ -47,7 +49,7 @@ from lti_tool.services.nrps import NRPSClient
 from .line_item_fetch import list_line_items
 from .line_item_mirror import store_line_items
 from .models import Course, LineItem, Result, SyncRun
-from .results_store import store_results_page
+from .results_store import learners_written_since, store_results_page
 from .roster import deactivate_missing, store_roster_page
 from .signals import learners_changed
 from .sync_runs import beat
@@ -214,6 +216,19 @@ def _mark_concluded(course: Course) -> None:
     course.concluded, course.concluded_at = True, now
 
 
+def _sync_roster(*, course: Course, run: SyncRun) -> None:
+    """The roster, page by page; then whoever it no longer lists is made inactive. The
+    members seen are kept as 8-byte ids (`array`), not as a set of int objects (about 70
+    bytes each), and are let go once the roster is done."""
+    seen = array("q")
+    nrps = NRPSClient(platform=course.platform, memberships_url=course.memberships_url)
+    for members in nrps.iter_member_pages():
+        seen.extend(store_roster_page(course=course, members=members))
+        run.pages += 1
+        beat(run)
+    deactivate_missing(course=course, seen_learner_ids=seen)
+
+
 def sync_course(*, course: Course, trigger: str = "manual") -> SyncRun:
     """Run one sync of `course`; returns its SyncRun (outcome succeeded/failed/concluded)."""
     now = timezone.now()
@@ -222,17 +237,14 @@ def sync_course(*, course: Course, trigger: str = "manual") -> SyncRun:
     )
     run.retryable = False  # not stored: tells the task whether to try again later
     run.rate = None  # not stored: what the LMS said of its rate budget (widths, throttling)
-    changed: set[int] = set()
+    # Whose results changed is asked of the database afterwards: from the first page's time,
+    # on the line items where a page wrote something.
+    since: datetime | None = None
+    written: set[int] = set()
     platform = course.platform
     try:
         if course.memberships_url:
-            seen: set[int] = set()
-            nrps = NRPSClient(platform=platform, memberships_url=course.memberships_url)
-            for members in nrps.iter_member_pages():
-                seen |= store_roster_page(course=course, members=members)
-                run.pages += 1
-                beat(run)
-            deactivate_missing(course=course, seen_learner_ids=seen)
+            _sync_roster(course=course, run=run)
         if course.lineitems_url:
             ags = AGSClient(
                 platform=platform,
@@ -256,7 +268,9 @@ def sync_course(*, course: Course, trigger: str = "manual") -> SyncRun:
                 run.new_results += outcome.new
                 run.changed_results += outcome.changed
                 run.unchanged_results += outcome.unchanged
-                changed |= outcome.learner_ids
+                if outcome.new or outcome.changed:
+                    since = outcome.at if since is None else min(since, outcome.at)
+                    written.add(line_item.pk)
                 beat(run)
             run.warnings = listing_warnings + _emptied_columns(to_sync, read, gone)
             for warning in run.warnings:
@@ -303,6 +317,9 @@ def sync_course(*, course: Course, trigger: str = "manual") -> SyncRun:
     run.finished_at = timezone.now()
     run.save()
     record_sync(course=course, run=run, trigger=trigger)
-    if changed:
-        learners_changed.send(sender=SyncRun, course_id=course.pk, learner_ids=sorted(changed))
+    if since is not None:
+        # Asked of the database rather than gathered page by page, so memory stays flat
+        # however many learners changed; announced a batch at a time.
+        for learner_ids in learners_written_since(line_item_ids=sorted(written), since=since):
+            learners_changed.send(sender=SyncRun, course_id=course.pk, learner_ids=learner_ids)
     return run

@@ -9,7 +9,8 @@ sync, changes 1% of the results in the LMS and syncs again (its time is compared
 full sync's and with the bare download, which bounds it from below: AGS cannot list only
 what changed). With `--flavour canvas` the sandbox throttles as Canvas does (a leaky bucket
 per worker process) and the line adds `canvas_width_max`. Peak RSS and CPU time are measured
-in this (the syncing) process; the load average is printed because wall times on a shared
+in this (the syncing) process (`--trace-memory` adds the Python heap's peak, from tracemalloc,
+over a third course's first sync); the load average is printed because wall times on a shared
 machine move with it. The last line is one JSON object (with `throttled_responses`).
 
 By default (`--cores split`, two CPUs or more) the LMS side (the server and its database
@@ -195,6 +196,27 @@ def bare_download(course) -> tuple[float, int, int]:
     return time.perf_counter() - start, n_pages, total
 
 
+def traced_sync(course) -> int:
+    """The Python heap's peak over its size at the start of a first sync of `course`, in
+    bytes (tracemalloc: every thread's allocations, not the allocator's free space that RSS
+    also counts, so it answers whether the sync's memory grows with the course)."""
+    import tracemalloc
+
+    from assessments.sync import sync_course
+
+    tracemalloc.start()
+    try:
+        start = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        outcome = sync_course(course=course, trigger="bench")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert outcome.outcome == "succeeded", outcome.error
+    print(f"traced sync: peak {(peak - start) / 2**20:.2f} MB over its start", flush=True)
+    return peak - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--learners", type=int, default=10000)
@@ -205,6 +227,11 @@ def main() -> None:
         default="split" if len(os.sched_getaffinity(0)) >= 2 else "shared",
         choices=["split", "shared"],
         help="split: the LMS and the tool each on half of the CPUs (support/cpu_split.py)",
+    )
+    parser.add_argument(
+        "--trace-memory",
+        action="store_true",
+        help="also sync a third course under tracemalloc (slow, untimed): sync_traced_peak_mb",
     )
     args = parser.parse_args()
 
@@ -333,6 +360,9 @@ def main() -> None:
                 "shared_cpus_download_s": round(shared_download_s, 3),
                 "shared_cpus_ratio_vs_download": round(shared_full_s / shared_download_s, 3),
             }
+        if args.trace_memory:
+            traced = traced_sync(course_of(seed(sp, learners=args.learners, items=args.items)))
+            shared["sync_traced_peak_mb"] = round(traced / 2**20, 2)
         print(
             json.dumps(
                 {

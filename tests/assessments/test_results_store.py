@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from assessments.models import LineItem, Result, ResultRevision
 from assessments.result_content import content_hash
-from assessments.results_store import store_results_page
+from assessments.results_store import learners_written_since, store_results_page
 from lti_tool.services.ags_stream import ResultStream
 from lti_tool.services.errors import MalformedResponse
 from tests.awarding.factories import make_course
@@ -57,7 +57,7 @@ def test_an_unchanged_page_costs_one_read_and_no_write_whatever_its_size(line_it
     with CaptureQueriesContext(connection) as ctx:
         outcome = _store(line_item, page)
     assert (outcome.new, outcome.changed, outcome.unchanged) == (0, 0, size)
-    assert outcome.learner_ids == set()
+    assert list(learners_written_since(line_item_ids=[line_item.pk], since=outcome.at)) == []
     reads = [q for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"].upper()]
     assert len(reads) == 1 and _writes(ctx.captured_queries) == []
 
@@ -74,7 +74,9 @@ def test_changed_and_new_results_in_one_page_are_revised_and_inserted(line_item)
     }  # fmt: skip
     assert rows["s1"].id == first["s1"] and rows["s1"].score == 9.5
     assert rows["s1"].raw["resultScore"] == 9.5 and rows["s1"].lms_timestamp is not None
-    assert outcome.learner_ids == {rows[s].learner_id for s in ("s1", "s3", "s5", "s6")}
+    assert list(learners_written_since(line_item_ids=[line_item.pk], since=outcome.at)) == [
+        sorted(rows[s].learner_id for s in ("s1", "s3", "s5", "s6"))
+    ]
     # The old content stays as revision 1; the new one is revision 2, with the same hash as
     # the result row.
     history = ResultRevision.objects.filter(result=rows["s3"]).order_by("number")
@@ -141,6 +143,10 @@ def test_new_results_get_their_own_first_revision_and_the_content_as_received(li
 
 
 def test_a_result_listed_again_in_a_later_chunk_is_stored_once_with_the_last_content(line_item):
+    def s0_revisions() -> list[float]:
+        revisions = ResultRevision.objects.filter(result__learner__sub="s0").order_by("number")
+        return list(revisions.values_list("score", flat=True))
+
     # chunk=2: s1's second listing comes in the third chunk, after s1 was written.
     page = _page(5) + [{**_page(2)[1], "resultScore": 7, "comment": "second"}]
     outcome = store_results_page(
@@ -155,19 +161,33 @@ def test_a_result_listed_again_in_a_later_chunk_is_stored_once_with_the_last_con
         stored.raw,
         stored.content_hash,
     )
-    # Listed again unchanged in an earlier chunk, then changed later: one new revision.
+    # Listed again unchanged: nothing written, and each listing counted (the page keeps no
+    # memory of what it found unchanged).
     outcome = store_results_page(
         line_item=line_item, platform_id=line_item.course.platform_id, page=page[:1] * 3, chunk=1
     )
-    assert (outcome.new, outcome.changed, outcome.unchanged) == (0, 0, 1)
+    assert (outcome.new, outcome.changed, outcome.unchanged) == (0, 0, 3)
+    assert s0_revisions() == [0.0]
+    # Unchanged in an earlier chunk, then changed later: one new revision.
     again = [page[0], page[2], page[4], {**page[0], "resultScore": 3.5}]
     outcome = store_results_page(
         line_item=line_item, platform_id=line_item.course.platform_id, page=again, chunk=2
     )
-    assert (outcome.new, outcome.changed, outcome.unchanged) == (0, 1, 2)
+    assert (outcome.new, outcome.changed, outcome.unchanged) == (0, 1, 3)
     s0 = Result.objects.get(learner__sub="s0")
     assert (s0.score, s0.revision) == (3.5, 2)
-    assert list(s0.revisions.order_by("number").values_list("score", flat=True)) == [0.0, 3.5]
+    assert s0_revisions() == [0.0, 3.5]
+    # Changed in an earlier chunk, changed again later: still one new revision, the last.
+    twice = [{**page[0], "resultScore": 4.0}, page[2], {**page[0], "resultScore": 4.5}]
+    outcome = store_results_page(
+        line_item=line_item, platform_id=line_item.course.platform_id, page=twice, chunk=2
+    )
+    assert (outcome.new, outcome.changed, outcome.unchanged) == (0, 1, 1)
+    assert s0_revisions() == [0.0, 3.5, 4.5]
+    s0.refresh_from_db()
+    assert (s0.score, s0.revision, s0.raw["resultScore"]) == (4.5, 3, 4.5)
+    assert s0.revisions.get(number=3).raw == s0.raw
+    _assert_no_revision_without_its_result()
 
 
 def test_a_page_found_malformed_after_its_first_chunks_is_rejected_whole(line_item):
@@ -178,3 +198,21 @@ def test_a_page_found_malformed_after_its_first_chunks_is_rejected_whole(line_it
             line_item=line_item, platform_id=line_item.course.platform_id, page=stream, chunk=2
         )
     assert not Result.objects.exists() and not ResultRevision.objects.exists()
+
+
+def test_the_learners_written_since_a_time_come_once_each_in_ordered_batches(line_item):
+    other = LineItem.objects.create(course=line_item.course, url=f"{line_item.url}/2", label="B")
+    _store(line_item, _page(4))
+    later = _store(other, _page(5, score=lambda i: 1))
+    _store(line_item, _page(5, score=lambda i: 2 if i in (0, 4) else i % 11))  # s0 changed, s4 new
+    ids = dict(Result.objects.filter(line_item=other).values_list("learner__sub", "learner_id"))
+    batches = list(
+        learners_written_since(line_item_ids=[line_item.pk, other.pk], since=later.at, batch=2)
+    )
+    # Every learner of the later pages once (s0 and s4 twice over), in order, two at a time.
+    assert [id for batch in batches for id in batch] == sorted(ids.values())
+    assert [len(batch) for batch in batches] == [2, 2, 1]
+    # Only the line items asked about, only what was written from `since` on.
+    assert list(learners_written_since(line_item_ids=[line_item.pk], since=later.at)) == [
+        sorted((ids["s0"], ids["s4"]))
+    ]

@@ -92,7 +92,7 @@ def test_results_of_someone_not_on_the_roster_are_kept(env):
     assert Result.objects.get(learner__sub="departed").score == 7
 
 
-def test_malformed_page_is_rejected_whole_and_earlier_pages_kept(env):
+def test_malformed_page_is_rejected_whole_and_earlier_pages_kept(env, changed_calls):
     lms, platform, course = env
     seed(lms, learners=5, items=1)
     lms.inject(
@@ -106,6 +106,9 @@ def test_malformed_page_is_rejected_whole_and_earlier_pages_kept(env):
     assert "could not read" in run.error
     # Page 1 (u0, u1) stored; page 2 rejected whole (u2 not written); nothing after it.
     assert sorted(Result.objects.values_list("learner__sub", flat=True)) == ["u0", "u1"]
+    # The learners of the pages kept are announced all the same, and only they.
+    stored = sorted(Result.objects.values_list("learner_id", flat=True))
+    assert changed_calls == [(course.pk, stored)]
 
 
 def test_garbage_json_fails_the_run_without_writing(env):
