@@ -10,7 +10,10 @@ the evaluation and each worker's first-batch warm-up left out; both figures are 
 then the latency from a grade entered in the LMS to the credential when that learner launches
 the tool; then, in-process, compose + sign + verify of the same credentials, the yardstick of
 `overhead_vs_issue`. Runs in a fresh test database (created and dropped here) and needs a dedicated
-Redis database (its keys are cleared). The last line is one JSON object.
+Redis database (its keys are cleared). The tool's pages and the sandbox LMS are served by their
+own gunicorn server (the LMS is another machine in production; ADR 0089), whose CPU is reported
+beside the workers', the database's, Redis's and this process's. The last line is one JSON
+object.
 """
 
 from __future__ import annotations
@@ -18,11 +21,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
 
-from support.servers import free_port
+from support.servers import free_port, start_server, stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -136,7 +140,9 @@ def issuing_window(issued) -> tuple[float, int]:
     return (span["last"] - span["first"]).total_seconds(), after_first
 
 
-def throughput_run(*, course, rule, expected: int, workers: int, env: dict) -> dict:
+def throughput_run(
+    *, course, rule, expected: int, workers: int, env: dict, server: subprocess.Popen
+) -> dict:
     from assessments.sync import sync_course
     from awarding.models import Award
 
@@ -144,6 +150,7 @@ def throughput_run(*, course, rule, expected: int, workers: int, env: dict) -> d
     procs = start_workers(workers, env)
     try:
         cpu0, load0 = worker_cpu_s(procs), os.getloadavg()[0]
+        server0 = worker_cpu_s([server])  # the same count: the server and its workers
         own0, redis0 = time.process_time(), redis_cpu_s()
         with BackendCpu(connection.settings_dict["NAME"]) as db_cpu:
             t0 = time.monotonic()
@@ -155,6 +162,7 @@ def throughput_run(*, course, rule, expected: int, workers: int, env: dict) -> d
             )
             t1 = wait_until(lambda: issued.count() >= expected, timeout=1800)
             cpu1, load1 = worker_cpu_s(procs), os.getloadavg()[0]
+            server1 = worker_cpu_s([server])
             own1, redis1 = time.process_time(), redis_cpu_s()
         posted = Award.objects.filter(rule=rule, postback_state=Award.PostbackState.POSTED)
         t2 = wait_until(lambda: posted.count() >= expected, timeout=1800)
@@ -176,10 +184,12 @@ def throughput_run(*, course, rule, expected: int, workers: int, env: dict) -> d
         # whatever the wall time says on a machine whose cores are shared.
         "worker_cpu_ms_per_credential": round((cpu1 - cpu0) * 1000 / expected, 1),
         # Until all were issued, outside the workers (support/process_cpu.py): the bench
-        # database's PostgreSQL backends, this process (the sync, the sandbox LMS serving
-        # the post-backs, the polling) and the whole Redis server.
+        # database's PostgreSQL backends, this process (the sync, the polling), the server
+        # (the sandbox LMS's pages and token answers, the post-backs received) and the whole
+        # Redis server.
         "db_cpu_ms_per_credential": round(db_cpu.seconds() * 1000 / expected, 2),
         "bench_process_cpu_ms_per_credential": round((own1 - own0) * 1000 / expected, 2),
+        "server_cpu_ms_per_credential": round((server1 - server0) * 1000 / expected, 2),
         "redis_cpu_ms_per_credential": round((redis1 - redis0) * 1000 / expected, 2),
         "loadavg_1m": round((load0 + load1) / 2, 1),
     }
@@ -253,49 +263,58 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("collectstatic", "--noinput", verbosity=0)
+    # The tool and the sandbox LMS in their own gunicorn server (2 workers x 4 threads), as
+    # bench/sync.py and bench/launch.py serve them: not in threads of this process, where the
+    # LMS's pages and the post-backs shared the sync's GIL (ADR 0089).
+    env["VAR_DIR"] = str(settings.VAR_DIR)  # the same static files and keys as this process
+    server = None
     try:
-        with demo.serving(BASE):
-            sandbox_platform, platform = demo.register(base_url=BASE, slug="bench")
-            qa_user, _ = demo.ensure_qa_user(platform=platform, username="bench-qa")
-            qa = demo.actor_for_qa(qa_user)
-            t = time.monotonic()
-            prepared = []
-            for title in ("Throughput one worker", "Throughput two workers"):
-                sandbox_course, course, rule = prepare_course(
-                    sandbox_platform=sandbox_platform,
-                    platform=platform,
-                    qa=qa,
-                    title=title,
-                    learners=args.learners,
-                )
-                grade_everyone(
-                    sandbox_course=sandbox_course, users=demo.people(sandbox_course, "learner")
-                )
-                prepared.append((course, rule))
-            print(f"setup: 2 courses x {args.learners} learners in {time.monotonic() - t:.1f} s")
-            one = throughput_run(
-                course=prepared[0][0],
-                rule=prepared[0][1],
-                expected=args.learners,
-                workers=1,
-                env=env,
+        server = start_server(PORT, env, 2, threads=4, timed=False)
+        sandbox_platform, platform = demo.register(base_url=BASE, slug="bench")
+        qa_user, _ = demo.ensure_qa_user(platform=platform, username="bench-qa")
+        qa = demo.actor_for_qa(qa_user)
+        t = time.monotonic()
+        prepared = []
+        for title in ("Throughput one worker", "Throughput two workers"):
+            sandbox_course, course, rule = prepare_course(
+                sandbox_platform=sandbox_platform,
+                platform=platform,
+                qa=qa,
+                title=title,
+                learners=args.learners,
             )
-            print("one worker: ", json.dumps(one))
-            two = throughput_run(
-                course=prepared[1][0],
-                rule=prepared[1][1],
-                expected=args.learners,
-                workers=2,
-                env=env,
+            grade_everyone(
+                sandbox_course=sandbox_course, users=demo.people(sandbox_course, "learner")
             )
-            print("two workers:", json.dumps(two))
-            latency = grade_to_credential(
-                sandbox_platform=sandbox_platform, platform=platform, qa=qa, env=env
-            )
-            print(f"grade to credential on launch: {latency:.2f} s")
-            issue_s = in_process_issue_s(rule=prepared[0][1])
-            print(f"in-process compose + sign + verify: {issue_s * 1000:.2f} ms per credential")
+            prepared.append((course, rule))
+        print(f"setup: 2 courses x {args.learners} learners in {time.monotonic() - t:.1f} s")
+        one = throughput_run(
+            course=prepared[0][0],
+            rule=prepared[0][1],
+            expected=args.learners,
+            workers=1,
+            env=env,
+            server=server,
+        )
+        print("one worker: ", json.dumps(one))
+        two = throughput_run(
+            course=prepared[1][0],
+            rule=prepared[1][1],
+            expected=args.learners,
+            workers=2,
+            env=env,
+            server=server,
+        )
+        print("two workers:", json.dumps(two))
+        latency = grade_to_credential(
+            sandbox_platform=sandbox_platform, platform=platform, qa=qa, env=env
+        )
+        print(f"grade to credential on launch: {latency:.2f} s")
+        issue_s = in_process_issue_s(rule=prepared[0][1])
+        print(f"in-process compose + sign + verify: {issue_s * 1000:.2f} ms per credential")
     finally:
+        if server is not None:
+            stop_server(server)
         _drop_test_db(old_name, db_name)
     print(
         json.dumps(
@@ -325,6 +344,8 @@ def main() -> None:
                 "bench_process_cpu_ms_per_credential_two_workers": two[
                     "bench_process_cpu_ms_per_credential"
                 ],
+                "server_cpu_ms_per_credential": one["server_cpu_ms_per_credential"],
+                "server_cpu_ms_per_credential_two_workers": two["server_cpu_ms_per_credential"],
                 "redis_cpu_ms_per_credential": one["redis_cpu_ms_per_credential"],
                 "redis_cpu_ms_per_credential_two_workers": two["redis_cpu_ms_per_credential"],
                 "loadavg_1m": [one["loadavg_1m"], two["loadavg_1m"]],

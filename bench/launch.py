@@ -53,7 +53,6 @@ import argparse
 import json
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -64,7 +63,7 @@ from pathlib import Path
 
 import requests
 from support.launch_client import Probes, one_health, one_launch
-from support.servers import free_port, gunicorn_argv
+from support.servers import free_port, server_log, start_server, stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = """
@@ -91,45 +90,6 @@ def _run(args: list[str], env: dict) -> str:
     if done.returncode != 0:
         sys.exit(f"{' '.join(args[:3])} failed:\n{done.stderr[-3000:]}")
     return done.stdout
-
-
-def start_server(
-    port: int, env: dict, workers: int, *, threads: int, timed: bool
-) -> subprocess.Popen:
-    """gunicorn (`threads=1`: as the Procfile runs it); `timed`: the WSGI app that reports
-    server timing."""
-    cmd = gunicorn_argv(port=port, workers=workers, threads=threads)
-    if timed:
-        cmd[cmd.index("config.wsgi")] = "support.server_timing:application"
-        cmd += ["--pythonpath", str(ROOT / "bench")]
-    log = open(Path(env["VAR_DIR"]) / "server.log", "wb")  # noqa: SIM115 - lives with the server
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            sys.exit("server exited at start:\n" + server_log(env)[-3000:])
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
-        except requests.RequestException:
-            time.sleep(0.2)
-    proc.kill()
-    sys.exit("server did not answer /healthz within 60 s")
-
-
-def server_log(env: dict) -> str:
-    return (Path(env["VAR_DIR"]) / "server.log").read_text(errors="replace")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    os.killpg(proc.pid, signal.SIGINT)  # gunicorn: quick shutdown
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
 
 
 def measure(fn, items: list, concurrency: int) -> tuple[list, float]:
