@@ -233,7 +233,8 @@ def grade_to_credential(*, sandbox_platform, platform, qa, env: dict) -> float:
 
 
 def _drop_test_db(old_name: str, db_name: str) -> None:
-    """Drop the bench database; the served threads may still hold connections to it."""
+    """Drop the bench database; a server or worker that did not stop may still hold
+    connections to it."""
     from django.db import connections
 
     connections.close_all()
@@ -252,9 +253,6 @@ def main() -> None:
     args = parser.parse_args()
     from demo import steps as demo
 
-    # Served requests run in short-lived threads: their connections must not outlive them.
-    for db in settings.DATABASES.values():
-        db["CONN_MAX_AGE"] = 0
     old_name = connection.settings_dict["NAME"]
     db_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     env = worker_env(db_name, public_base_url=BASE)
