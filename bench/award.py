@@ -286,23 +286,18 @@ def main() -> None:
             )
             prepared.append((course, rule))
         print(f"setup: 2 courses x {args.learners} learners in {time.monotonic() - t:.1f} s")
-        one = throughput_run(
-            course=prepared[0][0],
-            rule=prepared[0][1],
-            expected=args.learners,
-            workers=1,
-            env=env,
-            server=server,
+        one, two = (
+            throughput_run(
+                course=course,
+                rule=rule,
+                expected=args.learners,
+                workers=workers,
+                env=env,
+                server=server,
+            )
+            for workers, (course, rule) in enumerate(prepared, start=1)
         )
         print("one worker: ", json.dumps(one))
-        two = throughput_run(
-            course=prepared[1][0],
-            rule=prepared[1][1],
-            expected=args.learners,
-            workers=2,
-            env=env,
-            server=server,
-        )
         print("two workers:", json.dumps(two))
         latency = grade_to_credential(
             sandbox_platform=sandbox_platform, platform=platform, qa=qa, env=env
