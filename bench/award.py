@@ -61,11 +61,10 @@ from django.utils import timezone  # noqa: E402
 from support.celery_workers import (  # noqa: E402
     start_workers,
     stop_workers,
-    worker_cpu_s,
     worker_env,
 )
 from support.in_process_issue import in_process_issue_s  # noqa: E402
-from support.process_cpu import BackendCpu, redis_cpu_s  # noqa: E402
+from support.process_cpu import BackendCpu, redis_cpu_s, tree_cpu_s  # noqa: E402
 
 
 def clear_queue() -> None:
@@ -149,8 +148,8 @@ def throughput_run(
     clear_queue()
     procs = start_workers(workers, env)
     try:
-        cpu0, load0 = worker_cpu_s(procs), os.getloadavg()[0]
-        server0 = worker_cpu_s([server])  # the same count: the server and its workers
+        cpu0, load0 = tree_cpu_s(procs), os.getloadavg()[0]
+        server0 = tree_cpu_s([server])
         own0, redis0 = time.process_time(), redis_cpu_s()
         with BackendCpu(connection.settings_dict["NAME"]) as db_cpu:
             t0 = time.monotonic()
@@ -161,8 +160,8 @@ def throughput_run(
                 rule=rule, state=Award.State.ISSUED, credential__isnull=False
             )
             t1 = wait_until(lambda: issued.count() >= expected, timeout=1800)
-            cpu1, load1 = worker_cpu_s(procs), os.getloadavg()[0]
-            server1 = worker_cpu_s([server])
+            cpu1, load1 = tree_cpu_s(procs), os.getloadavg()[0]
+            server1 = tree_cpu_s([server])
             own1, redis1 = time.process_time(), redis_cpu_s()
         posted = Award.objects.filter(rule=rule, postback_state=Award.PostbackState.POSTED)
         t2 = wait_until(lambda: posted.count() >= expected, timeout=1800)

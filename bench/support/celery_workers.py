@@ -87,19 +87,3 @@ def stop_workers(procs: list[subprocess.Popen]) -> None:
             p.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(p.pid, signal.SIGKILL)
-
-
-def worker_cpu_s(procs: list[subprocess.Popen]) -> float:
-    """CPU seconds (user + system) used so far by the workers and their pool processes."""
-    import psutil
-
-    total = 0.0
-    for p in procs:
-        try:
-            main = psutil.Process(p.pid)
-            for proc in [main, *main.children(recursive=True)]:
-                times = proc.cpu_times()
-                total += times.user + times.system
-        except psutil.NoSuchProcess:
-            continue
-    return total

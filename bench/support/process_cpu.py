@@ -1,15 +1,17 @@
-"""CPU time of the processes outside the workers, for bench/award.py's per-credential figures.
+"""CPU time of the processes behind bench/award.py's per-credential figures.
 
 On a two-core machine two workers can only go twice as fast as one when what each credential
-costs elsewhere is small: the PostgreSQL backends serving the bench database, Redis, and this
-bench process (the sync, the sandbox LMS taking the post-backs, the polling). PostgreSQL's
-backends come and go with connections, so a thread samples the ones whose title names the
-bench database and keeps each one's last CPU figure; a backend living less than one sampling
-interval is missed (the workers' connections are persistent; the served threads' are not).
+costs elsewhere is small: the PostgreSQL backends serving the bench database, Redis, the
+server (the sandbox LMS's pages, the post-backs) and this bench process (the sync, the
+polling). The workers and the server are process trees (`tree_cpu_s`). PostgreSQL's backends
+come and go with connections, so a thread samples the ones whose title names the bench
+database and keeps each one's last CPU figure; a backend living less than one sampling
+interval is missed (the workers' and the server's connections are persistent).
 """
 
 from __future__ import annotations
 
+import subprocess
 import threading
 
 import psutil
@@ -20,6 +22,19 @@ INTERVAL_S = 0.1
 def _cpu(proc: psutil.Process) -> float:
     times = proc.cpu_times()
     return times.user + times.system
+
+
+def tree_cpu_s(procs: list[subprocess.Popen]) -> float:
+    """CPU seconds (user + system) used so far by these processes and their children (a
+    Celery worker's pool, a gunicorn server's workers)."""
+    total = 0.0
+    for p in procs:
+        try:
+            main = psutil.Process(p.pid)
+            total += sum(_cpu(proc) for proc in [main, *main.children(recursive=True)])
+        except psutil.NoSuchProcess:
+            continue
+    return total
 
 
 class BackendCpu:
