@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 
 from tests.browser import browser_page, chromium  # noqa: F401 - fixtures
+from tests.cache_health import forget_cache_health
 from tests.celery_conf import celery_conf
 from tests.celery_worker import start_worker, stop_worker, wait_until_answers
 from tests.evidence_storage import evidence_storage  # noqa: F401 - fixtures
@@ -73,8 +74,19 @@ def _english_between_tests():
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
+    """Each test starts with an empty cache, and with Redis presumed up and the database cache
+    presumed empty.
+
+    Behind FallbackCache (CI: Redis first, the database second) the process remembers what an
+    earlier test left: Redis presumed down after a hiccup, or the database table holding live
+    entries (a spent QA handoff code is recorded there for two minutes, and a cache miss looks
+    at the table). Remembered, it sends the next test's `clear` to the table, which a test
+    without the database may not touch: that test fails, and so does every later one on that
+    worker, since the failing clear never gets to forget. A test that needs those states sets
+    them itself (tests/outage)."""
     from django.core.cache import cache
 
+    forget_cache_health()
     cache.clear()
 
 
