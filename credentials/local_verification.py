@@ -161,7 +161,8 @@ def _issued_before(
     record = Credential.objects.filter(pk=credential_id, signing_key=key).first()
     if record is not None and record.issued_at < key.compromised_at:
         if isinstance(presented, str):
-            return presented in (record.jwt, record.vc_jwt)
+            # Only forms signed and stored before the compromise: none is signed after it.
+            return presented in {form for form in (record.jwt, record.vc_jwt) if form}
         return bool(record.data == presented)
     for lookup in _copy_lookups:
         copy = lookup(credential_id)

@@ -163,10 +163,14 @@ class Credential(models.Model):
     issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="credentials")
     signing_key = models.ForeignKey(SigningKey, on_delete=models.PROTECT, related_name="+")
     document = models.TextField(help_text="The signed JSON exactly as issued; never changed.")
-    jwt = models.TextField(help_text="The same credential in the OB 3.0 JWT proof form (typ JWT).")
-    # The VC-JOSE-COSE form (typ vc+jwt). Signed at issuance; credentials issued before it
-    # existed get it signed once, on first request, and then it never changes either.
-    vc_jwt = models.TextField(blank=True, default="", help_text="The VC-JOSE-COSE form.")
+    # The two JWT forms are signed once, on first request, and never change after
+    # (credentials.jose_forms, ADR 0092); empty until then.
+    jwt = models.TextField(
+        blank=True, default="", help_text="The OB 3.0 JWT proof form (typ JWT), once asked for."
+    )
+    vc_jwt = models.TextField(
+        blank=True, default="", help_text="The VC-JOSE-COSE form (typ vc+jwt), once asked for."
+    )
     achievement_id = models.CharField(max_length=500)
     achievement_name = models.CharField(max_length=500)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)

@@ -24,7 +24,6 @@ from .models import Credential, Issuer, SigningKey, StatusList
 from .signing import sign_credential
 from .signing_keys import current_signing_key
 from .status_lists import free_indexes, open_status_list, random_free_index
-from .vc_jwt import encode_ob_jwt, encode_vc_jose
 
 INDEX_ATTEMPTS = 5
 
@@ -160,9 +159,8 @@ def _signed_row(
         id=credential_id,
         issuer=batch.issuer,
         signing_key=batch.key,
+        # The JWT forms are signed on first request (credentials.jose_forms, ADR 0092).
         document=serialize(signed),
-        jwt=encode_ob_jwt(signed, private_key=batch.private_key, kid=batch.kid),
-        vc_jwt=encode_vc_jose(signed, private_key=batch.private_key, kid=batch.kid),
         status_list=batch.status_list,
         status_index=index,
         issued_at=now,

@@ -21,7 +21,7 @@ from .badge_source import badge_image
 from .clr_json import is_clr
 from .issuer_pages import listed_achievements, listed_endorsements, profile_json
 from .issuers import issuer_did_document
-from .jose_forms import stored_vc_jose
+from .jose_forms import stored_ob_jwt, stored_vc_jose
 from .local_verification import (
     VerificationResult,
     verify_credential,
@@ -68,10 +68,10 @@ def jwt_form_response(credential: Credential, form: str) -> HttpResponse:
     """The stored bytes of one JWT form: "jwt" (OB 3.0 §8.2) or "vc+jwt" (VC-JOSE-COSE)."""
     if form == "vc+jwt":
         token, media_type, suffix = stored_vc_jose(credential), VC_JOSE_MEDIA_TYPE, "vc.jwt"
-        if token is None:
-            raise Http404
     else:
-        token, media_type, suffix = credential.jwt, OB_JWT_MEDIA_TYPE, "jwt"
+        token, media_type, suffix = stored_ob_jwt(credential), OB_JWT_MEDIA_TYPE, "jwt"
+    if token is None:  # its key is compromised and the form was never signed before
+        raise Http404
     response = HttpResponse(token, content_type=media_type)
     response["Content-Disposition"] = f'attachment; filename="{credential.pk}.{suffix}"'
     patch_vary_headers(response, ["Accept"])

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from assessments.models import Course, Learner
 from awarding.access import launch_actor, learner_required
+from credentials.jose_forms import stored_ob_jwt
 from credentials.local_verification import verify_credential, verify_record_contents
 from credentials.models import Credential
 from credentials.signed_storage import IssuanceError
@@ -112,7 +113,9 @@ def sharing(request: LaunchRequest, *, course: Course, learner: Learner) -> Http
 
 
 def _download(credential: Credential, fmt: str) -> HttpResponse:
-    body = credential.document if fmt == "json" else credential.jwt
+    body = credential.document if fmt == "json" else stored_ob_jwt(credential)
+    if body is None:  # its key is compromised and the form was never signed before
+        raise Http404
     response = HttpResponse(body.encode("utf-8"), content_type=DOWNLOADS[fmt])
     response["Content-Disposition"] = f'attachment; filename="learner-record-{credential.pk}.{fmt}"'
     response["Cache-Control"] = "private, no-store"

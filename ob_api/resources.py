@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from assessments.models import Learner
 from awarding.models import Award
+from credentials.jose_forms import stored_forms
 from credentials.jsonld_loader import OB_V3
 from credentials.models import Credential, public_base_url
 
@@ -39,7 +40,7 @@ def credentials_body(credentials: QuerySet[Credential]) -> dict[str, Any]:
     rows = list(credentials)
     return {
         "credential": [json.loads(c.document) for c in rows],
-        "compactJwsString": [c.jwt for c in rows if c.jwt],
+        "compactJwsString": [token for token in stored_forms(rows, "jwt") if token],
     }
 
 

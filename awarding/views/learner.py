@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments.models import Course, Learner
 from credentials import baking
+from credentials.jose_forms import stored_ob_jwt
 from credentials.models import Credential
 from credentials.views import (
     baked_image_response,
@@ -145,7 +146,10 @@ def holder_download(
         return credential_json_response(credential, download=True)
     if fmt == "jwt":
         # The OB 3.0 §8.2 form (typ JWT); the public .vc.jwt URL has the VC-JOSE-COSE one.
-        response = HttpResponse(credential.jwt, content_type="application/jwt")
+        token = stored_ob_jwt(credential)
+        if token is None:  # its key is compromised and the form was never signed before
+            raise Http404
+        response = HttpResponse(token, content_type="application/jwt")
     elif fmt == "qr":
         return HttpResponse(baking.qr_png(credential.public_url), content_type="image/png")
     else:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from credentials import demo
 from credentials.credential_issuance import issue_credential
 from credentials.issuers import get_or_create_issuer
+from credentials.jose_forms import stored_ob_jwt
 from tests.pages.sweep_checks import axe_serious
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -54,7 +55,9 @@ def test_verify_page_is_accessible_and_verifies_a_paste(browser_page, live_serve
     credential = _demo_credential(live_server, settings, learner=4)
     page = browser_page
     page.goto(f"{live_server.url}/credentials/verify")
-    page.get_by_label("Credential: its JSON, or its JWT (either form)").fill(credential.jwt)
+    page.get_by_label("Credential: its JSON, or its JWT (either form)").fill(
+        stored_ob_jwt(credential)
+    )
     page.get_by_role("button", name="Verify").click()
     # is_visible() does not wait for the answer page; wait_for() does.
     page.get_by_role("heading", name="Verified").wait_for()

@@ -17,6 +17,7 @@ from credentials.credential_json import CompositionError, compose_credential
 from credentials.did import PublishedKey, did_document
 from credentials.document_checks import UnsafeDocumentError
 from credentials.documents import ClrInput, StackInput, SubjectInput
+from credentials.jose_forms import stored_ob_jwt, stored_vc_jose
 from credentials.local_verification import (
     verify_credential,
     verify_credential_jwt,
@@ -201,7 +202,7 @@ def test_issued_record_is_private_verifies_and_has_a_status_entry(stored_record)
         f"urn:uuid:{c.pk}" for c in credentials
     ]
     # The JWT forms carry the same record and verify the same way.
-    for token in (record.jwt, record.vc_jwt):
+    for token in (stored_ob_jwt(record), stored_vc_jose(record)):
         assert verify_credential_jwt(token).ok
 
 
@@ -233,7 +234,7 @@ def _embedded_states(html):
 
 def test_verify_page_checks_the_record_and_each_credential_in_it(client, stored_record):
     record, credentials = stored_record
-    for text in (record.document, record.jwt, record.vc_jwt):
+    for text in (record.document, stored_ob_jwt(record), stored_vc_jose(record)):
         html = client.post("/credentials/verify", {"credential": text}).content.decode()
         assert dict(re.findall(r'data-check="(\w+)" data-state="(\w+)"', html)) == dict.fromkeys(
             ("proof", "issuer_key", "status", "expiry", "schema"), "pass"

@@ -13,6 +13,7 @@ from audit.models import AuditEvent
 from credentials import demo, status_lists
 from credentials.credential_json import compose_credential
 from credentials.issuers import issuer_input, resolve_local_did
+from credentials.jose_forms import stored_ob_jwt
 from credentials.local_verification import verify_credential
 from credentials.models import STATUS_LIST_SIZE, Credential, SigningKey, StatusList
 from credentials.revocation import (
@@ -221,12 +222,12 @@ def test_private_key_encrypted_at_rest(issuer, settings):
 
 def test_vc_jwt(issue, issuer):
     credential = issue(valid_until=later(30))
-    header = jwt_header(credential.jwt)
+    header = jwt_header(stored_ob_jwt(credential))
     assert (
         header["alg"] == "EdDSA" and header["kid"] == credential.data["proof"]["verificationMethod"]
     )
     claims = decode_vc_jwt(
-        credential.jwt, public_key=credential.signing_key.private_key().public_key()
+        stored_ob_jwt(credential), public_key=credential.signing_key.private_key().public_key()
     )
     doc = credential.data
     assert claims["iss"] == doc["issuer"]["id"] and claims["jti"] == doc["id"]
@@ -249,18 +250,18 @@ def test_vc_jwt_verification(issue, issuer):
     from credentials.local_verification import verify_credential_jwt
 
     credential = issue(valid_until=later(30))
-    assert verify_credential_jwt(credential.jwt).ok
+    assert verify_credential_jwt(stored_ob_jwt(credential)).ok
     assert verify_credential_jwt(
-        credential.jwt, now=timezone.now() + timedelta(days=60)
+        stored_ob_jwt(credential), now=timezone.now() + timedelta(days=60)
     ).status == ("expired")
-    head, payload, signature = credential.jwt.split(".")
+    head, payload, signature = stored_ob_jwt(credential).split(".")
     forged = ".".join(
         (head, payload[:-4] + ("AAAA" if payload[-4:] != "AAAA" else "BBBB"), signature)
     )
     assert not verify_credential_jwt(forged).ok
     assert verify_credential_jwt("not a jwt").errors == ["This is not a JWT."]
     revoke_credential(credential=credential, reason="Error", actor="qa")
-    result = verify_credential_jwt(credential.jwt)
+    result = verify_credential_jwt(stored_ob_jwt(credential))
     assert result.status == "revoked" and not result.ok
 
 

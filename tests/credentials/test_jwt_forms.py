@@ -19,7 +19,10 @@ from credentials import demo
 from credentials.credential_issuance import issue_credential
 from credentials.did import did_web_url
 from credentials.issuers import get_or_create_issuer
+from credentials.jose_forms import stored_forms, stored_ob_jwt, stored_vc_jose
+from credentials.local_verification import verify_credential_jwt
 from credentials.models import Credential
+from credentials.signing_keys import mark_compromised
 
 from .conftest import later
 
@@ -72,11 +75,15 @@ def verified(token: str, key: jwk.JWK) -> tuple[dict, dict]:
 
 def test_ob3_jwt_proof_form(live_issue, live_server):
     credential = live_issue(valid_until=later(30))
-    response = requests.get(f"{live_server.url}/credentials/{credential.pk}.jwt", timeout=10)
+    assert not credential.jwt  # issuance stores the document alone (ADR 0092)
+    url = f"{live_server.url}/credentials/{credential.pk}.jwt"
+    response = requests.get(url, timeout=10)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/jwt"
     token = response.text
-    assert token == credential.jwt  # the stored bytes, served unchanged
+    # Signed on the first request, stored, and the same bytes ever after.
+    assert token == Credential.objects.get(pk=credential.pk).jwt
+    assert requests.get(url, timeout=10).text == token
     header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
     document = credential.data
     kid = document["proof"]["verificationMethod"]
@@ -99,7 +106,7 @@ def test_ob3_jwt_proof_form(live_issue, live_server):
 
 def test_vc_jose_cose_form(live_issue, live_server):
     credential = live_issue(slug="other-uni")
-    assert credential.vc_jwt  # signed at issuance, stored beside the document
+    assert not credential.vc_jwt  # signed on its first request (ADR 0092)
     url = f"{live_server.url}/credentials/{credential.pk}"
     response = requests.get(f"{url}.vc.jwt", timeout=10)
     assert response.status_code == 200
@@ -122,23 +129,60 @@ def test_vc_jose_cose_form(live_issue, live_server):
     assert payload == unsecured  # the credential itself: no vc, iss, nbf, jti or proof
 
 
-def test_a_credential_issued_before_the_vc_jose_form_gets_it_signed_once(live_issue, live_server):
+@pytest.mark.parametrize(("suffix", "form"), [(".jwt", "jwt"), (".vc.jwt", "vc_jwt")])
+def test_each_form_is_signed_once_on_its_first_request(live_issue, live_server, suffix, form):
     credential = live_issue()
-    Credential.objects.filter(pk=credential.pk).update(vc_jwt="")  # as issued before
-    url = f"{live_server.url}/credentials/{credential.pk}.vc.jwt"
+    url = f"{live_server.url}/credentials/{credential.pk}{suffix}"
     first = requests.get(url, timeout=10).text
     assert requests.get(url, timeout=10).text == first
-    assert Credential.objects.get(pk=credential.pk).vc_jwt == first
+    stored = Credential.objects.get(pk=credential.pk)
+    assert getattr(stored, form) == first
+    assert not getattr(stored, "vc_jwt" if form == "jwt" else "jwt")  # the other waits
     header = json.loads(base64.urlsafe_b64decode(first.split(".")[0] + "=="))
     verified(first, resolve_kid(header["kid"], live_server.url))
 
 
+def test_a_concurrent_first_request_serves_the_bytes_stored_first(live_issue):
+    """Two requests sign the same form at once: the one whose update lands second keeps
+    nothing of its own and serves what the first stored."""
+    credential = live_issue()
+    stale = Credential.objects.get(pk=credential.pk)  # read before either request stored
+    Credential.objects.filter(pk=credential.pk).update(jwt="the-winners-bytes")
+    assert stored_forms([stale], "jwt") == ["the-winners-bytes"]
+    assert Credential.objects.get(pk=credential.pk).jwt == "the-winners-bytes"
+
+
+def test_a_compromised_key_signs_no_form_it_had_not_signed_before(live_issue, live_server):
+    credential = live_issue()
+    base = f"{live_server.url}/credentials/{credential.pk}"
+    before = requests.get(f"{base}.jwt", timeout=10).text  # asked for while the key was sound
+    mark_compromised(key=credential.signing_key, since=timezone.now(), actor="admin")
+    assert requests.get(f"{base}.jwt", timeout=10).text == before
+    assert requests.get(f"{base}.vc.jwt", timeout=10).status_code == 404
+    assert not Credential.objects.get(pk=credential.pk).vc_jwt
+
+
+def test_a_page_of_credentials_gets_its_forms_in_three_queries(
+    live_issue, django_assert_num_queries
+):
+    """The OB API lists a page of credentials with their JWTs: signing the missing ones reads
+    their keys once, writes them in one update and reads back what was stored."""
+    rows = [live_issue() for _ in range(4)]
+    fresh = list(Credential.objects.filter(pk__in=[c.pk for c in rows]))
+    with django_assert_num_queries(3):
+        tokens = stored_forms(fresh, "jwt")
+    assert all(tokens) and len(set(tokens)) == 4
+    with django_assert_num_queries(0):
+        assert stored_forms(fresh, "jwt") == tokens
+    for token in tokens:
+        assert verify_credential_jwt(token).ok
+
+
 def test_the_projects_verifier_accepts_both_forms_and_refuses_tampering(live_issue):
-    from credentials.local_verification import verify_credential_jwt
     from credentials.revocation import revoke_credential
 
     credential = live_issue(valid_until=later(30))
-    for token in (credential.jwt, credential.vc_jwt):
+    for token in (stored_ob_jwt(credential), stored_vc_jose(credential)):
         assert verify_credential_jwt(token).ok, verify_credential_jwt(token).errors
         after_expiry = verify_credential_jwt(token, now=timezone.now() + timezone.timedelta(60))
         assert after_expiry.status == "expired"
@@ -148,5 +192,5 @@ def test_the_projects_verifier_accepts_both_forms_and_refuses_tampering(live_iss
         )
         assert not verify_credential_jwt(forged).ok
     revoke_credential(credential=credential, reason="Error", actor="qa")
-    for token in (credential.jwt, credential.vc_jwt):
+    for token in (stored_ob_jwt(credential), stored_vc_jose(credential)):
         assert verify_credential_jwt(token).status == "revoked"

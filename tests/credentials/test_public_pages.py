@@ -8,6 +8,7 @@ from django.core.cache import cache
 
 from credentials import demo
 from credentials.baking import png_credential, svg_credential
+from credentials.jose_forms import stored_ob_jwt, stored_vc_jose
 from credentials.local_verification import verify_credential
 from credentials.models import Credential, StatusCategory
 from credentials.proofs import verify_document
@@ -67,10 +68,10 @@ def test_json_download_is_exact_stored_bytes(client, credential):
 def test_jwt_download(client, credential):
     # The OB 3.0 §8.2 form is a plain JWT (typ JWT); the VC-JOSE-COSE form is vc+jwt.
     response = client.get(f"/credentials/{credential.pk}.jwt")
-    assert response.content.decode() == credential.jwt
+    assert response.content.decode() == stored_ob_jwt(credential)
     assert response["Content-Type"] == "application/jwt"
     response = client.get(f"/credentials/{credential.pk}.vc.jwt")
-    assert response.content.decode() == credential.vc_jwt
+    assert response.content.decode() == stored_vc_jose(credential)
     assert response["Content-Type"] == "application/vc+jwt"
 
 
@@ -163,7 +164,9 @@ def test_verify_page_accepts_json_jwt_and_baked_images(client, credential):
     assert client.get("/credentials/verify").status_code == 200
     html = client.post("/credentials/verify", {"credential": credential.document}).content.decode()
     assert "Verified" in html and "The signature is valid" in html
-    html = client.post("/credentials/verify", {"credential": credential.jwt}).content.decode()
+    html = client.post(
+        "/credentials/verify", {"credential": stored_ob_jwt(credential)}
+    ).content.decode()
     assert "Verified" in html and "JWT signature is valid" in html
     for suffix, kind in ((".png", "image/png"), (".svg", "image/svg+xml")):
         body = client.get(f"/credentials/{credential.pk}{suffix}").content

@@ -9,6 +9,7 @@ from django.utils import timezone
 from credentials import demo
 from credentials.credential_issuance import issue_credential
 from credentials.issuers import get_or_create_issuer
+from credentials.jose_forms import stored_ob_jwt, stored_vc_jose
 from credentials.models import Credential
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -38,6 +39,7 @@ def test_a_stored_credentials_texts_are_lz4_compressed_and_read_back_whole(setti
         evidence=demo.demo_evidence(BASE, "e"),
         valid_from=timezone.now().replace(microsecond=0),
     )
+    forms = (stored_ob_jwt(credential), stored_vc_jose(credential))  # signed on request
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT attname, attcompression FROM pg_attribute"
@@ -53,8 +55,4 @@ def test_a_stored_credentials_texts_are_lz4_compressed_and_read_back_whole(setti
         )
         assert cursor.fetchone() == ("lz4", "lz4")
     stored = Credential.objects.get(pk=credential.pk)
-    assert (stored.document, stored.jwt, stored.vc_jwt) == (
-        credential.document,
-        credential.jwt,
-        credential.vc_jwt,
-    )
+    assert (stored.document, stored.jwt, stored.vc_jwt) == (credential.document, *forms)

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from credentials.jose_forms import stored_vc_jose
+from credentials.jose_forms import stored_ob_jwt, stored_vc_jose
 from credentials.local_verification import verify_credential
 from credentials.revocation import revoke_credential
 from credentials.verification_report import report
@@ -31,7 +31,7 @@ def credential(issue):
 def test_json_and_both_jwt_forms_show_every_part_passed(client, credential):
     vc_jose = stored_vc_jose(credential)
     assert vc_jose and vc_jose.count(".") == 2
-    for text in (credential.document, credential.jwt, vc_jose):
+    for text in (credential.document, stored_ob_jwt(credential), vc_jose):
         response = client.post("/credentials/verify", {"credential": text})
         assert response.status_code == 200
         html = response.content.decode()
@@ -64,7 +64,9 @@ def test_a_tampered_credential_fails_the_proof_and_the_rest_is_not_checked(clien
 
 def test_revoked_and_expired_fail_their_own_part(client, credential):
     revoke_credential(credential=credential, reason="Awarded in error", actor="qa")
-    html = client.post("/credentials/verify", {"credential": credential.jwt}).content.decode()
+    html = client.post(
+        "/credentials/verify", {"credential": stored_ob_jwt(credential)}
+    ).content.decode()
     assert "Revoked" in html and states(html)["status"] == "fail"
     assert states(html)["proof"] == "pass"
     parts = {

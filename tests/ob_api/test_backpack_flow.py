@@ -89,9 +89,11 @@ def test_the_backpack_reads_the_learners_credentials_page_by_page_and_the_profil
     ids = {body["credential"][0]["id"], second.json()["credential"][0]["id"]}
     expected = {f"urn:uuid:{a.uuid}" for a in site["ada_awards"]}
     assert ids == expected  # Ada's two, never Grace's
-    stored = Credential.objects.get(pk=site["ada_awards"][0].uuid)
     everything = backpack.get("credentials", access).json()
-    assert stored.jwt in everything["compactJwsString"]
+    # Each credential's OB 3.0 JWT, signed for this answer and stored (ADR 0092).
+    stored = Credential.objects.get(pk=site["ada_awards"][0].uuid)
+    assert stored.jwt and stored.jwt in everything["compactJwsString"]
+    assert len(everything["compactJwsString"]) == len(everything["credential"])
     assert json.loads(stored.document) in everything["credential"]
 
     # since: only what was issued after that moment (the first credential moved a day back;

@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group, User  # noqa: E402
 
 from audit.models import AuditEvent  # noqa: E402
 from awarding.models import Award, InstitutionSetting  # noqa: E402
+from credentials.jose_forms import stored_ob_jwt
 from credentials.models import Credential  # noqa: E402
 from rubrics.models import QA_GROUP, QAScope  # noqa: E402
 
@@ -52,7 +53,7 @@ def test_holder_downloads_are_the_stored_credential_and_only_their_own(client, w
     response = client.get(f"{base}/json", {"lt": token})
     assert response.status_code == 200 and response.content == credential.document.encode()
     assert "attachment" in response["Content-Disposition"]
-    assert client.get(f"{base}/jwt", {"lt": token}).content.decode() == credential.jwt
+    assert client.get(f"{base}/jwt", {"lt": token}).content.decode() == stored_ob_jwt(credential)
     png = client.get(f"{base}/png", {"lt": token})
     assert png["Content-Type"] == "image/png" and png.content.startswith(b"\x89PNG")
     svg = client.get(f"{base}/svg", {"lt": token})
