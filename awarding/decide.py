@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from assessments.models import Learner
+from config.server_binding import server_side_binding
 from rubrics.evaluate import INSUFFICIENT, MET, evaluate
 from rubrics.evidence import deleted_binding_reason, deleted_bindings, load_evidence
 
@@ -91,7 +92,8 @@ def evaluate_learners(
                 decided_at=now,
             )
         )
-    with transaction.atomic():
+    # Their JSON and arrays travel beside the statement, not quoted into it (ADR 0093).
+    with transaction.atomic(), server_side_binding():
         decisions = Decision.objects.bulk_create(rows)
     report.decisions = len(decisions)
     if unbound:

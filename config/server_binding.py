@@ -1,0 +1,42 @@
+"""Statements whose parameters PostgreSQL binds (psycopg 3's server-side binding), for the few
+hot writes that carry large texts or long arrays.
+
+Django's psycopg 3 backend binds parameters in Python by default (`ClientCursor`): before a
+statement is sent, psycopg quotes every value into its text. For an issuing batch's insert
+(fifty signed documents of about 11 kB) and an evaluation's decisions (JSON and arrays for a
+hundred learners) that quoting was a tenth of a worker's CPU (py-spy, ADR 0093). With server
+binding the values travel beside the statement, as they are.
+
+It is not the project's default (`OPTIONS["server_side_binding"]`): several reads sent in one
+round trip (lti_tool.prepared_reads, ADR 0083) are one multi-statement text, which only a
+client-bound statement can be. Inside the block, cursors Django creates on the default
+connection bind on the server; on any other database nothing changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import connection
+
+
+@contextmanager
+def server_side_binding() -> Iterator[None]:
+    """Cursors created in the block, by Django's ORM or by hand, bind on PostgreSQL's side."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    # Imported here: the backend module needs psycopg, which SQLite runs never load.
+    from django.db.backends.postgresql import base as postgresql  # noqa: PLC0415
+
+    connection.ensure_connection()
+    raw = connection.connection
+    before = raw.cursor_factory
+    # Django's own server-binding class (its callproc and time zone handling), through
+    # Django's own cursor path: the queries are wrapped, logged and counted as any other.
+    raw.cursor_factory = postgresql.ServerBindingCursor  # type: ignore[attr-defined]  # no stub
+    try:
+        yield
+    finally:
+        raw.cursor_factory = before
