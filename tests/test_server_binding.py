@@ -25,7 +25,7 @@ def test_cursors_in_the_block_bind_on_the_server_and_outside_do_not():
         assert _bound_on_the_server()
         with connection.cursor() as cursor:
             # A value no quoting would survive as the statement's text, sent as it is.
-            text = "it's \\ \"quoted\" ; DROP TABLE x; --" * 200
+            text = 'it\'s \\ "quoted" ; DROP TABLE x; --' * 200
             cursor.execute("SELECT %s::text = %s", [text, text])
             assert cursor.fetchone() == (True,)
     assert not _bound_on_the_server()
