@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import IntegrityError, connection, transaction
 
@@ -35,8 +36,26 @@ class IssuanceError(RuntimeError):
 
 
 def serialize(document: dict) -> str:
-    # The stored (and served, and exported) bytes: readable, and never re-serialized.
-    return json.dumps(document, ensure_ascii=False, indent=2)
+    """The stored (and served, and exported) text: indented, UTF-8, never re-serialized.
+
+    orjson rather than `json.dumps(indent=2)`, whose indenting encoder is pure Python: 0.18 ms
+    against 0.003 ms for an 11 kB credential (ADR 0094). The text is `json`'s but for a
+    float's exponent (`1e-7`, not `1e-07`: the same number). What orjson would write
+    differently from the data (NaN or an infinity as `null`) is caught by `stored_text`'s
+    read-back; an integer beyond 64 bits raises here."""
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode()
+
+
+def stored_text(signed: dict[str, Any], *, kind: str) -> str:
+    """`serialize(signed)`, refused (IssuanceError) unless another parser reads it back as
+    exactly the document that was signed and self-checked."""
+    try:
+        text = serialize(signed)
+    except TypeError as exc:  # orjson: a value JSON cannot hold as it is
+        raise IssuanceError(f"the signed {kind} cannot be stored as JSON: {exc}") from exc
+    if json.loads(text) != signed:
+        raise IssuanceError(f"the signed {kind} does not read back from its stored text")
+    return text
 
 
 @dataclass
@@ -157,12 +176,13 @@ def _signed_row(
     problems = problems_of(signed)
     if problems:
         raise IssuanceError(f"the signed {kind} does not verify: " + "; ".join(problems))
+    text = stored_text(signed, kind=kind)
     return Credential(
         id=credential_id,
         issuer=batch.issuer,
         signing_key=batch.key,
         # The JWT forms are signed on first request (credentials.jose_forms, ADR 0092).
-        document=serialize(signed),
+        document=text,
         status_list=batch.status_list,
         status_index=index,
         issued_at=now,

@@ -24,7 +24,7 @@ def test_cursors_in_the_block_bind_on_the_server_and_outside_do_not():
     with server_side_binding():
         assert _bound_on_the_server()
         with connection.cursor() as cursor:
-            # A value no quoting would survive as the statement's text, sent as it is.
+            # Quotes, backslashes and a statement's end, compared with themselves: intact.
             text = 'it\'s \\ "quoted" ; DROP TABLE x; --' * 200
             cursor.execute("SELECT %s::text = %s", [text, text])
             assert cursor.fetchone() == (True,)
