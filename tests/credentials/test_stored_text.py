@@ -4,33 +4,18 @@ and refused when it would not read back as the document that was signed."""
 from __future__ import annotations
 
 import json
-import uuid
 
 import pytest
-from django.utils import timezone
 
-from credentials import demo
-from credentials.credential_issuance import issue_credential
 from credentials.issuers import get_or_create_issuer
 from credentials.signed_storage import IssuanceError, stored_text
 
 pytestmark = pytest.mark.django_db
 
-BASE = "https://tool.example"
 
-
-def test_an_issued_credential_is_stored_as_jsons_indented_text():
-    issuer = get_or_create_issuer(slug="uni", name='Uni “Ü” "q" \\', url="https://u.example")
-    achievement = demo.demo_achievement(BASE)
-    credential = issue_credential(
-        issuer=issuer,
-        credential_id=uuid.uuid4(),
-        achievement=achievement,
-        subject=demo.demo_subject(3),
-        results=demo.demo_results(achievement),
-        evidence=demo.demo_evidence(BASE, "e"),
-        valid_from=timezone.now().replace(microsecond=0),
-    )
+def test_an_issued_credential_is_stored_as_jsons_indented_text(issue):
+    issuer = get_or_create_issuer(slug="uni-q", name='Uni “Ü” "q" \\', url="https://u.example")
+    credential = issue(issuer=issuer)
     # The same characters json.dumps writes: the format of every credential stored before.
     assert credential.document == json.dumps(credential.data, ensure_ascii=False, indent=2)
     assert "“Ü”" in credential.document  # UTF-8, not \\u escapes
