@@ -3,7 +3,8 @@
 (ADR 0013, ADR 0092).
 
 Issuance stores the signed document alone. Most credentials are never fetched as a JWT, and
-signing both forms at issue cost a fifth of a credential's signing and doubled its row. A
+signing both forms at issue cost a fifth of a credential's signing, and they made two thirds
+of its stored text. A
 form is signed over the stored document with the key and verification method of the
 document's own proof, and written by a conditional update of the empty field: a concurrent
 first request loses it and serves the winner's bytes, so every response for a credential is
