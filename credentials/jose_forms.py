@@ -59,8 +59,9 @@ def _sign_missing(missing: list[Credential], form: Form) -> None:
         *(When(pk=pk, then=Value(token)) for pk, token in signed.items()),
         output_field=TextField(),
     )
-    empty: dict[str, Any] = {form: ""}
-    Credential.objects.filter(pk__in=signed, **empty).update(**{str(form): tokens})
+    still_empty: dict[str, Any] = {form: ""}
+    written: dict[str, Any] = {form: tokens}
+    Credential.objects.filter(pk__in=signed, **still_empty).update(**written)
     stored = dict(Credential.objects.filter(pk__in=signed).values_list("pk", form))
     for credential in missing:
         if credential.pk in stored:

@@ -93,8 +93,15 @@ def test_qr_code(client, credential):
 
 def test_private_credential_is_404_to_the_public(client, credential):
     Credential.objects.filter(pk=credential.pk).update(is_public=False)
-    for suffix in ("", ".json", ".jwt", ".svg", ".png", "/qr.png"):
+    for suffix in ("", ".json", ".jwt", ".vc.jwt", ".svg", ".png", "/qr.png"):
         assert client.get(f"/credentials/{credential.pk}{suffix}").status_code == 404
+    for accept in ("application/jwt", "application/vc+jwt"):
+        url = f"/credentials/{credential.pk}"
+        assert client.get(url, HTTP_ACCEPT=accept).status_code == 404
+    # A JWT form is signed on its first request (ADR 0092): not on an anonymous one for a
+    # credential the public may not see.
+    stored = Credential.objects.get(pk=credential.pk)
+    assert (stored.jwt, stored.vc_jwt) == ("", "")
     assert client.get(f"/credentials/{uuid.uuid4()}").status_code == 404
 
 
