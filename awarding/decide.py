@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from assessments.models import Learner
-from config.server_binding import server_side_binding
+from config.values_insert import insert_values
 from rubrics.evaluate import INSUFFICIENT, MET, evaluate
 from rubrics.evidence import deleted_binding_reason, deleted_bindings, load_evidence
 
@@ -92,9 +92,11 @@ def evaluate_learners(
                 decided_at=now,
             )
         )
-    # Their JSON and arrays travel beside the statement, not quoted into it (ADR 0093).
-    with transaction.atomic(), server_side_binding():
-        decisions = Decision.objects.bulk_create(rows)
+    # One VALUES list bound on the server: bulk_create's arrays had psycopg escape every
+    # quote of the evidence and results in Python (ADR 0095).
+    with transaction.atomic():
+        insert_values(rows)
+    decisions = rows
     report.decisions = len(decisions)
     if unbound:
         # A missing column says nothing about the learners: issued awards are not flagged.
@@ -153,26 +155,28 @@ def reserve_awards(*, rule: AwardingRule, decisions: list[Decision]) -> dict[int
             state=Award.State.REVOKED,
         ).values_list("learner_id", flat=True)
     )
-    with transaction.atomic():
-        Award.objects.bulk_create(
-            [
-                Award(
-                    rule=rule,
-                    course_id=rule.course_id,
-                    achievement_id=rule.achievement_id,
-                    learner_id=decision.learner_id,
-                    decision=decision,
-                    state=Award.State.HELD
-                    if rule.mode == rule.Mode.HOLD or decision.learner_id in revoked_before
-                    else Award.State.PENDING,
-                )
-                for decision in decisions
-            ],
-            ignore_conflicts=True,
+    rows = [
+        Award(
+            rule=rule,
+            course_id=rule.course_id,
+            achievement_id=rule.achievement_id,
+            learner_id=decision.learner_id,
+            decision=decision,
+            state=Award.State.HELD
+            if rule.mode == rule.Mode.HOLD or decision.learner_id in revoked_before
+            else Award.State.PENDING,
         )
-    return {
-        a.learner_id: a
-        for a in Award.objects.filter(
-            achievement_id=rule.achievement_id, learner_id__in=learner_ids
-        ).exclude(state=Award.State.REVOKED)
-    }
+        for decision in decisions
+    ]
+    with transaction.atomic():
+        insert_values(rows, skip_conflicts=True, match_on="uuid")
+    reserved = {a.learner_id: a for a in rows if a.pk is not None}
+    if len(reserved) < len(rows):  # a concurrent evaluation's rows won: read them
+        reserved.update(
+            (a.learner_id, a)
+            for a in Award.objects.filter(
+                achievement_id=rule.achievement_id,
+                learner_id__in=[i for i in learner_ids if i not in reserved],
+            ).exclude(state=Award.State.REVOKED)
+        )
+    return reserved

@@ -17,9 +17,9 @@ from typing import Any
 
 import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
-from config.server_binding import server_side_binding
+from config.values_insert import insert_values
 
 from .documents import StatusEntryInput
 from .local_verification import KnownRecords
@@ -198,32 +198,8 @@ def store_rows(credentials: list[Credential]) -> set[uuid.UUID]:
     (`sign_and_store`), which redraws the index or returns the stored row. Any other refusal
     (a value the column does not take) raises, for the whole statement.
 
-    One `VALUES` list rather than `bulk_create`: on PostgreSQL that sent each column as one
-    array, and psycopg escaped the signed documents' every quote into the array in Python
-    (~9 ms a credential, more than the savepoints it replaces). The values are bound on the
-    server's side, so the documents are not quoted into the statement at all (ADR 0093).
-    `RETURNING` names the rows stored, without a second query.
+    One `VALUES` list bound on the server's side rather than `bulk_create`, whose arrays had
+    psycopg escape the signed documents' every quote in Python (`config.values_insert`,
+    ADR 0076 and 0093). `RETURNING` names the rows stored, without a second query.
     """
-    if not credentials:
-        return set()
-    meta = Credential._meta
-    fields = meta.concrete_fields
-    quote = connection.ops.quote_name
-    params: list[Any] = []
-    for credential in credentials:
-        params += [f.get_db_prep_save(f.pre_save(credential, True), connection) for f in fields]
-    names = ", ".join(quote(f.column) for f in fields)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({names}) "  # noqa: S608 - names from model meta
-        f"VALUES {', '.join([row] * len(credentials))} "
-        f"ON CONFLICT DO NOTHING RETURNING {quote(meta.pk.column)}"
-    )
-    # The documents travel beside the statement, not quoted into it (ADR 0093).
-    with server_side_binding(), connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        stored = {meta.pk.to_python(pk) for (pk,) in cursor.fetchall()}
-    for credential in credentials:
-        if credential.pk in stored:
-            credential._state.adding, credential._state.db = False, connection.alias
-    return stored
+    return set(insert_values(credentials, skip_conflicts=True))

@@ -117,3 +117,47 @@ def test_learners_outside_the_course_are_ignored(sc):
     outsider = make_learner(platform=sc.course.platform)  # same institution, not enrolled
     report = evaluate_learners(rule=sc.rule, learner_ids=[outsider.pk], trigger="sync")
     assert report.decisions == 0
+
+
+def test_an_award_a_concurrent_evaluation_reserved_first_is_the_one_returned(sc):
+    """The insert skips the learner whose live award another evaluation stored between this
+    one's read and its insert (the unique constraint, `ON CONFLICT DO NOTHING`): that award is
+    returned, and the other learner's new row carries its database id."""
+    from awarding.decide import reserve_awards
+
+    first, second = sc.learners[:2]
+    for learner in (first, second):
+        sc.grade_all(learner, 1.0)
+    evaluate_learners(rule=sc.rule, learner_ids=[first.pk], trigger="t")
+    winner = Award.objects.get(learner=first)
+    late = Decision.objects.create(
+        rule=sc.rule,
+        course=sc.course,
+        achievement=sc.achievement,
+        learner=second,
+        rubric_version=winner.decision.rubric_version,
+        outcome="met",
+    )
+
+    reserved = reserve_awards(rule=sc.rule, decisions=[winner.decision, late])
+
+    assert (reserved[first.pk].pk, reserved[first.pk].uuid) == (winner.pk, winner.uuid)
+    stored = Award.objects.get(learner=second)
+    assert (reserved[second.pk].pk, reserved[second.pk].uuid) == (stored.pk, stored.uuid)
+    assert not reserved[second.pk]._state.adding
+    assert Award.objects.count() == 2
+
+
+def test_decisions_store_their_evidence_and_results_exactly(sc):
+    """Comments with quotes, backslashes and non-ASCII travel beside the statement (ADR 0095)
+    and come back as they were evaluated."""
+    learner = sc.learners[0]
+    sc.grade_all(learner, 1.0)
+    comment = 'said "well done" \\ fin — ok\n{"not": "json"}'
+    sc.grade(learner, "create", 20, comment=comment)
+    report = evaluate_learners(rule=sc.rule, learner_ids=[learner.pk], trigger="t")
+    decision = Decision.objects.get(learner=learner)
+    assert report.decisions == 1
+    assert decision.evidence["create"][-1]["comment"] == comment
+    assert decision.result["outcome"] == "met"
+    assert Award.objects.get(learner=learner).decision_id == decision.pk
