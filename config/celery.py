@@ -10,5 +10,6 @@ app = Celery("credbridge")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Log lines of a task carry its id, course and the request that queued it.
-from . import task_log_context  # noqa: E402,F401
+# Log lines of a task carry its id, course and the request that queued it; a worker imports
+# the URL modules and compiles the schema check before its first task.
+from . import task_log_context, worker_warmup  # noqa: E402,F401
