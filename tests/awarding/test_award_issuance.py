@@ -208,3 +208,31 @@ def test_a_held_award_cannot_be_confirmed_once_the_learner_no_longer_meets_it(sc
         confirm_award(award=award, actor="lti:1:teacher")
     award.refresh_from_db()
     assert award.state == Award.State.HELD and not Credential.objects.exists()
+
+
+def test_a_batch_builds_each_achievement_once_and_gives_each_credential_its_own(monkeypatch):
+    from awarding import credential_inputs
+    from awarding.award_issuance import issue_awards
+
+    courses = [build(), build()]
+    award_ids = []
+    for scenario in courses:
+        for learner in scenario.add_learners(2):
+            award_ids.append(_reserve(scenario, learner).pk)
+    built = []
+    real = credential_inputs.build_achievement
+
+    def counting(**kwargs):
+        built.append(kwargs["achievement"].pk)
+        return real(**kwargs)
+
+    monkeypatch.setattr(credential_inputs, "build_achievement", counting)
+    report = issue_awards(award_ids=award_ids)
+
+    assert sorted(report.issued) == sorted(award_ids)
+    assert sorted(built) == sorted(scenario.achievement.pk for scenario in courses)
+    for award in Award.objects.filter(pk__in=award_ids).select_related("credential"):
+        document = json.loads(award.credential.document)
+        achievement = document["credentialSubject"]["achievement"]
+        assert achievement["id"].endswith(str(award.achievement.uuid))
+        assert verify_credential(document).ok
