@@ -13,8 +13,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from config.values_insert import insert_values
-
 from .chain import event_hash
 from .event_kinds import EVENT_KINDS, UnknownEventKind
 from .models import AuditChainHead, AuditEvent
@@ -119,8 +117,6 @@ def record_events(events: Sequence[EventInput]) -> list[AuditEvent]:
             }
             prev_hash = event_hash(**chained)
             rows.append(AuditEvent(**chained, hash=prev_hash))
-        # One VALUES list bound on the server: bulk_create's arrays had psycopg escape the
-        # before/after JSON quote by quote in Python (ADR 0095).
-        insert_values(rows)
+        AuditEvent.objects.bulk_create(rows)
         AuditChainHead.objects.filter(pk=1).update(hash=prev_hash)
     return rows
