@@ -155,28 +155,26 @@ def reserve_awards(*, rule: AwardingRule, decisions: list[Decision]) -> dict[int
             state=Award.State.REVOKED,
         ).values_list("learner_id", flat=True)
     )
-    rows = [
-        Award(
-            rule=rule,
-            course_id=rule.course_id,
-            achievement_id=rule.achievement_id,
-            learner_id=decision.learner_id,
-            decision=decision,
-            state=Award.State.HELD
-            if rule.mode == rule.Mode.HOLD or decision.learner_id in revoked_before
-            else Award.State.PENDING,
-        )
-        for decision in decisions
-    ]
     with transaction.atomic():
-        insert_values(rows, skip_conflicts=True, match_on="uuid")
-    reserved = {a.learner_id: a for a in rows if a.pk is not None}
-    if len(reserved) < len(rows):  # a concurrent evaluation's rows won: read them
-        reserved.update(
-            (a.learner_id, a)
-            for a in Award.objects.filter(
-                achievement_id=rule.achievement_id,
-                learner_id__in=[i for i in learner_ids if i not in reserved],
-            ).exclude(state=Award.State.REVOKED)
+        Award.objects.bulk_create(
+            [
+                Award(
+                    rule=rule,
+                    course_id=rule.course_id,
+                    achievement_id=rule.achievement_id,
+                    learner_id=decision.learner_id,
+                    decision=decision,
+                    state=Award.State.HELD
+                    if rule.mode == rule.Mode.HOLD or decision.learner_id in revoked_before
+                    else Award.State.PENDING,
+                )
+                for decision in decisions
+            ],
+            ignore_conflicts=True,
         )
-    return reserved
+    return {
+        a.learner_id: a
+        for a in Award.objects.filter(
+            achievement_id=rule.achievement_id, learner_id__in=learner_ids
+        ).exclude(state=Award.State.REVOKED)
+    }

@@ -1,6 +1,6 @@
 """config.values_insert: one INSERT … VALUES for a list of rows, on SQLite and PostgreSQL
-alike; keys set in order, skipped rows told apart, long lists split under PostgreSQL's
-parameter limit, and on PostgreSQL no array built from the values (ADR 0095)."""
+alike; keys set in order, rows another writer holds skipped, long lists split under
+PostgreSQL's parameter limit, and on PostgreSQL no array built from the values (ADR 0095)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from awarding.models import Award, Decision
+from awarding.models import Decision
 from config import values_insert
 from config.values_insert import insert_values
 from tests.awarding.scenario import build
@@ -53,39 +53,24 @@ def test_auto_keys_are_set_in_order_and_the_values_stored_exactly(sc):
         assert stored.evidence == {"k": [{"comment": text * n}]} and stored.result == {"n": n}
 
 
-def test_skipped_rows_keep_no_key_and_the_stored_ones_are_matched_by_their_unique_value(sc):
-    decisions = [_decision(sc, learner) for learner in sc.learners[:3]]
-    insert_values(decisions)
-    taken = Award.objects.create(
-        rule=sc.rule,
-        course=sc.course,
-        achievement=sc.achievement,
-        learner=sc.learners[1],
-        decision=decisions[1],
-    )
+def test_rows_another_writer_holds_are_skipped_and_left_unsaved(sc):
+    from audit.models import AuditChainHead
+
+    AuditChainHead.objects.create(pk=1001, seq=7)
     rows = [
-        Award(
-            rule=sc.rule,
-            course=sc.course,
-            achievement=sc.achievement,
-            learner=d.learner,
-            decision=d,
-        )
-        for d in reversed(decisions)  # not in the id order the database will give
+        AuditChainHead(pk=1003, seq=1),
+        AuditChainHead(pk=1001, seq=2),
+        AuditChainHead(pk=1002),
     ]
-    keys = insert_values(rows, skip_conflicts=True, match_on="uuid")
-    skipped = next(row for row in rows if row.learner_id == sc.learners[1].pk)
-    assert skipped.pk is None and skipped._state.adding
-    assert Award.objects.get(pk=taken.pk).uuid == taken.uuid
-    for row in rows:
-        if row is not skipped:
-            assert Award.objects.get(pk=row.pk).uuid == row.uuid
-            assert not row._state.adding
-    assert sorted(keys) == sorted(row.pk for row in rows if row is not skipped)
+    assert sorted(insert_values(rows, skip_conflicts=True)) == [1002, 1003]
+    held = rows[1]
+    assert held._state.adding and AuditChainHead.objects.get(pk=1001).seq == 7
+    assert not rows[0]._state.adding and not rows[2]._state.adding
+    assert AuditChainHead.objects.get(pk=1003).seq == 1
 
 
-def test_an_auto_key_with_skipped_rows_needs_a_value_to_match_on(sc):
-    with pytest.raises(ValueError, match="match_on"):
+def test_an_auto_key_cannot_tell_skipped_rows_apart(sc):
+    with pytest.raises(ValueError, match="keys set by the caller"):
         insert_values([_decision(sc, sc.learners[0])], skip_conflicts=True)
     assert not Decision.objects.exists()
 
