@@ -53,14 +53,13 @@ def evaluate_learners(
     # Only people of the rule's course (enrolled, or with results in it) on its platform: ids
     # from a signal or a form are never trusted across courses or tenants.
     course_id = rule.course_id
-    learners = {
-        learner.pk: learner
-        for learner in Learner.objects.filter(
-            pk__in=list(learner_ids), platform_id=rule.course.platform_id
-        )
+    # Their ids only: the decisions and awards name learners by id.
+    learners = set(
+        Learner.objects.filter(pk__in=list(learner_ids), platform_id=rule.course.platform_id)
         .filter(Q(enrolments__course_id=course_id) | Q(results__line_item__course_id=course_id))
+        .values_list("pk", flat=True)
         .distinct()
-    }
+    )
     if not learners:
         return report
     spec = version_spec(version)
