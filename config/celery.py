@@ -11,5 +11,5 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Log lines of a task carry its id, course and the request that queued it; a worker imports
-# the URL modules and compiles the schema check before its first task.
+# the URL modules when it starts, not in its first task (config/worker_warmup.py).
 from . import task_log_context, worker_warmup  # noqa: E402,F401

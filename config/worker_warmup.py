@@ -3,7 +3,7 @@
 A fresh worker process paid, on its first issuing batch, for importing every URL module (the
 credential's `issuer.url` is reversed) and compiling the OB 3.0 schema check (the credentials
 app connects that one to the same signal): ~0.2 s, a whole batch's worth of signing
-(bench/award.py; ADR 0095). Done in the worker's main process before the pool forks, each
+(bench/award.py; ADR 0096). Done in the worker's main process before the pool forks, each
 pool process starts with both (and a process the pool replaces is forked warm again).
 Nothing here opens a database or network connection: those would be shared by every forked
 process.

@@ -15,5 +15,5 @@ class CredentialsConfig(AppConfig):
 
     def ready(self) -> None:
         # A worker compiles the schema check before its pool forks, not on its first
-        # credential (ADR 0095; config.worker_warmup does the same for the URL modules).
+        # credential (ADR 0096; config.worker_warmup does the same for the URL modules).
         worker_init.connect(_compile_validators, dispatch_uid="credentials.compile_validators")

@@ -149,8 +149,8 @@ def _worded(errors: list[jsonschema.ValidationError]) -> list[str]:
 
 def compile_validators() -> None:
     """Compile the fast AchievementCredential check now rather than on the first credential
-    checked (about a tenth of a second): a worker process calls it once, before its first
-    task (`config.worker_warmup`)."""
+    checked (about a tenth of a second): a worker calls it when it starts, before its pool
+    forks (`credentials.apps` connects it to Celery's `worker_init`; ADR 0096)."""
     _fast_accepts()
 
 
