@@ -33,8 +33,13 @@ print(json.dumps({
 """
 
 
-def test_the_worker_signal_warms_the_process_without_a_database_connection():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "LOG_LEVEL": "WARNING"}
+def test_the_worker_signal_warms_the_process_without_a_database_connection(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
+        "LOG_LEVEL": "WARNING",
+        "VAR_DIR": str(tmp_path),
+    }
     out = subprocess.run(
         [sys.executable, "-c", PROBE],
         cwd=ROOT,
