@@ -196,25 +196,23 @@ class _SharedReads:
     issuers: dict[int, tuple[InstitutionSetting, Issuer]] = field(default_factory=dict)
     endorsements: dict[int, tuple[str, ...]] = field(default_factory=dict)
     signing: dict[int, SigningBatch] = field(default_factory=dict)
-    # The OB 3.0 Achievement input, built once per achievement and rubric spec of the batch
-    # (4 % of a batch when built for each award): id(spec) -> (spec, achievement id, input);
-    # the spec is kept so that its id cannot be another object's while the batch lives.
-    achievements: dict[int, tuple[VersionSpec, int, AchievementInput]] = field(default_factory=dict)
+    # The OB 3.0 Achievement input, built once per achievement and rubric version of the
+    # batch (4 % of a batch when built for each award). A review or pathway award has no
+    # version: its criteria are its achievement's (`_grounds`), so the achievement decides.
+    achievements: dict[tuple[int, int | None], AchievementInput] = field(default_factory=dict)
 
     def achievement_input(
         self, award: Award, *, spec: VersionSpec, base_url: str
     ) -> AchievementInput:
-        known = self.achievements.get(id(spec))
-        if known is not None and known[0] is spec and known[1] == award.achievement_id:
-            return known[2]
-        built = credential_inputs.build_achievement(
-            base_url=base_url,
-            achievement=award.achievement,
-            spec=spec,
-            endorsements=self.endorsements[award.achievement_id],
-        )
-        self.achievements[id(spec)] = (spec, award.achievement_id, built)
-        return built
+        key = (award.achievement_id, award.decision.rubric_version_id if award.decision else None)
+        if key not in self.achievements:
+            self.achievements[key] = credential_inputs.build_achievement(
+                base_url=base_url,
+                achievement=award.achievement,
+                spec=spec,
+                endorsements=self.endorsements[award.achievement_id],
+            )
+        return self.achievements[key]
 
 
 def _shared_reads(awards: list[Award]) -> _SharedReads:

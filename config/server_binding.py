@@ -5,7 +5,8 @@ Django's psycopg 3 backend binds parameters in Python by default (`ClientCursor`
 statement is sent, psycopg quotes every value into its text. For an issuing batch's insert
 (fifty signed documents of about 11 kB) and an evaluation's decisions (JSON and arrays for a
 hundred learners) that quoting was a tenth of a worker's CPU (py-spy, ADR 0093). With server
-binding the values travel beside the statement, as they are.
+binding the values travel beside the statement, as they are. Its caller is
+`config.values_insert` (ADR 0095), which those two writes use.
 
 It is not the project's default (`OPTIONS["server_side_binding"]`): several reads sent in one
 round trip (lti_tool.prepared_reads, ADR 0083) are one multi-statement text, which only a
