@@ -106,43 +106,52 @@ def issue_awards(*, award_ids: list[int]) -> BatchReport:
     of it is stored); it stays pending with the error recorded, and the caller retries it on
     its own.
     """
-    report = BatchReport()
     with transaction.atomic():
-        awards = _locked_awards(award_ids)
-        # Outside the awards' savepoints: an issuer, key or status list created for the first
-        # award must not vanish with that award's rollback.
-        shared = _shared_reads(awards)
-        # Signed and self-checked first (nothing written: no savepoint needed), then stored
-        # with one insert (ADR 0076).
-        prepared = []
-        for award in awards:
-            if award.state != Award.State.PENDING:
-                continue
+        return issue_locked_awards(_locked_awards(award_ids))
+
+
+def issue_locked_awards(awards: list[Award]) -> BatchReport:
+    """`issue_awards` for awards the caller's open transaction already holds locked, with what
+    issuing reads attached (as `_locked_awards` reads it): an evaluation issues the awards it
+    reserved in the same transaction without reading them again (`awarding.evaluation_run`,
+    ADR 0098). Errors as `issue_awards`; the caller's transaction is the batch's."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("issue_locked_awards runs in the transaction that locked the awards")
+    report = BatchReport()
+    # Outside the awards' savepoints: an issuer, key or status list created for the first
+    # award must not vanish with that award's rollback.
+    shared = _shared_reads(awards)
+    # Signed and self-checked first (nothing written: no savepoint needed), then stored
+    # with one insert (ADR 0076).
+    prepared = []
+    for award in awards:
+        if award.state != Award.State.PENDING:
+            continue
+        try:
+            prepared.append((award, _sign(award, shared=shared, store=False)))
+        except DatabaseError:
+            raise  # a failed read leaves the transaction unusable: the batch is retried
+        except Exception as exc:
+            _record_failure(report, award, exc)
+    # An earlier run's stored credential comes back saved; a new one unsaved.
+    new = {c.pk for _award, c in prepared if c._state.adding}
+    stored = _store_prepared([c for _award, c in prepared if c.pk in new])
+    signed = []
+    for award, credential in prepared:
+        if credential.pk in new and credential.pk not in stored:
+            # Its index was taken meanwhile, or the insert of the batch was refused: on
+            # its own, under a savepoint, as before ADR 0076 (redraws, or fails alone).
             try:
-                prepared.append((award, _sign(award, shared=shared, store=False)))
-            except DatabaseError:
-                raise  # a failed read leaves the transaction unusable: the batch is retried
+                with transaction.atomic():
+                    credential = _sign(award, shared=shared)
+            except DB_ERRORS:
+                raise
             except Exception as exc:
                 _record_failure(report, award, exc)
-        # An earlier run's stored credential comes back saved; a new one unsaved.
-        new = {c.pk for _award, c in prepared if c._state.adding}
-        stored = _store_prepared([c for _award, c in prepared if c.pk in new])
-        signed = []
-        for award, credential in prepared:
-            if credential.pk in new and credential.pk not in stored:
-                # Its index was taken meanwhile, or the insert of the batch was refused: on
-                # its own, under a savepoint, as before ADR 0076 (redraws, or fails alone).
-                try:
-                    with transaction.atomic():
-                        credential = _sign(award, shared=shared)
-                except DB_ERRORS:
-                    raise
-                except Exception as exc:
-                    _record_failure(report, award, exc)
-                    continue
-            signed.append((award, credential))
-            report.issued.append(award.pk)
-        _record_issued(signed)
+                continue
+        signed.append((award, credential))
+        report.issued.append(award.pk)
+    _record_issued(signed)
     return report
 
 

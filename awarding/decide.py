@@ -35,6 +35,11 @@ class EvaluationReport:
     to_issue: list[int] = field(default_factory=list)  # award ids still to be signed
     held: list[int] = field(default_factory=list)
     flagged: list[int] = field(default_factory=list)
+    cleared: list[int] = field(default_factory=list)  # flagged awards met again
+    # The pending awards this evaluation reserved itself (a subset of `to_issue`), with the
+    # rule's course and achievement and their decision attached: in a caller's transaction
+    # they stay locked by their insert until its commit (`awarding.evaluation_run`).
+    reserved: list[Award] = field(default_factory=list)
     skipped_reason: str = ""
 
 
@@ -101,16 +106,22 @@ def evaluate_learners(
         # A missing column says nothing about the learners: issued awards are not flagged.
         report.skipped_reason = "; ".join(unbound)
         return report
-    live = {
-        a.learner_id: a
-        for a in Award.objects.filter(
-            achievement_id=rule.achievement_id, learner_id__in=list(learners)
-        ).exclude(state=Award.State.REVOKED)
-    }
+    # One read of the learners' awards of this achievement: the live ones, and who had one
+    # revoked (a new award for them waits for an instructor).
+    live: dict[int, Award] = {}
+    revoked: set[int] = set()
+    for a in Award.objects.filter(
+        achievement_id=rule.achievement_id, learner_id__in=list(learners)
+    ):
+        if a.state == Award.State.REVOKED:
+            revoked.add(a.learner_id)
+        else:
+            live[a.learner_id] = a
     live.update(
         reserve_awards(
             rule=rule,
             decisions=[d for d in decisions if d.outcome == MET and d.learner_id not in live],
+            revoked=revoked,
         )
     )
     for decision in decisions:
@@ -129,13 +140,21 @@ def _after_met(*, award: Award, decision: Decision, report: EvaluationReport) ->
     if award.state == Award.State.PENDING:
         # New, or left pending by a crash between signing and storing: (re)issue it.
         report.to_issue.append(award.pk)
+        if award.decision_id == decision.pk:  # reserved just now, on this decision
+            rule = decision.rule
+            award.rule, award.course, award.achievement = rule, rule.course, rule.achievement
+            award.decision = decision
+            report.reserved.append(award)
     elif award.state == Award.State.HELD:
         report.held.append(award.pk)
     elif award.state == Award.State.FLAGGED:
         clear_flag(award=award, decision=decision, actor="system:re-evaluation")
+        report.cleared.append(award.pk)
 
 
-def reserve_awards(*, rule: AwardingRule, decisions: list[Decision]) -> dict[int, Award]:
+def reserve_awards(
+    *, rule: AwardingRule, decisions: list[Decision], revoked: set[int] | None = None
+) -> dict[int, Award]:
     """Create the live award rows of `met` decisions, or find those that already exist.
 
     Learner id -> award. One insert for all (ADR 0070): the unique constraint (one live award
@@ -143,17 +162,20 @@ def reserve_awards(*, rule: AwardingRule, decisions: list[Decision]) -> dict[int
     award, the others' rows are skipped (`ON CONFLICT DO NOTHING`) and they read the winner's.
     After a revocation the learner may still meet the rubric on the same grades: the new
     award waits for an instructor instead of silently issuing the credential again.
+    `revoked`: the learners with a revoked award of the achievement, when the caller has read
+    them already.
     """
     if not decisions:
         return {}
     learner_ids = [d.learner_id for d in decisions]
-    revoked_before = set(
-        Award.objects.filter(
-            achievement_id=rule.achievement_id,
-            learner_id__in=learner_ids,
-            state=Award.State.REVOKED,
-        ).values_list("learner_id", flat=True)
-    )
+    if revoked is None:
+        revoked = set(
+            Award.objects.filter(
+                achievement_id=rule.achievement_id,
+                learner_id__in=learner_ids,
+                state=Award.State.REVOKED,
+            ).values_list("learner_id", flat=True)
+        )
     with transaction.atomic():
         Award.objects.bulk_create(
             [
@@ -164,7 +186,7 @@ def reserve_awards(*, rule: AwardingRule, decisions: list[Decision]) -> dict[int
                     learner_id=decision.learner_id,
                     decision=decision,
                     state=Award.State.HELD
-                    if rule.mode == rule.Mode.HOLD or decision.learner_id in revoked_before
+                    if rule.mode == rule.Mode.HOLD or decision.learner_id in revoked
                     else Award.State.PENDING,
                 )
                 for decision in decisions

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from . import dispatch
 from .award_issuance import issue_award, issue_awards
-from .decide import evaluate_learners
+from .evaluation_run import evaluate_and_issue
 from .models import Award, AwardingRule
 from .notify import email_award, email_awards
 from .postback import post_back_award, post_back_awards
@@ -30,15 +30,26 @@ _COMMON: dict[str, Any] = {"acks_late": True, "reject_on_worker_lost": True, "re
 
 @shared_task(bind=True, autoretry_for=_DB_ERRORS, max_retries=5, **_COMMON)
 def evaluate_learners_task(self, *, rule_id: int, learner_ids: list[int], trigger: str) -> dict:
-    rule = AwardingRule.objects.select_related("course", "achievement").filter(pk=rule_id).first()
+    """Decide a chunk of learners and issue the awards it reserved, in one transaction
+    (ADR 0098); what it could not issue there goes to an issuing task."""
+    rule = (
+        AwardingRule.objects.select_related("course__platform", "achievement__platform")
+        .filter(pk=rule_id)
+        .first()
+    )
     if rule is None:
         return {"skipped": "no such rule"}
-    report = evaluate_learners(rule=rule, learner_ids=learner_ids, trigger=trigger)
-    dispatch.enqueue_issue(award_ids=report.to_issue)
+    run = evaluate_and_issue(rule=rule, learner_ids=learner_ids, trigger=trigger)
+    for award_id in run.failed:
+        issue_award_task.apply_async(kwargs={"award_id": award_id}, countdown=30)
+    dispatch.enqueue_after_issue(award_ids=run.issued)
+    dispatch.enqueue_issue(award_ids=run.left_to_issue)
+    report = run.evaluation
     return {
         "decisions": report.decisions,
         "met": report.met,
-        "to_issue": len(report.to_issue),
+        "issued": len(run.issued),
+        "to_issue": len(run.left_to_issue),
         "flagged": len(report.flagged),
         "skipped": report.skipped_reason,
     }

@@ -120,3 +120,47 @@ def test_concurrent_batches_share_the_audit_chain_and_status_list_correctly(tran
     chain = verify_chain()
     assert chain.ok, chain
     assert chain.checked == AuditEvent.objects.count()
+
+
+def test_concurrent_evaluations_of_overlapping_chunks_each_issue_once_in_their_own_transaction(
+    transactional_db,
+):
+    """Evaluation tasks issue what they reserve in their own transaction (ADR 0098): chunks of
+    learners that overlap, evaluated side by side, block on each other's inserts and never
+    deadlock, and every learner gets exactly one credential."""
+    from awarding.evaluation_run import evaluate_and_issue as evaluate_chunk
+
+    sc = build()
+    learners = sc.add_learners(40)
+    for learner in learners:
+        sc.grade_all(learner, 0.9)
+    ids = [learner.pk for learner in learners]
+    rng = random.Random(98)
+    chunks = [sorted(rng.sample(ids, 12)) for _ in range(24)] + [ids]
+    rng.shuffle(chunks)
+    start = threading.Barrier(8)
+
+    def run(chunk: list[int]) -> list[int]:
+        try:
+            rule = AwardingRule.objects.select_related(
+                "course__platform", "achievement__platform"
+            ).get(pk=sc.rule.pk)
+            done = evaluate_chunk(rule=rule, learner_ids=chunk, trigger="race")
+            # What the task queues for the rest (earlier runs' pending awards) runs here.
+            return done.issued + issue_awards(award_ids=done.left_to_issue).issued
+        finally:
+            connection.close()
+
+    def first(chunk: list[int]) -> list[int]:
+        start.wait()  # the first 8 start at the same instant
+        return run(chunk)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        issued = [award_id for got in pool.map(first, chunks[:8]) for award_id in got]
+        issued += [award_id for got in pool.map(run, chunks[8:]) for award_id in got]
+
+    assert sorted(issued) == sorted(Award.objects.values_list("pk", flat=True))
+    assert Award.objects.filter(state=Award.State.ISSUED).count() == 40
+    assert Credential.objects.count() == 40
+    assert len(set(Credential.objects.values_list("status_list_id", "status_index"))) == 40
+    assert verify_chain().ok
