@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import User
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from assessments.models import Enrolment, Learner
 from audit.events import record_event
@@ -119,7 +119,9 @@ def test_audit_page_says_who_did_what_in_words_with_a_local_time(client, setting
     madrid = event.at.astimezone(ZoneInfo("Europe/Madrid"))
     shown = page.split(f'<time datetime="{iso}" data-local-time>')[1].split("</time>")[0]
     assert shown.endswith(("CET", "CEST")), shown
-    assert madrid.strftime("%-I:%M") in shown, (shown, madrid)
+    # Django's "P": "1:30 p.m.", but "1 p.m." on the hour, and "midnight" or "noon".
+    assert dateformat.format(madrid, "P") in shown, (shown, madrid)
+    assert madrid.strftime("%b") in shown and f" {madrid.day}, " in shown, (shown, madrid)
 
 
 @pytest.mark.django_db
