@@ -153,7 +153,7 @@ def _after_met(*, award: Award, decision: Decision, report: EvaluationReport) ->
 
 
 def reserve_awards(
-    *, rule: AwardingRule, decisions: list[Decision], revoked: set[int] | None = None
+    *, rule: AwardingRule, decisions: list[Decision], revoked: set[int]
 ) -> dict[int, Award]:
     """Create the live award rows of `met` decisions, or find those that already exist.
 
@@ -162,20 +162,12 @@ def reserve_awards(
     award, the others' rows are skipped (`ON CONFLICT DO NOTHING`) and they read the winner's.
     After a revocation the learner may still meet the rubric on the same grades: the new
     award waits for an instructor instead of silently issuing the credential again.
-    `revoked`: the learners with a revoked award of the achievement, when the caller has read
-    them already.
+    `revoked`: the learners with a revoked award of the achievement (the caller has read
+    their awards already).
     """
     if not decisions:
         return {}
     learner_ids = [d.learner_id for d in decisions]
-    if revoked is None:
-        revoked = set(
-            Award.objects.filter(
-                achievement_id=rule.achievement_id,
-                learner_id__in=learner_ids,
-                state=Award.State.REVOKED,
-            ).values_list("learner_id", flat=True)
-        )
     with transaction.atomic():
         Award.objects.bulk_create(
             [

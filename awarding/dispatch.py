@@ -22,6 +22,8 @@ EVALUATION_CHUNK = 100
 # batch's reads and locks, its commit and audit entry) does not dominate. 50 rather than 20
 # (ADR 0091); 100, one evaluation chunk's worth, rather than 50: a steady batch 18 % less a
 # credential, two workers 8 % faster, in four alternating pairs of bench/award.py (ADR 0097).
+# Since ADR 0098 an evaluation issues what it reserved itself: an issuing task takes only
+# what an evaluation left (earlier runs' pending awards, an evaluation that flagged).
 ISSUE_BATCH = 100
 
 

@@ -139,7 +139,7 @@ def test_an_award_a_concurrent_evaluation_reserved_first_is_the_one_returned(sc)
         outcome="met",
     )
 
-    reserved = reserve_awards(rule=sc.rule, decisions=[winner.decision, late])
+    reserved = reserve_awards(rule=sc.rule, decisions=[winner.decision, late], revoked=set())
 
     assert (reserved[first.pk].pk, reserved[first.pk].uuid) == (winner.pk, winner.uuid)
     stored = Award.objects.get(learner=second)

@@ -66,8 +66,7 @@ def test_the_evaluation_task_issues_what_it_reserved_without_an_issuing_task(
     for award in awards:
         assert award.credential_id == award.uuid
         assert verify_credential(json.loads(award.credential.document)).ok
-    # Followed up as a batch from an issuing task is: notified, then posted back (no column
-    # here, so nothing to post).
+    # Followed up as an issuing task's batch is: each learner notified.
     assert {a.notified_at is not None for a in Award.objects.all()} == {True}
     assert verify_chain().ok
 
