@@ -2,11 +2,11 @@ from celery.signals import worker_init
 from django.apps import AppConfig
 
 
-def _compile_validators(**_kwargs: object) -> None:
+def _warm_up(**_kwargs: object) -> None:
     # Imported when a worker starts, not when the app registry loads.
-    from .schema import compile_validators  # noqa: PLC0415
+    from .process_warmup import warm_up  # noqa: PLC0415
 
-    compile_validators()
+    warm_up()
 
 
 class CredentialsConfig(AppConfig):
@@ -14,6 +14,7 @@ class CredentialsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # A worker compiles the schema check before its pool forks, not on its first
-        # credential (ADR 0096; config.worker_warmup does the same for the URL modules).
-        worker_init.connect(_compile_validators, dispatch_uid="credentials.compile_validators")
+        # A worker compiles the schema check and fills the JSON-LD context memo before its
+        # pool forks, not on its first credential (ADR 0096, 0099; config.worker_warmup does
+        # the same for the URL modules).
+        worker_init.connect(_warm_up, dispatch_uid="credentials.process_warmup")

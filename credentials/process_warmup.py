@@ -1,0 +1,64 @@
+"""What a worker does once, before its pool forks, so its processes' first credentials cost
+what the later ones do (ADR 0096, 0099).
+
+- The fast OB 3.0 schema check is compiled (about 0.1 s: `credentials.schema`).
+- One demo credential is composed, checked, signed and verified with a throwaway key: that
+  fills the JSON-LD context memo (`jsonld_contexts.CONTEXTS`: PyLD processes the VC and
+  OB 3.0 contexts and their type-scoped contexts once per process, ~20 ms) and the
+  canonicalizer's per-context plans, which every real credential then finds ready.
+
+Pure: no database, cache or network is touched (a forked process would share the
+connection), and nothing is stored. The demo credential is thrown away.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from . import demo
+from .credential_json import compose_credential
+from .did import PublishedKey, did_document, did_web
+from .document_checks import check_document
+from .documents import CredentialInput, IssuerInput, StatusEntryInput
+from .multikey import public_key_multibase
+from .proofs import sign_document
+from .schema import compile_validators
+from .verification_checks import verify
+
+_BASE = "https://warm-up.invalid"
+
+
+def warm_up() -> None:
+    """Compile the schema check, then issue and verify one throwaway demo credential."""
+    compile_validators()
+    key = Ed25519PrivateKey.generate()
+    did = did_web(_BASE, "issuers", "warm-up")
+    credential_id = str(uuid.uuid4())
+    achievement = demo.demo_achievement(_BASE)
+    document = compose_credential(
+        CredentialInput(
+            credential_id=f"urn:uuid:{credential_id}",
+            issuer=IssuerInput(did, "Warm-up", _BASE),
+            achievement=achievement,
+            subject=replace(demo.demo_subject(0), salt="00"),
+            valid_from="2026-01-01T00:00:00Z",
+            results=tuple(demo.demo_results(achievement)),
+            evidence=tuple(demo.demo_evidence(_BASE, credential_id)),
+            status=StatusEntryInput(f"{_BASE}/status-lists/warm-up/1", 0),
+        )
+    )
+    signed = sign_document(
+        document,
+        private_key=key,
+        verification_method=f"{did}#key-1",
+        created="2026-01-01T00:00:00Z",
+        canonical_document=check_document(document),
+    )
+    published = did_document(did, [PublishedKey("key-1", public_key_multibase(key.public_key()))])
+    result = verify(signed, resolve_did={did: published}.get, now=datetime(2026, 1, 2, tzinfo=UTC))
+    if not result.ok:  # never: the same code signs every credential
+        raise RuntimeError(f"the warm-up credential did not verify: {result.errors}")
