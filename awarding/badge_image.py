@@ -5,6 +5,11 @@ data URI so it needs no request to this tool to be displayed. It is the one sour
 badge's pixels: the pages show it, and the baked PNG and SVG downloads embed these same bytes
 (credentials.baking), so the badge looks the same everywhere. A raster rather than an SVG
 because two SVG renderers (the browser's and any Python one) never draw text pixel-equal.
+
+Drawn once per deployment, not once per process: drawing takes ~25 ms, and every web and
+worker process used to draw each achievement's badge again (a fresh worker on its first
+credential, a fresh web process on every badge of an issuer's listing). The PNG is kept in the
+shared cache (Redis, the database while Redis is down) and in each process's memory (ADR 0099).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import functools
 import hashlib
 import io
 
+from django.core.cache import cache
 from PIL import Image, ImageDraw, ImageFont
 
 SIZE = 256  # CSS pixels the pages show it at, so a page shows exactly these pixels
@@ -27,8 +33,24 @@ def initials(name: str) -> str:
     return "".join(w[0] for w in words[:3]).upper() or "★"
 
 
+# Bump when the drawing changes, so no process takes an older drawing from the cache.
+_CACHE_PREFIX = "badge-png:1:"
+_CACHE_S = 30 * 24 * 3600
+
+
 @functools.lru_cache(maxsize=256)
 def badge_png(*, name: str, seed: str) -> bytes:
+    """The badge as PNG bytes: from this process's memory, else from the shared cache, else
+    drawn (and cached for the other processes)."""
+    key = _CACHE_PREFIX + hashlib.sha256(f"{name}\0{seed}".encode()).hexdigest()
+    png = cache.get(key)
+    if not isinstance(png, bytes):
+        png = draw_badge(name=name, seed=seed)
+        cache.set(key, png, timeout=_CACHE_S)
+    return png
+
+
+def draw_badge(*, name: str, seed: str) -> bytes:
     """The badge as PNG bytes (SIZE × SIZE, opaque), the same bytes for the same inputs."""
     colour = _PALETTE[hashlib.sha256(seed.encode()).digest()[0] % len(_PALETTE)]
     big = SIZE * _OVERSAMPLE

@@ -5,15 +5,15 @@ import json
 from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import jsonschema
 import pytest
 from PIL import Image
 
 import credentials
-from awarding import credential_inputs
-from awarding.badge_image import SIZE, badge_data_uri, badge_png, initials
+from awarding import badge_image, credential_inputs
+from awarding.badge_image import SIZE, badge_data_uri, badge_png, draw_badge, initials
 from credentials.credential_json import compose_credential
 from credentials.document_checks import find_problems
 from credentials.documents import CredentialInput, IssuerInput
@@ -154,12 +154,27 @@ def test_validity_and_badge_image():
     assert credential_inputs.validity(issued_at=at, validity_days=None) is None
     assert credential_inputs.validity(issued_at=at, validity_days=365).year == 2027
     assert initials("Digital content creator") == "DCC"
-    png = badge_png(name="<script>", seed="x")
-    badge_png.cache_clear()
-    assert badge_png(name="<script>", seed="x") == png  # the same bytes on every run
+    png = draw_badge(name="<script>", seed="x")
+    assert draw_badge(name="<script>", seed="x") == png  # the same bytes on every run
     with Image.open(io.BytesIO(png)) as image:
         assert image.size == (SIZE, SIZE)
     assert badge_data_uri(name="<script>", seed="x").startswith("data:image/png;base64,")
+
+
+def test_a_badge_is_drawn_once_and_then_read_from_the_shared_cache(monkeypatch):
+    badge_png.cache_clear()
+    drawn = []
+    monkeypatch.setattr(
+        badge_image, "draw_badge", lambda **kw: drawn.append(kw) or draw_badge(**kw)
+    )
+    seed = str(uuid4())  # an achievement no other test drew
+    png = badge_png(name="Data literacy", seed=seed)
+    badge_png.cache_clear()  # another process: its own memory is empty
+    assert badge_png(name="Data literacy", seed=seed) == png
+    assert drawn == [{"name": "Data literacy", "seed": seed}]
+    # Another achievement is drawn, not taken from the first one's entry.
+    assert badge_png(name="Network security", seed=seed) != png
+    assert len(drawn) == 2
 
 
 @pytest.mark.parametrize("names", [("A", "a"), ("Level 1", "level-1")])
