@@ -3,8 +3,9 @@
     DATABASE_URL=postgres://… REDIS_URL=redis://…/<db> LMS_SANDBOX=1 .venv/bin/python bench/award.py
 
 1,000 learners of a course pass at once (grades entered in the sandbox LMS): the time from
-the start of the sync until all 1,000 credentials are issued, verified and stored — with one
-Celery worker process, then (another course) with two — beside the time of the sync alone,
+queueing the course's sync until all 1,000 credentials are issued, verified and stored — with
+one Celery worker process, then (another course) with two; the sync runs in a worker, as in
+production (its task queues the evaluations; ADR 0099) — beside the time of the sync alone,
 and the rate over the steady-state issuing window (first batch committed to last: the sync,
 the evaluation and each worker's first-batch warm-up left out; both figures are printed);
 then the latency from a grade entered in the LMS to the credential when that learner launches
@@ -148,7 +149,8 @@ def issuing_window(issued) -> tuple[float, int]:
 def throughput_run(
     *, course, rule, expected: int, workers: int, env: dict, server: subprocess.Popen
 ) -> dict:
-    from assessments.sync import sync_course
+    from assessments.models import SyncRun
+    from assessments.tasks import request_sync
     from awarding.models import Award
 
     clear_queue()
@@ -159,9 +161,9 @@ def throughput_run(
         own0, redis0 = time.process_time(), redis_cpu_s()
         with BackendCpu(connection.settings_dict["NAME"]) as db_cpu:
             t0 = time.monotonic()
-            run = sync_course(course=course, trigger="bench")
-            sync_s = time.monotonic() - t0
-            assert run.outcome == "succeeded", run.error
+            # The sync runs where production runs it: a worker's sync task (ADR 0099), which
+            # queues the evaluations when it ends.
+            assert request_sync(course_id=course.pk, trigger="bench"), "sync not queued"
             issued = Award.objects.filter(
                 rule=rule, state=Award.State.ISSUED, credential__isnull=False
             )
@@ -169,6 +171,9 @@ def throughput_run(
             cpu1, load1 = tree_cpu_s(procs), os.getloadavg()[0]
             server1 = tree_cpu_s([server])
             own1, redis1 = time.process_time(), redis_cpu_s()
+        run = SyncRun.objects.get(course=course, trigger="bench")
+        assert run.outcome == "succeeded", run.error
+        sync_s = (run.finished_at - run.started_at).total_seconds()
         posted = Award.objects.filter(rule=rule, postback_state=Award.PostbackState.POSTED)
         t2 = wait_until(lambda: posted.count() >= expected, timeout=1800)
     finally:
@@ -184,12 +189,13 @@ def throughput_run(
         "issuing_window_s": round(window_s, 3),
         "steady_credentials_per_s": round(after_first / window_s, 1),
         "to_all_postbacks_s": round(t2 - t0, 3),
-        # The workers' own CPU per credential until all were issued (the post-backs still
-        # running count too): flat from one worker to two means no contention in the code,
-        # whatever the wall time says on a machine whose cores are shared.
+        # The workers' own CPU per credential until all were issued (the sync's and the
+        # post-backs still running count too): flat from one worker to two means no
+        # contention in the code, whatever the wall time says on a machine whose cores are
+        # shared.
         "worker_cpu_ms_per_credential": round((cpu1 - cpu0) * 1000 / expected, 1),
         # Until all were issued, outside the workers (support/process_cpu.py): the bench
-        # database's PostgreSQL backends, this process (the sync, the polling), the server
+        # database's PostgreSQL backends, this process (the polling), the server
         # (the sandbox LMS's pages and token answers, the post-backs received) and the whole
         # Redis server.
         "db_cpu_ms_per_credential": round(db_cpu.seconds() * 1000 / expected, 2),
