@@ -7,9 +7,9 @@ request.
   app warms its own part on the same signal (`credentials.process_warmup`).
 - Freeze what the main process holds before each pool process is forked
   (`worker_before_create_process`; ADR 0099). Python's full (oldest-generation) garbage
-  collection walks every tracked object; in a fresh pool process those are the hundreds of
-  thousands of objects of the warmed-up modules, and its first full collection, on its first
-  task, took 55-75 ms (a tenth of a batch of 100 awards). Frozen objects are never walked
+  collection walks every tracked object; in a pool process those are first of all the
+  hundreds of thousands of objects of the warmed-up modules: 35-68 ms a full collection,
+  which long work such as a large sync runs several times. Frozen objects are never walked
   again, and the pool processes share their pages with the main process instead of writing
   to them (the Python documentation's advice for a process that forks: `gc.freeze`).
 - A gunicorn worker (gunicorn.conf.py's `post_worker_init`) imports the URL modules and

@@ -4,8 +4,9 @@ what the later ones do (ADR 0096, 0099).
 - The fast OB 3.0 schema check is compiled (about 0.1 s: `credentials.schema`).
 - One demo credential is composed, checked, signed and verified with a throwaway key: that
   fills the JSON-LD context memo (`jsonld_contexts.CONTEXTS`: PyLD processes the VC and
-  OB 3.0 contexts and their type-scoped contexts once per process, ~20 ms) and the
-  canonicalizer's per-context plans, which every real credential then finds ready.
+  OB 3.0 contexts and their type-scoped contexts once per process) and the canonicalizer's
+  per-context plans, which every real credential then finds ready: a fresh process's first
+  credential composed and checked in 1.2 ms instead of 9.4.
 
 Pure: no database, cache or network is touched (a forked process would share the
 connection), and nothing is stored. The demo credential is thrown away.

@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 
 import jsonschema
 import pytest
+from django.core.cache import cache
 from PIL import Image
 
 import credentials
@@ -175,6 +176,12 @@ def test_a_badge_is_drawn_once_and_then_read_from_the_shared_cache(monkeypatch):
     # Another achievement is drawn, not taken from the first one's entry.
     assert badge_png(name="Network security", seed=seed) != png
     assert len(drawn) == 2
+
+    # What the cache holds is signed into credentials: anything but a PNG is drawn again.
+    cache.set(badge_image._cache_key(name="Data literacy", seed=seed), b"<svg onload=x()>")
+    badge_png.cache_clear()
+    assert badge_png(name="Data literacy", seed=seed) == png
+    assert len(drawn) == 3
 
 
 @pytest.mark.parametrize("names", [("A", "a"), ("Level 1", "level-1")])

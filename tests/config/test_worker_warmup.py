@@ -12,7 +12,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# In a fresh interpreter: this test process has long imported and compiled everything.
 PROBE = """
 import gc, json, sys
 import django
@@ -48,7 +47,9 @@ print(json.dumps({
 """
 
 
-def test_the_worker_signal_warms_the_process_without_a_database_connection(tmp_path):
+def _run_probe(code: str, tmp_path) -> dict:
+    """Run `code` in a fresh interpreter (this test process has long imported and compiled
+    everything); the JSON object it prints last."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings_test",
@@ -56,7 +57,7 @@ def test_the_worker_signal_warms_the_process_without_a_database_connection(tmp_p
         "VAR_DIR": str(tmp_path),
     }
     out = subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -64,7 +65,11 @@ def test_the_worker_signal_warms_the_process_without_a_database_connection(tmp_p
         timeout=120,
         check=True,
     )
-    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_the_worker_signal_warms_the_process_without_a_database_connection(tmp_path):
+    seen = _run_probe(PROBE, tmp_path)
     assert seen["before"] == [False, 0, False]  # nothing warm until the worker starts
     assert seen["after"] == [True, 1, True]
     assert seen["views_imported"]
@@ -90,22 +95,7 @@ print(json.dumps({"before": before, "after": [get_resolver()._populated, gc.get_
 
 
 def test_a_web_worker_warms_and_freezes_once_its_application_is_loaded(tmp_path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings_test",
-        "LOG_LEVEL": "WARNING",
-        "VAR_DIR": str(tmp_path),
-    }
-    out = subprocess.run(
-        [sys.executable, "-c", WEB_PROBE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    seen = _run_probe(WEB_PROBE, tmp_path)
     assert seen["before"] == [False, 0]
     populated, frozen = seen["after"]
     assert populated
