@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import IO
 
 import pytest
 from django.conf import settings
@@ -35,8 +36,17 @@ test_database_url.__test__ = False  # a helper, not a test pytest should collect
 
 
 def start_worker(
-    *, redis_url: str, public_base_url: str, concurrency: int, app: str = "config"
+    *,
+    redis_url: str,
+    public_base_url: str,
+    concurrency: int,
+    app: str = "config",
+    log: IO[str] | None = None,
 ) -> subprocess.Popen:
+    """`log`: a file the worker writes its lines to, each task's received, succeeded, retried
+    or failed included (INFO), for the test to show when it fails. A worker's output is
+    otherwise lost: it inherits the descriptors pytest captured while the fixture started it,
+    which pytest no longer reads once the test runs."""
     env = {
         **os.environ,
         "DATABASE_URL": test_database_url(),
@@ -58,7 +68,7 @@ def start_worker(
             settings.CELERY_TASK_DEFAULT_QUEUE,
             "-c",
             str(concurrency),
-            "--loglevel=WARNING",
+            "--loglevel=INFO" if log is not None else "--loglevel=WARNING",
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
@@ -66,7 +76,16 @@ def start_worker(
         cwd=ROOT,
         env=env,
         start_new_session=True,
+        stdout=log,
+        stderr=subprocess.STDOUT if log is not None else None,
     )
+
+
+def worker_log_tail(path: Path, lines: int = 120) -> str:
+    """The last `lines` of a worker's log file, for a failing test's report."""
+    if not path.exists():
+        return ""
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
 def wait_until_answers(proc: subprocess.Popen, timeout: float = 60) -> None:

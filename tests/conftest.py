@@ -16,7 +16,7 @@ from django.conf import settings
 from tests.browser import browser_page, chromium  # noqa: F401 - fixtures
 from tests.cache_health import forget_cache_health
 from tests.celery_conf import celery_conf
-from tests.celery_worker import start_worker, stop_worker, wait_until_answers
+from tests.celery_worker import start_worker, stop_worker, wait_until_answers, worker_log_tail
 from tests.evidence_storage import evidence_storage  # noqa: F401 - fixtures
 from tests.flush_without_post_migrate import _flush_restores_content_types  # noqa: F401
 from tests.hypothesis_profiles import PROFILE as HYPOTHESIS_PROFILE  # noqa: F401 - loads it
@@ -97,10 +97,12 @@ def celery_worker_app() -> str:
 
 
 @pytest.fixture
-def celery_worker(transactional_db, live_server, celery_worker_app):
+def celery_worker(transactional_db, live_server, celery_worker_app, tmp_path):
     """A real `celery worker` process on the test database, with tasks no longer eager.
 
     Needs PostgreSQL and Redis: the worker is another process and must see committed data.
+    The worker's log (every task received, retried, failed or done) is printed at teardown,
+    which pytest shows only for a test that failed.
     """
     from django.db import connection
 
@@ -110,18 +112,23 @@ def celery_worker(transactional_db, live_server, celery_worker_app):
     import redis
 
     redis.Redis.from_url(settings.REDIS_URL).delete(settings.CELERY_TASK_DEFAULT_QUEUE)
-    proc = start_worker(
-        redis_url=settings.REDIS_URL,
-        public_base_url=live_server.url,
-        concurrency=2,
-        app=celery_worker_app,
-    )
-    try:
-        with celery_conf(task_always_eager=False):
-            wait_until_answers(proc)
-            yield proc
-    finally:
-        stop_worker(proc)
+    log_path = tmp_path / "celery-worker.log"
+    with open(log_path, "w") as log:
+        proc = start_worker(
+            redis_url=settings.REDIS_URL,
+            public_base_url=live_server.url,
+            concurrency=2,
+            app=celery_worker_app,
+            log=log,
+        )
+        try:
+            with celery_conf(task_always_eager=False):
+                wait_until_answers(proc)
+                yield proc
+        finally:
+            stop_worker(proc)
+            print("--- the celery worker's log, last lines ---")
+            print(worker_log_tail(log_path))
 
 
 @pytest.fixture(scope="session")
