@@ -7,6 +7,7 @@ delivered again, and the rerun finishes the job without doing any of it twice.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -40,8 +41,7 @@ def evaluate_learners_task(self, *, rule_id: int, learner_ids: list[int], trigge
     if rule is None:
         return {"skipped": "no such rule"}
     run = evaluate_and_issue(rule=rule, learner_ids=learner_ids, trigger=trigger)
-    for award_id in run.failed:
-        issue_award_task.apply_async(kwargs={"award_id": award_id}, countdown=30)
+    _retry_alone(run.failed)
     dispatch.enqueue_after_issue(award_ids=run.issued)
     dispatch.enqueue_issue(award_ids=run.left_to_issue)
     report = run.evaluation
@@ -53,6 +53,13 @@ def evaluate_learners_task(self, *, rule_id: int, learner_ids: list[int], trigge
         "flagged": len(report.flagged),
         "skipped": report.skipped_reason,
     }
+
+
+def _retry_alone(award_ids: Iterable[int]) -> None:
+    """A batch member that failed (left pending with its error) is retried on its own, later:
+    the rest of its batch is issued already (its transaction has committed)."""
+    for award_id in award_ids:
+        issue_award_task.apply_async(kwargs={"award_id": award_id}, countdown=30)
 
 
 @shared_task(bind=True, autoretry_for=_DB_ERRORS, max_retries=8, **_COMMON)
@@ -68,8 +75,7 @@ def issue_award_task(self, *, award_id: int) -> str:
 def issue_awards_task(self, *, award_ids: list[int]) -> int:
     """A batch of awards in one transaction (ADR 0070); a failing one is retried on its own."""
     report = issue_awards(award_ids=award_ids)
-    for award_id in report.failed:
-        issue_award_task.apply_async(kwargs={"award_id": award_id}, countdown=30)
+    _retry_alone(report.failed)
     # Awards of this batch issued but not yet followed up — by this run, or by a run that
     # died before this line (a redelivered batch): mail is claimed once, a repeated 1/1
     # score is harmless.

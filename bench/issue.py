@@ -22,7 +22,6 @@ import os
 import statistics
 import sys
 import time
-import uuid
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,7 +36,7 @@ from credentials.canonicalize import canonicalize, reference_canonicalize  # noq
 from credentials.credential_json import compose_credential  # noqa: E402
 from credentials.did import PublishedKey, did_document, did_web  # noqa: E402
 from credentials.document_checks import check_document  # noqa: E402
-from credentials.documents import CredentialInput, IssuerInput, StatusEntryInput  # noqa: E402
+from credentials.documents import IssuerInput  # noqa: E402
 from credentials.fast_canon import fast_canonicalize  # noqa: E402
 from credentials.multikey import public_key_multibase  # noqa: E402
 from credentials.proofs import proof_config, sign_document  # noqa: E402
@@ -45,20 +44,6 @@ from credentials.schema import schema_problems  # noqa: E402
 from credentials.verification_checks import verify  # noqa: E402
 
 BASE = "https://credbridge.example.edu"
-
-
-def make_input(n: int, issuer: IssuerInput, achievement) -> CredentialInput:
-    cid = str(uuid.UUID(int=n + 1, version=4))
-    return CredentialInput(
-        credential_id=f"urn:uuid:{cid}",
-        issuer=issuer,
-        achievement=achievement,
-        subject=replace(demo.demo_subject(n), salt=f"{n:08x}"),
-        valid_from="2026-01-15T10:00:00Z",
-        results=tuple(demo.demo_results(achievement)),
-        evidence=tuple(demo.demo_evidence(BASE, cid)),
-        status=StatusEntryInput(f"{BASE}/status-lists/demo/1", (n * 7919) % 131072),
-    )
 
 
 def straightforward_sign_and_verify(doc: dict, key: Ed25519PrivateKey, vm: str) -> None:
@@ -103,7 +88,9 @@ def main() -> None:
 
     def one(n: int) -> None:
         t0 = time.process_time()
-        doc = compose_credential(make_input(n, issuer, achievement))
+        doc = compose_credential(
+            demo.demo_credential_input(n, base_url=BASE, issuer=issuer, achievement=achievement)
+        )
         t1 = time.process_time()
         canonical = check_document(doc)  # the checked dataset, canonical: signed as is
         t2 = time.process_time()
@@ -134,7 +121,9 @@ def main() -> None:
     elapsed = time.perf_counter() - start
     cpu_ms = (time.process_time() - cpu_start) / count * 1000
 
-    sample = compose_credential(make_input(1, issuer, achievement))
+    sample = compose_credential(
+        demo.demo_credential_input(1, base_url=BASE, issuer=issuer, achievement=achievement)
+    )
     canon_bytes = canonicalize(sample).encode()
     hash_data = hashlib.sha256(canon_bytes).digest() * 2  # 64 bytes, as eddsa-rdfc-2022 signs
     signature = key.sign(hash_data)

@@ -1,14 +1,21 @@
-"""A demo achievement and learner: for `issue_sample_credentials`, the demo and the benchmark."""
+"""A demo achievement and learner: for `issue_sample_credentials`, the demo, the benchmark and
+a worker's warm-up (`process_warmup`)."""
 
 from __future__ import annotations
+
+import uuid
+from dataclasses import replace
 
 from .documents import (
     AchievementInput,
     AlignmentInput,
+    CredentialInput,
     CriterionInput,
     CriterionLevelInput,
     CriterionResultInput,
     EvidenceInput,
+    IssuerInput,
+    StatusEntryInput,
     SubjectInput,
 )
 
@@ -91,3 +98,21 @@ def demo_evidence(base_url: str, credential_uuid: str) -> list[EvidenceInput]:
             genre="Assessment",
         )
     ]
+
+
+def demo_credential_input(
+    n: int, *, base_url: str, issuer: IssuerInput, achievement: AchievementInput
+) -> CredentialInput:
+    """The `n`th demo learner's credential of `achievement`: the same input for the same `n`
+    (id, salt and status index follow from it)."""
+    cid = str(uuid.UUID(int=n + 1, version=4))
+    return CredentialInput(
+        credential_id=f"urn:uuid:{cid}",
+        issuer=issuer,
+        achievement=achievement,
+        subject=replace(demo_subject(n), salt=f"{n:08x}"),
+        valid_from="2026-01-15T10:00:00Z",
+        results=tuple(demo_results(achievement)),
+        evidence=tuple(demo_evidence(base_url, cid)),
+        status=StatusEntryInput(f"{base_url}/status-lists/demo/1", (n * 7919) % 131072),
+    )

@@ -14,8 +14,6 @@ connection), and nothing is stored. The demo credential is thrown away.
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import replace
 from datetime import UTC, datetime
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -24,7 +22,7 @@ from . import demo
 from .credential_json import compose_credential
 from .did import PublishedKey, did_document, did_web
 from .document_checks import check_document
-from .documents import CredentialInput, IssuerInput, StatusEntryInput
+from .documents import IssuerInput
 from .multikey import public_key_multibase
 from .proofs import sign_document
 from .schema import compile_validators
@@ -38,28 +36,22 @@ def warm_up() -> None:
     compile_validators()
     key = Ed25519PrivateKey.generate()
     did = did_web(_BASE, "issuers", "warm-up")
-    credential_id = str(uuid.uuid4())
-    achievement = demo.demo_achievement(_BASE)
     document = compose_credential(
-        CredentialInput(
-            credential_id=f"urn:uuid:{credential_id}",
+        demo.demo_credential_input(
+            0,
+            base_url=_BASE,
             issuer=IssuerInput(did, "Warm-up", _BASE),
-            achievement=achievement,
-            subject=replace(demo.demo_subject(0), salt="00"),
-            valid_from="2026-01-01T00:00:00Z",
-            results=tuple(demo.demo_results(achievement)),
-            evidence=tuple(demo.demo_evidence(_BASE, credential_id)),
-            status=StatusEntryInput(f"{_BASE}/status-lists/warm-up/1", 0),
+            achievement=demo.demo_achievement(_BASE),
         )
     )
     signed = sign_document(
         document,
         private_key=key,
         verification_method=f"{did}#key-1",
-        created="2026-01-01T00:00:00Z",
+        created="2026-01-15T10:00:00Z",
         canonical_document=check_document(document),
     )
     published = did_document(did, [PublishedKey("key-1", public_key_multibase(key.public_key()))])
-    result = verify(signed, resolve_did={did: published}.get, now=datetime(2026, 1, 2, tzinfo=UTC))
+    result = verify(signed, resolve_did={did: published}.get, now=datetime(2026, 6, 1, tzinfo=UTC))
     if not result.ok:  # never: the same code signs every credential
         raise RuntimeError(f"the warm-up credential did not verify: {result.errors}")
