@@ -1,7 +1,8 @@
 """evaluate(spec, evidence) -> Decision: a pure function over plain data.
 
 Rules (issue 4):
-- per criterion, the result that counts is the latest (by LMS timestamp) or the highest,
+- per criterion, the result that counts is the latest (by LMS timestamp; at one timestamp, a
+  result's later revision) or the highest,
   among observations with a score and, when the policy has a grading window, a timestamp
   inside it; a score reported against another maximum is rescaled to the criterion's points;
 - passed = a counted score at or above the threshold; no evidence never passes;
@@ -117,6 +118,23 @@ def _latest_key(obs: Observation) -> _LatestKey:
     )
 
 
+def _without_superseded(observations: list[Observation]) -> list[Observation]:
+    """Drop a result's revision that a later revision of the same result, with the same LMS
+    timestamp, replaced. Moodle's timestamps are whole seconds: a grade corrected within the
+    second it was given keeps its timestamp, and what the LMS shows now is the revision read
+    later. Without this, "latest" fell to the score and took the higher, older grade."""
+    newest: dict[tuple[int, datetime | None], Observation] = {}
+    for o in observations:
+        if o.result_id is None:
+            continue
+        key = (o.result_id, o.timestamp)
+        if key not in newest or (o.revision or 0) > (newest[key].revision or 0):
+            newest[key] = o
+    return [
+        o for o in observations if o.result_id is None or newest[(o.result_id, o.timestamp)] is o
+    ]
+
+
 def _highest_key(obs: Observation) -> _HighestKey:
     ts = obs.timestamp
     return (
@@ -152,8 +170,10 @@ def _criterion(
         )
     if len(eligible) == 1:
         chosen = eligible[0]
+    elif policy.result_choice == HIGHEST:
+        chosen = max(eligible, key=_highest_key)
     else:
-        chosen = max(eligible, key=_highest_key if policy.result_choice == HIGHEST else _latest_key)
+        chosen = max(_without_superseded(eligible), key=_latest_key)
     assert chosen.score is not None  # eligible holds scored observations only
     observed = float(chosen.score)
     if chosen.maximum and chosen.maximum != c.points:

@@ -74,6 +74,20 @@ def test_latest_or_highest():
     assert d.criterion("a").observed == 9 and d.outcome == MET
 
 
+def test_latest_is_the_later_revision_when_a_regrade_keeps_the_timestamp():
+    """Moodle's timestamps are whole seconds: 9, corrected to 3 within that second, reaches the
+    tool as two revisions of one result with one timestamp. The correction counts."""
+    history = [obs(9, rev=1), obs(3, rev=2)]
+    for order in (history, history[::-1]):
+        d = evaluate(spec(crit("a")), {"a": order})
+        assert d.criterion("a").observed == 3 and d.outcome == NOT_MET
+    # Two different results at one timestamp: neither replaces the other (the higher counts).
+    two_results = [obs(9, rid=1), obs(3, rid=2, rev=2)]
+    assert evaluate(spec(crit("a")), {"a": two_results}).criterion("a").observed == 9
+    # "highest" still takes every revision as an attempt.
+    assert evaluate(spec(crit("a"), result_choice="highest"), {"a": history}).outcome == MET
+
+
 def test_grading_window_ignores_results_outside_or_undated():
     s = spec(crit("a"), window_start=T0, window_end=T0 + timedelta(hours=1))
     history = [
