@@ -1,8 +1,12 @@
 """Sync one course from the LMS: roster (NRPS), line items and results (AGS).
 
 Streamed: each page is stored in its own transaction as it arrives (a few line items are
-listed at once, each a page ahead), so memory stays flat and a failure never leaves half a
-page written; what earlier pages stored is complete and kept. Each fault ends the run with
+listed at once, each a page ahead: `result_listings`), so memory stays flat and a failure
+never leaves half a page written; what earlier pages stored is complete and kept. The
+downloads start before the storing: the roster's first page, the list of columns and the
+columns' first result pages are all asked for before the roster is stored, so the LMS's
+answers arrive while Credbridge writes. The storing keeps its order: the roster, then the
+results of its learners. Each fault ends the run with
 a reason an instructor can read, and leaves the data as it was. Afterwards, the learners
 whose results changed are announced (`learners_changed`).
 
@@ -17,19 +21,15 @@ from __future__ import annotations
 
 import logging
 from array import array
-from collections import deque
-from collections.abc import Iterator
 from datetime import datetime
 from typing import cast
 
-from django.conf import settings
 from django.db.models import Count, Model, Q
 from django.utils import timezone
 
 from lti_tool.deep_linking import CREDENTIAL_TAG
 from lti_tool.platforms import get_adapter
 from lti_tool.services.ags import AGSClient
-from lti_tool.services.ags_stream import ResultStream
 from lti_tool.services.client import Pages
 from lti_tool.services.errors import (
     AuthFailed,
@@ -49,6 +49,7 @@ from lti_tool.services.nrps import NRPSClient
 from .line_item_fetch import list_line_items
 from .line_item_mirror import store_line_items
 from .models import Course, LineItem, Result, SyncRun
+from .result_listings import ResultListings
 from .results_store import learners_written_since, store_results_page
 from .roster import deactivate_missing, store_roster_page
 from .signals import learners_changed
@@ -114,77 +115,6 @@ def line_items_to_sync(course: Course):
     return live
 
 
-def _unexplained_404(line_item: LineItem, exc: NotFound) -> Unexplained:
-    return Unexplained(
-        f"The LMS answered “not found” (HTTP {exc.status}) when asked for the results of "
-        f"“{line_item}”, yet that column still exists in the LMS. The sync stopped and "
-        "nothing was marked deleted; the LMS's answer is shown below.",
-        status=exc.status,
-        url=exc.url,
-        content_type=exc.content_type,
-        excerpt=exc.excerpt,
-    )
-
-
-def _result_pages(
-    ags: AGSClient, line_items, gone: set[int]
-) -> Iterator[tuple[LineItem, ResultStream]]:
-    """Result pages of several line items, taken in turn from several listings at once:
-    each listing downloads its next page (its first as soon as it is opened) while the
-    others' pages are stored, so an LMS that answers slowly (Canvas: 100 results a page;
-    Moodle: a column's results in one page) is asked in parallel. A listing whose last page
-    has arrived makes room for the next at once, before that page is stored. How many listings
-    advance at once is the adapter's word, asked before every page (`sync_width`: fixed, or
-    from the rate budget the LMS reported); listings beyond it wait, their one fetched page
-    kept, until the width grows again. Each listing has at most one request in flight.
-    Everything but the downloads runs in this thread: errors, retries and storing included.
-    """
-    configured = max(1, int(getattr(settings, "SYNC_PARALLEL_LINE_ITEMS", 3)))
-    waiting = iter(line_items)
-    Listing = tuple[LineItem, Pages[ResultStream]]
-    active: deque[Listing] = deque()
-    parked: deque[Listing] = deque()
-
-    def fill(width: int) -> None:
-        while len(active) > width:
-            parked.appendleft(active.pop())
-        while len(active) < width and parked:
-            active.append(parked.popleft())
-        while len(active) < width:
-            line_item = next(waiting, None)
-            if line_item is None:
-                break
-            active.append((line_item, ags.iter_result_pages(line_item_url=line_item.url)))
-
-    try:
-        fill(ags.adapter.sync_width(configured=configured))
-        while active:
-            line_item, pages = active.popleft()
-            try:
-                page = next(pages)
-            except StopIteration:
-                fill(ags.adapter.sync_width(configured=configured))
-                continue
-            except NotFound as exc:
-                # Only a deletion the LMS confirms counts as one (see the module's docstring).
-                if not ags.line_item_is_gone(url=line_item.url):
-                    raise _unexplained_404(line_item, exc) from exc
-                # Deleted in the LMS since it was listed: keep its evidence, skip it.
-                LineItem.objects.filter(pk=line_item.pk).update(deleted_in_lms=True)
-                gone.add(line_item.pk)
-                fill(ags.adapter.sync_width(configured=configured))
-                continue
-            if pages.finished:
-                pages.close()  # its last page: the next listing starts now, before storing
-            else:
-                active.append((line_item, pages))
-            fill(ags.adapter.sync_width(configured=configured))
-            yield line_item, page
-    finally:
-        for _, pages in (*active, *parked):
-            pages.close()  # stops its download thread
-
-
 def _emptied_columns(line_items: list[LineItem], read: dict[int, int], gone: set[int]) -> list:
     """Warnings for the columns that listed no result this time although results of them
     are stored (read by earlier runs): a column emptied in the LMS, or an LMS answering
@@ -216,17 +146,49 @@ def _mark_concluded(course: Course) -> None:
     course.concluded, course.concluded_at = True, now
 
 
-def _sync_roster(*, course: Course, run: SyncRun) -> None:
+def _open_roster(course: Course) -> Pages[list[dict]] | None:
+    """The roster's listing, its first page asked for now (None: the course has no NRPS)."""
+    if not course.memberships_url:
+        return None
+    nrps = NRPSClient(platform=course.platform, memberships_url=course.memberships_url)
+    return nrps.iter_member_pages()
+
+
+def _store_roster(*, course: Course, run: SyncRun, pages: Pages[list[dict]]) -> None:
     """The roster, page by page; then whoever it no longer lists is made inactive. The
     members seen are kept as 8-byte ids (`array`), not as a set of int objects (about 70
     bytes each), and are let go once the roster is done."""
     seen = array("q")
-    nrps = NRPSClient(platform=course.platform, memberships_url=course.memberships_url)
-    for members in nrps.iter_member_pages():
+    for members in pages:
         seen.extend(store_roster_page(course=course, members=members))
         run.pages += 1
         beat(run)
     deactivate_missing(course=course, seen_learner_ids=seen)
+
+
+def _open_columns(
+    *, course: Course, run: SyncRun, roster: Pages[list[dict]] | None
+) -> tuple[ResultListings, list[LineItem], list[str]]:
+    """List and store the course's columns, and open the listings of the results to read
+    (their first pages asked for now). The roster is still being downloaded meanwhile; if
+    the columns cannot be listed, the roster is stored first, as when it was read first, and
+    the listing's error is raised after it (a roster error comes first)."""
+    ags = AGSClient(
+        platform=course.platform,
+        lineitems_url=course.lineitems_url,
+        granted_scopes=list(course.ags_scopes or []),
+    )
+    run.rate = ags.adapter.rate
+    try:
+        items, listing_warnings = list_line_items(ags=ags, course=course)
+    except ServiceError:
+        if roster is not None:
+            _store_roster(course=course, run=run, pages=roster)
+        raise
+    store_line_items(course=course, items=items)
+    beat(run)
+    to_sync = list(line_items_to_sync(course))
+    return ResultListings(ags, to_sync), to_sync, listing_warnings
 
 
 def sync_course(*, course: Course, trigger: str = "manual") -> SyncRun:
@@ -243,38 +205,42 @@ def sync_course(*, course: Course, trigger: str = "manual") -> SyncRun:
     written: set[int] = set()
     platform = course.platform
     try:
-        if course.memberships_url:
-            _sync_roster(course=course, run=run)
-        if course.lineitems_url:
-            ags = AGSClient(
-                platform=platform,
-                lineitems_url=course.lineitems_url,
-                granted_scopes=list(course.ags_scopes or []),
-            )
-            run.rate = ags.adapter.rate
-            items, listing_warnings = list_line_items(ags=ags, course=course)
-            store_line_items(course=course, items=items)
-            beat(run)
-            to_sync = list(line_items_to_sync(course))
-            read: dict[int, int] = {}
-            gone: set[int] = set()
-            for line_item, page in _result_pages(ags, to_sync, gone):
-                outcome = store_results_page(
-                    line_item=line_item, platform_id=course.platform_id, page=page
+        # Downloads overlap with storing: the roster's first page and the columns' first
+        # result pages are asked for before anything is stored; the roster is stored before
+        # the results, as their learners are (`assessments.result_listings`).
+        roster = _open_roster(course)
+        results: ResultListings | None = None
+        try:
+            if course.lineitems_url:
+                results, to_sync, listing_warnings = _open_columns(
+                    course=course, run=run, roster=roster
                 )
-                stored = outcome.new + outcome.changed + outcome.unchanged
-                read[line_item.pk] = read.get(line_item.pk, 0) + stored
-                run.pages += 1
-                run.new_results += outcome.new
-                run.changed_results += outcome.changed
-                run.unchanged_results += outcome.unchanged
-                if outcome.new or outcome.changed:
-                    since = outcome.at if since is None else min(since, outcome.at)
-                    written.add(line_item.pk)
-                beat(run)
-            run.warnings = listing_warnings + _emptied_columns(to_sync, read, gone)
-            for warning in run.warnings:
-                log.warning("sync of course %s: %s", course.pk, warning)
+            if roster is not None:
+                _store_roster(course=course, run=run, pages=roster)
+            if results is not None:
+                read: dict[int, int] = {}
+                for line_item, page in results:
+                    outcome = store_results_page(
+                        line_item=line_item, platform_id=course.platform_id, page=page
+                    )
+                    stored = outcome.new + outcome.changed + outcome.unchanged
+                    read[line_item.pk] = read.get(line_item.pk, 0) + stored
+                    run.pages += 1
+                    run.new_results += outcome.new
+                    run.changed_results += outcome.changed
+                    run.unchanged_results += outcome.unchanged
+                    if outcome.new or outcome.changed:
+                        since = outcome.at if since is None else min(since, outcome.at)
+                        written.add(line_item.pk)
+                    beat(run)
+                run.warnings = listing_warnings + _emptied_columns(to_sync, read, results.gone)
+                for warning in run.warnings:
+                    log.warning("sync of course %s: %s", course.pk, warning)
+        finally:
+            if roster is not None:
+                roster.close()
+            if results is not None:
+                results.close()
         run.outcome = SyncRun.Outcome.SUCCEEDED
     except CourseConcluded:
         _mark_concluded(course)

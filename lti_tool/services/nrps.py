@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from lti_tool.platforms.base import MEDIA_MEMBERSHIP_CONTAINER
 
 from . import scopes
-from .client import ServiceClient
+from .client import Pages, ServiceClient
 from .errors import MalformedResponse
 
 
@@ -27,10 +25,11 @@ class NRPSClient(ServiceClient):
             )
         return [self.adapter.roster_member(member) for member in members]
 
-    def iter_member_pages(self) -> Iterator[list[dict]]:
+    def iter_member_pages(self) -> Pages[list[dict]]:
         """Each page's members as the LMS's adapter reads them (`PlatformAdapter.roster_member`):
         roles as full LIS URIs whatever the LMS sent, `active` decided, unfilled variables
-        dropped."""
+        dropped. The first page is asked for now; `close` the listing if it is not read to
+        its end."""
         return self.iter_pages(
             self.adapter.roster_listing_url(self.memberships_url),
             scope=scopes.MEMBERSHIP_READONLY,

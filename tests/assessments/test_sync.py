@@ -1,9 +1,12 @@
 """The sync against an LMS over real HTTP: streaming, change detection, revisions, faults."""
 
 import json
+import threading
+import time
 
 import pytest
 
+from assessments import sync as sync_module
 from assessments.models import Enrolment, Learner, LineItem, Result, ResultRevision, SyncRun
 from assessments.signals import learners_changed
 from assessments.sync import sync_course
@@ -403,3 +406,54 @@ def test_a_token_endpoint_answering_an_html_404_is_shown_with_its_words(env):
     run = sync_course(course=course)
     assert run.outcome == "failed" and "refused" in run.error
     assert run.detail.startswith("HTTP 404, text/html") and "out() on null" in run.detail
+
+
+def test_the_first_result_pages_are_asked_for_before_the_roster_is_stored(env, monkeypatch):
+    """The LMS renders the columns' results while the roster is written, not after it."""
+    lms, platform, course = env
+    seed(lms, learners=4, items=2)
+    # As many as the width allows: Canvas's follows a rate budget this fake never reports.
+    expected = 1 if platform.flavour == "canvas" else 2
+    asked_before_roster: list[int] = []
+    real_store = sync_module.store_roster_page
+
+    def store_roster_page(**kwargs):
+        # The requests are sent from download threads: wait (boundedly) for them to arrive.
+        deadline = time.monotonic() + 5
+        while lms.count("/results") < expected and time.monotonic() < deadline:
+            time.sleep(0.01)
+        asked_before_roster.append(lms.count("/results"))
+        return real_store(**kwargs)
+
+    monkeypatch.setattr(sync_module, "store_roster_page", store_roster_page)
+    run = sync_course(course=course)
+    assert run.outcome == SyncRun.Outcome.SUCCEEDED, run.error
+    # The columns' first pages were asked for before the roster's first page was stored...
+    assert asked_before_roster[0] == expected
+    # ...and stored after it: every result's learner is on the roster.
+    assert run.new_results == 8 and Learner.objects.filter(platform=platform).count() == 4
+
+
+def test_columns_that_cannot_be_listed_still_leave_the_roster_stored(env):
+    lms, platform, course = env
+    seed(lms, learners=3, items=1)
+    listing = "lineitems" if platform.flavour == "moodle" else "line_items"
+    lms.inject(match=listing, status=503, times=5)
+    run = sync_course(course=course)
+    assert run.outcome == SyncRun.Outcome.FAILED
+    assert "did not answer properly" in run.error
+    # The roster was downloaded beside the listing, and is stored as when it came first.
+    assert Enrolment.objects.filter(course=course, active=True).count() == 3
+    assert lms.count("/results") == 0 and Result.objects.count() == 0
+
+
+def test_a_roster_that_fails_stops_the_result_downloads_it_had_started(env):
+    lms, platform, course = env
+    seed(lms, learners=3, items=2)
+    lms.results_delay_s = 0.3
+    lms.inject(match="memberships", status=500, times=5)
+    run = sync_course(course=course)
+    assert run.outcome == SyncRun.Outcome.FAILED
+    assert Result.objects.count() == 0 and Learner.objects.count() == 0
+    # No download thread is left behind.
+    assert not [t for t in threading.enumerate() if t.name.startswith("lms-prefetch")]

@@ -57,7 +57,7 @@ class FakeLMS:
         self.lock = threading.Lock()
         self.stopped = threading.Event()
         self.results_delay_s = 0.0
-        self.in_flight = self.most_in_flight = 0  # GET requests being answered at once
+        self.in_flight = self.most_in_flight = 0  # result pages being answered at once
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
 
@@ -294,16 +294,17 @@ def _handler(lms: FakeLMS):
 
         def do_GET(self):
             lms.requests.append(("GET", self.path))
+            results = "/results" in self.path
             with lms.lock:
-                lms.in_flight += 1
+                lms.in_flight += results
                 lms.most_in_flight = max(lms.most_in_flight, lms.in_flight)
             try:
-                if lms.results_delay_s and "/results" in self.path:
+                if lms.results_delay_s and results:
                     lms.stopped.wait(lms.results_delay_s)  # an LMS that answers slowly
                 self._get()
             finally:
                 with lms.lock:
-                    lms.in_flight -= 1
+                    lms.in_flight -= results
 
         def _get(self):
             if self._fault():
