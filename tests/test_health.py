@@ -59,3 +59,36 @@ def test_healthz_names_an_unreachable_cache_and_broker_quickly(client, settings)
     # Hosts and credentials in the URLs stay out of the answer.
     assert "127.0.0.1" not in response.content.decode()
     cache_fallback._HEALTH.clear()
+
+
+@pytest.mark.redis
+def test_healthz_pings_the_broker_over_a_kept_connection(client, settings):
+    """Probes every few seconds from a load balancer must not open a connection each."""
+    import redis
+
+    settings.CELERY_BROKER_URL = settings.REDIS_URL
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    server = redis.Redis.from_url(settings.REDIS_URL)
+    assert client.get("/healthz").json()["checks"]["broker"] == "ok"
+    before = server.info("stats")["total_connections_received"]
+    for _ in range(20):
+        assert client.get("/healthz").json()["checks"]["broker"] == "ok"
+    opened = server.info("stats")["total_connections_received"] - before
+    # 0 from the probes; a margin for other tests' connections to the same server meanwhile.
+    assert opened < 10
+
+
+@pytest.mark.redis
+def test_healthz_reconnects_when_the_kept_broker_connection_was_dropped(client, settings):
+    """Redis restarted, or a proxy closed the idle connection: the next probe says ok."""
+    import redis
+
+    settings.CELERY_BROKER_URL = settings.REDIS_URL
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    assert client.get("/healthz").json()["checks"]["broker"] == "ok"
+    server = redis.Redis.from_url(settings.REDIS_URL)
+    probes = [c for c in server.client_list() if c.get("name") == "credbridge-healthz"]
+    assert probes, "the probe's connection is named and kept"
+    for probe in probes:
+        server.client_kill_filter(_id=probe["id"])
+    assert client.get("/healthz").json()["checks"]["broker"] == "ok"
