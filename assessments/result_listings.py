@@ -4,7 +4,11 @@ A listing asks for its first page as soon as it is opened (`ServiceClient.iter_p
 sync opens the column listings before it stores the roster: the LMS renders the first
 result pages (Moodle: a column's results in one page) while the roster is written, instead
 of after it (`assessments.sync`). A streamed page that waits meanwhile holds one chunk and
-its socket; its deadline counts only the time spent waiting for the LMS (ADR 0081).
+its socket; its deadline counts only the time spent waiting for the LMS (ADR 0081). The
+LMS's side waits as long as the roster takes: a front server drops a client that reads
+nothing for its send timeout (nginx: 60 s), which a roster reaches only at hundreds of
+thousands of Moodle members (1,000 a page, about 0.15 s a page) or, for Canvas (50 a page),
+with result pages small enough to sit whole in the socket buffers, never.
 """
 
 from __future__ import annotations
