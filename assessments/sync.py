@@ -6,9 +6,9 @@ never leaves half a page written; what earlier pages stored is complete and kept
 downloads start before the storing: the roster's first page, the list of columns and the
 columns' first result pages are all asked for before the roster is stored, so the LMS's
 answers arrive while Credbridge writes. The storing keeps its order: the roster, then the
-results of its learners. Each fault ends the run with
-a reason an instructor can read, and leaves the data as it was. Afterwards, the learners
-whose results changed are announced (`learners_changed`).
+results of its learners. Each fault ends the run with a reason an instructor can read, and
+leaves the data as it was. Afterwards, the learners whose results changed are announced
+(`learners_changed`).
 
 Nothing the LMS says is taken on trust as a deletion: a 404 on a column's results is
 checked against the column itself and the course's listing (`AGSClient.line_item_is_gone`),
