@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -159,7 +159,9 @@ def reserve_awards(
 
     Learner id -> award. One insert for all (ADR 0070): the unique constraint (one live award
     per learner and achievement) lets only one of concurrent evaluations create a learner's
-    award, the others' rows are skipped (`ON CONFLICT DO NOTHING`) and they read the winner's.
+    award. The insert is tried as it is first; if another evaluation won a learner, it is
+    made again with the others' rows skipped (`ON CONFLICT DO NOTHING`), and the winners'
+    awards are read.
     After a revocation the learner may still meet the rubric on the same grades: the new
     award waits for an instructor instead of silently issuing the credential again.
     `revoked`: the learners with a revoked award of the achievement (the caller has read
@@ -167,24 +169,39 @@ def reserve_awards(
     """
     if not decisions:
         return {}
+
+    def rows() -> list[Award]:
+        return [
+            Award(
+                rule=rule,
+                course_id=rule.course_id,
+                achievement_id=rule.achievement_id,
+                learner_id=decision.learner_id,
+                decision=decision,
+                state=Award.State.HELD
+                if rule.mode == rule.Mode.HOLD or decision.learner_id in revoked
+                else Award.State.PENDING,
+            )
+            for decision in decisions
+        ]
+
+    # Nearly always no other evaluation got there first (the caller read these learners'
+    # awards a moment ago): the rows come back with their ids and are used as they are,
+    # without reading a hundred awards back (one query and a model each, about 5 ms a
+    # hundred). A conflict fails the whole insert in its savepoint; then each learner's
+    # winning row is read.
+    fresh = rows()
+    try:
+        with transaction.atomic():
+            Award.objects.bulk_create(fresh)
+    except IntegrityError:
+        pass
+    else:
+        if all(award.pk is not None for award in fresh):  # the backend returned the ids
+            return {award.learner_id: award for award in fresh}
     learner_ids = [d.learner_id for d in decisions]
     with transaction.atomic():
-        Award.objects.bulk_create(
-            [
-                Award(
-                    rule=rule,
-                    course_id=rule.course_id,
-                    achievement_id=rule.achievement_id,
-                    learner_id=decision.learner_id,
-                    decision=decision,
-                    state=Award.State.HELD
-                    if rule.mode == rule.Mode.HOLD or decision.learner_id in revoked
-                    else Award.State.PENDING,
-                )
-                for decision in decisions
-            ],
-            ignore_conflicts=True,
-        )
+        Award.objects.bulk_create(rows(), ignore_conflicts=True)
     return {
         a.learner_id: a
         for a in Award.objects.filter(
