@@ -72,6 +72,10 @@ class Rig:
         Path(self.shots).mkdir(parents=True, exist_ok=True)
         path = f"{self.shots}/{name}.png"
         page.screenshot(path=path, full_page=True)
+        # A full-page capture resizes the viewport and Moodle's page margin moves back through
+        # a CSS transition: a click right after it landed where a button had been (the
+        # launches' "Open in a new window", 3 of 7 tries failed). Let the layout settle.
+        time.sleep(1.0)
         return path
 
 

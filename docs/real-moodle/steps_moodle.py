@@ -121,6 +121,11 @@ def dynamic_update(rig: Rig, admin, type_id: int, report: Report, log: AccessLog
     if update is None or not update.count():
         report.add("register dynamic: Update", "FAIL", f"no Update: {_frame_text(frame)[:200]}")
         return
+    # The buttons do nothing until the page's own script binds them; clicked earlier, Moodle
+    # never asked for the update (no POST in its access log) and the step read INFO.
+    frame.wait_for_function(
+        "() => [...document.querySelectorAll('button[data-href]')].every(b => b.onclick)"
+    )
     update.click()
     time.sleep(4)
     frame = next((f for f in admin.frames if f.parent_frame is not None), frame)

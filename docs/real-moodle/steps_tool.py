@@ -88,22 +88,28 @@ def opt_in_gradebook_column(s, report: Report) -> None:
     )
 
 
-def approve_as_qa(rig: Rig, admin: Launch, report: Report) -> None:
-    """QA from the administrator's launch: "Open QA console" on the course dashboard opens the
-    console in a new window (a single-use handoff, no second login); approve, then activate."""
+def open_qa_console(rig: Rig, admin: Launch, report: Report):
+    """The QA console, opened by "Open QA console" on the administrator's course dashboard
+    (a new window, by a single-use handoff: no second login)."""
     s = admin.surface
     goto(s, with_lt(f"{rig.tool_url}/course/", admin.token))
     opener = s.get_by_role("button", name="Open QA console")
     report.note(f"'Open QA console' on the admin's dashboard: {opener.count() > 0}")
-    if opener.count():
-        page = s.page if hasattr(s, "page") else s
-        with page.context.expect_page(timeout=20_000) as window:
-            opener.first.click()
-        console = window.value
-        console.wait_for_url(lambda url: "/qa/" in url and "handoff" not in url, timeout=20_000)
-    else:  # before the handoff existed, the console took the launch token
-        console = s
-        goto(console, with_lt(f"{rig.tool_url}/qa/", admin.token))
+    if not opener.count():  # before the handoff existed, the console took the launch token
+        goto(s, with_lt(f"{rig.tool_url}/qa/", admin.token))
+        return s
+    page = s.page if hasattr(s, "page") else s
+    with page.context.expect_page(timeout=20_000) as window:
+        opener.first.click()
+    console = window.value
+    console.wait_for_url(lambda url: "/qa/" in url and "handoff" not in url, timeout=20_000)
+    return console
+
+
+def approve_as_qa(rig: Rig, admin: Launch, report: Report) -> None:
+    """QA from the administrator's launch: "Open QA console" on the course dashboard opens the
+    console in a new window (a single-use handoff, no second login); approve, then activate."""
+    console = open_qa_console(rig, admin, report)
     report.note(f"QA console at {console.url[:80]}: {_said(console)}")
     link = console.locator("a[href*='/qa/versions/']")
     if not link.count():
@@ -155,14 +161,30 @@ def sync_now(rig: Rig, teacher: Launch, report: Report, log: AccessLog) -> None:
     rig.shot(s.page if hasattr(s, "page") else s, "teacher-after-sync")
 
 
-def revoke(rig: Rig, who: Launch, award: str, report: Report) -> None:
-    """Revoked from the course dashboard's revoke form (instructor or administrator)."""
+def revoke(rig: Rig, who: Launch, award: str, report: Report, qa: Launch | None = None) -> None:
+    """The teacher asks to revoke from the course dashboard's revoke form; QA confirms it in
+    the console opened from the administrator's launch (a second person, never the asker)."""
     if not who.ok:
         report.add("revoke", "FAIL", "no launched instructor to revoke with")
         return
     s = who.surface
     goto(s, with_lt(f"{rig.tool_url}/course/awards/{award}/revoke", who.token))
-    s.fill("textarea[name=reason]", "Real-Moodle rig: revocation test.")
-    _click(s, "Revoke")
-    rig.shot(s.page if hasattr(s, "page") else s, "revoked")
-    report.add("revoke", "PASS" if "evoked" in s.content() else "FAIL", _said(s))
+    s.fill("textarea[name=private_reason]", "Real-Moodle rig: revocation test.")
+    s.select_option("select[name=public_category]", "issued_in_error")
+    _click(s, "Ask for confirmation")
+    asked = _said(s)
+    confirmed = "no QA launch to confirm with"
+    if qa is not None and qa.ok:
+        console = open_qa_console(rig, qa, report)
+        goto(console, f"{rig.tool_url}/qa/awards/status-changes")
+        link = console.locator("a[href*='/qa/awards/status-changes/']")
+        if link.count():
+            goto(console, link.first.get_attribute("href"))
+            _click(console, "Confirm")
+        confirmed = _said(console)
+        rig.shot(console.page if hasattr(console, "page") else console, "revoked")
+    report.add(
+        "revoke",
+        "PASS" if "Confirmed" in confirmed else "FAIL",
+        f"teacher asked: {asked}; QA: {confirmed}",
+    )

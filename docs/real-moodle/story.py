@@ -112,7 +112,7 @@ def main() -> int:
             check_public_page(rig, report, award)
             grader = teacher.context.new_page()  # keeps the teacher's launch where it is
             check_postback(rig, report, course_id, users, grader)
-            revoke(rig, t_launch, award, report)
+            revoke(rig, t_launch, award, report, qa=a_launch)
             check_public_page(rig, report, award, revoked=True)
             check_postback(rig, report, course_id, users, grader, after_revoke=True)
             revocation_sticks(rig, report, log, t_launch, students["student1"][1], award)
