@@ -11,6 +11,11 @@ from rig import AccessLog, Report, Rig
 # The fields an instructor types; the criterion's key is made from its name on saving (the
 # editor keeps it in a hidden field since the rubric editor's rework).
 CRITERION = {"title": "Final project", "points": "10", "threshold": "6"}
+# The teacher's request to revoke: (field, value) typed and chosen, and the button pressed
+# (tests/pages/test_real_moodle_driver.py checks the page still has them).
+REVOKE_REASON = ("private_reason", "Real-Moodle rig: revocation test.")
+REVOKE_CATEGORY = ("public_category", "issued_in_error")
+REVOKE_BUTTON = "Ask for confirmation"
 
 
 def _said(surface) -> str:
@@ -169,9 +174,9 @@ def revoke(rig: Rig, who: Launch, award: str, report: Report, qa: Launch | None 
         return
     s = who.surface
     goto(s, with_lt(f"{rig.tool_url}/course/awards/{award}/revoke", who.token))
-    s.fill("textarea[name=private_reason]", "Real-Moodle rig: revocation test.")
-    s.select_option("select[name=public_category]", "issued_in_error")
-    _click(s, "Ask for confirmation")
+    s.fill(f"textarea[name={REVOKE_REASON[0]}]", REVOKE_REASON[1])
+    s.select_option(f"select[name={REVOKE_CATEGORY[0]}]", REVOKE_CATEGORY[1])
+    _click(s, REVOKE_BUTTON)
     asked = _said(s)
     confirmed = "no QA launch to confirm with"
     if qa is not None and qa.ok:
