@@ -13,6 +13,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from config.values_insert import insert_values
+
 from .chain import event_hash
 from .event_kinds import EVENT_KINDS, UnknownEventKind
 from .models import AuditChainHead, AuditEvent
@@ -117,6 +119,8 @@ def record_events(events: Sequence[EventInput]) -> list[AuditEvent]:
             }
             prev_hash = event_hash(**chained)
             rows.append(AuditEvent(**chained, hash=prev_hash))
-        AuditEvent.objects.bulk_create(rows)
+        # One VALUES statement bound on the server, PostgreSQL's own placeholders: a third
+        # less than bulk_create's arrays for a batch's hundred events (ADR 0101).
+        insert_values(rows)
         AuditChainHead.objects.filter(pk=1).update(hash=prev_hash)
     return rows

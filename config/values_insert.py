@@ -6,7 +6,8 @@ Why not `bulk_create`: on PostgreSQL Django sends each column of a bulk insert a
 and backslash of every JSON value or document with a regular expression. For an issuing
 batch's fifty signed documents that was ~9 ms a credential (ADR 0076); 100 decisions of an
 evaluation take 10.7 ms this way against 14.7 ms (ADR 0095). With one placeholder a value
-and server-side binding (ADR 0093), each value travels beside the statement as it is.
+and server-side binding (ADR 0093), each value travels beside the statement as it is; with
+PostgreSQL's numbered placeholders psycopg does not split the statement in Python (ADR 0101).
 
 No signals are sent and no field defaults beyond `pre_save` are computed, as with
 `bulk_create`.
@@ -15,6 +16,7 @@ No signals are sent and no field defaults beyond `pre_save` are computed, as wit
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection
@@ -35,9 +37,10 @@ def insert_values(objs: Sequence[Model], *, skip_conflicts: bool = False) -> lis
     another writer already holds is skipped: `ON CONFLICT DO NOTHING`) is for models whose
     key the caller sets. The objects stored are marked saved.
 
-    For rows with large texts or JSON. A statement of many narrow columns costs more here than
-    with `bulk_create`: psycopg parses every placeholder of a statement this long in Python
-    (100 awards of 28 columns: 20 ms against bulk_create's 12; ADR 0095).
+    For rows with large texts or JSON. On PostgreSQL the statement is written with numbered
+    placeholders (`$1`, …), which psycopg sends unparsed (ADR 0101). Rows of many narrow
+    columns take PostgreSQL longer to plan this way than `bulk_create`'s arrays (100 awards
+    of 28 columns: as much wall time for less of the caller's CPU; ADR 0101).
     """
     if not objs:
         return []
@@ -48,13 +51,13 @@ def insert_values(objs: Sequence[Model], *, skip_conflicts: bool = False) -> lis
     fields = [f for f in meta.concrete_fields if not (auto_key and f.primary_key)]
     quote = connection.ops.quote_name
     names = ", ".join(quote(f.column) for f in fields)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    numbered = connection.vendor == "postgresql"
     size = max(
         1,
         min(connection.ops.bulk_batch_size(fields, objs), _MAX_PARAMETERS // len(fields)),
     )
     stored: list[Any] = []
-    with server_side_binding(), connection.cursor() as cursor:
+    with server_side_binding(numbered=numbered), connection.cursor() as cursor:
         for start in range(0, len(objs), size):
             batch = objs[start : start + size]
             params = [
@@ -64,7 +67,7 @@ def insert_values(objs: Sequence[Model], *, skip_conflicts: bool = False) -> lis
             ]
             cursor.execute(
                 f"INSERT INTO {quote(meta.db_table)} ({names}) "  # noqa: S608 - names from meta
-                f"VALUES {', '.join([row] * len(batch))} "
+                f"VALUES {_rows(len(batch), len(fields), numbered=numbered)} "
                 f"{'ON CONFLICT DO NOTHING ' if skip_conflicts else ''}"
                 f"RETURNING {quote(meta.pk.column)}",
                 params,
@@ -81,3 +84,17 @@ def insert_values(objs: Sequence[Model], *, skip_conflicts: bool = False) -> lis
         if obj.pk in kept:
             obj._state.adding, obj._state.db = False, connection.alias
     return stored
+
+
+@lru_cache(maxsize=64)
+def _rows(count: int, width: int, *, numbered: bool) -> str:
+    """`count` rows of `width` placeholders: PostgreSQL's numbered ones (`$1`, …), sent
+    unparsed (config.server_binding), or `%s` elsewhere. Made once per shape (batches are
+    mostly of one size)."""
+    if not numbered:
+        row = "(" + ", ".join(["%s"] * width) + ")"
+        return ", ".join([row] * count)
+    return ", ".join(
+        "(" + ", ".join(f"${n}" for n in range(first, first + width)) + ")"
+        for first in range(1, count * width + 1, width)
+    )

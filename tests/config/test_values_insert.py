@@ -107,3 +107,27 @@ def test_on_postgresql_the_values_are_bound_on_the_server(sc):
         insert_values([_decision(sc, sc.learners[0])])
     # Only a ClientCursor writes the values into the statement's text.
     assert not issubclass(bound["INSERT"], psycopg.ClientCursor)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_statement_is_sent_with_numbered_placeholders_unparsed(sc):
+    import psycopg
+
+    seen = []
+
+    def record(execute, sql, params, many, context):
+        seen.append((sql, type(context["cursor"].cursor)))
+        return execute(sql, params, many, context)
+
+    rows = [_decision(sc, learner, result={"n": n}) for n, learner in enumerate(sc.learners)]
+    with connection.execute_wrapper(record):
+        keys = insert_values(rows)
+    [(sql, cursor)] = seen
+    width = len(Decision._meta.concrete_fields) - 1  # the id is the database's
+    # psycopg's raw cursor sends `$n` as written: no split of the statement in Python.
+    assert issubclass(cursor, psycopg.RawCursor) and "%s" not in sql
+    assert f"${5 * width}" in sql and f"${5 * width + 1}" not in sql
+    assert [Decision.objects.get(pk=k).result["n"] for k in keys] == [0, 1, 2, 3, 4]
+    # Outside insert_values the connection's cursors are Django's usual ones again.
+    with connection.cursor() as cursor:
+        assert not isinstance(cursor.cursor, psycopg.RawCursor)
