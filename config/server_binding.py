@@ -6,7 +6,7 @@ statement is sent, psycopg quotes every value into its text. For an issuing batc
 (fifty signed documents of about 11 kB) and an evaluation's decisions (JSON and arrays for a
 hundred learners) that quoting was a tenth of a worker's CPU (py-spy, ADR 0093). With server
 binding the values travel beside the statement, as they are. Its caller is
-`config.values_insert` (ADR 0095), which those two writes use.
+`config.values_insert` (ADR 0095, 0101), which those two writes and the audit events use.
 
 It is not the project's default (`OPTIONS["server_side_binding"]`): several reads sent in one
 round trip (lti_tool.prepared_reads, ADR 0083) are one multi-statement text, which only a
@@ -32,7 +32,8 @@ def server_side_binding(*, numbered: bool = False) -> Iterator[None]:
     `$2`, …; psycopg's raw cursor) and sent as they are. With `%s` psycopg splits a statement
     at its placeholders in Python, and caches that only for statements of up to 50
     parameters: an insert of a hundred rows was split anew each time, about 5 % of an
-    evaluation task's CPU (ADR 0101). Only for statements written for it (`config.values_insert`).
+    evaluation task's CPU (ADR 0101). Only for the cursor of statements written for it
+    (`config.values_insert` makes its cursor in the block and leaves before using it).
     """
     if connection.vendor != "postgresql":
         yield
@@ -45,9 +46,8 @@ def server_side_binding(*, numbered: bool = False) -> Iterator[None]:
     before = raw.cursor_factory
     # Django's own server-binding class (its callproc and time zone handling), through
     # Django's own cursor path: the queries are wrapped, logged and counted as any other.
-    raw.cursor_factory = (
-        _numbered_cursor(postgresql) if numbered else postgresql.ServerBindingCursor  # type: ignore[attr-defined]  # no stub
-    )
+    plain = postgresql.ServerBindingCursor  # type: ignore[attr-defined]  # no stub
+    raw.cursor_factory = _numbered_cursor(postgresql) if numbered else plain
     try:
         yield
     finally:

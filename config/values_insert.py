@@ -57,7 +57,11 @@ def insert_values(objs: Sequence[Model], *, skip_conflicts: bool = False) -> lis
         min(connection.ops.bulk_batch_size(fields, objs), _MAX_PARAMETERS // len(fields)),
     )
     stored: list[Any] = []
-    with server_side_binding(numbered=numbered), connection.cursor() as cursor:
+    # Only this cursor takes numbered placeholders: the block is left before anything runs
+    # (a query the ORM made meanwhile on a numbered cursor would fail on its `%s`).
+    with server_side_binding(numbered=numbered):
+        cursor = connection.cursor()
+    with cursor:
         for start in range(0, len(objs), size):
             batch = objs[start : start + size]
             params = [
