@@ -61,18 +61,24 @@ def test_healthz_names_an_unreachable_cache_and_broker_quickly(client, settings)
     cache_fallback._HEALTH.clear()
 
 
-@pytest.mark.redis
-def test_healthz_pings_the_broker_over_a_kept_connection(client, settings):
-    """Probes every few seconds from a load balancer must not open a connection each."""
-    import redis
-
+@pytest.fixture
+def kept_broker_id(client, settings) -> int:
+    """The real Redis as the broker, probed once: the server's id of the connection this
+    process keeps for `/healthz` (asking runs CLIENT ID over it)."""
     from config import health
 
     settings.CELERY_BROKER_URL = settings.REDIS_URL
     settings.CELERY_TASK_ALWAYS_EAGER = False
     assert client.get("/healthz").json()["checks"]["broker"] == "ok"
-    # The server's id of this process's kept connection; asking runs CLIENT ID over it.
-    kept = health._broker_client(settings.REDIS_URL).client_id()
+    return health._broker_client(settings.REDIS_URL).client_id()
+
+
+@pytest.mark.redis
+def test_healthz_pings_the_broker_over_a_kept_connection(client, settings, kept_broker_id):
+    """Probes every few seconds from a load balancer must not open a connection each."""
+    import redis
+
+    kept = kept_broker_id
     for _ in range(20):
         assert client.get("/healthz").json()["checks"]["broker"] == "ok"
     (seen,) = redis.Redis.from_url(settings.REDIS_URL).client_list(client_id=[kept])
@@ -82,16 +88,15 @@ def test_healthz_pings_the_broker_over_a_kept_connection(client, settings):
 
 
 @pytest.mark.redis
-def test_healthz_reconnects_when_the_kept_broker_connection_was_dropped(client, settings):
+def test_healthz_reconnects_when_the_kept_broker_connection_was_dropped(
+    client, settings, kept_broker_id
+):
     """Redis restarted, or a proxy closed the idle connection: the next probe says ok."""
     import redis
 
     from config import health
 
-    settings.CELERY_BROKER_URL = settings.REDIS_URL
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    assert client.get("/healthz").json()["checks"]["broker"] == "ok"
-    dropped = health._broker_client(settings.REDIS_URL).client_id()
+    dropped = kept_broker_id
     redis.Redis.from_url(settings.REDIS_URL).client_kill_filter(_id=dropped)
     assert client.get("/healthz").json()["checks"]["broker"] == "ok"
     assert health._broker_client(settings.REDIS_URL).client_id() != dropped
